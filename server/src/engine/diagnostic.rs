@@ -1,0 +1,125 @@
+//! What the engine reports: findings with byte spans, related locations and fixes as byte-range
+//! edits. Front ends (CLI, language server) convert these; nothing here knows about LSP.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use super::rules::Rule;
+use super::text::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Hint,
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Hint => "hint",
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        Some(match s {
+            "hint" => Severity::Hint,
+            "info" | "information" => Severity::Info,
+            "warning" | "warn" => Severity::Warning,
+            "error" => Severity::Error,
+            _ => return None,
+        })
+    }
+}
+
+/// A location in another file (or elsewhere in the same file) that explains a finding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Related {
+    pub path: PathBuf,
+    pub span: Span,
+    pub message: String,
+}
+
+/// One text replacement. `span` is a byte range into `path`'s current text; an edit on a file
+/// that does not exist yet has an empty span at 0 and `create` set.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Edit {
+    pub path: PathBuf,
+    pub span: Span,
+    pub new_text: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub create: bool,
+}
+
+/// A named set of edits that repairs a finding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fix {
+    pub title: String,
+    pub edits: Vec<Edit>,
+    /// Safe to apply without review (`--fix`, fix-all). Unsafe fixes are offered one at a time.
+    pub safe: bool,
+    /// The edits carry a secret (moving a key into .env): front ends never print them.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sensitive: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: Rule,
+    pub severity: Severity,
+    pub path: PathBuf,
+    pub span: Span,
+    pub message: String,
+    pub related: Vec<Related>,
+    /// The first fix is the preferred one.
+    pub fixes: Vec<Fix>,
+}
+
+impl Finding {
+    pub fn new(
+        rule: Rule,
+        path: impl Into<PathBuf>,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
+        Finding {
+            severity: rule.meta().severity,
+            rule,
+            path: path.into(),
+            span,
+            message: message.into(),
+            related: Vec::new(),
+            fixes: Vec::new(),
+        }
+    }
+
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    pub fn related(
+        mut self,
+        path: impl Into<PathBuf>,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
+        self.related.push(Related {
+            path: path.into(),
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn fix(mut self, fix: Fix) -> Self {
+        self.fixes.push(fix);
+        self
+    }
+}

@@ -1,0 +1,17 @@
+//! The analysis engine: text and file facts in, findings with byte spans and fixes out.
+//! Nothing in here knows about LSP or terminals.
+
+pub mod config;
+pub mod diagnostic;
+pub mod dotenv;
+pub mod fix;
+pub mod providers;
+pub mod python;
+pub mod rules;
+pub mod secrets;
+pub mod text;
+pub mod workspace;
+
+pub use diagnostic::{Edit, Finding, Fix, Related, Severity};
+pub use rules::Rule;
+pub use text::{LineIndex, Span};

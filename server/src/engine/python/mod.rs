@@ -1,0 +1,255 @@
+//! Facts about one Python module, extracted with tree-sitter without running anything.
+//!
+//! A module's facts are all that is kept of it once its file is closed: no tree, no text. Rules
+//! read facts only (plus the text when they build fixes).
+
+mod extract;
+
+pub use extract::extract;
+
+use crate::engine::providers::{Constructor, Generation};
+use crate::engine::text::Span;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PyFacts {
+    pub imports: Vec<Import>,
+    pub env_reads: Vec<EnvRead>,
+    pub env_writes: Vec<EnvWrite>,
+    pub loads: Vec<LoadPoint>,
+    pub entries: Vec<ConfigEntry>,
+    pub agents: Vec<AgentCall>,
+    /// Dicts used as an `llm_config` (top-level keys only), for KW102's top-level misspellings.
+    pub llm_configs: Vec<LlmConfigDict>,
+    /// Module-level `NAME = "literal"` where NAME is credential-like.
+    pub secret_constants: Vec<SecretConstant>,
+    /// `# keywire: ignore[...]` comments.
+    pub suppressions: Vec<Suppression>,
+    pub edit_points: EditPoints,
+    /// The tree had syntax errors (facts are best-effort then).
+    pub has_syntax_errors: bool,
+}
+
+/// `import a.b` / `from a.b import c` / `from ..x import y`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Import {
+    /// Dotted module path as written (empty for `from . import x`).
+    pub module: String,
+    /// Number of leading dots of a relative import (0 for absolute).
+    pub level: u32,
+    /// Names imported by `from m import a, b` (each may be a submodule); empty for `import m`.
+    pub names: Vec<String>,
+    pub span: Span,
+    /// Executed when the module is imported (top level, or inside a top-level if/try/with).
+    pub module_level: bool,
+    /// Start of the enclosing top-level statement, for ordering against load points.
+    pub stmt_start: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EnvReadKind {
+    /// `os.environ["X"]`
+    Subscript,
+    /// `os.environ.get("X")`
+    EnvironGet,
+    /// `os.getenv("X")`
+    Getenv,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnvRead {
+    pub name: String,
+    /// The string literal naming the variable, quotes included.
+    pub name_span: Span,
+    /// The whole read expression.
+    pub span: Span,
+    pub kind: EnvReadKind,
+    /// A default was passed (`.get("X", d)`, `getenv("X", d)`): the read is intentional.
+    pub has_default: bool,
+    pub module_level: bool,
+    pub stmt_start: usize,
+}
+
+/// `os.environ["X"] = v`, `os.environ.setdefault("X", v)`, `os.environ.update({"X": v})`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnvWrite {
+    pub name: String,
+    pub name_span: Span,
+    pub span: Span,
+    /// The written value when it is a plain string literal.
+    pub value: Option<StrLit>,
+}
+
+/// A plain (non-f, non-bytes) string literal and its decoded value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StrLit {
+    pub value: String,
+    /// The literal including prefix and quotes.
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoadKind {
+    /// `load_dotenv(...)`: sets the environment.
+    LoadDotenv,
+    /// `dotenv_values(...)`: returns a dict, does NOT set the environment.
+    DotenvValues,
+    /// AutoGen's `config_list_from_dotenv(...)`.
+    ConfigListFromDotenv,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum LoadPath {
+    /// No path argument: python-dotenv walks up from the calling file's directory.
+    Default,
+    /// A string literal path.
+    Literal(String),
+    /// `find_dotenv()`; `usecwd=True` searches from the working directory instead.
+    FindDotenv { usecwd: bool },
+    /// Anything else: keywire makes no claim about which file is loaded.
+    Unknown,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadPoint {
+    pub kind: LoadKind,
+    pub path: LoadPath,
+    /// The call expression.
+    pub span: Span,
+    pub module_level: bool,
+    pub stmt_start: usize,
+    /// The whole top-level statement holding the call (for "move load_dotenv" fixes).
+    pub stmt_span: Span,
+    /// `override=True`.
+    pub override_env: bool,
+    /// `config_list_from_dotenv(dotenv_file_path=...)` was given.
+    pub has_dotenv_file_path: bool,
+}
+
+/// How an entry was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntrySource {
+    /// A dict literal inside a `config_list`.
+    DictLiteral,
+    /// `dict(model=..., api_key=...)` inside a `config_list`.
+    DictCall,
+    /// Keyword arguments of a constructor (`LLMConfig(model=...)`, a model client, an AG2 config).
+    Kwargs,
+}
+
+/// One model configuration: a `config_list` entry or a constructor call.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConfigEntry {
+    pub source: EntrySource,
+    pub generation: Generation,
+    /// The constructor for `Kwargs` entries (and for `LLMConfig`/`OpenAIWrapper` positional
+    /// entries); None for plain `config_list` dicts.
+    pub constructor: Option<&'static Constructor>,
+    /// Where findings about the entry as a whole go: the opening brace, or the constructor name.
+    pub anchor: Span,
+    /// The whole dict / call.
+    pub span: Span,
+    pub fields: Vec<Field>,
+    /// Where a new field is inserted.
+    pub insert: InsertPoint,
+    /// `**kwargs` / `**other` splat inside: unknown fields may exist, so absence proves nothing.
+    pub has_splat: bool,
+}
+
+impl ConfigEntry {
+    pub fn field(&self, key: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.key == key)
+    }
+
+    /// The new-field text in this entry's style: `"key": value` or `key=value`.
+    pub fn field_text(&self, key: &str, value: &str) -> String {
+        match self.source {
+            EntrySource::DictLiteral => format!("\"{key}\": {value}"),
+            EntrySource::DictCall | EntrySource::Kwargs => format!("{key}={value}"),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    pub key: String,
+    /// The key as written: the string literal (quotes included) or the keyword name.
+    pub key_span: Span,
+    pub value: FieldValue,
+    pub value_span: Span,
+    /// The whole `key: value` pair / keyword argument.
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum FieldValue {
+    /// A string literal, directly or through a simple assignment to a name.
+    Str(StrLit),
+    /// An env read (index into [`PyFacts::env_reads`]), directly or through a name.
+    Env(usize),
+    /// Anything else: makes no claim.
+    Other,
+}
+
+/// Where and how to insert a field: the edit is `offset..offset` ← `before + field + after`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct InsertPoint {
+    pub offset: usize,
+    pub before: String,
+    pub after: String,
+}
+
+/// A call of an agent class, for KW102 (misspelled `llm_config`) and KW109 (wrong generation).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AgentCall {
+    pub constructor: &'static Constructor,
+    /// The callee name as written.
+    pub name_span: Span,
+    pub kwargs: Vec<Kwarg>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Kwarg {
+    pub name: String,
+    pub name_span: Span,
+    pub span: Span,
+}
+
+/// A dict used as an `llm_config` (the `llm_config=` value or a name later passed there).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LlmConfigDict {
+    pub span: Span,
+    /// Top-level keys as written (string literal keys, quotes included in the span).
+    pub keys: Vec<(String, Span)>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SecretConstant {
+    pub name: String,
+    pub name_span: Span,
+    pub value: StrLit,
+    /// The whole assignment statement.
+    pub stmt_span: Span,
+}
+
+/// A `# keywire: ignore` (all rules) or `# keywire: ignore[KW101, KW104]` comment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppression {
+    /// 0-based line the comment is on.
+    pub line: usize,
+    /// Rule codes; empty means every rule.
+    pub codes: Vec<String>,
+}
+
+/// Facts fixes need to insert imports and calls in the right place.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EditPoints {
+    /// `import os` (unaliased) exists at module level, so `os.environ` works.
+    pub has_import_os: bool,
+    /// The local name bound to `dotenv.load_dotenv`, if imported (`load_dotenv` usually).
+    pub load_dotenv_name: Option<String>,
+    /// Start of the line after the last top-level import (after the docstring and
+    /// `from __future__` imports when there are no other imports); where new imports go.
+    pub after_imports: usize,
+    /// Line ending the file uses (`"\n"` or `"\r\n"`).
+    pub newline: &'static str,
+}

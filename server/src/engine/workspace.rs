@@ -1,0 +1,270 @@
+//! The workspace model: every Python module's facts and every .env file, keyed by path, plus
+//! the import graph between modules. Built from file facts handed in by a front end (the CLI's
+//! disk walk, the language server's documents); it does no I/O itself.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::config::Config;
+use super::diagnostic::Finding;
+use super::dotenv::{self, DotenvFile};
+use super::python::{self, PyFacts};
+use super::rules::{self, EnvCtx, PyCtx};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    Python,
+    /// `.env`, `.env.local`, `.env.production`…: loaded by python-dotenv.
+    Env,
+    /// `.env.example`, `.env.sample`, `.env.template`, `.env.dist`: documentation, never loaded.
+    EnvTemplate,
+    Other,
+}
+
+const TEMPLATE_SUFFIXES: &[&str] = &["example", "sample", "template", "dist", "tmpl", "tpl"];
+
+/// Classify by file name only (editors disagree on language ids for .env files).
+pub fn file_kind(path: &Path) -> FileKind {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return FileKind::Other;
+    };
+    if name.ends_with(".py") || name.ends_with(".pyi") {
+        return FileKind::Python;
+    }
+    if name == ".env" {
+        return FileKind::Env;
+    }
+    if let Some(suffix) = name.strip_prefix(".env.") {
+        let last = suffix
+            .rsplit('.')
+            .next()
+            .unwrap_or(suffix)
+            .to_ascii_lowercase();
+        return if TEMPLATE_SUFFIXES.contains(&last.as_str()) {
+            FileKind::EnvTemplate
+        } else {
+            FileKind::Env
+        };
+    }
+    FileKind::Other
+}
+
+/// Whether a .env file is tracked by git, as the front end found out.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum GitStatus {
+    #[default]
+    Unknown,
+    NotInRepo,
+    Ignored,
+    /// In a git work tree and not ignored: its root .gitignore is where the fix goes.
+    NotIgnored {
+        repo_root: PathBuf,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct EnvFile {
+    pub text: Arc<str>,
+    pub parsed: DotenvFile,
+    pub template: bool,
+    pub git: GitStatus,
+}
+
+#[derive(Clone, Debug)]
+pub struct PyModule {
+    pub facts: Arc<PyFacts>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Workspace {
+    pub root: PathBuf,
+    pub config: Config,
+    python: HashMap<PathBuf, PyModule>,
+    envs: BTreeMap<PathBuf, EnvFile>,
+}
+
+impl Workspace {
+    pub fn new(root: impl Into<PathBuf>, config: Config) -> Self {
+        Workspace {
+            root: root.into(),
+            config,
+            ..Default::default()
+        }
+    }
+
+    /// Add or replace a Python module from its text.
+    pub fn set_python(&mut self, path: PathBuf, text: &str) -> Arc<PyFacts> {
+        let facts = Arc::new(python::extract(text));
+        self.set_python_facts(path, facts.clone());
+        facts
+    }
+
+    pub fn set_python_facts(&mut self, path: PathBuf, facts: Arc<PyFacts>) {
+        self.python.insert(path, PyModule { facts });
+    }
+
+    /// Add or replace a .env file (or template) from its text.
+    pub fn set_env(&mut self, path: PathBuf, text: &str, git: GitStatus) {
+        let template = file_kind(&path) == FileKind::EnvTemplate;
+        let parsed = dotenv::parse(text);
+        self.envs.insert(
+            path,
+            EnvFile {
+                text: text.into(),
+                parsed,
+                template,
+                git,
+            },
+        );
+    }
+
+    pub fn remove(&mut self, path: &Path) {
+        self.python.remove(path);
+        self.envs.remove(path);
+    }
+
+    pub fn python_modules(&self) -> impl Iterator<Item = (&PathBuf, &PyModule)> {
+        self.python.iter()
+    }
+
+    pub fn python_module(&self, path: &Path) -> Option<&PyModule> {
+        self.python.get(path)
+    }
+
+    pub fn env_files(&self) -> impl Iterator<Item = (&PathBuf, &EnvFile)> {
+        self.envs.iter()
+    }
+
+    pub fn env_file(&self, path: &Path) -> Option<&EnvFile> {
+        self.envs.get(path)
+    }
+
+    /// Findings for one Python module, given its current text (facts come from the model).
+    pub fn check_python(&self, path: &Path, text: &str) -> Vec<Finding> {
+        let Some(module) = self.python.get(path) else {
+            return Vec::new();
+        };
+        let ctx = PyCtx {
+            ws: self,
+            path,
+            text,
+            facts: &module.facts,
+        };
+        let findings = rules::check_python(&ctx, |r| self.config.enabled(r));
+        self.finish(
+            findings,
+            |line, code| {
+                module.facts.suppressions.iter().any(|s| {
+                    s.line == line && (s.codes.is_empty() || s.codes.iter().any(|c| c == code))
+                })
+            },
+            text,
+        )
+    }
+
+    /// Findings for one .env file.
+    pub fn check_env(&self, path: &Path) -> Vec<Finding> {
+        let Some(file) = self.envs.get(path) else {
+            return Vec::new();
+        };
+        let ctx = EnvCtx {
+            ws: self,
+            path,
+            file,
+        };
+        let findings = rules::check_env(&ctx, |r| self.config.enabled(r));
+        let suppressions = env_suppressions(&file.text);
+        self.finish(
+            findings,
+            |line, code| {
+                suppressions.iter().any(|(l, codes)| {
+                    *l == line && (codes.is_empty() || codes.iter().any(|c| c == code))
+                })
+            },
+            &file.text,
+        )
+    }
+
+    fn finish(
+        &self,
+        mut findings: Vec<Finding>,
+        suppressed: impl Fn(usize, &str) -> bool,
+        text: &str,
+    ) -> Vec<Finding> {
+        let index = super::text::LineIndex::new(text);
+        findings.retain(|f| !suppressed(index.line_of(f.span.start), f.rule.code()));
+        for f in &mut findings {
+            f.severity = self.config.severity_for(f.rule, f.severity);
+        }
+        findings.sort_by(|a, b| (a.span.start, a.rule).cmp(&(b.span.start, b.rule)));
+        findings.dedup_by(|a, b| a.span == b.span && a.rule == b.rule && a.message == b.message);
+        findings
+    }
+}
+
+/// Parse a `keywire: ignore` / `keywire: ignore[KW101, KW104]` comment body (text after `#`).
+/// Returns the codes (empty = all rules), or None when the comment is no suppression.
+pub fn parse_suppression(comment: &str) -> Option<Vec<String>> {
+    let rest = comment.trim_start_matches('#').trim_start();
+    let rest = rest.strip_prefix("keywire:")?.trim_start();
+    let rest = rest.strip_prefix("ignore")?;
+    if let Some(list) = rest.strip_prefix('[') {
+        let list = list.split(']').next()?;
+        Some(
+            list.split(',')
+                .map(|c| c.trim().to_ascii_uppercase())
+                .filter(|c| !c.is_empty())
+                .collect(),
+        )
+    } else if rest.is_empty() || rest.starts_with(char::is_whitespace) {
+        Some(Vec::new())
+    } else {
+        None
+    }
+}
+
+/// Suppression comments in a .env file: on their own or after a value (` # keywire: ignore`).
+fn env_suppressions(text: &str) -> Vec<(usize, Vec<String>)> {
+    let mut out = Vec::new();
+    if !text.contains("keywire:") {
+        return out;
+    }
+    for (line, content) in text.lines().enumerate() {
+        if let Some(pos) = content
+            .find("# keywire:")
+            .or_else(|| content.find("#keywire:"))
+        {
+            if let Some(codes) = parse_suppression(&content[pos..]) {
+                out.push((line, codes));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_kinds_come_from_names() {
+        assert_eq!(file_kind(Path::new("a/b.py")), FileKind::Python);
+        assert_eq!(file_kind(Path::new("a/.env")), FileKind::Env);
+        assert_eq!(file_kind(Path::new(".env.local")), FileKind::Env);
+        assert_eq!(file_kind(Path::new(".env.example")), FileKind::EnvTemplate);
+        assert_eq!(file_kind(Path::new(".envrc")), FileKind::Other);
+        assert_eq!(file_kind(Path::new("run.sh")), FileKind::Other);
+    }
+
+    #[test]
+    fn suppression_comments() {
+        assert_eq!(parse_suppression("# keywire: ignore"), Some(vec![]));
+        assert_eq!(
+            parse_suppression("# keywire: ignore[kw101, KW104]"),
+            Some(vec!["KW101".into(), "KW104".into()])
+        );
+        assert_eq!(parse_suppression("# keywire: ignored"), None);
+        assert_eq!(parse_suppression("# noqa"), None);
+    }
+}

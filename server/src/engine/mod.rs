@@ -7,6 +7,7 @@ pub mod dotenv;
 pub mod fix;
 pub mod providers;
 pub mod python;
+pub mod resolve;
 pub mod rules;
 pub mod secrets;
 pub mod text;

@@ -4,12 +4,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::config::Config;
 use super::diagnostic::Finding;
 use super::dotenv::{self, DotenvFile};
 use super::python::{self, PyFacts};
+use super::resolve::Derived;
 use super::rules::{self, EnvCtx, PyCtx};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,6 +83,8 @@ pub struct Workspace {
     pub config: Config,
     python: HashMap<PathBuf, PyModule>,
     envs: BTreeMap<PathBuf, EnvFile>,
+    /// Import graph and write index, rebuilt lazily after any change.
+    derived: OnceLock<Arc<Derived>>,
 }
 
 impl Workspace {
@@ -102,6 +105,7 @@ impl Workspace {
 
     pub fn set_python_facts(&mut self, path: PathBuf, facts: Arc<PyFacts>) {
         self.python.insert(path, PyModule { facts });
+        self.derived = OnceLock::new();
     }
 
     /// Add or replace a .env file (or template) from its text.
@@ -117,11 +121,13 @@ impl Workspace {
                 git,
             },
         );
+        self.derived = OnceLock::new();
     }
 
     pub fn remove(&mut self, path: &Path) {
         self.python.remove(path);
         self.envs.remove(path);
+        self.derived = OnceLock::new();
     }
 
     pub fn python_modules(&self) -> impl Iterator<Item = (&PathBuf, &PyModule)> {
@@ -140,6 +146,21 @@ impl Workspace {
         self.envs.get(path)
     }
 
+    /// A path for messages: relative to the workspace root, with `/`.
+    pub fn display_path(&self, path: &Path) -> String {
+        let rel = path.strip_prefix(&self.root).unwrap_or(path);
+        let s = rel.to_string_lossy().replace('\\', "/");
+        if s.is_empty() {
+            ".".to_string()
+        } else {
+            s
+        }
+    }
+
+    pub(crate) fn derived(&self) -> &Derived {
+        self.derived.get_or_init(|| Arc::new(Derived::build(self)))
+    }
+
     /// Findings for one Python module, given its current text (facts come from the model).
     pub fn check_python(&self, path: &Path, text: &str) -> Vec<Finding> {
         let Some(module) = self.python.get(path) else {
@@ -150,6 +171,7 @@ impl Workspace {
             path,
             text,
             facts: &module.facts,
+            scope: super::resolve::ModuleScope::new(self, path),
         };
         let findings = rules::check_python(&ctx, |r| self.config.enabled(r));
         self.finish(

@@ -1,6 +1,152 @@
-//! TODO
+//! KW201 undefined-env-var: code reads a credential-like variable that is defined nowhere.
+//!
+//! Reported for reads of credential-like names (a `_`-separated part is KEY, TOKEN, SECRET,
+//! PASSWORD or CREDENTIAL) and of any variable feeding a config field, when the name is not in
+//! a `.env` file loaded on the module's import chain, not written by `os.environ[...] = ...`
+//! anywhere in the workspace, and not listed in `assume-defined`. Only checked when a `.env` or
+//! `.env.example` sits in the module's directory or above (otherwise keywire cannot know where
+//! your variables come from). Reads with an explicit default are intentional and exempt.
+//! Severity is error when the read feeds a config field, warning otherwise.
+//!
+//! The message says why: a close name is defined ("did you mean `OPENAI_API_KEY`?"), the name
+//! is only listed in `.env.example`, or it is in another `.env` this module does not load.
+//!
+//! Bad (`.env` defines `OPENAI_API_KEY`):
+//! ```python
+//! api_key = os.environ["OPENAI_KEY"]
+//! ```
+//!
+//! Fixes: rename to the close defined name; add `NAME=` to the `.env` file (then fill it in).
 
+use super::edits;
 use super::PyCtx;
-use crate::engine::Finding;
+use crate::engine::diagnostic::{Finding, Fix, Severity};
+use crate::engine::python::FieldValue;
+use crate::engine::resolve::LoadTarget;
+use crate::engine::rules::Rule;
 
-pub(super) fn check(_ctx: &PyCtx, _out: &mut Vec<Finding>) {}
+use crate::engine::text::Span;
+
+pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
+    if !ctx.scope.env_in_scope {
+        return;
+    }
+    let has_env_loads = ctx.scope.env_loads().next().is_some();
+    let mut feeds_config = vec![false; ctx.facts.env_reads.len()];
+    for entry in &ctx.facts.entries {
+        for field in &entry.fields {
+            if let FieldValue::Env(i) = field.value {
+                if let Some(slot) = feeds_config.get_mut(i) {
+                    *slot = true;
+                }
+            }
+        }
+    }
+    let mut candidates: Option<Vec<String>> = None;
+    for (i, read) in ctx.facts.env_reads.iter().enumerate() {
+        if read.has_default || !(feeds_config[i] || is_credential_name(&read.name)) {
+            continue;
+        }
+        let lookup = ctx.scope.lookup(&read.name);
+        if lookup.is_defined() || lookup.unknown_load {
+            continue;
+        }
+        // Defined in a .env that nothing loads at all: KW202 says that.
+        if !has_env_loads && !lookup.unloaded.is_empty() {
+            continue;
+        }
+        let names = candidates.get_or_insert_with(|| ctx.scope.defined_names());
+        let close = closest(&read.name, names);
+        let mut message = format!("{} is not defined", read.name);
+        let mut finding_related = None;
+        if let Some(def) = lookup.unloaded.first() {
+            message.push_str(&format!(
+                ": it is defined in {}, which this module does not load",
+                ctx.ws.display_path(def.env)
+            ));
+            finding_related = Some((def.env, def.entry.key_span, format!("{} is defined here", read.name)));
+        } else if let Some(def) = lookup.templates.first() {
+            message.push_str(&format!(
+                ": it is listed in {} but missing from every .env this module loads",
+                ctx.ws.display_path(def.env)
+            ));
+            finding_related = Some((def.env, def.entry.key_span, format!("{} is listed here", read.name)));
+        } else {
+            message.push_str(" in any .env this module loads, in code, or in assume-defined");
+        }
+        if let Some(name) = &close {
+            message.push_str(&format!("; did you mean `{name}`?"));
+        }
+        let severity = if feeds_config[i] { Severity::Error } else { Severity::Warning };
+        let mut finding = Finding::new(Rule::KW201, ctx.path, read.name_span, message).severity(severity);
+        if let Some((path, span, msg)) = finding_related {
+            finding = finding.related(path, span, msg);
+        }
+        if let Some(name) = close {
+            let quote = ctx.text.get(read.name_span.start..read.name_span.start + 1).unwrap_or("\"");
+            finding = finding.fix(Fix {
+                title: format!("Rename to `{name}`"),
+                edits: vec![edits::replace(ctx.path, read.name_span, format!("{quote}{name}{quote}"))],
+                safe: false,
+                sensitive: false,
+            });
+        }
+        if let Some(fix) = add_to_env_fix(ctx, &read.name) {
+            finding = finding.fix(fix);
+        }
+        out.push(finding);
+    }
+}
+
+/// The defined name closest to `name`: small edit distance, or the same provider parts
+/// (`OPENAI_KEY` ~ `OPENAI_API_KEY`).
+fn closest(name: &str, defined: &[String]) -> Option<String> {
+    let upper = name.to_ascii_uppercase();
+    let parts: Vec<&str> = upper.split('_').filter(|p| !p.is_empty()).collect();
+    defined
+        .iter()
+        .filter(|d| d.as_str() != name)
+        .filter_map(|d| {
+            let score = strsim::normalized_damerau_levenshtein(&upper, &d.to_ascii_uppercase());
+            let dparts: Vec<String> = d.to_ascii_uppercase().split('_').map(str::to_string).collect();
+            let shared = parts.iter().filter(|p| dparts.iter().any(|q| q == *p)).count();
+            let subset = shared == parts.len().min(dparts.len()) && shared >= 2;
+            (score >= 0.75 || subset).then_some((d, score + if subset { 0.5 } else { 0.0 }))
+        })
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(d, _)| d.clone())
+}
+
+/// Append `NAME=` to the .env this module loads (or the nearest one in scope).
+fn add_to_env_fix(ctx: &PyCtx, name: &str) -> Option<Fix> {
+    let ws = ctx.ws;
+    let target = ctx
+        .scope
+        .env_loads()
+        .find_map(|l| match &l.target {
+            LoadTarget::File(p) => Some(p.clone()),
+            _ => None,
+        })
+        .or_else(|| {
+            ctx.path.ancestors().skip(1).take_while(|d| d.starts_with(&ws.root)).find_map(|d| {
+                let p = d.join(".env");
+                ws.env_file(&p).map(|_| p)
+            })
+        })?;
+    let file = ws.env_file(&target)?;
+    let text = &file.text;
+    let sep = if text.is_empty() || text.ends_with('\n') { "" } else { "\n" };
+    Some(Fix {
+        title: format!("Add `{name}=` to {}", ws.display_path(&target)),
+        edits: vec![edits::replace(&target, Span::empty(text.len()), format!("{sep}{name}=\n"))],
+        safe: false,
+        sensitive: false,
+    })
+}
+
+// TEMP until secrets::is_credential_name lands.
+fn is_credential_name(name: &str) -> bool {
+    name.to_ascii_uppercase()
+        .split(['_', '-'])
+        .any(|p| ["KEY", "TOKEN", "SECRET", "PASSWORD", "CREDENTIAL", "CREDENTIALS", "APIKEY"].contains(&p))
+}

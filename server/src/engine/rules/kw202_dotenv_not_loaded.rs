@@ -1,6 +1,84 @@
-//! TODO
+//! KW202 dotenv-not-loaded: a variable is defined only in a `.env` file, and nothing on the
+//! reading module's import chain loads that file.
+//!
+//! A `.env` file is just a file: Python never reads it by itself. Unless `load_dotenv()` runs
+//! (in this module, a module it imports, or a module that imports it), `os.environ["X"]` raises
+//! `KeyError` and `os.getenv("X")` returns `None`, and AutoGen reports an invalid API key.
+//! Also reported, with its own message, when the only load is `dotenv_values()` (which returns
+//! a dict and does not touch `os.environ`), or `config_list_from_dotenv()` without
+//! `dotenv_file_path` (which searches from the installed autogen package, not your project).
+//! Reads with an explicit default are intentional and not reported.
+//!
+//! Bad:
+//! ```python
+//! import os
+//! llm_config = {"config_list": [{"model": "gpt-4o", "api_key": os.environ["OPENAI_API_KEY"]}]}
+//! ```
+//! Good:
+//! ```python
+//! import os
+//! from dotenv import load_dotenv
+//!
+//! load_dotenv()
+//! llm_config = {"config_list": [{"model": "gpt-4o", "api_key": os.environ["OPENAI_API_KEY"]}]}
+//! ```
+//!
+//! Fix: add `from dotenv import load_dotenv` after the last top-level import and `load_dotenv()`
+//! right after the imports.
 
+use super::edits;
 use super::PyCtx;
-use crate::engine::Finding;
+use crate::engine::diagnostic::{Finding, Fix};
+use crate::engine::python::LoadKind;
+use crate::engine::rules::Rule;
 
-pub(super) fn check(_ctx: &PyCtx, _out: &mut Vec<Finding>) {}
+pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
+    if !ctx.scope.env_in_scope || ctx.scope.env_loads().next().is_some() {
+        return;
+    }
+    let mut reported: Vec<&str> = Vec::new();
+    for read in &ctx.facts.env_reads {
+        if read.has_default || reported.contains(&read.name.as_str()) {
+            continue;
+        }
+        let lookup = ctx.scope.lookup(&read.name);
+        if lookup.is_defined() || lookup.unknown_load {
+            continue;
+        }
+        let Some(def) = lookup.unloaded.first() else {
+            continue;
+        };
+        reported.push(&read.name);
+        let env = ctx.ws.display_path(def.env);
+        let values_only = ctx.scope.loads.iter().find(|l| l.point.kind == LoadKind::DotenvValues);
+        let from_package = ctx.scope.loads.iter().find(|l| l.point.kind == LoadKind::ConfigListFromDotenv);
+        let (message, related) = if let Some(l) = from_package {
+            (
+                format!("{} is defined in {env}, but config_list_from_dotenv() without dotenv_file_path searches from the installed autogen package, not this project", read.name),
+                Some((l.module, l.point.span, "config_list_from_dotenv() is called here")),
+            )
+        } else if let Some(l) = values_only {
+            (
+                format!("{} is defined in {env}, but dotenv_values() only returns a dict; it does not set os.environ. Call load_dotenv()", read.name),
+                Some((l.module, l.point.span, "dotenv_values() is called here")),
+            )
+        } else {
+            (
+                format!("{} is defined in {env}, but load_dotenv() is never called on this module's import chain, so it is not in os.environ", read.name),
+                None,
+            )
+        };
+        let mut finding = Finding::new(Rule::KW202, ctx.path, read.span, message)
+            .related(def.env, def.entry.key_span, format!("{} is defined here", read.name))
+            .fix(Fix {
+                title: "Add `load_dotenv()` after the imports".into(),
+                edits: vec![edits::add_load_dotenv(ctx)],
+                safe: true,
+                sensitive: false,
+            });
+        if let Some((path, span, msg)) = related {
+            finding = finding.related(path, span, msg);
+        }
+        out.push(finding);
+    }
+}

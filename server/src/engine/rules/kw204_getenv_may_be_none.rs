@@ -1,6 +1,59 @@
-//! TODO
+//! KW204 getenv-may-be-none: `os.getenv("X")` or `os.environ.get("X")` without a default feeds
+//! an API key.
+//!
+//! When the variable is missing these return `None`, and `api_key=None` makes the client fall
+//! back to another variable or fail much later with a confusing "invalid API key" / "api_key
+//! client option must be set". `os.environ["X"]` fails immediately with `KeyError: 'X'`, which
+//! names the missing variable.
+//!
+//! Bad:
+//! ```python
+//! {"model": "gpt-4o", "api_key": os.getenv("OPENAI_API_KEY")}
+//! ```
+//! Good:
+//! ```python
+//! {"model": "gpt-4o", "api_key": os.environ["OPENAI_API_KEY"]}
+//! ```
+//!
+//! Fix: replace the read with `os.environ["X"]` (adding `import os` when missing).
 
+use super::edits;
+use super::entry::{env_expr, EntryInfo};
 use super::PyCtx;
-use crate::engine::Finding;
+use crate::engine::diagnostic::{Finding, Fix};
+use crate::engine::python::{EnvReadKind, FieldValue};
+use crate::engine::rules::Rule;
 
-pub(super) fn check(_ctx: &PyCtx, _out: &mut Vec<Finding>) {}
+pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
+    let mut seen = Vec::new();
+    for entry in &ctx.facts.entries {
+        let info = EntryInfo::new(ctx, entry);
+        let Some(FieldValue::Env(i)) = info.key.map(|k| &k.value) else {
+            continue;
+        };
+        let Some(read) = ctx.facts.env_reads.get(*i) else { continue };
+        if read.kind == EnvReadKind::Subscript || read.has_default || seen.contains(i) {
+            continue;
+        }
+        seen.push(*i);
+        let mut edit_list = vec![edits::replace(ctx.path, read.span, env_expr(&read.name))];
+        edit_list.extend(edits::import_os(ctx));
+        out.push(
+            Finding::new(
+                Rule::KW204,
+                ctx.path,
+                read.span,
+                format!(
+                    "returns None when {} is unset, and the client then fails with a confusing auth error; `os.environ[\"{}\"]` fails fast with a clear KeyError",
+                    read.name, read.name
+                ),
+            )
+            .fix(Fix {
+                title: format!("Use `{}`", env_expr(&read.name)),
+                edits: edit_list,
+                safe: true,
+                sensitive: false,
+            }),
+        );
+    }
+}

@@ -8,8 +8,11 @@ use serde::{Deserialize, Serialize};
 use super::diagnostic::{Finding, Severity};
 use super::dotenv::DotenvFile;
 use super::python::PyFacts;
+use super::resolve::ModuleScope;
 use super::workspace::{EnvFile, Workspace};
 
+mod edits;
+mod entry;
 mod kw101_missing_api_key;
 mod kw102_unknown_config_key;
 mod kw103_placeholder_api_key;
@@ -38,6 +41,7 @@ pub struct PyCtx<'a> {
     pub path: &'a Path,
     pub text: &'a str,
     pub facts: &'a PyFacts,
+    pub scope: ModuleScope<'a>,
 }
 
 /// What a .env rule sees.

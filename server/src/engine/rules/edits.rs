@@ -1,0 +1,51 @@
+//! Edits several Python fixes share: inserting a field, `import os`, `load_dotenv()`.
+
+use std::path::Path;
+
+use crate::engine::diagnostic::Edit;
+use crate::engine::python::ConfigEntry;
+use crate::engine::text::Span;
+
+use super::PyCtx;
+
+pub(super) fn insert(path: &Path, at: usize, text: impl Into<String>) -> Edit {
+    Edit {
+        path: path.to_path_buf(),
+        span: Span::empty(at),
+        new_text: text.into(),
+        create: false,
+    }
+}
+
+pub(super) fn replace(path: &Path, span: Span, text: impl Into<String>) -> Edit {
+    Edit {
+        path: path.to_path_buf(),
+        span,
+        new_text: text.into(),
+        create: false,
+    }
+}
+
+/// Add `key: value` to an entry.
+pub(super) fn add_field(ctx: &PyCtx, entry: &ConfigEntry, key: &str, value: &str) -> Edit {
+    let p = &entry.insert;
+    insert(ctx.path, p.offset, format!("{}{}{}", p.before, entry.field_text(key, value), p.after))
+}
+
+/// `import os` at the top when the module lacks it.
+pub(super) fn import_os(ctx: &PyCtx) -> Option<Edit> {
+    let ep = &ctx.facts.edit_points;
+    (!ep.has_import_os).then(|| insert(ctx.path, ep.after_imports, format!("import os{}", ep.newline)))
+}
+
+/// `from dotenv import load_dotenv` + `load_dotenv()` right after the imports.
+pub(super) fn add_load_dotenv(ctx: &PyCtx) -> Edit {
+    let ep = &ctx.facts.edit_points;
+    let nl = ep.newline;
+    let text = match &ep.load_dotenv_name {
+        Some(name) => format!("{nl}{name}(){nl}"),
+        None => format!("from dotenv import load_dotenv{nl}{nl}load_dotenv(){nl}"),
+    };
+    insert(ctx.path, ep.after_imports, text)
+}
+

@@ -1,0 +1,150 @@
+//! What the Python rules need to know about one config entry: which client reads it, which
+//! provider it really talks to, its endpoint and its key. Computed from the facts and the
+//! provider table only.
+
+use crate::engine::providers::{self, ConstructorKind, Generation, Provider};
+use crate::engine::python::{ConfigEntry, EnvRead, Field, FieldValue, StrLit};
+use crate::engine::resolve::{EnvDef, Lookup};
+
+use super::PyCtx;
+
+/// A value as far as keywire can tell: a literal, or an env read and (when a loaded .env
+/// defines it) its value there.
+pub(super) enum Resolved<'a> {
+    Literal(&'a StrLit),
+    Env {
+        read: &'a EnvRead,
+        lookup: Box<Lookup<'a>>,
+    },
+    Unknown,
+}
+
+impl<'a> Resolved<'a> {
+    pub fn of(ctx: &PyCtx<'a>, field: &'a Field) -> Resolved<'a> {
+        match &field.value {
+            FieldValue::Str(lit) => Resolved::Literal(lit),
+            FieldValue::Env(i) => match ctx.facts.env_reads.get(*i) {
+                Some(read) => Resolved::Env {
+                    read,
+                    lookup: Box::new(ctx.scope.lookup(&read.name)),
+                },
+                None => Resolved::Unknown,
+            },
+            FieldValue::Other => Resolved::Unknown,
+        }
+    }
+
+    /// The value and, for env values, where it is defined.
+    pub fn value(&self) -> Option<(&str, Option<EnvDef<'_>>)> {
+        match self {
+            Resolved::Literal(lit) => Some((lit.value.as_str(), None)),
+            Resolved::Env { lookup, .. } => lookup.value().map(|(v, d)| (v, Some(d))),
+            Resolved::Unknown => None,
+        }
+    }
+
+    pub fn env_name(&self) -> Option<&str> {
+        match self {
+            Resolved::Env { read, .. } => Some(&read.name),
+            _ => None,
+        }
+    }
+}
+
+pub(super) struct EntryInfo<'a> {
+    pub entry: &'a ConfigEntry,
+    /// The provider whose client library handles the entry (reads the fallback variable).
+    pub client: &'static Provider,
+    /// The provider whose service the entry talks to (the endpoint's, when it is known).
+    pub target: &'static Provider,
+    /// `api_type` as written (0.2 / AG2 entries).
+    pub api_type: Option<&'a Field>,
+    pub endpoint: Option<&'a Field>,
+    /// The endpoint's host, from a literal or the .env value of its variable.
+    pub host: Option<String>,
+    pub key: Option<&'a Field>,
+    /// The variable the client reads when no key is given.
+    pub fallback_var: Option<&'static str>,
+    /// No key is needed: a local endpoint or runtime.
+    pub local: bool,
+    /// Authenticates another way (Azure AD token, credential object, AWS).
+    pub other_auth: bool,
+}
+
+const ENDPOINT_FIELDS: &[&str] = &["base_url", "azure_endpoint", "endpoint", "host", "client_host", "api_base"];
+
+impl<'a> EntryInfo<'a> {
+    pub fn new(ctx: &PyCtx<'a>, entry: &'a ConfigEntry) -> EntryInfo<'a> {
+        let constructor = entry.constructor.filter(|c| c.kind == ConstructorKind::Client);
+        let api_type = entry.field("api_type");
+        let api_type_value = api_type.and_then(|f| match &f.value {
+            FieldValue::Str(s) => Some(s.value.as_str()),
+            _ => None,
+        });
+        let endpoint = constructor
+            .and_then(|c| entry.field(c.endpoint_kwarg))
+            .or_else(|| ENDPOINT_FIELDS.iter().find_map(|k| entry.field(k)));
+        let host = endpoint.and_then(|f| {
+            let resolved = Resolved::of(ctx, f);
+            let (url, _) = resolved.value()?;
+            providers::host_of(url).map(str::to_ascii_lowercase)
+        });
+        let model = entry.field("model").and_then(|f| match &f.value {
+            FieldValue::Str(s) => Some(s.value.as_str()),
+            _ => None,
+        });
+
+        let mut fallback_var = None;
+        let client: &'static Provider = match (constructor.and_then(|c| c.provider), api_type_value) {
+            (Some(id), _) => providers::provider(id).unwrap_or(&providers::PROVIDERS[0]),
+            (None, Some(t)) => providers::provider_for_api_type(t),
+            (None, None) => &providers::PROVIDERS[0],
+        };
+        if let Some(c) = constructor {
+            if c.generation == Generation::V04 && c.provider == Some("openai") {
+                if let Some(route) = model
+                    .and_then(|m| providers::V04_MODEL_ROUTES.iter().find(|(prefix, _, _)| m.starts_with(prefix)))
+                {
+                    fallback_var = Some(route.2);
+                }
+            }
+            if c.generation == Generation::Ag2Config && c.provider == Some("google") {
+                fallback_var = Some("GOOGLE_GEMINI_API_KEY");
+            }
+        }
+        let fallback_var = fallback_var.or(client.fallback_var);
+        let host_provider = host.as_deref().and_then(providers::provider_for_host);
+        let routed = fallback_var
+            .and_then(providers::provider_for_var)
+            .filter(|p| p.id != client.id);
+        let target = host_provider.or(routed).unwrap_or(client);
+        let local = host.as_deref().is_some_and(providers::is_local_host) || !client.needs_key;
+        let key = entry.field(constructor.map_or("api_key", |c| c.key_kwarg));
+        let other_auth = client.aws_credentials
+            || ["azure_ad_token", "azure_ad_token_provider", "credential", "aws_access_key", "aws_profile_name"]
+                .iter()
+                .any(|k| entry.field(k).is_some());
+        EntryInfo {
+            entry,
+            client,
+            target,
+            api_type,
+            endpoint,
+            host,
+            key,
+            fallback_var,
+            local,
+            other_auth,
+        }
+    }
+
+    /// Entries of the 0.2 / AG2 dict family (those `api_type` applies to).
+    pub fn takes_api_type(&self) -> bool {
+        self.entry.generation == Generation::V02
+    }
+}
+
+/// The text of a new field that reads `var` from the environment.
+pub(super) fn env_expr(var: &str) -> String {
+    format!("os.environ[\"{var}\"]")
+}

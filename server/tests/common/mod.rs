@@ -1,0 +1,132 @@
+//! Shared test helpers: load a fixture directory into an in-memory workspace, check it, render
+//! findings, apply fixes.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use keywire::engine::config::Config;
+use keywire::engine::fix;
+use keywire::engine::workspace::{file_kind, FileKind, GitStatus, Workspace};
+use keywire::engine::{Finding, LineIndex};
+
+/// Repository root (the workspace that holds `server/` and `tests/`).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// Files of a fixture, keyed by path relative to the fixture root.
+pub type Files = BTreeMap<PathBuf, String>;
+
+pub fn read_dir(dir: &Path) -> Files {
+    let mut files = Files::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let entry = entry.unwrap();
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if file_kind(&path) != FileKind::Other {
+                let text = std::fs::read_to_string(&path).unwrap();
+                files.insert(path.strip_prefix(dir).unwrap().to_path_buf(), text);
+            }
+        }
+    }
+    files
+}
+
+/// Virtual root all fixtures are mounted at.
+pub fn root() -> PathBuf {
+    PathBuf::from("/ws")
+}
+
+pub fn workspace(files: &Files, config: Config) -> Workspace {
+    let mut ws = Workspace::new(root(), config);
+    for (rel, text) in files {
+        let path = root().join(rel);
+        match file_kind(&path) {
+            FileKind::Python => {
+                ws.set_python(path, text);
+            }
+            FileKind::Env | FileKind::EnvTemplate => ws.set_env(path, text, GitStatus::Unknown),
+            FileKind::Other => {}
+        }
+    }
+    ws
+}
+
+pub fn check(files: &Files, config: &Config) -> Vec<Finding> {
+    let ws = workspace(files, config.clone());
+    let mut out = Vec::new();
+    for (rel, text) in files {
+        let path = root().join(rel);
+        match file_kind(&path) {
+            FileKind::Python => out.extend(ws.check_python(&path, text)),
+            FileKind::Env | FileKind::EnvTemplate => out.extend(ws.check_env(&path)),
+            FileKind::Other => {}
+        }
+    }
+    out
+}
+
+fn rel(path: &Path) -> String {
+    path.strip_prefix(root()).unwrap_or(path).to_string_lossy().replace('\\', "/")
+}
+
+/// `path:line:col-line:col CODE severity: message` per finding, with fixes and related info.
+pub fn render(files: &Files, findings: &[Finding]) -> String {
+    let mut out = String::new();
+    for f in findings {
+        let r = rel(&f.path);
+        let text = files.get(Path::new(&r)).map(String::as_str).unwrap_or("");
+        let idx = LineIndex::new(text);
+        let (l1, c1) = idx.line_col_chars(text, f.span.start);
+        let (l2, c2) = idx.line_col_chars(text, f.span.end);
+        let snippet = text.get(f.span.start..f.span.end).unwrap_or("<bad span>");
+        out.push_str(&format!(
+            "{r}:{}:{}-{}:{} {} {}: {}\n    at `{}`\n",
+            l1 + 1,
+            c1 + 1,
+            l2 + 1,
+            c2 + 1,
+            f.rule.code(),
+            f.severity.as_str(),
+            f.message,
+            snippet
+        ));
+        for rel_info in &f.related {
+            out.push_str(&format!("    related {}: {}\n", rel(&rel_info.path), rel_info.message));
+        }
+        for fix in &f.fixes {
+            out.push_str(&format!("    fix{}: {}\n", if fix.safe { " (safe)" } else { "" }, fix.title));
+        }
+    }
+    out
+}
+
+/// Apply one fix's edits to a copy of the files.
+pub fn apply_fix(files: &Files, fix: &keywire::engine::Fix) -> Files {
+    let mut out = files.clone();
+    let mut by_path: BTreeMap<PathBuf, Vec<&keywire::engine::Edit>> = BTreeMap::new();
+    for e in &fix.edits {
+        by_path.entry(e.path.clone()).or_default().push(e);
+    }
+    for (path, edits) in by_path {
+        let rel = path.strip_prefix(root()).unwrap().to_path_buf();
+        let text = out.get(&rel).cloned().unwrap_or_default();
+        let new = fix::apply(&text, &edits).unwrap_or_else(|e| panic!("fix `{}` does not apply: {e}", fix.title));
+        out.insert(rel, new);
+    }
+    out
+}
+
+/// Findings as comparable keys that survive edits elsewhere in the file.
+pub fn keys(findings: &[Finding]) -> Vec<(String, String, String)> {
+    let mut k: Vec<_> = findings
+        .iter()
+        .map(|f| (rel(&f.path), f.rule.code().to_string(), f.message.clone()))
+        .collect();
+    k.sort();
+    k
+}

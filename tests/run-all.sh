@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs every keywire test. Installs what the tests need on a fresh machine first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+echo "== formatting"
+cargo fmt --all -- --check
+
+echo "== lints"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+echo "== tests"
+cargo test --workspace --locked

@@ -123,3 +123,12 @@ impl Finding {
         self
     }
 }
+
+/// `noun` with its indefinite article, for messages: "an OpenAI key", "a Groq key".
+pub fn with_article(noun: &str) -> String {
+    let vowel_sound = noun
+        .chars()
+        .next()
+        .is_some_and(|c| "AEIOUaeiou".contains(c) || (c == 'x' && !noun.starts_with("xy")));
+    format!("{} {noun}", if vowel_sound { "an" } else { "a" })
+}

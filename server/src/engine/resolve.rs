@@ -24,20 +24,27 @@ impl Derived {
         for (path, module) in ws.python_modules() {
             let mut edges = Vec::new();
             for (i, import) in module.facts.imports.iter().enumerate() {
-                for target in resolve_import(ws, path, &import.module, import.level, &import.names) {
+                for target in resolve_import(ws, path, &import.module, import.level, &import.names)
+                {
                     if &target != path {
                         edges.push((target, i));
                     }
                 }
             }
             for (target, _) in &edges {
-                d.importers.entry(target.clone()).or_default().push(path.clone());
+                d.importers
+                    .entry(target.clone())
+                    .or_default()
+                    .push(path.clone());
             }
             if !edges.is_empty() {
                 d.imports.insert(path.clone(), edges);
             }
             for (i, w) in module.facts.env_writes.iter().enumerate() {
-                d.writes.entry(w.name.clone()).or_default().push((path.clone(), i));
+                d.writes
+                    .entry(w.name.clone())
+                    .or_default()
+                    .push((path.clone(), i));
             }
         }
         d
@@ -48,9 +55,15 @@ impl Derived {
         let mut queue = VecDeque::from([start.to_path_buf()]);
         while let Some(p) = queue.pop_front() {
             let next: Vec<&PathBuf> = if forward {
-                self.imports.get(&p).map(|v| v.iter().map(|(t, _)| t).collect()).unwrap_or_default()
+                self.imports
+                    .get(&p)
+                    .map(|v| v.iter().map(|(t, _)| t).collect())
+                    .unwrap_or_default()
             } else {
-                self.importers.get(&p).map(|v| v.iter().collect()).unwrap_or_default()
+                self.importers
+                    .get(&p)
+                    .map(|v| v.iter().collect())
+                    .unwrap_or_default()
             };
             for n in next {
                 if seen.insert(n.clone()) {
@@ -92,7 +105,13 @@ impl Derived {
 }
 
 /// Candidate files for an import, kept only when they are workspace modules.
-fn resolve_import(ws: &Workspace, importer: &Path, module: &str, level: u32, names: &[String]) -> Vec<PathBuf> {
+fn resolve_import(
+    ws: &Workspace,
+    importer: &Path,
+    module: &str,
+    level: u32,
+    names: &[String],
+) -> Vec<PathBuf> {
     let parts: Vec<&str> = module.split('.').filter(|p| !p.is_empty()).collect();
     let mut bases: Vec<PathBuf> = Vec::new();
     if level > 0 {
@@ -123,7 +142,9 @@ fn resolve_import(ws: &Workspace, importer: &Path, module: &str, level: u32, nam
                     out.push(file);
                     found_module = true;
                 }
-                if exists(&dir.join(part).join("__init__.py")) || is_namespace_dir(ws, &dir.join(part)) {
+                if exists(&dir.join(part).join("__init__.py"))
+                    || is_namespace_dir(ws, &dir.join(part))
+                {
                     found_module = true;
                 }
             }
@@ -208,7 +229,11 @@ impl Lookup<'_> {
 
     /// The winning definition's value, when the variable comes from a loaded .env.
     pub fn value(&self) -> Option<(&str, EnvDef<'_>)> {
-        let def = self.configured.first().copied().or_else(|| self.loaded.first().map(|(d, _)| *d))?;
+        let def = self
+            .configured
+            .first()
+            .copied()
+            .or_else(|| self.loaded.first().map(|(d, _)| *d))?;
         Some((def.entry.value.as_deref()?, def))
     }
 }
@@ -276,7 +301,12 @@ impl<'a> ModuleScope<'a> {
             assumed: ws.config.assume_defined.iter().any(|a| a == name),
             ..Default::default()
         };
-        let configured: Vec<PathBuf> = ws.config.env_files.iter().map(|p| ws.root.join(p)).collect();
+        let configured: Vec<PathBuf> = ws
+            .config
+            .env_files
+            .iter()
+            .map(|p| ws.root.join(p))
+            .collect();
         for load in self.env_loads() {
             if load.target == LoadTarget::Unknown {
                 out.unknown_load = true;
@@ -286,7 +316,10 @@ impl<'a> ModuleScope<'a> {
             let Some(entry) = file.parsed.get(name).filter(|e| e.value.is_some()) else {
                 continue;
             };
-            let def = EnvDef { env: env_path, entry };
+            let def = EnvDef {
+                env: env_path,
+                entry,
+            };
             if file.template {
                 out.templates.push(def);
                 continue;
@@ -322,14 +355,26 @@ impl<'a> ModuleScope<'a> {
     pub fn defined_names(&self) -> Vec<String> {
         let ws = self.ws;
         let mut names: Vec<String> = ws.config.assume_defined.clone();
-        let configured: Vec<PathBuf> = ws.config.env_files.iter().map(|p| ws.root.join(p)).collect();
+        let configured: Vec<PathBuf> = ws
+            .config
+            .env_files
+            .iter()
+            .map(|p| ws.root.join(p))
+            .collect();
         for (env_path, file) in ws.env_files() {
             let loaded = configured.contains(env_path)
-                || self
-                    .env_loads()
-                    .any(|l| l.target == LoadTarget::File(env_path.clone()) || l.target == LoadTarget::Unknown);
+                || self.env_loads().any(|l| {
+                    l.target == LoadTarget::File(env_path.clone())
+                        || l.target == LoadTarget::Unknown
+                });
             if loaded && !file.template {
-                names.extend(file.parsed.entries.iter().filter(|e| e.value.is_some()).map(|e| e.key.clone()));
+                names.extend(
+                    file.parsed
+                        .entries
+                        .iter()
+                        .filter(|e| e.value.is_some())
+                        .map(|e| e.key.clone()),
+                );
             }
         }
         names.extend(ws.derived().writes.keys().cloned());
@@ -370,7 +415,9 @@ pub fn load_target(ws: &Workspace, module: &Path, point: &LoadPoint) -> LoadTarg
     };
     match (&point.kind, &point.path) {
         (LoadKind::ConfigListFromDotenv, LoadPath::Default) => LoadTarget::Missing,
-        (_, LoadPath::Default) | (_, LoadPath::FindDotenv { usecwd: false }) => nearest_from(module.parent()),
+        (_, LoadPath::Default) | (_, LoadPath::FindDotenv { usecwd: false }) => {
+            nearest_from(module.parent())
+        }
         (_, LoadPath::FindDotenv { usecwd: true }) => nearest_from(Some(&ws.root)),
         (_, LoadPath::Literal(p)) => {
             let rel = Path::new(p);
@@ -385,7 +432,13 @@ pub fn load_target(ws: &Workspace, module: &Path, point: &LoadPoint) -> LoadTarg
             }
             candidates
                 .into_iter()
-                .find(|c| ws.env_file(c).is_some() && matches!(super::workspace::file_kind(c), FileKind::Env | FileKind::EnvTemplate))
+                .find(|c| {
+                    ws.env_file(c).is_some()
+                        && matches!(
+                            super::workspace::file_kind(c),
+                            FileKind::Env | FileKind::EnvTemplate
+                        )
+                })
                 .map_or(LoadTarget::Missing, LoadTarget::File)
         }
         (_, LoadPath::Unknown) => LoadTarget::Unknown,

@@ -166,13 +166,7 @@ impl Workspace {
         let Some(module) = self.python.get(path) else {
             return Vec::new();
         };
-        let ctx = PyCtx {
-            ws: self,
-            path,
-            text,
-            facts: &module.facts,
-            scope: super::resolve::ModuleScope::new(self, path),
-        };
+        let ctx = PyCtx::new(self, path, text, &module.facts);
         let findings = rules::check_python(&ctx, |r| self.config.enabled(r));
         self.finish(
             findings,
@@ -219,7 +213,7 @@ impl Workspace {
         for f in &mut findings {
             f.severity = self.config.severity_for(f.rule, f.severity);
         }
-        findings.sort_by(|a, b| (a.span.start, a.rule).cmp(&(b.span.start, b.rule)));
+        findings.sort_by_key(|a| (a.span.start, a.rule));
         findings.dedup_by(|a, b| a.span == b.span && a.rule == b.rule && a.message == b.message);
         findings
     }

@@ -12,7 +12,10 @@ use keywire::engine::{Finding, LineIndex};
 
 /// Repository root (the workspace that holds `server/` and `tests/`).
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// Files of a fixture, keyed by path relative to the fixture root.
@@ -71,7 +74,10 @@ pub fn check(files: &Files, config: &Config) -> Vec<Finding> {
 }
 
 fn rel(path: &Path) -> String {
-    path.strip_prefix(root()).unwrap_or(path).to_string_lossy().replace('\\', "/")
+    path.strip_prefix(root())
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 /// `path:line:col-line:col CODE severity: message` per finding, with fixes and related info.
@@ -96,10 +102,18 @@ pub fn render(files: &Files, findings: &[Finding]) -> String {
             snippet
         ));
         for rel_info in &f.related {
-            out.push_str(&format!("    related {}: {}\n", rel(&rel_info.path), rel_info.message));
+            out.push_str(&format!(
+                "    related {}: {}\n",
+                rel(&rel_info.path),
+                rel_info.message
+            ));
         }
         for fix in &f.fixes {
-            out.push_str(&format!("    fix{}: {}\n", if fix.safe { " (safe)" } else { "" }, fix.title));
+            out.push_str(&format!(
+                "    fix{}: {}\n",
+                if fix.safe { " (safe)" } else { "" },
+                fix.title
+            ));
         }
     }
     out
@@ -115,7 +129,8 @@ pub fn apply_fix(files: &Files, fix: &keywire::engine::Fix) -> Files {
     for (path, edits) in by_path {
         let rel = path.strip_prefix(root()).unwrap().to_path_buf();
         let text = out.get(&rel).cloned().unwrap_or_default();
-        let new = fix::apply(&text, &edits).unwrap_or_else(|e| panic!("fix `{}` does not apply: {e}", fix.title));
+        let new = fix::apply(&text, &edits)
+            .unwrap_or_else(|e| panic!("fix `{}` does not apply: {e}", fix.title));
         out.insert(rel, new);
     }
     out
@@ -129,4 +144,15 @@ pub fn keys(findings: &[Finding]) -> Vec<(String, String, String)> {
         .collect();
     k.sort();
     k
+}
+
+/// Number of findings per (file, rule).
+pub fn rule_counts(findings: &[Finding]) -> BTreeMap<(String, String), usize> {
+    let mut counts = BTreeMap::new();
+    for f in findings {
+        *counts
+            .entry((rel(&f.path), f.rule.code().to_string()))
+            .or_default() += 1;
+    }
+    counts
 }

@@ -29,13 +29,23 @@ pub(super) fn replace(path: &Path, span: Span, text: impl Into<String>) -> Edit 
 /// Add `key: value` to an entry.
 pub(super) fn add_field(ctx: &PyCtx, entry: &ConfigEntry, key: &str, value: &str) -> Edit {
     let p = &entry.insert;
-    insert(ctx.path, p.offset, format!("{}{}{}", p.before, entry.field_text(key, value), p.after))
+    insert(
+        ctx.path,
+        p.offset,
+        format!("{}{}{}", p.before, entry.field_text(key, value), p.after),
+    )
 }
 
 /// `import os` at the top when the module lacks it.
 pub(super) fn import_os(ctx: &PyCtx) -> Option<Edit> {
     let ep = &ctx.facts.edit_points;
-    (!ep.has_import_os).then(|| insert(ctx.path, ep.after_imports, format!("import os{}", ep.newline)))
+    (!ep.has_import_os).then(|| {
+        insert(
+            ctx.path,
+            ep.after_imports,
+            format!("import os{}", ep.newline),
+        )
+    })
 }
 
 /// `from dotenv import load_dotenv` + `load_dotenv()` right after the imports.
@@ -48,4 +58,3 @@ pub(super) fn add_load_dotenv(ctx: &PyCtx) -> Edit {
     };
     insert(ctx.path, ep.after_imports, text)
 }
-

@@ -26,7 +26,7 @@ impl<'a> Resolved<'a> {
             FieldValue::Env(i) => match ctx.facts.env_reads.get(*i) {
                 Some(read) => Resolved::Env {
                     read,
-                    lookup: Box::new(ctx.scope.lookup(&read.name)),
+                    lookup: Box::new(ctx.scope().lookup(&read.name)),
                 },
                 None => Resolved::Unknown,
             },
@@ -69,13 +69,25 @@ pub(super) struct EntryInfo<'a> {
     pub local: bool,
     /// Authenticates another way (Azure AD token, credential object, AWS).
     pub other_auth: bool,
+    /// The client the entry selects cannot talk to its endpoint (KW105 reports it); rules
+    /// about the key stay quiet because the intended provider is unclear.
+    pub conflict: bool,
 }
 
-const ENDPOINT_FIELDS: &[&str] = &["base_url", "azure_endpoint", "endpoint", "host", "client_host", "api_base"];
+const ENDPOINT_FIELDS: &[&str] = &[
+    "base_url",
+    "azure_endpoint",
+    "endpoint",
+    "host",
+    "client_host",
+    "api_base",
+];
 
 impl<'a> EntryInfo<'a> {
     pub fn new(ctx: &PyCtx<'a>, entry: &'a ConfigEntry) -> EntryInfo<'a> {
-        let constructor = entry.constructor.filter(|c| c.kind == ConstructorKind::Client);
+        let constructor = entry
+            .constructor
+            .filter(|c| c.kind == ConstructorKind::Client);
         let api_type = entry.field("api_type");
         let api_type_value = api_type.and_then(|f| match &f.value {
             FieldValue::Str(s) => Some(s.value.as_str()),
@@ -95,16 +107,19 @@ impl<'a> EntryInfo<'a> {
         });
 
         let mut fallback_var = None;
-        let client: &'static Provider = match (constructor.and_then(|c| c.provider), api_type_value) {
+        let client: &'static Provider = match (constructor.and_then(|c| c.provider), api_type_value)
+        {
             (Some(id), _) => providers::provider(id).unwrap_or(&providers::PROVIDERS[0]),
             (None, Some(t)) => providers::provider_for_api_type(t),
             (None, None) => &providers::PROVIDERS[0],
         };
         if let Some(c) = constructor {
             if c.generation == Generation::V04 && c.provider == Some("openai") {
-                if let Some(route) = model
-                    .and_then(|m| providers::V04_MODEL_ROUTES.iter().find(|(prefix, _, _)| m.starts_with(prefix)))
-                {
+                if let Some(route) = model.and_then(|m| {
+                    providers::V04_MODEL_ROUTES
+                        .iter()
+                        .find(|(prefix, _, _)| m.starts_with(prefix))
+                }) {
                     fallback_var = Some(route.2);
                 }
             }
@@ -118,12 +133,20 @@ impl<'a> EntryInfo<'a> {
             .and_then(providers::provider_for_var)
             .filter(|p| p.id != client.id);
         let target = host_provider.or(routed).unwrap_or(client);
+        let explicit = client.id != "openai" && (api_type_value.is_some() || constructor.is_some());
+        let conflict = host_provider.is_some_and(|h| h.id != client.id && explicit);
         let local = host.as_deref().is_some_and(providers::is_local_host) || !client.needs_key;
         let key = entry.field(constructor.map_or("api_key", |c| c.key_kwarg));
         let other_auth = client.aws_credentials
-            || ["azure_ad_token", "azure_ad_token_provider", "credential", "aws_access_key", "aws_profile_name"]
-                .iter()
-                .any(|k| entry.field(k).is_some());
+            || [
+                "azure_ad_token",
+                "azure_ad_token_provider",
+                "credential",
+                "aws_access_key",
+                "aws_profile_name",
+            ]
+            .iter()
+            .any(|k| entry.field(k).is_some());
         EntryInfo {
             entry,
             client,
@@ -135,12 +158,20 @@ impl<'a> EntryInfo<'a> {
             fallback_var,
             local,
             other_auth,
+            conflict,
         }
     }
 
     /// Entries of the 0.2 / AG2 dict family (those `api_type` applies to).
     pub fn takes_api_type(&self) -> bool {
         self.entry.generation == Generation::V02
+    }
+
+    /// Talks to Azure OpenAI: selects the Azure client, or is a 0.2 entry whose endpoint is an
+    /// Azure host (KW105 asks for the missing `api_type`; the rest of the entry must suit Azure).
+    pub fn is_azure(&self) -> bool {
+        self.client.id == "azure"
+            || (self.target.id == "azure" && self.api_type.is_none() && self.takes_api_type())
     }
 }
 

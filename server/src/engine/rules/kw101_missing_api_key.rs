@@ -48,7 +48,10 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             None => "config entry has no \"api_key\"".to_string(),
         };
         let Some(var) = info.fallback_var else {
-            if entry.constructor.is_some_and(|c| c.key_kwarg == "credential") {
+            if entry
+                .constructor
+                .is_some_and(|c| c.key_kwarg == "credential")
+            {
                 out.push(Finding::new(
                     Rule::KW101,
                     ctx.path,
@@ -58,25 +61,43 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             }
             continue;
         };
-        let lookup = ctx.scope.lookup(var);
+        let lookup = ctx.scope().lookup(var);
         if lookup.is_defined() {
             continue;
         }
-        let mut message = format!("{what} and {var} is not defined, so the {} client has no key", info.client.display);
+        let mut message = format!(
+            "{what} and {var} is not defined, so the {} client has no key",
+            info.client.display
+        );
         let mut finding_related = Vec::new();
         if let Some(def) = lookup.unloaded.first() {
             message.push_str(&format!(
                 "; {var} is set in {}, but nothing on this module's import chain loads it",
                 ctx.ws.display_path(def.env)
             ));
-            finding_related.push((def.env.to_path_buf(), def.entry.key_span, format!("{var} is defined here")));
+            finding_related.push((
+                def.env.to_path_buf(),
+                def.entry.key_span,
+                format!("{var} is defined here"),
+            ));
         } else if let Some(def) = lookup.templates.first() {
-            message.push_str(&format!("; it is only listed in {}", ctx.ws.display_path(def.env)));
+            message.push_str(&format!(
+                "; it is only listed in {}",
+                ctx.ws.display_path(def.env)
+            ));
         }
-        let mut edits = vec![edits::add_field(ctx, entry, entry_key_name(&info), &env_expr(var))];
+        let mut edits = vec![edits::add_field(
+            ctx,
+            entry,
+            entry_key_name(&info),
+            &env_expr(var),
+        )];
         edits.extend(edits::import_os(ctx));
         let mut finding = Finding::new(Rule::KW101, ctx.path, entry.anchor, message).fix(Fix {
-            title: format!("Add `{}`", entry.field_text(entry_key_name(&info), &env_expr(var))),
+            title: format!(
+                "Add `{}`",
+                entry.field_text(entry_key_name(&info), &env_expr(var))
+            ),
             edits,
             safe: true,
             sensitive: false,
@@ -89,5 +110,11 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
 }
 
 fn entry_key_name(info: &EntryInfo) -> &'static str {
-    info.entry.constructor.map_or("api_key", |c| if c.key_kwarg.is_empty() { "api_key" } else { c.key_kwarg })
+    info.entry.constructor.map_or("api_key", |c| {
+        if c.key_kwarg.is_empty() {
+            "api_key"
+        } else {
+            c.key_kwarg
+        }
+    })
 }

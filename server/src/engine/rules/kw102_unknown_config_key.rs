@@ -73,21 +73,62 @@ const AGENT_RENAMES: &[(&str, &str)] = &[
 
 /// Keys a 0.2 / AG2 config entry really takes (for did-you-mean on other unknown keys).
 const KNOWN_ENTRY_KEYS: &[&str] = &[
-    "model", "api_key", "base_url", "api_type", "api_version", "azure_endpoint", "azure_deployment",
-    "azure_ad_token", "azure_ad_token_provider", "organization", "tags", "price", "max_tokens",
-    "temperature", "top_p", "timeout", "max_retries", "default_headers", "http_client", "model_info",
-    "model_capabilities", "response_format", "stream", "stop", "seed", "cache_seed", "credential",
-    "endpoint", "host", "client_host", "region", "aws_region", "aws_access_key", "aws_secret_key",
-    "aws_session_token", "aws_profile_name", "extra_body", "user", "n", "tools", "project",
+    "model",
+    "api_key",
+    "base_url",
+    "api_type",
+    "api_version",
+    "azure_endpoint",
+    "azure_deployment",
+    "azure_ad_token",
+    "azure_ad_token_provider",
+    "organization",
+    "tags",
+    "price",
+    "max_tokens",
+    "temperature",
+    "top_p",
+    "timeout",
+    "max_retries",
+    "default_headers",
+    "http_client",
+    "model_info",
+    "model_capabilities",
+    "response_format",
+    "stream",
+    "stop",
+    "seed",
+    "cache_seed",
+    "credential",
+    "endpoint",
+    "host",
+    "client_host",
+    "region",
+    "aws_region",
+    "aws_access_key",
+    "aws_secret_key",
+    "aws_session_token",
+    "aws_profile_name",
+    "extra_body",
+    "user",
+    "n",
+    "tools",
+    "project",
 ];
 
 /// The field of `entry` that is a misspelling of `api_key`, if any.
 pub(super) fn misspelled_key_field(entry: &ConfigEntry) -> Option<&Field> {
-    entry.fields.iter().find(|f| rename_for(&f.key, ENTRY_RENAMES) == Some("api_key"))
+    entry
+        .fields
+        .iter()
+        .find(|f| rename_for(&f.key, ENTRY_RENAMES) == Some("api_key"))
 }
 
 fn rename_for(key: &str, table: &[(&str, &'static str)]) -> Option<&'static str> {
-    table.iter().find(|(from, _)| *from == key).map(|(_, to)| *to)
+    table
+        .iter()
+        .find(|(from, _)| *from == key)
+        .map(|(_, to)| *to)
 }
 
 /// Replace a key as written (a string literal keeps its quotes, a keyword stays bare).
@@ -110,16 +151,24 @@ fn rename_fix(ctx: &PyCtx, span: Span, from: &str, to: &str) -> Fix {
 
 pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
     for entry in &ctx.facts.entries {
-        let kwargs = entry.constructor.is_some_and(|c| c.kind == ConstructorKind::Client);
+        let kwargs = entry
+            .constructor
+            .is_some_and(|c| c.kind == ConstructorKind::Client);
         for field in &entry.fields {
             let to = rename_for(&field.key, ENTRY_RENAMES).or_else(|| {
                 // Kwargs of a known client are checked by Python itself (TypeError at
                 // construction); only dict entries need did-you-mean on arbitrary keys.
-                (!kwargs && entry.generation == Generation::V02).then(|| near_known_key(&field.key)).flatten()
+                (!kwargs && entry.generation == Generation::V02)
+                    .then(|| near_known_key(&field.key))
+                    .flatten()
             });
             if let Some(to) = to {
                 // `engine`/`deployment_name` only mean `model` for Azure-style entries.
-                if matches!(field.key.as_str(), "engine" | "deployment_name" | "deployment_id") && entry.field("model").is_some() {
+                if matches!(
+                    field.key.as_str(),
+                    "engine" | "deployment_name" | "deployment_id"
+                ) && entry.field("model").is_some()
+                {
                     continue;
                 }
                 let mut finding = Finding::new(

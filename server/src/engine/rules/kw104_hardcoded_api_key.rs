@@ -1,6 +1,206 @@
-//! TODO
+//! KW104 hardcoded-api-key: a real-looking API key is written into the source code.
+//!
+//! A key in code ends up in git history, screenshots and notebooks, and is the first thing
+//! leaked-credential scanners find; providers revoke such keys, and the next run fails with 401.
+//! Reported for a literal that looks like a real key — a known provider format (OpenAI `sk-`,
+//! Anthropic `sk-ant-`, Groq `gsk_`, Google `AIza`, OpenRouter `sk-or-`, xAI `xai-`, Hugging
+//! Face `hf_`, Perplexity `pplx-`, Azure's 32 hex characters), or 20+ characters with high
+//! entropy — used as `api_key`, written by `os.environ["X"] = "…"`, or assigned to a
+//! credential-like module constant (`OPENAI_API_KEY = "…"`). Placeholders, URLs and paths are
+//! never reported. Messages show only the provider, length and fingerprint of the key.
+//!
+//! Bad:
+//! ```python
+//! config_list = [{"model": "gpt-4o", "api_key": "sk-proj-…"}]
+//! ```
+//! Good:
+//! ```python
+//! config_list = [{"model": "gpt-4o", "api_key": os.environ["OPENAI_API_KEY"]}]
+//! ```
+//!
+//! Fix "Move the key to .env": appends `VAR=<key>` to the nearest `.env` (creating one at the
+//! project root if there is none), replaces the literal with `os.environ["VAR"]`, and adds
+//! `import os` and `load_dotenv()` when needed. Not offered when `VAR` already holds a
+//! different value.
 
+use std::path::PathBuf;
+
+use super::edits;
+use super::entry::{env_expr, EntryInfo};
 use super::PyCtx;
-use crate::engine::Finding;
+use crate::engine::diagnostic::{Edit, Finding, Fix};
+use crate::engine::providers;
+use crate::engine::python::{FieldValue, StrLit};
+use crate::engine::rules::Rule;
+use crate::engine::secrets;
+use crate::engine::text::Span;
 
-pub(super) fn check(_ctx: &PyCtx, _out: &mut Vec<Finding>) {}
+pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
+    let mut seen: Vec<Span> = Vec::new();
+    let mut report = |lit: &StrLit,
+                      var: Option<String>,
+                      what: String,
+                      replace: Option<Span>,
+                      out: &mut Vec<Finding>| {
+        if seen.contains(&lit.span) || !secrets::looks_like_key(&lit.value) {
+            return;
+        }
+        seen.push(lit.span);
+        let mut finding = Finding::new(
+            Rule::KW104,
+            ctx.path,
+            lit.span,
+            format!(
+                "{what} is hard-coded: {}; keep it in .env and read it from the environment",
+                secrets::describe(&lit.value)
+            ),
+        );
+        if let Some(var) = var {
+            if let Some(fix) = move_to_env(ctx, lit, &var, replace) {
+                finding = finding.fix(fix);
+            }
+        }
+        out.push(finding);
+    };
+    for entry in &ctx.facts.entries {
+        let info = EntryInfo::new(ctx, entry);
+        let Some(key) = info.key else { continue };
+        let FieldValue::Str(lit) = &key.value else {
+            continue;
+        };
+        let var = providers::provider_for_key(&lit.value)
+            .filter(|p| !p.key_vars.is_empty())
+            .unwrap_or(info.target)
+            .key_vars
+            .first()
+            .map(|v| v.to_string());
+        report(
+            lit,
+            var,
+            format!("the `{}` of this entry", key.key),
+            Some(lit.span),
+            out,
+        );
+    }
+    for write in &ctx.facts.env_writes {
+        let Some(lit) = &write.value else { continue };
+        // Only a whole-line `os.environ["X"] = "..."` statement can simply be removed.
+        let line_only = ctx
+            .text
+            .get(write.span.start..write.span.end)
+            .is_some_and(|s| {
+                let start = ctx.text[..write.span.start]
+                    .rfind('\n')
+                    .map_or(0, |i| i + 1);
+                let end = ctx.text[write.span.end..]
+                    .find('\n')
+                    .map_or(ctx.text.len(), |i| write.span.end + i);
+                ctx.text[start..end].trim() == s.trim()
+            });
+        let var = line_only.then(|| write.name.clone());
+        report(
+            lit,
+            var,
+            format!("the value written to {}", write.name),
+            line_only.then_some(write.span),
+            out,
+        );
+    }
+    for constant in &ctx.facts.secret_constants {
+        report(
+            &constant.value,
+            Some(constant.name.clone()),
+            constant.name.clone(),
+            Some(constant.value.span),
+            out,
+        );
+    }
+}
+
+/// Append `VAR=value` to the nearest .env and replace the literal (or remove the env write).
+fn move_to_env(ctx: &PyCtx, lit: &StrLit, var: &str, replace: Option<Span>) -> Option<Fix> {
+    let ws = ctx.ws;
+    let scope = ctx.scope();
+    let lookup = scope.lookup(var);
+    let same_value = match lookup.value() {
+        Some((v, _)) if v == lit.value => true,
+        Some(_) => return None,
+        None => false,
+    };
+    let conflicting = lookup
+        .unloaded
+        .iter()
+        .any(|d| matches!(d.entry.value.as_deref(), Some(v) if !v.is_empty() && v != lit.value));
+    if conflicting {
+        return None;
+    }
+    let replace = replace?;
+    let mut list: Vec<Edit> = Vec::new();
+    let is_write = replace != lit.span;
+    if is_write {
+        list.push(edits::replace(ctx.path, whole_line(ctx.text, replace), ""));
+    } else {
+        list.push(edits::replace(ctx.path, lit.span, env_expr(var)));
+        list.extend(edits::import_os(ctx));
+    }
+    if scope.env_loads().next().is_none() {
+        list.push(edits::add_load_dotenv(ctx));
+    }
+    if !same_value {
+        let nearest: Option<PathBuf> = ctx
+            .path
+            .ancestors()
+            .skip(1)
+            .take_while(|d| d.starts_with(&ws.root))
+            .map(|d| d.join(".env"))
+            .find(|p| ws.env_file(p).is_some());
+        let value = env_value(&lit.value);
+        match nearest {
+            Some(p) => {
+                let text = &ws.env_file(&p)?.text;
+                let sep = if text.is_empty() || text.ends_with('\n') {
+                    ""
+                } else {
+                    "\n"
+                };
+                list.push(edits::replace(
+                    &p,
+                    Span::empty(text.len()),
+                    format!("{sep}{var}={value}\n"),
+                ));
+            }
+            None => list.push(Edit {
+                path: ws.root.join(".env"),
+                span: Span::empty(0),
+                new_text: format!("{var}={value}\n"),
+                create: true,
+            }),
+        }
+    }
+    Some(Fix {
+        title: format!("Move the key to .env as {var}"),
+        edits: list,
+        safe: false,
+        sensitive: true,
+    })
+}
+
+/// A value as python-dotenv reads it back unchanged.
+fn env_value(value: &str) -> String {
+    if value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_.+/=:".contains(c))
+    {
+        value.to_string()
+    } else {
+        format!("'{}'", value.replace('\\', "\\\\").replace('\'', "\\'"))
+    }
+}
+
+fn whole_line(text: &str, span: Span) -> Span {
+    let start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[span.end..]
+        .find('\n')
+        .map_or(text.len(), |i| span.end + i + 1);
+    Span::new(start, end)
+}

@@ -76,7 +76,10 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                     Rule::KW105,
                     ctx.path,
                     endpoint.span,
-                    format!("{} is pointed at an Azure OpenAI endpoint ({host}); {hint}", c.name),
+                    format!(
+                        "{} is pointed at an Azure OpenAI endpoint ({host}); {hint}",
+                        c.name
+                    ),
                 ));
             }
             continue;

@@ -27,10 +27,10 @@ use crate::engine::rules::Rule;
 pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
     for entry in &ctx.facts.entries {
         let info = EntryInfo::new(ctx, entry);
-        if info.client.id != "azure" || entry.field("api_version").is_some() || entry.has_splat {
+        if !info.is_azure() || entry.field("api_version").is_some() || entry.has_splat {
             continue;
         }
-        if ctx.scope.lookup(AZURE_VERSION_VAR).is_defined() {
+        if ctx.scope().lookup(AZURE_VERSION_VAR).is_defined() {
             continue;
         }
         let value = format!("\"{DEFAULT_AZURE_API_VERSION}\"");

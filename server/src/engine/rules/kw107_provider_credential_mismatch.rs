@@ -30,7 +30,7 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
     for entry in &ctx.facts.entries {
         let info = EntryInfo::new(ctx, entry);
         let Some(key) = info.key else { continue };
-        if info.local {
+        if info.local || info.conflict {
             continue;
         }
         let Resolved::Env { read, .. } = Resolved::of(ctx, key) else {
@@ -47,7 +47,7 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             ctx.path,
             read.name_span,
             format!(
-                "{} is a {} variable, but this entry talks to {}",
+                "{} names {}, but this entry talks to {}",
                 read.name, var_provider.display, info.target.display
             ),
         );
@@ -55,17 +55,26 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             .target
             .key_vars
             .iter()
-            .find(|v| ctx.scope.lookup(v).is_defined())
+            .find(|v| ctx.scope().lookup(v).is_defined())
         {
-            let quote = ctx.text.get(read.name_span.start..read.name_span.start + 1).unwrap_or("\"");
+            let quote = ctx
+                .text
+                .get(read.name_span.start..read.name_span.start + 1)
+                .unwrap_or("\"");
             finding = finding.fix(Fix {
                 title: format!("Use {var}"),
-                edits: vec![edits::replace(ctx.path, read.name_span, format!("{quote}{var}{quote}"))],
+                edits: vec![edits::replace(
+                    ctx.path,
+                    read.name_span,
+                    format!("{quote}{var}{quote}"),
+                )],
                 safe: false,
                 sensitive: false,
             });
         } else if let Some(var) = info.target.key_vars.first() {
-            finding.message.push_str(&format!(" (its key is conventionally in {var})"));
+            finding
+                .message
+                .push_str(&format!(" (its key is conventionally in {var})"));
         }
         out.push(finding);
     }

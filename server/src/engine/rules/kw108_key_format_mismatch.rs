@@ -17,7 +17,7 @@
 
 use super::entry::{EntryInfo, Resolved};
 use super::PyCtx;
-use crate::engine::diagnostic::Finding;
+use crate::engine::diagnostic::{with_article, Finding};
 use crate::engine::providers;
 use crate::engine::rules::Rule;
 use crate::engine::secrets;
@@ -26,7 +26,7 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
     for entry in &ctx.facts.entries {
         let info = EntryInfo::new(ctx, entry);
         let Some(key) = info.key else { continue };
-        if info.local {
+        if info.local || info.conflict {
             continue;
         }
         let resolved = Resolved::of(ctx, key);
@@ -37,6 +37,14 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             continue;
         };
         if key_provider.id == info.target.id {
+            continue;
+        }
+        // A variable holding its own provider's key on the wrong entry is KW107's finding.
+        if resolved
+            .env_name()
+            .and_then(providers::provider_for_var)
+            .is_some_and(|p| p.id == key_provider.id)
+        {
             continue;
         }
         // A bare `sk-` is used by several OpenAI-compatible services; only call it a mismatch
@@ -54,16 +62,15 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                 ctx.ws.display_path(d.env),
                 d.entry.line + 1
             ),
-            _ => "this literal".to_string(),
+            _ => "this key".to_string(),
         };
         let mut finding = Finding::new(
             Rule::KW108,
             ctx.path,
             key.value_span,
             format!(
-                "the key in {where_} looks like a {} key (fingerprint {}), but this entry talks to {}",
-                key_provider.display,
-                secrets::fingerprint(value),
+                "{where_} holds {}, but this entry talks to {}",
+                with_article(&secrets::describe(value)),
                 info.target.display
             ),
         );

@@ -26,8 +26,13 @@ use crate::engine::providers::Generation;
 use crate::engine::rules::Rule;
 
 pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
-    let has = |g: Generation| ctx.facts.agents.iter().any(|a| a.constructor.generation == g)
-        || ctx.facts.entries.iter().any(|e| e.generation == g);
+    let has = |g: Generation| {
+        ctx.facts
+            .agents
+            .iter()
+            .any(|a| a.constructor.generation == g)
+            || ctx.facts.entries.iter().any(|e| e.generation == g)
+    };
     let mixed = has(Generation::V02) && has(Generation::V04);
     for agent in &ctx.facts.agents {
         let c = agent.constructor;
@@ -43,7 +48,12 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             if mixed {
                 message.push_str("; this file mixes AutoGen 0.2 and 0.4 APIs");
             }
-            out.push(Finding::new(Rule::KW109, ctx.path, kwarg.name_span, message));
+            out.push(Finding::new(
+                Rule::KW109,
+                ctx.path,
+                kwarg.name_span,
+                message,
+            ));
         }
     }
 }

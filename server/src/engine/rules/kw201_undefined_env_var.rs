@@ -24,14 +24,15 @@ use crate::engine::diagnostic::{Finding, Fix, Severity};
 use crate::engine::python::FieldValue;
 use crate::engine::resolve::LoadTarget;
 use crate::engine::rules::Rule;
+use crate::engine::secrets;
 
 use crate::engine::text::Span;
 
 pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
-    if !ctx.scope.env_in_scope {
+    if !ctx.scope().env_in_scope {
         return;
     }
-    let has_env_loads = ctx.scope.env_loads().next().is_some();
+    let has_env_loads = ctx.scope().env_loads().next().is_some();
     let mut feeds_config = vec![false; ctx.facts.env_reads.len()];
     for entry in &ctx.facts.entries {
         for field in &entry.fields {
@@ -44,10 +45,10 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
     }
     let mut candidates: Option<Vec<String>> = None;
     for (i, read) in ctx.facts.env_reads.iter().enumerate() {
-        if read.has_default || !(feeds_config[i] || is_credential_name(&read.name)) {
+        if read.has_default || !(feeds_config[i] || secrets::is_credential_name(&read.name)) {
             continue;
         }
-        let lookup = ctx.scope.lookup(&read.name);
+        let lookup = ctx.scope().lookup(&read.name);
         if lookup.is_defined() || lookup.unknown_load {
             continue;
         }
@@ -55,8 +56,13 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
         if !has_env_loads && !lookup.unloaded.is_empty() {
             continue;
         }
-        let names = candidates.get_or_insert_with(|| ctx.scope.defined_names());
+        let names = candidates.get_or_insert_with(|| ctx.scope().defined_names());
         let close = closest(&read.name, names);
+        let listed = if close.is_none() {
+            closest(&read.name, &template_names(ctx))
+        } else {
+            None
+        };
         let mut message = format!("{} is not defined", read.name);
         let mut finding_related = None;
         if let Some(def) = lookup.unloaded.first() {
@@ -64,29 +70,53 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                 ": it is defined in {}, which this module does not load",
                 ctx.ws.display_path(def.env)
             ));
-            finding_related = Some((def.env, def.entry.key_span, format!("{} is defined here", read.name)));
+            finding_related = Some((
+                def.env,
+                def.entry.key_span,
+                format!("{} is defined here", read.name),
+            ));
         } else if let Some(def) = lookup.templates.first() {
             message.push_str(&format!(
                 ": it is listed in {} but missing from every .env this module loads",
                 ctx.ws.display_path(def.env)
             ));
-            finding_related = Some((def.env, def.entry.key_span, format!("{} is listed here", read.name)));
+            finding_related = Some((
+                def.env,
+                def.entry.key_span,
+                format!("{} is listed here", read.name),
+            ));
         } else {
             message.push_str(" in any .env this module loads, in code, or in assume-defined");
         }
         if let Some(name) = &close {
             message.push_str(&format!("; did you mean `{name}`?"));
+        } else if let Some(name) = &listed {
+            message.push_str(&format!(
+                "; did you mean `{name}` (listed in a .env template)?"
+            ));
         }
-        let severity = if feeds_config[i] { Severity::Error } else { Severity::Warning };
-        let mut finding = Finding::new(Rule::KW201, ctx.path, read.name_span, message).severity(severity);
+        let severity = if feeds_config[i] {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        let mut finding =
+            Finding::new(Rule::KW201, ctx.path, read.name_span, message).severity(severity);
         if let Some((path, span, msg)) = finding_related {
             finding = finding.related(path, span, msg);
         }
         if let Some(name) = close {
-            let quote = ctx.text.get(read.name_span.start..read.name_span.start + 1).unwrap_or("\"");
+            let quote = ctx
+                .text
+                .get(read.name_span.start..read.name_span.start + 1)
+                .unwrap_or("\"");
             finding = finding.fix(Fix {
                 title: format!("Rename to `{name}`"),
-                edits: vec![edits::replace(ctx.path, read.name_span, format!("{quote}{name}{quote}"))],
+                edits: vec![edits::replace(
+                    ctx.path,
+                    read.name_span,
+                    format!("{quote}{name}{quote}"),
+                )],
                 safe: false,
                 sensitive: false,
             });
@@ -108,8 +138,15 @@ fn closest(name: &str, defined: &[String]) -> Option<String> {
         .filter(|d| d.as_str() != name)
         .filter_map(|d| {
             let score = strsim::normalized_damerau_levenshtein(&upper, &d.to_ascii_uppercase());
-            let dparts: Vec<String> = d.to_ascii_uppercase().split('_').map(str::to_string).collect();
-            let shared = parts.iter().filter(|p| dparts.iter().any(|q| q == *p)).count();
+            let dparts: Vec<String> = d
+                .to_ascii_uppercase()
+                .split('_')
+                .map(str::to_string)
+                .collect();
+            let shared = parts
+                .iter()
+                .filter(|p| dparts.iter().any(|q| q == *p))
+                .count();
             let subset = shared == parts.len().min(dparts.len()) && shared >= 2;
             (score >= 0.75 || subset).then_some((d, score + if subset { 0.5 } else { 0.0 }))
         })
@@ -117,36 +154,54 @@ fn closest(name: &str, defined: &[String]) -> Option<String> {
         .map(|(d, _)| d.clone())
 }
 
+/// Names listed in template files (.env.example …) in the workspace.
+fn template_names(ctx: &PyCtx) -> Vec<String> {
+    let mut names: Vec<String> = ctx
+        .ws
+        .env_files()
+        .filter(|(_, f)| f.template)
+        .flat_map(|(_, f)| f.parsed.entries.iter().map(|e| e.key.clone()))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
 /// Append `NAME=` to the .env this module loads (or the nearest one in scope).
 fn add_to_env_fix(ctx: &PyCtx, name: &str) -> Option<Fix> {
     let ws = ctx.ws;
     let target = ctx
-        .scope
+        .scope()
         .env_loads()
         .find_map(|l| match &l.target {
             LoadTarget::File(p) => Some(p.clone()),
             _ => None,
         })
         .or_else(|| {
-            ctx.path.ancestors().skip(1).take_while(|d| d.starts_with(&ws.root)).find_map(|d| {
-                let p = d.join(".env");
-                ws.env_file(&p).map(|_| p)
-            })
+            ctx.path
+                .ancestors()
+                .skip(1)
+                .take_while(|d| d.starts_with(&ws.root))
+                .find_map(|d| {
+                    let p = d.join(".env");
+                    ws.env_file(&p).map(|_| p)
+                })
         })?;
     let file = ws.env_file(&target)?;
     let text = &file.text;
-    let sep = if text.is_empty() || text.ends_with('\n') { "" } else { "\n" };
+    let sep = if text.is_empty() || text.ends_with('\n') {
+        ""
+    } else {
+        "\n"
+    };
     Some(Fix {
         title: format!("Add `{name}=` to {}", ws.display_path(&target)),
-        edits: vec![edits::replace(&target, Span::empty(text.len()), format!("{sep}{name}=\n"))],
+        edits: vec![edits::replace(
+            &target,
+            Span::empty(text.len()),
+            format!("{sep}{name}=\n"),
+        )],
         safe: false,
         sensitive: false,
     })
-}
-
-// TEMP until secrets::is_credential_name lands.
-fn is_credential_name(name: &str) -> bool {
-    name.to_ascii_uppercase()
-        .split(['_', '-'])
-        .any(|p| ["KEY", "TOKEN", "SECRET", "PASSWORD", "CREDENTIAL", "CREDENTIALS", "APIKEY"].contains(&p))
 }

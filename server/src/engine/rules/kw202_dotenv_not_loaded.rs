@@ -33,7 +33,7 @@ use crate::engine::python::LoadKind;
 use crate::engine::rules::Rule;
 
 pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
-    if !ctx.scope.env_in_scope || ctx.scope.env_loads().next().is_some() {
+    if !ctx.scope().env_in_scope || ctx.scope().env_loads().next().is_some() {
         return;
     }
     let mut reported: Vec<&str> = Vec::new();
@@ -41,7 +41,7 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
         if read.has_default || reported.contains(&read.name.as_str()) {
             continue;
         }
-        let lookup = ctx.scope.lookup(&read.name);
+        let lookup = ctx.scope().lookup(&read.name);
         if lookup.is_defined() || lookup.unknown_load {
             continue;
         }
@@ -50,8 +50,16 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
         };
         reported.push(&read.name);
         let env = ctx.ws.display_path(def.env);
-        let values_only = ctx.scope.loads.iter().find(|l| l.point.kind == LoadKind::DotenvValues);
-        let from_package = ctx.scope.loads.iter().find(|l| l.point.kind == LoadKind::ConfigListFromDotenv);
+        let values_only = ctx
+            .scope()
+            .loads
+            .iter()
+            .find(|l| l.point.kind == LoadKind::DotenvValues);
+        let from_package = ctx
+            .scope()
+            .loads
+            .iter()
+            .find(|l| l.point.kind == LoadKind::ConfigListFromDotenv);
         let (message, related) = if let Some(l) = from_package {
             (
                 format!("{} is defined in {env}, but config_list_from_dotenv() without dotenv_file_path searches from the installed autogen package, not this project", read.name),
@@ -69,7 +77,11 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             )
         };
         let mut finding = Finding::new(Rule::KW202, ctx.path, read.span, message)
-            .related(def.env, def.entry.key_span, format!("{} is defined here", read.name))
+            .related(
+                def.env,
+                def.entry.key_span,
+                format!("{} is defined here", read.name),
+            )
             .fix(Fix {
                 title: "Add `load_dotenv()` after the imports".into(),
                 edits: vec![edits::add_load_dotenv(ctx)],

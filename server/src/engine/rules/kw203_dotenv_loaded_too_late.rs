@@ -44,12 +44,21 @@ enum Timing {
 }
 
 pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
-    'reads: for read in &ctx.facts.env_reads {
-        if !read.module_level || read.has_default {
-            continue;
-        }
-        let lookup = ctx.scope.lookup(&read.name);
-        if lookup.loaded.is_empty() || !lookup.written.is_empty() || lookup.assumed || !lookup.configured.is_empty() {
+    // One finding per late load point (one mistake), at the first read it is late for.
+    let mut groups: Vec<(&LoadRef, usize, &EnvRead, Vec<&str>)> = Vec::new();
+    let lookups: Vec<_> = ctx
+        .facts
+        .env_reads
+        .iter()
+        .filter(|r| r.module_level && !r.has_default)
+        .map(|r| (r, ctx.scope().lookup(&r.name)))
+        .collect();
+    'reads: for (read, lookup) in &lookups {
+        if lookup.loaded.is_empty()
+            || !lookup.written.is_empty()
+            || lookup.assumed
+            || !lookup.configured.is_empty()
+        {
             continue;
         }
         let mut late: Option<(&LoadRef, usize)> = None;
@@ -62,18 +71,42 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             }
         }
         let Some((load, at)) = late else { continue };
-        let same = load.module == ctx.path;
-        let message = if same {
-            format!("{} is read here at import time, before load_dotenv() runs later in this module", read.name)
+        match groups
+            .iter_mut()
+            .find(|g| g.0.module == load.module && g.0.point.span == load.point.span)
+        {
+            Some(group) => {
+                if !group.3.contains(&read.name.as_str()) {
+                    group.3.push(&read.name);
+                }
+                group.1 = group.1.min(at);
+            }
+            None => groups.push((load, at, read, vec![&read.name])),
+        }
+    }
+    for (load, at, read, names) in groups {
+        let subject = match names.as_slice() {
+            [one] => format!("{one} is"),
+            [first, rest @ ..] => format!(
+                "{first} and {} more variable{} are",
+                rest.len(),
+                if rest.len() > 1 { "s" } else { "" }
+            ),
+            [] => continue,
+        };
+        let message = if load.module == ctx.path {
+            format!("{subject} read here at import time, before load_dotenv() runs later in this module")
         } else {
             format!(
-                "{} is read at import time, but {} imports this module before it calls load_dotenv()",
-                read.name,
+                "{subject} read at import time, but {} imports this module before it calls load_dotenv()",
                 ctx.ws.display_path(load.module)
             )
         };
-        let mut finding = Finding::new(Rule::KW203, ctx.path, read.span, message)
-            .related(load.module, load.point.span, "load_dotenv() is called here");
+        let mut finding = Finding::new(Rule::KW203, ctx.path, read.span, message).related(
+            load.module,
+            load.point.span,
+            "load_dotenv() is called here",
+        );
         if let Some(fix) = move_fix(ctx, load, at) {
             finding = finding.fix(fix);
         }
@@ -134,7 +167,11 @@ fn move_fix(ctx: &PyCtx, load: &LoadRef, at: usize) -> Option<Fix> {
         list.push(edits::replace(path, delete_span(ctx, load), ""));
     }
     Some(Fix {
-        title: "Move `load_dotenv()` above the import that reads the variable".into(),
+        title: if load.module == ctx.path {
+            "Move `load_dotenv()` above this statement".into()
+        } else {
+            "Move `load_dotenv()` above the import that reads the variable".into()
+        },
         edits: list,
         safe: false,
         sensitive: false,

@@ -31,7 +31,9 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
         let Some(FieldValue::Env(i)) = info.key.map(|k| &k.value) else {
             continue;
         };
-        let Some(read) = ctx.facts.env_reads.get(*i) else { continue };
+        let Some(read) = ctx.facts.env_reads.get(*i) else {
+            continue;
+        };
         if read.kind == EnvReadKind::Subscript || read.has_default || seen.contains(i) {
             continue;
         }

@@ -41,7 +41,26 @@ pub struct PyCtx<'a> {
     pub path: &'a Path,
     pub text: &'a str,
     pub facts: &'a PyFacts,
-    pub scope: ModuleScope<'a>,
+    scope: std::cell::OnceCell<ModuleScope<'a>>,
+}
+
+impl<'a> PyCtx<'a> {
+    pub fn new(ws: &'a Workspace, path: &'a Path, text: &'a str, facts: &'a PyFacts) -> Self {
+        PyCtx {
+            ws,
+            path,
+            text,
+            facts,
+            scope: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The module's import chain and load points, computed on first use (most modules never
+    /// need it).
+    pub fn scope(&self) -> &ModuleScope<'a> {
+        self.scope
+            .get_or_init(|| ModuleScope::new(self.ws, self.path))
+    }
 }
 
 /// What a .env rule sees.

@@ -56,5 +56,16 @@ pub(super) fn add_load_dotenv(ctx: &PyCtx) -> Edit {
         Some(name) => format!("{nl}{name}(){nl}"),
         None => format!("from dotenv import load_dotenv{nl}{nl}load_dotenv(){nl}"),
     };
-    insert(ctx.path, ep.after_imports, text)
+    let lead = line_break_before(ctx.text, ep.after_imports, nl);
+    insert(ctx.path, ep.after_imports, format!("{lead}{text}"))
+}
+
+/// A line break when `at` is the end of a last line that has none (so an inserted line does
+/// not join it).
+fn line_break_before(text: &str, at: usize, newline: &'static str) -> &'static str {
+    if at > 0 && at == text.len() && !text.ends_with('\n') {
+        newline
+    } else {
+        ""
+    }
 }

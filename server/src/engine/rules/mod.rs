@@ -167,9 +167,13 @@ impl RuleMeta {
         doc
     }
 
-    /// First line of the documentation.
+    /// The documentation's first paragraph, without its `KW101 name:` lead.
     pub fn summary(&self) -> String {
-        self.doc().lines().next().unwrap_or_default().to_string()
+        let doc = self.doc();
+        let first = doc.split("\n\n").next().unwrap_or_default();
+        let joined = first.split_whitespace().collect::<Vec<_>>().join(" ");
+        let lead = format!("{} {}:", self.code, self.name);
+        joined.strip_prefix(&lead).unwrap_or(&joined).trim().to_string()
     }
 }
 
@@ -227,6 +231,8 @@ mod tests {
             let doc = rule.meta().doc();
             assert!(doc.len() > 80, "{} has no documentation", rule.code());
             assert!(Rule::from_code_or_name(rule.name()) == Some(*rule));
+            let summary = rule.meta().summary();
+            assert!(summary.ends_with('.') && !summary.starts_with("KW"), "{}: {summary}", rule.code());
         }
     }
 }

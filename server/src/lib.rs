@@ -1,1 +1,4 @@
+pub mod cli;
 pub mod engine;
+pub mod loader;
+pub mod lsp;

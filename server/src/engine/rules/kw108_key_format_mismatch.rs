@@ -62,14 +62,14 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                 ctx.ws.display_path(d.env),
                 d.entry.line + 1
             ),
-            _ => "this key".to_string(),
+            _ => "the key".to_string(),
         };
         let mut finding = Finding::new(
             Rule::KW108,
             ctx.path,
             key.value_span,
             format!(
-                "{where_} holds {}, but this entry talks to {}",
+                "{where_} looks like {}, but this entry talks to {}",
                 with_article(&secrets::describe(value)),
                 info.target.display
             ),

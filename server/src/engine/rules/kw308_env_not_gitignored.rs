@@ -1,6 +1,232 @@
-//! TODO
+//! KW308 env-not-gitignored: a .env file with real credentials is not ignored by git.
+//!
+//! The point of moving AutoGen's API keys into `.env` is to keep them out of the code, and so
+//! out of git. If `.gitignore` does not cover the file, the next `git add .` commits every key
+//! in it; once pushed, the keys are public (bots scan GitHub for `sk-` keys within minutes) and
+//! must be revoked.
+//!
+//! Fires when the front end found the file inside a git work tree and not ignored, and the file
+//! defines at least one credential-like variable (`*_KEY`, `*_TOKEN`, `*_SECRET`, …) with a
+//! real-looking value: not empty, not a placeholder, not a local runtime's dummy key, not a
+//! `${VAR}` reference, URL or file path. The finding sits on the first such variable and names
+//! them all (never their values). Template files (`.env.example`, `.env.sample`,
+//! `.env.template`, `.env.dist`) are meant to be committed and are never reported.
+//!
+//! Bad: `.env` holds `OPENAI_API_KEY=sk-proj-…` and `.gitignore` does not mention it.
+//!
+//! Good (`.gitignore`):
+//! ```text
+//! /.env
+//! ```
+//!
+//! Fix (safe): add the file's path relative to the repository root, anchored with a leading
+//! `/` (`/.env`, `/services/api/.env.local`), to the repository's root `.gitignore`. The engine
+//! does no I/O and cannot know whether that `.gitignore` exists, so the edit inserts the line at
+//! offset 0 with `create` set: it is valid both for an existing file (the line goes first) and
+//! for a missing one (the file is created with that line). If the file was already committed,
+//! also run `git rm --cached <file>` and rotate the keys: ignoring it does not remove it from
+//! history.
 
+use std::path::Path;
+
+use super::kw302_stray_quote::without_quotes;
 use super::EnvCtx;
-use crate::engine::Finding;
+use crate::engine::diagnostic::{Edit, Finding, Fix};
+use crate::engine::dotenv::Entry;
+use crate::engine::providers;
+use crate::engine::rules::Rule;
+use crate::engine::secrets;
+use crate::engine::text::Span;
+use crate::engine::workspace::GitStatus;
 
-pub(super) fn check(_ctx: &EnvCtx, _out: &mut Vec<Finding>) {}
+pub(super) fn check(ctx: &EnvCtx, out: &mut Vec<Finding>) {
+    if ctx.file.template {
+        return;
+    }
+    let GitStatus::NotIgnored { repo_root } = &ctx.file.git else {
+        return;
+    };
+    let held: Vec<&Entry> = ctx
+        .parsed()
+        .entries
+        .iter()
+        .filter(|e| holds_credential(e))
+        .collect();
+    let Some(first) = held.first() else { return };
+    let mut names: Vec<&str> = Vec::new();
+    for e in &held {
+        if !names.contains(&e.key.as_str()) {
+            names.push(&e.key);
+        }
+    }
+    let listed = match names.len() {
+        1..=3 => names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        n => format!(
+            "{} and {} more",
+            names[..3]
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            n - 3
+        ),
+    };
+    let rel = relative(ctx.path, repo_root);
+    let shown = rel.clone().unwrap_or_else(|| {
+        ctx.path
+            .file_name()
+            .map_or_else(|| ".env".into(), |n| n.to_string_lossy().into_owned())
+    });
+    let what = if names.len() == 1 {
+        "a credential"
+    } else {
+        "credentials"
+    };
+    let message = format!(
+        "`{shown}` holds {what} ({listed}) and git does not ignore it: the next `git add .` \
+         commits {} to the repository",
+        if names.len() == 1 { "it" } else { "them" }
+    );
+    let mut finding = Finding::new(Rule::KW308, ctx.path, first.key_span, message);
+    if let Some(rel) = rel {
+        let pattern = format!("/{}", gitignore_escape(&rel));
+        finding = finding.fix(Fix {
+            title: format!("Add `{pattern}` to .gitignore"),
+            edits: vec![Edit {
+                path: repo_root.join(".gitignore"),
+                span: Span::empty(0),
+                new_text: format!("{pattern}\n"),
+                create: true,
+            }],
+            safe: true,
+            sensitive: false,
+        });
+    }
+    out.push(finding);
+}
+
+/// A credential-like variable with a real-looking value.
+fn holds_credential(entry: &Entry) -> bool {
+    if !secrets::is_credential_name(&entry.key) {
+        return false;
+    }
+    let Some(literal) = entry.literal.as_deref() else {
+        return false;
+    };
+    let value = &without_quotes(literal);
+    !value.is_empty()
+        && secrets::placeholder_kind(value).is_none()
+        && !providers::is_dummy_key(value)
+        && !value.contains("${")
+        && !value.contains("://")
+        && !secrets::looks_like_path(value)
+}
+
+/// `path` relative to `root`, with `/` separators.
+fn relative(path: &Path, root: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+/// Escape gitignore's special characters so the pattern matches exactly this path.
+fn gitignore_escape(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        if matches!(c, '*' | '?' | '[' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    if out.ends_with(' ') {
+        out.pop();
+        out.push_str("\\ ");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::super::kw301_quoted_value_whitespace::test_support::*;
+    use super::*;
+    use crate::engine::diagnostic::Severity;
+
+    const KEY: &str = "sk-proj-4fQ9zR2mL8vX1cT7bN3kP6wY0hJ5sD2gA9eU4iO7lK1mN8bV3cX6z";
+
+    fn not_ignored() -> GitStatus {
+        GitStatus::NotIgnored {
+            repo_root: PathBuf::from(ROOT),
+        }
+    }
+
+    #[test]
+    fn root_env_with_a_key() {
+        let text =
+            format!("# keys\nMODEL=gpt-4o\nOPENAI_API_KEY={KEY}\nHF_TOKEN=hf_x1y2z3w4v5u6t7s8r9\n");
+        let found = check_at(&env_path(), &text, not_ignored());
+        let f = one(&found, Rule::KW308);
+        assert_eq!(f.severity, Severity::Warning);
+        assert_eq!(snippet(&text, &f), "OPENAI_API_KEY");
+        assert_eq!(
+            f.message,
+            "`.env` holds credentials (`OPENAI_API_KEY`, `HF_TOKEN`) and git does not ignore \
+             it: the next `git add .` commits them to the repository"
+        );
+        assert_no_secret(&f.message, KEY);
+        let fix = &f.fixes[0];
+        assert!(fix.safe && !fix.sensitive);
+        assert_eq!(fix.title, "Add `/.env` to .gitignore");
+        assert_eq!(fix.edits.len(), 1);
+        let edit = &fix.edits[0];
+        let gitignore = PathBuf::from(ROOT).join(".gitignore");
+        assert_eq!(edit.path, gitignore);
+        assert_eq!(edit.span, Span::empty(0));
+        assert!(edit.create);
+        // Valid on an existing .gitignore and on a missing (empty) one.
+        assert_eq!(
+            apply("node_modules/\n", &gitignore, fix),
+            "/.env\nnode_modules/\n"
+        );
+        assert_eq!(apply("", &gitignore, fix), "/.env\n");
+        // Once ignored (what the front end reports after the fix), the finding is gone and
+        // nothing else changes.
+        let after = check_at(&env_path(), &text, GitStatus::Ignored);
+        assert!(of(&after, Rule::KW308).is_empty());
+        assert_eq!(after.len(), found.len() - 1);
+    }
+
+    #[test]
+    fn nested_env_gets_an_anchored_relative_pattern() {
+        let path = PathBuf::from(ROOT).join("services/api/.env.local");
+        let text = "A_SECRET=Xk29sLq8Vn3Rt5Wy7Zb1\nB_KEY=1\nC_KEY=2\nD_KEY=3\nE_KEY=4\n";
+        let f = one(&check_at(&path, text, not_ignored()), Rule::KW308);
+        assert!(f.message.starts_with(
+            "`services/api/.env.local` holds credentials (`A_SECRET`, `B_KEY`, `C_KEY` and 2 \
+             more)"
+        ));
+        assert_eq!(f.fixes[0].edits[0].new_text, "/services/api/.env.local\n");
+        assert_eq!(gitignore_escape("a[1]*.env "), "a\\[1]\\*.env\\ ");
+    }
+
+    #[test]
+    fn quiet_without_real_credentials_or_when_ignored() {
+        let quiet = "OPENAI_API_KEY=\nGROQ_API_KEY=sk-...\nLOCAL_API_KEY=ollama\nX_KEY=${Y}\n\
+                     OPENAI_API_BASE=https://x\nGOOGLE_APPLICATION_CREDENTIALS=./sa.json\nMODEL=gpt\n";
+        assert!(of(&check_at(&env_path(), quiet, not_ignored()), Rule::KW308).is_empty());
+        let text = format!("OPENAI_API_KEY={KEY}\n");
+        for git in [GitStatus::Ignored, GitStatus::NotInRepo, GitStatus::Unknown] {
+            assert!(of(&check_at(&env_path(), &text, git), Rule::KW308).is_empty());
+        }
+        let template = PathBuf::from(ROOT).join(".env.example");
+        assert!(of(&check_at(&template, &text, not_ignored()), Rule::KW308).is_empty());
+    }
+}

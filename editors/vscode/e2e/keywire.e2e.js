@@ -1,0 +1,201 @@
+// End-to-end test of the keywire extension in a real VS Code (code-server), driven by Playwright
+// (playwright-core) with Debian's Chromium. Started by run-in-code-server.sh:
+//   node keywire.e2e.js PORT WORKSPACE
+// with E2E_OUT (screenshots) and SHOTS_DIR (optional: where the documentation screenshots go).
+//
+// Checks, in the workbench UI:
+//   - the status bar item reports the server running;
+//   - keywire diagnostics for app.py (KW101) and .env (KW303, KW301) in the Problems panel;
+//   - a quick fix from the lightbulb menu (Ctrl+. on the squiggle) in the .env removes KW301;
+//   - a quick fix through the `editor.action.quickFix` command (command palette) in app.py
+//     removes KW101.
+// Exit status 0 when every check passed.
+const { chromium } = require('playwright-core');
+const fs = require('fs');
+const path = require('path');
+
+const PORT = process.argv[2];
+const FOLDER = process.argv[3];
+const OUT = process.env.E2E_OUT || path.join(require('os').tmpdir(), 'keywire-vscode-e2e');
+const SHOTS = process.env.SHOTS_DIR || '';
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const T = Number(process.env.E2E_TIMEOUT_MS || 60000);
+
+const t0 = Date.now();
+const log = (...a) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
+let passed = 0;
+let failed = 0;
+function check(name, ok, detail) {
+  if (ok) {
+    passed++;
+    log(`  ok   ${name}`);
+  } else {
+    failed++;
+    log(`  FAIL ${name}${detail ? ': ' + detail : ''}`);
+  }
+  return ok;
+}
+
+/** Runs `fn`; a thrown error (usually a Playwright timeout) is a failed check. */
+async function step(name, fn) {
+  try {
+    const detail = await fn();
+    return check(name, true, detail);
+  } catch (e) {
+    return check(name, false, e.message.split('\n')[0]);
+  }
+}
+
+(async () => {
+  fs.mkdirSync(OUT, { recursive: true });
+  const profile = fs.mkdtempSync(path.join(OUT, 'chromium-profile-'));
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      `--disk-cache-dir=${profile}/cache`],
+  });
+  const page = browser.pages()[0] || await browser.newPage();
+  page.on('pageerror', (e) => log('pageerror:', e.message));
+  browser.on('request', (r) => {
+    const u = r.url();
+    if (!/^(https?|wss?):\/\/127\.0\.0\.1[:/]/.test(u) && !/^(data|blob|vscode-[a-z-]+):/.test(u)) {
+      log('non-loopback request:', u);
+    }
+  });
+
+  const shot = async (name) => {
+    const file = path.join(OUT, name);
+    await page.screenshot({ path: file }).catch((e) => log('screenshot failed', e.message));
+    if (SHOTS) {
+      fs.mkdirSync(SHOTS, { recursive: true });
+      fs.copyFileSync(file, path.join(SHOTS, name));
+    }
+    log('screenshot:', file);
+  };
+  const markersText = () => page.evaluate(() => {
+    const el = document.querySelector('.markers-panel');
+    return el ? el.innerText : '';
+  });
+  const waitMarkers = (pred, what) => page.waitForFunction(
+    ([src]) => {
+      const el = document.querySelector('.markers-panel');
+      // eslint-disable-next-line no-new-func
+      return el && new Function('t', `return (${src})(t)`)(el.innerText);
+    },
+    [pred.toString()],
+    { timeout: T },
+  ).catch(async (e) => {
+    throw new Error(`${what}: ${e.message.split('\n')[0]}; Problems panel: ${JSON.stringify(await markersText())}`);
+  });
+  const activeEditorText = () => page.evaluate(() => {
+    const ed = document.querySelector('.editor-group-container.active .monaco-editor .view-lines');
+    return ed ? ed.innerText.replace(/\u00a0/g, ' ') : '';
+  });
+  const quickOpen = async (name) => {
+    await page.keyboard.press('Control+P');
+    await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: 15000 });
+    await page.keyboard.type(name, { delay: 20 });
+    await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label^="${name}"]`, { timeout: 15000 });
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`.tabs-container .tab.active[aria-label^="${name}"]`, { timeout: 15000 });
+  };
+  const goTo = async (line, col) => {
+    await page.keyboard.press('Control+G');
+    await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: 15000 });
+    await page.keyboard.type(`${line}:${col}`, { delay: 20 });
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.quick-input-widget', { state: 'hidden', timeout: 15000 });
+  };
+  const actionRow = (title) => page.locator('.action-widget .monaco-list-row', { hasText: title }).first();
+
+  try {
+    await page.goto(`http://127.0.0.1:${PORT}/?folder=${encodeURIComponent(FOLDER)}`, { waitUntil: 'domcontentloaded' });
+    await step('workbench loads and shows the workspace', async () => {
+      await page.waitForSelector('.monaco-workbench', { timeout: T });
+      await page.waitForSelector('.explorer-folders-view .monaco-list-row[aria-label*="app.py"]', { timeout: T });
+    });
+    await page.locator('.monaco-workbench').click({ position: { x: 640, y: 400 } }).catch(() => {});
+
+    // The extension activates on workspaceContains:**/.env* (and onLanguage:python).
+    await step('status bar: keywire running', async () => {
+      await page.waitForSelector('.statusbar-item[aria-label="keywire: running"]', { timeout: T });
+    });
+
+    // Python file: KW101 (warning squiggle, Problems panel).
+    await step('app.py opens', () => quickOpen('app.py'));
+    await step('app.py: warning squiggle', async () => {
+      await page.waitForSelector('.editor-group-container.active .monaco-editor .squiggly-warning', { timeout: T });
+    });
+    await page.keyboard.press('Control+Shift+M');
+    await step('Problems panel: KW101 for app.py', async () => {
+      await page.locator('.markers-panel').waitFor({ state: 'visible', timeout: 15000 });
+      await waitMarkers((t) => t.includes('app.py') && t.includes('KW101') && t.includes('OpenAIChatCompletionClient has no `api_key`'), 'KW101');
+    });
+
+    // .env: KW303 (unparseable line) and KW301 (whitespace inside quotes).
+    await step('.env opens', () => quickOpen('.env'));
+    await step('.env: error squiggles', async () => {
+      await page.waitForSelector('.editor-group-container.active .monaco-editor .squiggly-error', { timeout: T });
+    });
+    await step('Problems panel: KW303 and KW301 for .env', () =>
+      waitMarkers((t) => t.includes('.env') && t.includes('KW303') && t.includes('KW301') && t.includes('python-dotenv cannot parse this line'), 'KW303+KW301'));
+    log('Problems panel:\n' + await markersText());
+    await shot('vscode-diagnostics.png');
+
+    // Quick fix through the UI: cursor on the KW301 squiggle, Ctrl+., pick the fix.
+    await goTo(2, 20);
+    await page.keyboard.press('Control+.');
+    const strip = actionRow('Strip the whitespace and the quotes');
+    await step('.env: Ctrl+. offers "Strip the whitespace and the quotes"', () => strip.waitFor({ state: 'visible', timeout: T }));
+    await shot('vscode-quick-fix.png');
+    await strip.click().catch((e) => log('click failed:', e.message));
+    await step('.env: quick fix applied to the text', async () => {
+      await page.waitForFunction(() => {
+        const ed = document.querySelector('.editor-group-container.active .monaco-editor .view-lines');
+        return ed && ed.innerText.replace(/\u00a0/g, ' ').includes('OPENAI_API_KEY=sk-proj-abc123abc123abc123abc123\n');
+      }, null, { timeout: T }).catch(async (e) => {
+        throw new Error(`${e.message.split('\n')[0]}; editor: ${JSON.stringify(await activeEditorText())}`);
+      });
+    });
+    await step('Problems panel: KW301 gone, KW303 still there', () =>
+      waitMarkers((t) => !t.includes('KW301') && t.includes('KW303'), 'KW301 gone'));
+    await shot('vscode-after-fix.png');
+
+    // Quick fix through the editor.action.quickFix command (command palette) in app.py.
+    await page.locator('.tabs-container .tab[aria-label^="app.py"]').click();
+    await page.waitForSelector('.tabs-container .tab.active[aria-label^="app.py"]', { timeout: 15000 });
+    await goTo(2, 12);
+    await page.keyboard.press('F1');
+    await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: 15000 });
+    await page.keyboard.type('Quick Fix', { delay: 20 });
+    await page.waitForSelector('.quick-input-list .monaco-list-row[aria-label*="Quick Fix"]', { timeout: 15000 });
+    await page.keyboard.press('Enter');
+    const addKey = actionRow('Add `api_key=os.environ["OPENAI_API_KEY"]`');
+    await step('app.py: editor.action.quickFix offers "Add `api_key=…`"', () => addKey.waitFor({ state: 'visible', timeout: T }));
+    await shot('vscode-quick-fix-python.png');
+    await addKey.click().catch((e) => log('click failed:', e.message));
+    await step('app.py: quick fix applied to the text', async () => {
+      await page.waitForFunction(() => {
+        const ed = document.querySelector('.editor-group-container.active .monaco-editor .view-lines');
+        return ed && ed.innerText.replace(/\u00a0/g, ' ').includes('api_key=os.environ["OPENAI_API_KEY"]');
+      }, null, { timeout: T }).catch(async (e) => {
+        throw new Error(`${e.message.split('\n')[0]}; editor: ${JSON.stringify(await activeEditorText())}`);
+      });
+    });
+    await step('Problems panel: KW101 gone', () => waitMarkers((t) => !t.includes('KW101'), 'KW101 gone'));
+    log('Problems panel:\n' + await markersText());
+  } catch (e) {
+    check('test ran to the end', false, e.message);
+  } finally {
+    if (failed > 0) {
+      await shot('failure.png');
+    }
+    await browser.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+  log(`vscode e2e: ${passed} checks passed, ${failed} failed`);
+  process.exit(failed > 0 || passed === 0 ? 1 : 0);
+})();

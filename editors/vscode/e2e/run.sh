@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# VS Code end-to-end test: installs the keywire .vsix into a real VS Code (code-server from the npm
+# registry), opens tests/editors/workspace in Debian's Chromium driven by Playwright, checks the
+# diagnostics in the Problems panel, applies quick fixes, and saves screenshots to docs/editors/img/.
+#
+# Installs what it needs on a fresh Debian machine: apt packages (chromium, ripgrep, the build tools
+# code-server's native modules need), code-server (cached in $KEYWIRE_EDITORS_CACHE, default
+# ~/.cache/keywire-editors), playwright-core (npm ci), the release build of keywire (cargo), and the
+# .vsix (unless VSIX=/path/to/keywire.vsix is given).
+# Environment: KEYWIRE_SCREENSHOTS_DIR (default docs/editors/img; empty: keep them in the run dir).
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+EXT=$(cd "$HERE/.." && pwd)
+ROOT=$(cd "$EXT/../.." && pwd)
+CACHE=${KEYWIRE_EDITORS_CACHE:-$HOME/.cache/keywire-editors}
+SHOTS=${KEYWIRE_SCREENSHOTS_DIR-$ROOT/docs/editors/img}
+
+SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+# Debian packages: chromium (the browser), ripgrep (seeds @vscode/ripgrep), and what node-pty and
+# friends compile against when code-server is installed.
+PKGS="chromium ripgrep curl procps build-essential pkg-config libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev"
+MISSING=
+for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || MISSING="$MISSING $p"; done
+if [ -n "$MISSING" ]; then
+  echo "installing Debian packages:$MISSING"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $MISSING >/dev/null
+fi
+
+CS=$CACHE/code-server/node_modules/.bin/code-server
+echo "code-server: $CACHE/code-server"
+sh "$HERE/install-code-server.sh" "$CACHE/code-server"
+
+(cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+
+if [ -z "${VSIX:-}" ]; then
+  (cd "$ROOT" && cargo build --release -p keywire)
+  (cd "$EXT" && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; })
+  VSIX=$(cd "$EXT" && sh scripts/package.sh | tail -n 1)
+fi
+echo "vsix: $VSIX"
+
+RUN=$(mktemp -d "${TMPDIR:-/tmp}/keywire-vscode-e2e.XXXXXX")
+cp -r "$ROOT/tests/editors/workspace" "$RUN/workspace"
+# The test must exercise the extension's own lookup: the binary bundled in the .vsix.
+unset KEYWIRE_PATH
+
+set +e
+RUN_DIR=$RUN/code-server SHOTS_DIR=$SHOTS timeout 300 \
+  sh "$HERE/run-in-code-server.sh" "$CS" "$VSIX" "$RUN/workspace" "$HERE/keywire.e2e.js"
+RC=$?
+set -e
+
+# The extension's output channel says which binary it started.
+LOG=$(grep -rl "keywire lsp\|found via" "$RUN"/code-server/user-data/logs/*/exthost*/output_logging_* 2>/dev/null | head -n 1 || true)
+if [ -n "$LOG" ]; then
+  if [ $RC -eq 0 ] && ! grep -q "found via bundled" "$LOG"; then
+    echo "FAIL: the extension did not use its bundled binary:"; grep "found via" "$LOG" || true
+    RC=1
+  fi
+else
+  echo "FAIL: no keywire output channel log found"
+  RC=1
+fi
+
+if [ $RC -ne 0 ]; then
+  echo "--- keywire output channel ($LOG):"; [ -n "$LOG" ] && tail -n 60 "$LOG"
+  echo "--- extension host log:"; tail -n 40 "$RUN"/code-server/user-data/logs/*/exthost*/remoteexthost.log 2>/dev/null || true
+  echo "artifacts kept in $RUN (screenshots in $RUN/code-server/out)"
+else
+  grep "found via" "$LOG" | head -n 1
+  rm -rf "$RUN"
+fi
+exit $RC

@@ -1,0 +1,625 @@
+//! The analysis worker: everything that turns the document store into diagnostics, off the
+//! notification path.
+//!
+//! Notification handlers only mutate the session (in arrival order, under the mutex) and
+//! `wake` this worker. The worker waits a short debounce, then runs one *pass*:
+//!
+//! 1. make sure every open document has a scope (directory and standalone scopes);
+//! 2. (re)index scopes from disk with the loader (`$/progress` when the client supports it);
+//! 3. re-read files changed on disk or closed (unless they are open);
+//! 4. install every open document's current text into its workspace (facts are extracted
+//!    outside the lock, then installed only if the document still has that version);
+//! 5. snapshot the workspaces (cheap `Arc` clones) and check every open document on the
+//!    blocking pool;
+//! 6. publish — but only results whose document still has the version they were computed for,
+//!    and only when they differ from what was last published for that version.
+//!
+//! Passes never overlap (one worker task), so published versions never go backward. Every
+//! open document is re-checked each pass: cross-file effects (a .env edit changing a Python
+//! file's findings) need no dependency tracking, and there are few open documents.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::task::JoinHandle;
+use tower_lsp_server::ls_types::{Diagnostic, MessageType, ProgressToken, Uri};
+
+use super::diagnostics::{self, Converter};
+use super::position::Encoding;
+use super::session::{Scope, ScopeKey, Session, Shared};
+use crate::engine::config::Config;
+use crate::engine::python::{self, PyFacts};
+use crate::engine::workspace::{file_kind, FileKind, GitStatus, Workspace};
+use crate::loader::{self, GitIgnoreCache, LoadOptions};
+
+/// How long the worker waits after a wake-up before analysing, so a burst of keystrokes
+/// becomes one pass.
+const DEBOUNCE: Duration = Duration::from_millis(25);
+
+pub fn spawn_worker(shared: Arc<Shared>) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            shared.wake.notified().await;
+            if shared.lock().shut_down {
+                break;
+            }
+            tokio::time::sleep(DEBOUNCE).await;
+            let s = shared.clone();
+            // A panic inside a pass ends that pass only.
+            if let Err(e) = tokio::spawn(async move { pass(&s).await }).await {
+                tracing::error!("analysis pass failed: {e}");
+            }
+        }
+    })
+}
+
+async fn pass(shared: &Arc<Shared>) {
+    ensure_scopes(&mut shared.lock());
+    let reindexed = reindex(shared).await;
+    if reindexed {
+        // New directory scopes may be needed by documents opened meanwhile.
+        ensure_scopes(&mut shared.lock());
+    }
+    refresh_from_disk(shared).await;
+    install_documents(shared, None).await;
+    let Some(snapshot) = snapshot(shared, None) else {
+        return;
+    };
+    let results = match tokio::task::spawn_blocking(move || check(&snapshot)).await {
+        Ok(results) => results,
+        Err(e) => {
+            tracing::error!("checking failed: {e}");
+            return;
+        }
+    };
+    publish(shared, results).await;
+}
+
+/// Every open document gets a scope; unused directory and standalone scopes are dropped.
+fn ensure_scopes(session: &mut Session) {
+    let keys: Vec<ScopeKey> = session
+        .docs
+        .values()
+        .filter(|d| d.kind != FileKind::Other)
+        .map(|d| session.scope_of_doc(d))
+        .collect();
+    for key in &keys {
+        if session.scopes.contains_key(key) {
+            continue;
+        }
+        let generation = session.next_generation();
+        match key {
+            ScopeKey::Standalone(_) => {
+                let scope = Scope::empty(PathBuf::new(), Config::default(), generation, true);
+                session.scopes.insert(key.clone(), scope);
+            }
+            ScopeKey::Dir(dir) => {
+                let scope = Scope::empty(dir.clone(), Config::default(), generation, false);
+                session.scopes.insert(key.clone(), scope);
+                session.reindex.insert(key.clone());
+            }
+            // Created when the folder is added.
+            ScopeKey::Folder(_) => {}
+        }
+    }
+    let used: HashSet<&ScopeKey> = keys.iter().collect();
+    session
+        .scopes
+        .retain(|k, _| matches!(k, ScopeKey::Folder(_)) || used.contains(k));
+    let scopes = &session.scopes;
+    session.reindex.retain(|k| scopes.contains_key(k));
+}
+
+/// A scope rebuilt from disk.
+struct Built {
+    ws: Workspace,
+    disk: HashMap<PathBuf, Arc<str>>,
+    indexed: HashSet<PathBuf>,
+    error: Option<String>,
+}
+
+fn build_scope(key: &ScopeKey) -> Built {
+    let opts = LoadOptions::default();
+    let (roots, dir) = match key {
+        ScopeKey::Folder(folder) => (vec![folder.clone()], folder.clone()),
+        ScopeKey::Dir(dir) => {
+            // Only the .env files right here (a file outside the folders sees its directory).
+            let mut envs: Vec<PathBuf> = std::fs::read_dir(dir)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    matches!(file_kind(p), FileKind::Env | FileKind::EnvTemplate) && p.is_file()
+                })
+                .collect();
+            envs.sort();
+            (envs, dir.clone())
+        }
+        ScopeKey::Standalone(_) => (Vec::new(), PathBuf::new()),
+    };
+    let empty = |error: Option<String>| {
+        let config = loader::find_config(&dir)
+            .ok()
+            .flatten()
+            .map(|found| found.config)
+            .unwrap_or_default();
+        Built {
+            ws: Workspace::new(dir.clone(), config),
+            disk: HashMap::new(),
+            indexed: HashSet::new(),
+            error,
+        }
+    };
+    if roots.is_empty() {
+        return empty(None);
+    }
+    match loader::load(&roots, &opts) {
+        Ok(loaded) => {
+            let mut indexed: HashSet<PathBuf> = loaded.env.iter().cloned().collect();
+            let mut disk = HashMap::with_capacity(loaded.python.len());
+            for file in loaded.python {
+                indexed.insert(file.path.clone());
+                disk.insert(file.path, file.text);
+            }
+            for skipped in &loaded.skipped {
+                tracing::debug!("skipped {}: {}", skipped.path.display(), skipped.reason);
+            }
+            Built {
+                ws: loaded.workspace,
+                disk,
+                indexed,
+                error: None,
+            }
+        }
+        Err(e) => {
+            tracing::warn!("indexing {} failed: {e}", dir.display());
+            empty(Some(e.to_string()))
+        }
+    }
+}
+
+/// Rebuild the scopes queued for indexing. Returns whether any was.
+async fn reindex(shared: &Arc<Shared>) -> bool {
+    let (keys, progress) = {
+        let mut s = shared.lock();
+        (std::mem::take(&mut s.reindex), s.caps.work_done_progress)
+    };
+    if keys.is_empty() {
+        return false;
+    }
+    let folders = keys
+        .iter()
+        .filter(|k| matches!(k, ScopeKey::Folder(_)))
+        .count();
+    // Progress only for workspace folders (directory scopes are a few files).
+    let mut ongoing = None;
+    if progress && folders > 0 {
+        let token =
+            ProgressToken::String(format!("keywire/index/{}", shared.lock().next_generation()));
+        if shared
+            .client
+            .create_work_done_progress(token.clone())
+            .await
+            .is_ok()
+        {
+            ongoing = Some(
+                shared
+                    .client
+                    .progress(token, "keywire: indexing")
+                    .with_percentage(0)
+                    .begin()
+                    .await,
+            );
+        }
+    }
+    let total = keys.len();
+    let mut errors = Vec::new();
+    for (i, key) in keys.into_iter().enumerate() {
+        if let (Some(p), ScopeKey::Folder(folder)) = (&ongoing, &key) {
+            let pct = u32::try_from(i * 100 / total).unwrap_or(100);
+            p.report_with_message(folder.display().to_string(), pct)
+                .await;
+        }
+        let k = key.clone();
+        let built = match tokio::task::spawn_blocking(move || build_scope(&k)).await {
+            Ok(built) => built,
+            Err(e) => {
+                tracing::error!("indexing panicked: {e}");
+                continue;
+            }
+        };
+        if let Some(error) = &built.error {
+            errors.push(error.clone());
+        }
+        let mut s = shared.lock();
+        if !s.scopes.contains_key(&key) {
+            continue; // The folder was removed meanwhile.
+        }
+        let generation = s.next_generation();
+        tracing::info!(
+            "indexed {:?}: {} Python and {} .env files",
+            key,
+            built.disk.len(),
+            built.indexed.len() - built.disk.len()
+        );
+        s.scopes.insert(
+            key,
+            Scope {
+                ws: Arc::new(built.ws),
+                disk: Arc::new(built.disk),
+                indexed: Arc::new(built.indexed),
+                generation,
+                ready: true,
+            },
+        );
+    }
+    if let Some(p) = ongoing {
+        p.finish().await;
+    }
+    for error in errors {
+        shared
+            .client
+            .show_message(MessageType::WARNING, format!("keywire: {error}"))
+            .await;
+    }
+    true
+}
+
+enum DiskUpdate {
+    Python(Arc<str>, Box<PyFacts>),
+    Env(Arc<str>, GitStatus),
+    Remove,
+}
+
+/// Re-read files that changed on disk or were closed.
+async fn refresh_from_disk(shared: &Arc<Shared>) {
+    let work: Vec<(ScopeKey, PathBuf, bool)> = {
+        let mut s = shared.lock();
+        let dirty = std::mem::take(&mut s.disk_dirty);
+        dirty
+            .into_iter()
+            .filter(|p| s.doc_at(p).is_none())
+            .filter_map(|p| {
+                let key = s.scope_of_path(&p);
+                let scope = s.scopes.get(&key).filter(|sc| sc.ready)?;
+                let indexed = scope.indexed.contains(&p);
+                Some((key, p, indexed))
+            })
+            .collect()
+    };
+    if work.is_empty() {
+        return;
+    }
+    let read = tokio::task::spawn_blocking(move || {
+        let mut git = GitIgnoreCache::default();
+        work.into_iter()
+            .map(|(key, path, indexed)| {
+                let update = if !indexed {
+                    DiskUpdate::Remove
+                } else {
+                    match (
+                        file_kind(&path),
+                        loader::read_source(&path, loader::MAX_FILE_SIZE),
+                    ) {
+                        (FileKind::Python, Ok(text)) => {
+                            let facts = python::extract(&text);
+                            DiskUpdate::Python(text, Box::new(facts))
+                        }
+                        (FileKind::Env | FileKind::EnvTemplate, Ok(text)) => {
+                            let status = git.status(&path);
+                            DiskUpdate::Env(text, status)
+                        }
+                        _ => DiskUpdate::Remove,
+                    }
+                };
+                (key, path, update)
+            })
+            .collect::<Vec<_>>()
+    })
+    .await;
+    let Ok(updates) = read else {
+        return;
+    };
+    let mut s = shared.lock();
+    for (key, path, update) in updates {
+        if s.doc_at(&path).is_some() {
+            continue; // Opened meanwhile: the document wins.
+        }
+        let Some(scope) = s.scopes.get_mut(&key) else {
+            continue;
+        };
+        let ws = Arc::make_mut(&mut scope.ws);
+        match update {
+            DiskUpdate::Python(text, facts) => {
+                ws.set_python_facts(path.clone(), Arc::new(*facts));
+                Arc::make_mut(&mut scope.disk).insert(path, text);
+            }
+            DiskUpdate::Env(text, status) => ws.set_env(path, &text, status),
+            DiskUpdate::Remove => {
+                ws.remove(&path);
+                Arc::make_mut(&mut scope.disk).remove(&path);
+            }
+        }
+    }
+}
+
+struct Install {
+    uri: Uri,
+    key: ScopeKey,
+    generation: u64,
+    version: i32,
+    path: PathBuf,
+    kind: FileKind,
+    standalone: bool,
+    text: Arc<str>,
+    git: Option<GitStatus>,
+    facts: Option<PyFacts>,
+}
+
+/// Feed open documents whose current version is not in their workspace yet (all of them, or
+/// just `only`).
+pub async fn install_documents(shared: &Arc<Shared>, only: Option<&Uri>) {
+    let work: Vec<Install> = {
+        let mut guard = shared.lock();
+        let s = &mut *guard;
+        let mut out = Vec::new();
+        let keys: Vec<(Uri, ScopeKey)> = s
+            .docs
+            .values()
+            .filter(|d| d.kind != FileKind::Other && only.is_none_or(|u| *u == d.uri))
+            .map(|d| (d.uri.clone(), s.scope_of_doc(d)))
+            .collect();
+        for (uri, key) in keys {
+            let Some(scope) = s.scopes.get(&key).filter(|sc| sc.ready) else {
+                continue;
+            };
+            let Some(doc) = s.docs.get_mut(&uri) else {
+                continue;
+            };
+            if doc.installed == Some((scope.generation, doc.version)) {
+                continue;
+            }
+            let git = scope.ws.env_file(&doc.path).map(|f| f.git.clone());
+            out.push(Install {
+                uri,
+                key,
+                generation: scope.generation,
+                version: doc.version,
+                path: doc.path.clone(),
+                kind: doc.kind,
+                standalone: doc.standalone,
+                text: doc.text(),
+                git,
+                facts: None,
+            });
+        }
+        out
+    };
+    if work.is_empty() {
+        return;
+    }
+    let prepared = tokio::task::spawn_blocking(move || {
+        let mut gitignores = GitIgnoreCache::default();
+        work.into_iter()
+            .map(|mut job| {
+                match job.kind {
+                    FileKind::Python => job.facts = Some(python::extract(&job.text)),
+                    _ if job.git.is_none() => {
+                        job.git = Some(if job.standalone {
+                            GitStatus::Unknown
+                        } else {
+                            gitignores.status(&job.path)
+                        });
+                    }
+                    _ => {}
+                }
+                job
+            })
+            .collect::<Vec<_>>()
+    })
+    .await;
+    let Ok(prepared) = prepared else {
+        return;
+    };
+    let mut guard = shared.lock();
+    let s = &mut *guard;
+    for job in prepared {
+        let Some(doc) = s.docs.get_mut(&job.uri) else {
+            continue;
+        };
+        let Some(scope) = s.scopes.get_mut(&job.key) else {
+            continue;
+        };
+        if doc.version != job.version || scope.generation != job.generation {
+            continue; // Outdated: the next pass installs the newer text.
+        }
+        let ws = Arc::make_mut(&mut scope.ws);
+        match (job.kind, job.facts) {
+            (FileKind::Python, Some(facts)) => ws.set_python_facts(job.path, Arc::new(facts)),
+            (FileKind::Env | FileKind::EnvTemplate, _) => {
+                ws.set_env(job.path, &job.text, job.git.unwrap_or_default())
+            }
+            _ => continue,
+        }
+        doc.installed = Some((job.generation, job.version));
+    }
+}
+
+/// An open document as an analysis sees it.
+#[derive(Clone, Debug)]
+pub struct OpenDoc {
+    pub uri: Uri,
+    pub version: i32,
+    pub text: Arc<str>,
+}
+
+#[derive(Clone, Debug)]
+pub struct DocSnap {
+    pub uri: Uri,
+    pub version: i32,
+    pub path: PathBuf,
+    pub kind: FileKind,
+    pub text: Arc<str>,
+    pub scope: ScopeKey,
+}
+
+#[derive(Clone, Debug)]
+pub struct ScopeSnap {
+    pub ws: Arc<Workspace>,
+    pub disk: Arc<HashMap<PathBuf, Arc<str>>>,
+}
+
+/// Everything an analysis needs, taken under the lock in one go.
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    pub enc: Encoding,
+    /// The client shows `relatedInformation` (else related locations join the message).
+    pub related: bool,
+    /// Documents to check (installed, in a ready scope).
+    pub docs: Vec<DocSnap>,
+    /// Every open document by path (their text wins over disk for related locations and
+    /// edits).
+    pub open: Arc<HashMap<PathBuf, OpenDoc>>,
+    pub scopes: HashMap<ScopeKey, ScopeSnap>,
+}
+
+impl Snapshot {
+    pub fn converter(&self, doc: &DocSnap) -> Option<Converter<'_>> {
+        let scope = self.scopes.get(&doc.scope)?;
+        Some(Converter::new(self.enc, self.related, &self.open, scope))
+    }
+}
+
+/// Snapshot the documents that are ready to check (all, or just `only`). None when there is
+/// nothing to do.
+pub fn snapshot(shared: &Shared, only: Option<&Uri>) -> Option<Snapshot> {
+    let s = shared.lock();
+    if s.shut_down {
+        return None;
+    }
+    let mut open = HashMap::new();
+    let mut docs = Vec::new();
+    let mut scopes = HashMap::new();
+    for doc in s.docs.values() {
+        let text = doc.text_snapshot();
+        open.insert(
+            doc.path.clone(),
+            OpenDoc {
+                uri: doc.uri.clone(),
+                version: doc.version,
+                text: text.clone(),
+            },
+        );
+        if doc.kind == FileKind::Other || only.is_some_and(|u| *u != doc.uri) {
+            continue;
+        }
+        let key = s.scope_of_doc(doc);
+        let Some(scope) = s.scopes.get(&key).filter(|sc| sc.ready) else {
+            continue;
+        };
+        if doc.installed != Some((scope.generation, doc.version)) {
+            continue;
+        }
+        scopes.entry(key.clone()).or_insert_with(|| ScopeSnap {
+            ws: scope.ws.clone(),
+            disk: scope.disk.clone(),
+        });
+        docs.push(DocSnap {
+            uri: doc.uri.clone(),
+            version: doc.version,
+            path: doc.path.clone(),
+            kind: doc.kind,
+            text,
+            scope: key,
+        });
+    }
+    Some(Snapshot {
+        enc: s.enc,
+        related: s.caps.related_information,
+        docs,
+        open: Arc::new(open),
+        scopes,
+    })
+}
+
+/// A document's diagnostics, computed for `version`.
+pub struct Checked {
+    pub uri: Uri,
+    pub version: i32,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Check every document of the snapshot (blocking: run it on the blocking pool).
+pub fn check(snapshot: &Snapshot) -> Vec<Checked> {
+    snapshot
+        .docs
+        .iter()
+        .filter_map(|doc| {
+            let conv = snapshot.converter(doc)?;
+            let findings = diagnostics::findings(&conv, doc);
+            Some(Checked {
+                uri: doc.uri.clone(),
+                version: doc.version,
+                diagnostics: findings.iter().map(|f| conv.diagnostic(f, doc)).collect(),
+            })
+        })
+        .collect()
+}
+
+/// Publish results that are still current and new; clear closed documents. In pull mode,
+/// ask the client to pull again when something it pulled has changed.
+async fn publish(shared: &Arc<Shared>, results: Vec<Checked>) {
+    let (clears, sends, refresh) = {
+        let mut guard = shared.lock();
+        let s = &mut *guard;
+        if s.shut_down {
+            return;
+        }
+        let pull = s.caps.pull_diagnostics;
+        let clears: Vec<Uri> = std::mem::take(&mut s.clears)
+            .into_iter()
+            .filter(|u| !pull && !s.docs.contains_key(u))
+            .collect();
+        let mut sends = Vec::new();
+        let mut refresh = false;
+        for r in results {
+            let Some(doc) = s.docs.get_mut(&r.uri) else {
+                continue;
+            };
+            if doc.version != r.version {
+                continue; // Computed for an outdated version: never published.
+            }
+            let hash = diagnostics::hash(&r.diagnostics);
+            if pull {
+                refresh |= doc.pulled.is_some_and(|h| h != hash);
+                continue;
+            }
+            if doc.published == Some((r.version, hash)) {
+                continue;
+            }
+            doc.published = Some((r.version, hash));
+            sends.push(r);
+        }
+        (clears, sends, refresh && s.caps.diagnostic_refresh)
+    };
+    for uri in clears {
+        shared
+            .client
+            .publish_diagnostics(uri, Vec::new(), None)
+            .await;
+    }
+    for r in sends {
+        shared
+            .client
+            .publish_diagnostics(r.uri, r.diagnostics, Some(r.version))
+            .await;
+    }
+    if refresh {
+        if let Err(e) = shared.client.workspace_diagnostic_refresh().await {
+            tracing::debug!("diagnostic refresh failed: {e}");
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! What is under the cursor, for hover, go-to-definition and references: an environment
+//! variable read, a hard-coded `api_key`, or a `.env` key. Read from the engine's facts of the
+//! document's *current* version (the document is installed first, and nothing is answered
+//! when that version is not in the workspace).
+
+use std::path::Path;
+use std::sync::Arc;
+
+use tower_lsp_server::ls_types::{Position, Uri};
+
+use super::analysis::{self, DocSnap, Snapshot};
+use super::diagnostics::Converter;
+use super::position::LineIndex;
+use super::session::Shared;
+use crate::engine::dotenv::Entry;
+use crate::engine::python::{EnvRead, FieldValue, StrLit};
+use crate::engine::resolve::{LoadRef, LoadTarget};
+use crate::engine::workspace::{FileKind, Workspace};
+use crate::engine::Span;
+
+/// The document, its snapshot and the byte offset of the cursor.
+pub struct At {
+    pub snap: Snapshot,
+    pub doc: DocSnap,
+    pub offset: usize,
+    pub markdown: bool,
+}
+
+impl At {
+    pub fn conv(&self) -> Option<Converter<'_>> {
+        self.snap.converter(&self.doc)
+    }
+
+    pub fn ws(&self) -> Option<&Arc<Workspace>> {
+        self.snap.scopes.get(&self.doc.scope).map(|s| &s.ws)
+    }
+
+    /// What the cursor is on.
+    pub fn target(&self) -> Option<Target<'_>> {
+        let ws = self.ws()?;
+        let inside = |s: Span| s.start <= self.offset && self.offset <= s.end;
+        match self.doc.kind {
+            FileKind::Python => {
+                let facts = &ws.python_module(&self.doc.path)?.facts;
+                if let Some(read) = facts.env_reads.iter().find(|r| inside(r.span)) {
+                    return Some(Target::EnvRead(read));
+                }
+                facts.entries.iter().find_map(|entry| {
+                    entry.fields.iter().find_map(|f| match &f.value {
+                        FieldValue::Str(lit)
+                            if inside(lit.span)
+                                && crate::engine::secrets::is_credential_name(&f.key) =>
+                        {
+                            Some(Target::KeyLiteral(lit))
+                        }
+                        _ => None,
+                    })
+                })
+            }
+            FileKind::Env | FileKind::EnvTemplate => {
+                let file = ws.env_file(&self.doc.path)?;
+                file.parsed
+                    .entries
+                    .iter()
+                    .find(|e| inside(e.span))
+                    .map(Target::EnvKey)
+            }
+            FileKind::Other => None,
+        }
+    }
+}
+
+pub enum Target<'a> {
+    /// `os.environ["X"]`, `os.getenv("X")`…
+    EnvRead(&'a EnvRead),
+    /// A string literal given as a credential (`api_key="sk-…"`).
+    KeyLiteral(&'a StrLit),
+    /// A `KEY=value` statement of the .env document itself.
+    EnvKey(&'a Entry),
+}
+
+/// Locate the cursor in the current version of `uri`.
+pub async fn at(shared: &Arc<Shared>, uri: &Uri, pos: Position) -> Option<At> {
+    // Every open document, so spans in other open files match their current text.
+    analysis::install_documents(shared, None).await;
+    let markdown = shared.lock().caps.markdown_hover;
+    let snap = analysis::snapshot(shared, Some(uri))?;
+    let doc = snap.docs.first()?.clone();
+    let offset = LineIndex::new(&doc.text).offset(&doc.text, pos, snap.enc);
+    Some(At {
+        snap,
+        doc,
+        offset,
+        markdown,
+    })
+}
+
+/// 1-based line of `span` in `path`, for messages.
+pub fn line_of(conv: &Converter, path: &Path, span: Span) -> Option<u32> {
+    conv.range(path, span).map(|r| r.start.line + 1)
+}
+
+/// `load_dotenv() in app.py line 4`.
+pub fn describe_load(conv: &Converter, ws: &Workspace, load: &LoadRef) -> String {
+    let call = match load.point.kind {
+        crate::engine::python::LoadKind::LoadDotenv => "load_dotenv()",
+        crate::engine::python::LoadKind::DotenvValues => "dotenv_values()",
+        crate::engine::python::LoadKind::ConfigListFromDotenv => "config_list_from_dotenv()",
+    };
+    let target = match &load.target {
+        LoadTarget::File(_) => "",
+        LoadTarget::Unknown => " (computed path)",
+        LoadTarget::Missing => " (file not found)",
+    };
+    match line_of(conv, load.module, load.point.span) {
+        Some(line) => format!(
+            "`{call}`{target} in `{}` line {line}",
+            ws.display_path(load.module)
+        ),
+        None => format!("`{call}`{target} in `{}`", ws.display_path(load.module)),
+    }
+}

@@ -1,0 +1,207 @@
+//! `textDocument/hover`: where a variable comes from, never what it is.
+//!
+//! - On an env read (`os.environ["X"]`, `os.getenv("X")`, a config field reading one): every
+//!   .env defining X (file and line) and whether it is loaded for this module and by which
+//!   `load_dotenv()`, configured `env-files`, writes in code, `assume-defined`; then the
+//!   winning value *described* — provider its format looks like, length and fingerprint
+//!   ([`secrets::describe`]) — and the provider the name suggests.
+//! - On a hard-coded credential literal: the same description of the literal.
+//! - On a `.env` key: the value described, other files defining it, and every module reading
+//!   it (and whether this file is loaded for that module).
+//!
+//! Values themselves are never shown.
+
+use std::fmt::Write;
+use std::sync::Arc;
+
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
+
+use super::cursor::{self, describe_load, line_of, At, Target};
+use super::diagnostics::Converter;
+use super::session::Shared;
+use crate::engine::dotenv::Entry;
+use crate::engine::python::EnvReadKind;
+use crate::engine::resolve::ModuleScope;
+use crate::engine::workspace::Workspace;
+use crate::engine::{providers, secrets};
+
+pub async fn hover(shared: &Arc<Shared>, params: HoverParams) -> Result<Option<Hover>> {
+    let pos = params.text_document_position_params;
+    let Some(at) = cursor::at(shared, &pos.text_document.uri, pos.position).await else {
+        return Ok(None);
+    };
+    let text = tokio::task::spawn_blocking(move || render(&at))
+        .await
+        .ok()
+        .flatten();
+    Ok(text.map(|(value, markdown)| Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: if markdown {
+                MarkupKind::Markdown
+            } else {
+                MarkupKind::PlainText
+            },
+            value,
+        }),
+        range: None,
+    }))
+}
+
+fn render(at: &At) -> Option<(String, bool)> {
+    let conv = at.conv()?;
+    let ws = at.ws()?;
+    let text = match at.target()? {
+        Target::EnvRead(read) => env_read(&conv, ws, at, &read.name, read.kind),
+        Target::KeyLiteral(lit) => format!(
+            "**Hard-coded credential**\n\n{}\n\nMove it to a .env file and read it with `os.environ[...]`.",
+            describe_value(&lit.value)
+        ),
+        Target::EnvKey(entry) => env_key(&conv, ws, at, entry),
+    };
+    Some((text, at.markdown))
+}
+
+/// `OpenAI key (sk-proj-…, 164 chars, fingerprint 1a2b3c4d)`, never the value.
+fn describe_value(value: &str) -> String {
+    format!("Value: {}", secrets::describe(value))
+}
+
+fn env_read(conv: &Converter, ws: &Workspace, at: &At, name: &str, kind: EnvReadKind) -> String {
+    let scope = ModuleScope::new(ws, &at.doc.path);
+    let lookup = scope.lookup(name);
+    let mut out = format!("**`{name}`** · environment variable");
+    if let Some(p) = providers::provider_for_var(name) {
+        let _ = write!(out, " ({} by its name)", p.display);
+    }
+    out.push_str("\n\n");
+    let def_line = |env: &std::path::Path, entry: &Entry| {
+        format!("`{}` line {}", ws.display_path(env), entry.line + 1)
+    };
+    let mut lines = Vec::new();
+    for (def, load) in &lookup.loaded {
+        lines.push(format!(
+            "- {} — loaded by {}",
+            def_line(def.env, def.entry),
+            describe_load(conv, ws, load)
+        ));
+    }
+    for def in &lookup.configured {
+        lines.push(format!(
+            "- {} — listed in `env-files`",
+            def_line(def.env, def.entry)
+        ));
+    }
+    for (path, write) in &lookup.written {
+        let line = line_of(conv, path, write.span).unwrap_or(0);
+        lines.push(format!(
+            "- set in code: `{}` line {line}",
+            ws.display_path(path)
+        ));
+    }
+    if lookup.assumed {
+        lines.push("- assumed defined (`assume-defined` in the configuration)".into());
+    }
+    for def in &lookup.unloaded {
+        lines.push(format!(
+            "- {} — **not loaded** for this module",
+            def_line(def.env, def.entry)
+        ));
+    }
+    for def in &lookup.templates {
+        lines.push(format!(
+            "- {} — template, never loaded",
+            def_line(def.env, def.entry)
+        ));
+    }
+    if lookup.is_defined() {
+        out.push_str("Defined:\n");
+    } else {
+        out.push_str("**Not defined** for this module.\n");
+        if kind == EnvReadKind::Subscript {
+            out.push_str("`os.environ[...]` raises `KeyError` at run time.\n");
+        }
+    }
+    if !lines.is_empty() {
+        out.push('\n');
+        out.push_str(&lines.join("\n"));
+        out.push('\n');
+    }
+    if lookup.unknown_load {
+        out.push_str("\nA `load_dotenv()` on the import chain loads a computed path.\n");
+    }
+    if let Some((value, _)) = lookup.value() {
+        let _ = write!(out, "\n{}", describe_value(value));
+        if let Some(p) = providers::provider_for_key(value) {
+            let _ = write!(out, " — looks like a {} key", p.display);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn env_key(conv: &Converter, ws: &Workspace, at: &At, entry: &Entry) -> String {
+    let path = &at.doc.path;
+    let mut out = format!(
+        "**`{}`** · `{}` line {}",
+        entry.key,
+        ws.display_path(path),
+        entry.line + 1
+    );
+    if let Some(p) = providers::provider_for_var(&entry.key) {
+        let _ = write!(out, " ({} by its name)", p.display);
+    }
+    out.push_str("\n\n");
+    match entry.value.as_deref() {
+        None => out.push_str("No value (`KEY` without `=`: python-dotenv sets nothing).\n"),
+        Some("") => out.push_str("Empty value.\n"),
+        Some(value) => {
+            out.push_str(&describe_value(value));
+            if let Some(p) = providers::provider_for_key(value) {
+                let _ = write!(out, " — looks like a {} key", p.display);
+            }
+            out.push('\n');
+        }
+    }
+    let others: Vec<String> = ws
+        .env_files()
+        .filter(|(p, _)| *p != path)
+        .filter_map(|(p, f)| {
+            let e = f.parsed.get(&entry.key)?;
+            Some(format!("- `{}` line {}", ws.display_path(p), e.line + 1))
+        })
+        .collect();
+    if !others.is_empty() {
+        let _ = write!(out, "\nAlso defined in:\n{}\n", others.join("\n"));
+    }
+    let mut readers: Vec<(std::path::PathBuf, crate::engine::Span)> = ws
+        .python_modules()
+        .flat_map(|(p, m)| {
+            m.facts
+                .env_reads
+                .iter()
+                .filter(|r| r.name == entry.key)
+                .map(move |r| (p.clone(), r.name_span))
+        })
+        .collect();
+    readers.sort();
+    if readers.is_empty() {
+        out.push_str("\nRead by no module in the workspace.\n");
+    } else {
+        out.push_str("\nRead by:\n");
+        for (module, span) in readers {
+            let scope = ModuleScope::new(ws, &module);
+            let lookup = scope.lookup(&entry.key);
+            let how = if let Some((_, load)) = lookup.loaded.iter().find(|(d, _)| d.env == path) {
+                format!("loaded by {}", describe_load(conv, ws, load))
+            } else if lookup.configured.iter().any(|d| d.env == path) {
+                "loaded through `env-files`".to_string()
+            } else {
+                "this file is **not loaded** for it".to_string()
+            };
+            let line = line_of(conv, &module, span).unwrap_or(0);
+            let _ = writeln!(out, "- `{}` line {line} — {how}", ws.display_path(&module));
+        }
+    }
+    out
+}

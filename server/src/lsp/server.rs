@@ -1,0 +1,390 @@
+//! The `LanguageServer` implementation: lifecycle, document synchronisation, and dispatch to
+//! one module per method group.
+//!
+//! Document notifications mutate the store before their first `.await` (see `mod.rs` on
+//! ordering) and then wake the analysis worker. Handlers never panic the server: the document
+//! store is only touched through code that clamps its input, and the one call that edits a
+//! rope is additionally guarded with `catch_unwind`.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use serde::{Deserialize, Serialize};
+use tokio::task::JoinHandle;
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+use super::analysis;
+use super::code_action::{self, SOURCE_FIX_ALL_KEYWIRE};
+use super::document::{parse_rope, Document};
+use super::position::Encoding;
+use super::session::{standalone_path, uri_to_path, Caps, Shared};
+use super::{completion, definition, diagnostics, hover, symbols};
+use crate::engine::workspace::{file_kind, FileKind};
+
+/// Globs watched through `workspace/didChangeWatchedFiles`.
+const WATCHED: &[&str] = &[
+    "**/.env*",
+    "**/*.py",
+    "**/.gitignore",
+    "**/pyproject.toml",
+    "**/keywire.toml",
+];
+
+/// `initializationOptions`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct InitOptions {
+    log_level: Option<String>,
+    /// Enables `keywire/debugDocumentText` (for tests).
+    debug: bool,
+}
+
+pub struct Backend {
+    shared: Arc<Shared>,
+    worker: Mutex<Option<JoinHandle<()>>>,
+    shut_down: Arc<AtomicBool>,
+}
+
+impl Drop for Backend {
+    fn drop(&mut self) {
+        if let Some(worker) = self.worker.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            worker.abort();
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DebugParams {
+    uri: Uri,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DebugDocument {
+    version: i32,
+    text: String,
+    /// For Python: whether the incrementally maintained tree equals a fresh parse.
+    tree_matches_fresh_parse: Option<bool>,
+}
+
+impl Backend {
+    pub fn new(client: Client, shut_down: Arc<AtomicBool>) -> Backend {
+        Backend {
+            shared: Arc::new(Shared::new(client)),
+            worker: Mutex::new(None),
+            shut_down,
+        }
+    }
+
+    fn wake(&self) {
+        self.shared.wake.notify_one();
+    }
+
+    /// `keywire/debugDocumentText`: the server's copy of an open document (tests only; needs
+    /// `initializationOptions.debug`).
+    pub async fn debug_document_text(&self, params: DebugParams) -> Result<DebugDocument> {
+        let s = self.shared.lock();
+        if !s.debug {
+            return Err(Error::method_not_found());
+        }
+        let doc = s
+            .docs
+            .get(&params.uri)
+            .ok_or_else(|| Error::invalid_params("document is not open"))?;
+        let tree_matches_fresh_parse = doc.tree().map(|tree| {
+            parse_rope(doc.rope(), None)
+                .is_some_and(|fresh| fresh.root_node().to_sexp() == tree.root_node().to_sexp())
+        });
+        Ok(DebugDocument {
+            version: doc.version,
+            text: doc.rope().to_string(),
+            tree_matches_fresh_parse,
+        })
+    }
+
+    async fn register_watchers(&self) {
+        let watchers = WATCHED
+            .iter()
+            .map(|glob| FileSystemWatcher {
+                glob_pattern: GlobPattern::String((*glob).to_string()),
+                kind: None,
+            })
+            .collect();
+        let Ok(options) =
+            serde_json::to_value(DidChangeWatchedFilesRegistrationOptions { watchers })
+        else {
+            return;
+        };
+        let registration = Registration {
+            id: "keywire-watched-files".into(),
+            method: "workspace/didChangeWatchedFiles".into(),
+            register_options: Some(options),
+        };
+        if let Err(e) = self
+            .shared
+            .client
+            .register_capability(vec![registration])
+            .await
+        {
+            tracing::warn!("could not register file watchers: {e}");
+        }
+    }
+}
+
+fn capabilities(enc: Encoding, caps: &Caps) -> ServerCapabilities {
+    ServerCapabilities {
+        position_encoding: Some(enc.kind()),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
+                ..Default::default()
+            },
+        )),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, SOURCE_FIX_ALL_KEYWIRE]),
+            resolve_provider: Some(false),
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+        })),
+        diagnostic_provider: caps.pull_diagnostics.then(|| {
+            DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                identifier: Some("keywire".into()),
+                inter_file_dependencies: true,
+                workspace_diagnostics: false,
+                work_done_progress_options: WorkDoneProgressOptions::default(),
+            })
+        }),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(vec!["\"".into(), "'".into()]),
+            ..Default::default()
+        }),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        workspace: Some(WorkspaceServerCapabilities {
+            workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                supported: Some(true),
+                change_notifications: Some(OneOf::Left(true)),
+            }),
+            file_operations: None,
+        }),
+        ..Default::default()
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let enc = Encoding::negotiate(
+            params
+                .capabilities
+                .general
+                .as_ref()
+                .and_then(|g| g.position_encodings.as_deref()),
+        );
+        let caps = Caps::from_client(&params.capabilities);
+        let options: InitOptions = params
+            .initialization_options
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default();
+        if let Some(level) = &options.log_level {
+            super::set_log_level(level);
+        }
+        let mut folders: Vec<_> = params
+            .workspace_folders
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|f| uri_to_path(&f.uri))
+            .collect();
+        #[allow(deprecated)]
+        if folders.is_empty() {
+            folders.extend(params.root_uri.as_ref().and_then(uri_to_path));
+        }
+        tracing::info!(
+            "initialize: {:?} positions, folders {:?}, pull diagnostics: {}",
+            enc,
+            folders,
+            caps.pull_diagnostics
+        );
+        let result = InitializeResult {
+            capabilities: capabilities(enc, &caps),
+            server_info: Some(ServerInfo {
+                name: "keywire".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+            offset_encoding: None,
+        };
+        {
+            let mut s = self.shared.lock();
+            s.enc = enc;
+            s.caps = caps;
+            s.debug = options.debug;
+            for folder in folders {
+                s.add_folder(folder);
+            }
+        }
+        let mut worker = self.worker.lock().unwrap_or_else(|e| e.into_inner());
+        if worker.is_none() {
+            *worker = Some(analysis::spawn_worker(self.shared.clone()));
+        }
+        Ok(result)
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        // Indexing starts now (the worker reports progress).
+        self.wake();
+        let dynamic = self.shared.lock().caps.watched_files_dynamic;
+        if dynamic {
+            self.register_watchers().await;
+        }
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        self.shared.lock().shut_down = true;
+        self.shut_down.store(true, Ordering::SeqCst);
+        self.wake();
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let td = params.text_document;
+        {
+            let mut s = self.shared.lock();
+            let (path, standalone) = match uri_to_path(&td.uri) {
+                Some(path) => (path, false),
+                None => (standalone_path(&td.uri), true),
+            };
+            let kind = if standalone {
+                if td.language_id == "python" {
+                    FileKind::Python
+                } else {
+                    FileKind::Other
+                }
+            } else {
+                file_kind(&path)
+            };
+            let uri = td.uri.clone();
+            let doc = Document::new(td.uri, path, kind, standalone, td.version, &td.text);
+            if s.docs.insert(uri.clone(), doc).is_some() {
+                tracing::warn!("didOpen for {} which was open: replaced", uri.as_str());
+            }
+        }
+        self.wake();
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let version = params.text_document.version;
+        {
+            let mut guard = self.shared.lock();
+            let s = &mut *guard;
+            let enc = s.enc;
+            let Some(doc) = s.docs.get_mut(&uri) else {
+                tracing::warn!("didChange for {} which is not open: dropped", uri.as_str());
+                return;
+            };
+            if version <= doc.version {
+                tracing::warn!(
+                    "didChange {version} for {} is not newer than {}: dropped",
+                    uri.as_str(),
+                    doc.version
+                );
+                return;
+            }
+            let changes = params.content_changes;
+            let applied = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                doc.apply_changes(version, changes, enc)
+            }));
+            if applied.is_err() {
+                tracing::error!("applying a change to {} failed; closing it", uri.as_str());
+                s.docs.remove(&uri);
+                s.clears.push(uri);
+            }
+        }
+        self.wake();
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        {
+            let mut s = self.shared.lock();
+            if let Some(doc) = s.docs.remove(&uri) {
+                if !doc.standalone {
+                    // Back to the disk version (or out of the workspace).
+                    s.disk_dirty.insert(doc.path);
+                }
+            }
+            s.clears.push(uri);
+        }
+        self.wake();
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        {
+            let mut s = self.shared.lock();
+            for change in params.changes {
+                if let Some(path) = uri_to_path(&change.uri) {
+                    s.file_changed(path, change.typ == FileChangeType::CREATED);
+                }
+            }
+        }
+        self.wake();
+    }
+
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        {
+            let mut s = self.shared.lock();
+            for removed in &params.event.removed {
+                if let Some(path) = uri_to_path(&removed.uri) {
+                    s.remove_folder(&path);
+                }
+            }
+            for added in &params.event.added {
+                if let Some(path) = uri_to_path(&added.uri) {
+                    s.add_folder(path);
+                }
+            }
+        }
+        self.wake();
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        code_action::code_action(&self.shared, params).await
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        diagnostics::pull(&self.shared, params).await
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        hover::hover(&self.shared, params).await
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        definition::definition(&self.shared, params).await
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        definition::references(&self.shared, params).await
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        completion::completion(&self.shared, params).await
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        symbols::document_symbol(&self.shared, params).await
+    }
+}

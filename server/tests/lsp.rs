@@ -1,0 +1,900 @@
+//! Language server tests, in process over a duplex pipe (and one over the built binary's
+//! stdio). See `lsp_common` for the test client.
+
+mod lsp_common;
+
+use lsp_common::{apply_edits, file_uri, tempdir, TestClient};
+use serde_json::{json, Value};
+
+/// Edits of a code action's workspace edit for `uri`.
+fn edits_for(action: &Value, uri: &str) -> Vec<Value> {
+    let edit = &action["edit"];
+    let mut out = Vec::new();
+    if let Some(changes) = edit["documentChanges"].as_array() {
+        for c in changes {
+            if c["textDocument"]["uri"] == uri {
+                out.extend(c["edits"].as_array().unwrap().iter().cloned());
+            }
+        }
+    }
+    if let Some(edits) = edit["changes"][uri].as_array() {
+        out.extend(edits.iter().cloned());
+    }
+    out
+}
+
+/// Send a workspace edit's edits for `uri` as one incremental didChange (last edit first, so
+/// every range still refers to the text it was computed for).
+async fn send_edits(client: &mut TestClient, uri: &str, version: i32, edits: &[Value]) {
+    let mut sorted = edits.to_vec();
+    sorted.sort_by_key(|e| {
+        let s = &e["range"]["start"];
+        (
+            s["line"].as_u64().unwrap(),
+            s["character"].as_u64().unwrap(),
+        )
+    });
+    sorted.reverse();
+    let changes: Vec<Value> = sorted
+        .iter()
+        .map(|e| json!({"range": e["range"], "text": e["newText"]}))
+        .collect();
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}),
+        )
+        .await;
+}
+
+async fn env_round_trip(utf8: bool) {
+    let (_dir, root) = tempdir();
+    let (mut client, server) = TestClient::in_process();
+    let init = client.initialize(Some(&root), utf8, json!({})).await;
+    assert_eq!(
+        init["capabilities"]["positionEncoding"],
+        if utf8 { "utf-8" } else { "utf-16" }
+    );
+    let uri = file_uri(&root.join(".env"));
+    let text = "# 日本語 😀\nK=\"😀日本\"def\nA=\" 😀x\"\n";
+    client.open(&uri, "dotenv", 1, text).await;
+    let params = client.wait_diagnostics(&uri, |d| d.len() >= 2).await;
+    assert_eq!(params["version"], 1);
+    let diags = params["diagnostics"].as_array().unwrap().clone();
+    let kw303 = diags
+        .iter()
+        .find(|d| d["code"] == "KW303")
+        .expect("a KW303 diagnostic");
+    // `def` follows `K="`, an emoji (2 UTF-16 units, 4 bytes), 日本 (1 unit, 3 bytes each), `"`.
+    let (start, end) = if utf8 { (14, 17) } else { (8, 11) };
+    assert_eq!(
+        kw303["range"],
+        json!({"start": {"line": 1, "character": start}, "end": {"line": 1, "character": end}})
+    );
+    assert_eq!(kw303["source"], "keywire");
+    assert_eq!(kw303["severity"], 1);
+    assert_eq!(
+        kw303["codeDescription"]["href"],
+        "https://github.com/keywire/keywire/blob/main/docs/rules/KW303.md"
+    );
+    assert!(diags.iter().any(|d| d["code"] == "KW301"));
+
+    // The preferred quick fix for KW301, then "ignore" for KW303, applied client-side.
+    let mut current = text.to_string();
+    let mut version = 1;
+    for (code, pick) in [("KW301", "preferred"), ("KW303", "ignore")] {
+        // The diagnostic as last published (data for an older version offers nothing).
+        let last = client
+            .published
+            .iter()
+            .rev()
+            .find(|p| p["uri"] == uri.as_str())
+            .unwrap();
+        let diag = last["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["code"] == code)
+            .unwrap()
+            .clone();
+        let actions = client
+            .request(
+                "textDocument/codeAction",
+                json!({"textDocument": {"uri": uri}, "range": diag["range"], "context": {"diagnostics": [diag]}}),
+            )
+            .await;
+        let actions = actions.as_array().unwrap();
+        let action = actions
+            .iter()
+            .find(|a| {
+                a["kind"] == "quickfix"
+                    && if pick == "preferred" {
+                        a["isPreferred"] == true
+                    } else {
+                        a["title"] == format!("Ignore {code} on this line")
+                    }
+            })
+            .unwrap_or_else(|| panic!("no {pick} action in {actions:?}"));
+        let edits = edits_for(action, &uri);
+        assert!(!edits.is_empty());
+        current = apply_edits(&current, &edits, utf8);
+        version += 1;
+        send_edits(&mut client, &uri, version, &edits).await;
+        assert_eq!(client.debug_text(&uri).await["text"], current.as_str());
+        // Later actions need diagnostics for the new version.
+        let v = version;
+        client
+            .wait_notification("textDocument/publishDiagnostics", |p| {
+                p["uri"] == uri.as_str() && p["version"] == v
+            })
+            .await;
+    }
+    assert_eq!(
+        current,
+        "# 日本語 😀\nK=\"😀日本\"def # keywire: ignore[KW303]\nA=😀x\n"
+    );
+    let last = client
+        .published
+        .iter()
+        .rev()
+        .find(|p| p["uri"] == uri.as_str())
+        .unwrap();
+    assert_eq!(last["version"], version);
+    assert_eq!(last["diagnostics"], json!([]));
+
+    client.shutdown_and_exit().await;
+    assert_eq!(server.await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn env_diagnostics_and_fix_utf16() {
+    env_round_trip(false).await;
+}
+
+#[tokio::test]
+async fn env_diagnostics_and_fix_utf8() {
+    env_round_trip(true).await;
+}
+
+/// A tiny deterministic PRNG (xorshift).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// LSP position (by LSP line rules) of char index `ci` in `text`.
+fn lsp_position(text: &str, ci: usize, utf8: bool) -> (u32, u32) {
+    let (mut line, mut col) = (0u32, 0u32);
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < ci {
+        let c = chars[i];
+        if c == '\r' && chars.get(i + 1) == Some(&'\n') && i + 1 < ci {
+            line += 1;
+            col = 0;
+            i += 2;
+            continue;
+        }
+        if c == '\n' || c == '\r' {
+            line += 1;
+            col = 0;
+        } else {
+            col += if utf8 { c.len_utf8() } else { c.len_utf16() } as u32;
+        }
+        i += 1;
+    }
+    (line, col)
+}
+
+async fn thousand_edits(utf8: bool, uri_name: &str, language: &str) {
+    let (_dir, root) = tempdir();
+    let (mut client, server) = TestClient::in_process();
+    client.initialize(Some(&root), utf8, json!({})).await;
+    let uri = file_uri(&root.join(uri_name));
+    let mut model: Vec<char> = "import os\nkey = os.environ[\"OPENAI_KEY\"]\n"
+        .chars()
+        .collect();
+    client
+        .open(&uri, language, 1, &model.iter().collect::<String>())
+        .await;
+    let pieces = [
+        "日本",
+        "😀",
+        "é",
+        "\n",
+        "\r\n",
+        "x",
+        "os.getenv(\"A\")",
+        "\"",
+        "#",
+        "  ",
+    ];
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    for version in 2..=1001 {
+        let text: String = model.iter().collect();
+        // Positions never fall between the \r and \n of a CRLF.
+        let valid = |i: usize| !(i > 0 && model[i - 1] == '\r' && model.get(i) == Some(&'\n'));
+        let mut a = rng.below(model.len() + 1);
+        while !valid(a) {
+            a -= 1;
+        }
+        let mut b = if rng.below(3) == 0 {
+            (a + rng.below(4)).min(model.len())
+        } else {
+            a
+        };
+        while !valid(b) {
+            b -= 1;
+        }
+        let insert = if b > a && rng.below(2) == 0 {
+            ""
+        } else {
+            pieces[rng.below(pieces.len())]
+        };
+        let (l0, c0) = lsp_position(&text, a, utf8);
+        let (l1, c1) = lsp_position(&text, b, utf8);
+        model.splice(a..b, insert.chars());
+        client
+            .change(&uri, version, &[(l0, c0, l1, c1, insert)])
+            .await;
+    }
+    let expected: String = model.iter().collect();
+    let doc = client.debug_text(&uri).await;
+    assert_eq!(doc["version"], 1001);
+    assert_eq!(doc["text"], expected.as_str());
+    if language == "python" {
+        assert_eq!(doc["treeMatchesFreshParse"], true);
+    }
+    client
+        .wait_notification("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri.as_str() && p["version"] == 1001
+        })
+        .await;
+    let versions: Vec<i64> = client
+        .published
+        .iter()
+        .filter(|p| p["uri"] == uri.as_str())
+        .map(|p| p["version"].as_i64().unwrap())
+        .collect();
+    assert!(versions.windows(2).all(|w| w[0] <= w[1]), "{versions:?}");
+    client.shutdown_and_exit().await;
+    assert_eq!(server.await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn thousand_incremental_edits_python_utf16() {
+    thousand_edits(false, "app.py", "python").await;
+}
+
+#[tokio::test]
+async fn thousand_incremental_edits_env_utf8() {
+    thousand_edits(true, ".env", "dotenv").await;
+}
+
+async fn python_columns(utf8: bool) {
+    let (_dir, root) = tempdir();
+    std::fs::write(root.join(".env"), "OPENAI_API_KEY=x\n").unwrap();
+    let (mut client, server) = TestClient::in_process();
+    client.initialize(Some(&root), utf8, json!({})).await;
+    let uri = file_uri(&root.join("app.py"));
+    let text = "import os\nfrom dotenv import load_dotenv\nload_dotenv()\nx = \"😀日本\"; key = os.environ[\"OPENAI_KEY\"]\n";
+    client.open(&uri, "python", 1, text).await;
+    let params = client
+        .wait_diagnostics(&uri, |d| d.iter().any(|d| d["code"] == "KW201"))
+        .await;
+    let d = params["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "KW201")
+        .unwrap()
+        .clone();
+    let line = text.lines().nth(3).unwrap();
+    let byte = line.find("\"OPENAI_KEY\"").unwrap();
+    let utf16 = line[..byte].encode_utf16().count();
+    assert_eq!((byte, utf16), (35, 29));
+    let start = d["range"]["start"]["character"].as_u64().unwrap() as usize;
+    assert_eq!(d["range"]["start"]["line"], 3);
+    assert_eq!(start, if utf8 { byte } else { utf16 }, "{d}");
+    client.shutdown_and_exit().await;
+    assert_eq!(server.await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn python_columns_after_emoji_and_cjk_utf16() {
+    python_columns(false).await;
+}
+
+#[tokio::test]
+async fn python_columns_after_emoji_and_cjk_utf8() {
+    python_columns(true).await;
+}
+
+#[tokio::test]
+async fn python_missing_key_fix_round_trip() {
+    let (_dir, root) = tempdir();
+    let (mut client, server) = TestClient::in_process();
+    client.initialize(Some(&root), false, json!({})).await;
+    let uri = file_uri(&root.join("agent.py"));
+    let text = "from autogen_ext.models.openai import OpenAIChatCompletionClient\nclient = OpenAIChatCompletionClient(model=\"gpt-4o\")\n";
+    client.open(&uri, "python", 1, text).await;
+    let params = client
+        .wait_diagnostics(&uri, |d| d.iter().any(|d| d["code"] == "KW101"))
+        .await;
+    let d = params["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "KW101")
+        .unwrap()
+        .clone();
+    // The constructor name on line 2.
+    assert_eq!(d["range"]["start"], json!({"line": 1, "character": 9}));
+    assert_eq!(d["range"]["end"], json!({"line": 1, "character": 35}));
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": d["range"], "context": {"diagnostics": [d]}}),
+        )
+        .await;
+    let actions = actions.as_array().unwrap();
+    let preferred: Vec<&Value> = actions
+        .iter()
+        .filter(|a| a["isPreferred"] == true)
+        .collect();
+    assert_eq!(preferred.len(), 1, "{actions:?}");
+    let edits = edits_for(preferred[0], &uri);
+    let fixed = apply_edits(text, &edits, false);
+    send_edits(&mut client, &uri, 2, &edits).await;
+    assert_eq!(client.debug_text(&uri).await["text"], fixed.as_str());
+    let params = client
+        .wait_notification("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri.as_str() && p["version"] == 2
+        })
+        .await;
+    assert!(
+        params["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["code"] != "KW101"),
+        "{params}"
+    );
+    // "Ignore" puts the code in a comment the engine honours.
+    let ignore = actions
+        .iter()
+        .find(|a| a["title"] == "Ignore KW101 on this line")
+        .expect("an ignore action");
+    let ignored = apply_edits(text, &edits_for(ignore, &uri), false);
+    assert!(
+        ignored.contains("(model=\"gpt-4o\")  # keywire: ignore[KW101]\n"),
+        "{ignored}"
+    );
+    client.change_full(&uri, 3, &ignored).await;
+    let params = client
+        .wait_notification("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri.as_str() && p["version"] == 3
+        })
+        .await;
+    assert_eq!(params["diagnostics"], json!([]));
+    client.shutdown_and_exit().await;
+    assert_eq!(server.await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn env_edits_update_open_python_files() {
+    let (_dir, root) = tempdir();
+    let py = "import os\nfrom dotenv import load_dotenv\nload_dotenv()\nkey = os.environ[\"OPENAI_KEY\"]\n";
+    std::fs::write(root.join("app.py"), py).unwrap();
+    std::fs::write(root.join(".env"), "OPENAI_API_KEY=sk-test\n").unwrap();
+    let (mut client, server) = TestClient::in_process();
+    client
+        .initialize(
+            Some(&root),
+            false,
+            json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}),
+        )
+        .await;
+    let py_uri = file_uri(&root.join("app.py"));
+    let env_uri = file_uri(&root.join(".env"));
+    client.open(&py_uri, "python", 1, py).await;
+    let params = client
+        .wait_diagnostics(&py_uri, |d| d.iter().any(|d| d["code"] == "KW201"))
+        .await;
+    assert_eq!(params["version"], 1);
+
+    // Editing the open .env clears the Python file's finding.
+    client
+        .open(&env_uri, "dotenv", 1, "OPENAI_API_KEY=sk-test\n")
+        .await;
+    client
+        .change_full(&env_uri, 2, "OPENAI_KEY=sk-test\n")
+        .await;
+    let params = client.wait_diagnostics(&py_uri, |d| d.is_empty()).await;
+    assert_eq!(params["version"], 1);
+
+    // Closing the .env brings back the disk version.
+    client
+        .notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": env_uri}}),
+        )
+        .await;
+    client
+        .wait_diagnostics(&py_uri, |d| d.iter().any(|d| d["code"] == "KW201"))
+        .await;
+    // The closed document's diagnostics were cleared (before or after that).
+    client
+        .drain_for(std::time::Duration::from_millis(100))
+        .await;
+    let last_env = client
+        .published
+        .iter()
+        .rev()
+        .find(|p| p["uri"] == env_uri.as_str())
+        .unwrap();
+    assert_eq!(last_env["diagnostics"], json!([]));
+    assert!(last_env["version"].is_null());
+
+    // A change on disk, reported by the client's file watcher.
+    std::fs::write(root.join(".env"), "OPENAI_KEY=sk-test\n").unwrap();
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": env_uri, "type": 2}]}),
+        )
+        .await;
+    client.wait_diagnostics(&py_uri, |d| d.is_empty()).await;
+
+    // Indexing reported progress, and the watchers were registered.
+    let methods: Vec<&str> = client
+        .server_requests
+        .iter()
+        .map(|r| r["method"].as_str().unwrap())
+        .collect();
+    assert!(
+        methods.contains(&"window/workDoneProgress/create"),
+        "{methods:?}"
+    );
+    let registration = client
+        .server_requests
+        .iter()
+        .find(|r| r["method"] == "client/registerCapability")
+        .expect("file watchers registered");
+    let globs: Vec<&str> = registration["params"]["registrations"][0]["registerOptions"]
+        ["watchers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["globPattern"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        globs,
+        [
+            "**/.env*",
+            "**/*.py",
+            "**/.gitignore",
+            "**/pyproject.toml",
+            "**/keywire.toml"
+        ]
+    );
+    client.shutdown_and_exit().await;
+    assert_eq!(server.await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn untitled_python_is_analysed_alone_and_other_schemes_ignored() {
+    let (mut client, server) = TestClient::in_process();
+    client.initialize(None, false, json!({})).await;
+    let text = "from autogen_ext.models.openai import OpenAIChatCompletionClient\nclient = OpenAIChatCompletionClient(model=\"gpt-4o\")\n";
+    client.open("untitled:Untitled-1", "python", 1, text).await;
+    client
+        .open("untitled:Untitled-2", "plaintext", 1, text)
+        .await;
+    client
+        .wait_diagnostics("untitled:Untitled-1", |d| {
+            d.iter().any(|d| d["code"] == "KW101")
+        })
+        .await;
+    client
+        .drain_for(std::time::Duration::from_millis(300))
+        .await;
+    assert!(client
+        .published
+        .iter()
+        .all(|p| p["uri"] != "untitled:Untitled-2"));
+    client.shutdown_and_exit().await;
+    assert_eq!(server.await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn malformed_input_and_stale_changes_never_crash() {
+    let (_dir, root) = tempdir();
+    let (mut client, server) = TestClient::in_process();
+    client.initialize(Some(&root), false, json!({})).await;
+    // Not JSON.
+    client.send_raw(b"Content-Length: 5\r\n\r\n{bad}").await;
+    // Wrong params.
+    let resp = client
+        .request_raw("textDocument/codeAction", json!({"nope": 1}))
+        .await;
+    assert!(resp["error"].is_object(), "{resp}");
+    let resp = client
+        .request_raw("textDocument/hover", json!([1, 2]))
+        .await;
+    assert!(resp["error"].is_object(), "{resp}");
+    // Notifications about documents that are not open, and garbage params.
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": "file:///nope.py", "version": 2}, "contentChanges": []}),
+        )
+        .await;
+    client
+        .notify("textDocument/didOpen", json!({"textDocument": 5}))
+        .await;
+    client
+        .notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": "file:///nope.py"}}),
+        )
+        .await;
+    // A change that is not newer is dropped.
+    let uri = file_uri(&root.join("a.py"));
+    client.open(&uri, "python", 5, "x = 1\n").await;
+    client.change(&uri, 3, &[(0, 0, 0, 0, "stale ")]).await;
+    client.change(&uri, 5, &[(0, 0, 0, 0, "stale ")]).await;
+    client
+        .change(
+            &uri,
+            6,
+            &[(0, 0, 0, 1, "y"), (9, 9, 9, 9, "!"), (0, 99, 0, 1, "")],
+        )
+        .await;
+    let doc = client.debug_text(&uri).await;
+    assert_eq!(doc["version"], 6);
+    assert_eq!(doc["text"], "y\n!");
+    // Requests on unknown documents answer null.
+    let none = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": "file:///nope.py"}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "context": {"diagnostics": []}}),
+        )
+        .await;
+    assert!(none.is_null());
+    client.shutdown_and_exit().await;
+    assert_eq!(server.await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn pull_diagnostics_when_the_client_supports_them() {
+    let (_dir, root) = tempdir();
+    let (mut client, server) = TestClient::in_process();
+    let init = client
+        .initialize(
+            Some(&root),
+            false,
+            json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}}),
+        )
+        .await;
+    assert_eq!(
+        init["capabilities"]["diagnosticProvider"]["interFileDependencies"],
+        true
+    );
+    let uri = file_uri(&root.join(".env"));
+    client.open(&uri, "dotenv", 1, "K=\"abc\"def\n").await;
+    let mut items = Vec::new();
+    // The first pull may come before the folder is indexed.
+    for _ in 0..50 {
+        let report = client
+            .request(
+                "textDocument/diagnostic",
+                json!({"textDocument": {"uri": uri}}),
+            )
+            .await;
+        assert_eq!(report["kind"], "full");
+        items = report["items"].as_array().unwrap().clone();
+        if !items.is_empty() {
+            // Asking again with the result id: unchanged.
+            let again = client
+                .request(
+                    "textDocument/diagnostic",
+                    json!({"textDocument": {"uri": uri}, "previousResultId": report["resultId"]}),
+                )
+                .await;
+            assert_eq!(again["kind"], "unchanged");
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(items.iter().any(|d| d["code"] == "KW303"), "{items:?}");
+    client
+        .drain_for(std::time::Duration::from_millis(200))
+        .await;
+    assert!(
+        client.published.is_empty(),
+        "pull clients get no pushed diagnostics"
+    );
+    client.shutdown_and_exit().await;
+    assert_eq!(server.await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn exit_without_shutdown_is_code_1() {
+    let (mut client, server) = TestClient::in_process();
+    client.initialize(None, false, json!({})).await;
+    client.notify("exit", Value::Null).await;
+    assert_eq!(server.await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn the_binary_serves_stdio() {
+    let (_dir, root) = tempdir();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_keywire"))
+        .arg("lsp")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut client = TestClient::new(stdout, stdin);
+    let init = client.initialize(Some(&root), true, json!({})).await;
+    assert_eq!(init["serverInfo"]["name"], "keywire");
+    let uri = file_uri(&root.join(".env"));
+    client.open(&uri, "dotenv", 1, "K=\"😀\"def\n").await;
+    let params = client.wait_diagnostics(&uri, |d| !d.is_empty()).await;
+    assert_eq!(params["diagnostics"][0]["code"], "KW303");
+    assert_eq!(
+        params["diagnostics"][0]["range"]["start"],
+        json!({"line": 0, "character": 8})
+    );
+    client.shutdown_and_exit().await;
+    let status = tokio::time::timeout(std::time::Duration::from_secs(10), child.wait())
+        .await
+        .expect("the server exits after `exit`")
+        .unwrap();
+    assert!(status.success(), "{status:?}");
+}
+
+#[tokio::test]
+async fn hover_definition_references_completion_symbols() {
+    let (_dir, root) = tempdir();
+    let secret = "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb3dEf6h";
+    let env = format!("OPENAI_API_KEY={secret}\n");
+    std::fs::write(root.join(".env"), &env).unwrap();
+    std::fs::write(root.join(".env.example"), "OPENAI_API_KEY=\n").unwrap();
+    let py = "import os\nfrom dotenv import load_dotenv\nload_dotenv()\nkey = os.environ[\"OPENAI_API_KEY\"]\n";
+    let (mut client, server) = TestClient::in_process();
+    client.initialize(Some(&root), false, json!({})).await;
+    let py_uri = file_uri(&root.join("app.py"));
+    let env_uri = file_uri(&root.join(".env"));
+    client.open(&py_uri, "python", 1, py).await;
+    client.wait_diagnostics(&py_uri, |_| true).await;
+    let at = |uri: &str, line: u32, character: u32| json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}});
+
+    let hover = client
+        .request("textDocument/hover", at(&py_uri, 3, 20))
+        .await;
+    let text = hover["contents"]["value"].as_str().unwrap().to_string();
+    assert!(
+        text.contains("`.env` line 1 — loaded by `load_dotenv()` in `app.py` line 3"),
+        "{text}"
+    );
+    assert!(text.contains("`.env.example` line 1 — template"), "{text}");
+    assert!(text.contains("fingerprint"), "{text}");
+    assert!(
+        !text.contains(&secret[8..]),
+        "the hover shows the key: {text}"
+    );
+
+    let def = client
+        .request("textDocument/definition", at(&py_uri, 3, 20))
+        .await;
+    assert_eq!(
+        def,
+        json!([{"uri": env_uri, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 14}}}])
+    );
+
+    client.open(&env_uri, "dotenv", 1, &env).await;
+    let mut refs_params = at(&env_uri, 0, 3);
+    refs_params["context"] = json!({"includeDeclaration": false});
+    let refs = client.request("textDocument/references", refs_params).await;
+    assert_eq!(
+        refs,
+        json!([{"uri": py_uri, "range": {"start": {"line": 3, "character": 17}, "end": {"line": 3, "character": 33}}}])
+    );
+    let hover = client
+        .request("textDocument/hover", at(&env_uri, 0, 3))
+        .await;
+    let text = hover["contents"]["value"].as_str().unwrap().to_string();
+    assert!(
+        text.contains("`app.py` line 4 — loaded by `load_dotenv()`"),
+        "{text}"
+    );
+    assert!(!text.contains(&secret[8..]), "{text}");
+
+    let symbols = client
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": env_uri}}),
+        )
+        .await;
+    assert_eq!(symbols[0]["name"], "OPENAI_API_KEY");
+    let detail = symbols[0]["detail"].as_str().unwrap();
+    assert!(detail.starts_with("OpenAI key (sk-proj-…"), "{detail}");
+    assert!(!detail.contains(&secret[8..]));
+
+    client
+        .change(&py_uri, 2, &[(4, 0, 4, 0, "x = os.getenv(\"OP\")\n")])
+        .await;
+    let items = client
+        .request("textDocument/completion", at(&py_uri, 4, 17))
+        .await;
+    let item = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "OPENAI_API_KEY")
+        .unwrap_or_else(|| panic!("{items}"));
+    assert_eq!(
+        item["textEdit"]["range"],
+        json!({"start": {"line": 4, "character": 15}, "end": {"line": 4, "character": 17}})
+    );
+    assert_eq!(item["detail"], ".env (loaded)");
+
+    client.shutdown_and_exit().await;
+    assert_eq!(server.await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn fix_all_applies_every_safe_fix() {
+    let (_dir, root) = tempdir();
+    let (mut client, server) = TestClient::in_process();
+    client.initialize(Some(&root), false, json!({})).await;
+    let uri = file_uri(&root.join(".env"));
+    let text = "A=\" x\"\nB=\"y \"\n";
+    client.open(&uri, "dotenv", 1, text).await;
+    client
+        .wait_diagnostics(&uri, |d| {
+            d.iter().filter(|d| d["code"] == "KW301").count() == 2
+        })
+        .await;
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "context": {"diagnostics": [], "only": ["source.fixAll"]}}),
+        )
+        .await;
+    let actions = actions.as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(actions[0]["kind"], "source.fixAll.keywire");
+    let fixed = apply_edits(text, &edits_for(&actions[0], &uri), false);
+    client.change_full(&uri, 2, &fixed).await;
+    let params = client
+        .wait_notification("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri.as_str() && p["version"] == 2
+        })
+        .await;
+    assert!(
+        params["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["code"] != "KW301"),
+        "{fixed:?} {params}"
+    );
+    client.shutdown_and_exit().await;
+    assert_eq!(server.await.unwrap(), 0);
+}
+
+/// The code actions for the first diagnostic with `code` on `uri`.
+async fn actions_for(client: &mut TestClient, uri: &str, code: &str) -> Vec<Value> {
+    let params = client
+        .wait_diagnostics(uri, |d| d.iter().any(|d| d["code"] == code))
+        .await;
+    let diag = params["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == code)
+        .unwrap()
+        .clone();
+    client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": diag["range"], "context": {"diagnostics": [diag]}}),
+        )
+        .await
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[tokio::test]
+async fn fixes_that_create_files_need_client_support() {
+    // KW308 (.env not gitignored) fixes by adding `.env` to a .gitignore that does not exist.
+    for (caps, supported) in [
+        (json!({}), true),
+        (
+            json!({"workspace": {"workspaceEdit": {"documentChanges": true, "resourceOperations": []}}}),
+            false,
+        ),
+        (
+            json!({"workspace": {"workspaceEdit": {"documentChanges": false}}}),
+            false,
+        ),
+    ] {
+        let (_dir, root) = tempdir();
+        std::fs::create_dir(root.join(".git")).unwrap();
+        let env = "OPENAI_API_KEY=sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb3dEf6h\n";
+        std::fs::write(root.join(".env"), env).unwrap();
+        let (mut client, server) = TestClient::in_process();
+        client.initialize(Some(&root), false, caps).await;
+        let uri = file_uri(&root.join(".env"));
+        client.open(&uri, "dotenv", 1, env).await;
+        let actions = actions_for(&mut client, &uri, "KW308").await;
+        let gitignore = file_uri(&root.join(".gitignore"));
+        let creating: Vec<&Value> = actions
+            .iter()
+            .filter(|a| a["kind"] == "quickfix")
+            .filter(|a| a["edit"].to_string().contains(gitignore.as_str()))
+            .collect();
+        if supported {
+            assert_eq!(creating.len(), 1, "{actions:?}");
+            let ops = creating[0]["edit"]["documentChanges"].as_array().unwrap();
+            assert_eq!(
+                ops[0],
+                json!({"kind": "create", "uri": gitignore, "options": {"overwrite": false, "ignoreIfExists": true}})
+            );
+            assert_eq!(
+                ops[1]["textDocument"],
+                json!({"uri": gitignore, "version": null})
+            );
+            assert_eq!(
+                ops[1]["edits"][0]["range"]["start"],
+                json!({"line": 0, "character": 0})
+            );
+        } else {
+            assert!(creating.is_empty(), "{actions:?}");
+        }
+        client.shutdown_and_exit().await;
+        assert_eq!(server.await.unwrap(), 0);
+    }
+}
+
+#[tokio::test]
+async fn single_file_fixes_use_changes_without_document_changes() {
+    let (_dir, root) = tempdir();
+    let (mut client, server) = TestClient::in_process();
+    client
+        .initialize(
+            Some(&root),
+            false,
+            json!({"workspace": {"workspaceEdit": {"documentChanges": false}}}),
+        )
+        .await;
+    let uri = file_uri(&root.join(".env"));
+    client.open(&uri, "dotenv", 1, "A=\" x\"\n").await;
+    let actions = actions_for(&mut client, &uri, "KW301").await;
+    let preferred = actions.iter().find(|a| a["isPreferred"] == true).unwrap();
+    assert!(preferred["edit"]["documentChanges"].is_null());
+    assert!(!preferred["edit"]["changes"][&uri]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    client.shutdown_and_exit().await;
+    assert_eq!(server.await.unwrap(), 0);
+}

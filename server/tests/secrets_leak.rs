@@ -1,0 +1,68 @@
+//! No output of the engine contains a secret: every finding's message, related messages, fix
+//! titles and (non-sensitive) fix edits are searched for any 8-character piece of every fake
+//! key in the fixture, beyond the key's public prefix.
+
+mod common;
+
+use keywire::engine::config::Config;
+
+/// Every key-like value in the fixture: .env values and string literals of 16+ characters.
+pub fn fake_keys(files: &common::Files) -> Vec<String> {
+    let mut keys = Vec::new();
+    for (path, text) in files {
+        let is_env = path.file_name().is_some_and(|n| n.to_string_lossy().starts_with(".env"));
+        for line in text.lines() {
+            if is_env {
+                if let Some((_, v)) = line.split_once('=') {
+                    keys.push(v.trim().trim_matches(['"', '\'', '“', '”', ' ']).to_string());
+                }
+            } else {
+                for (i, piece) in line.split('"').enumerate() {
+                    if i % 2 == 1 && piece.len() >= 24 && !piece.contains(' ') && !piece.contains("://") {
+                        keys.push(piece.to_string());
+                    }
+                }
+            }
+        }
+    }
+    keys.retain(|k| k.len() >= 24);
+    keys
+}
+
+/// 8-character windows of the key's secret part (after any public prefix).
+pub fn secret_pieces(key: &str) -> Vec<String> {
+    let prefix = keywire::engine::providers::public_prefix(key).map_or(0, str::len);
+    let secret: Vec<char> = key.chars().skip(prefix).collect();
+    secret.windows(8).map(|w| w.iter().collect()).collect()
+}
+
+#[test]
+fn findings_never_contain_a_key() {
+    let dir = common::repo_root().join("tests/secrets");
+    let files = common::read_dir(&dir);
+    let keys = fake_keys(&files);
+    assert!(keys.len() >= 12, "fixture keys not found: {keys:?}");
+    let findings = common::check(&files, &Config::default());
+    assert!(findings.len() >= 10, "expected findings on the secrets fixture:\n{}", common::render(&files, &findings));
+    let mut surfaces: Vec<String> = Vec::new();
+    for f in &findings {
+        surfaces.push(f.message.clone());
+        surfaces.extend(f.related.iter().map(|r| r.message.clone()));
+        for fix in &f.fixes {
+            surfaces.push(fix.title.clone());
+            if !fix.sensitive {
+                surfaces.extend(fix.edits.iter().map(|e| e.new_text.clone()));
+            }
+        }
+    }
+    let haystack = surfaces.join("\n");
+    if std::env::var("SHOW").is_ok() { eprintln!("{}", common::render(&files, &findings)); }
+    for key in &keys {
+        for piece in secret_pieces(key) {
+            assert!(!haystack.contains(&piece), "output contains a piece of a key ({piece:?}):\n{haystack}");
+        }
+    }
+    // The probe itself must be able to fail: a message quoting a key is caught.
+    let leaked = format!("{}{}", haystack, keys[0]);
+    assert!(secret_pieces(&keys[0]).iter().any(|p| leaked.contains(p.as_str())));
+}

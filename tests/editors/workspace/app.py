@@ -1,0 +1,2 @@
+from autogen_ext.models.openai import OpenAIChatCompletionClient
+client = OpenAIChatCompletionClient(model="gpt-4o")

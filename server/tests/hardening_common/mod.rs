@@ -135,8 +135,10 @@ pub fn assert_no_panic(stderr: &str, what: &str) {
 
 // ------------------------------------------------------------------ fake keys
 
-/// Every key-like value of a fixture directory: `.env` values and double-quoted string
-/// literals of 24+ characters in Python files (the same rule as `secrets_leak.rs`).
+/// Every key-like token of a fixture directory's `.py` and `.env*` files: a run of 24+ ASCII
+/// letters, digits, `-` and `_` with at least three digits (identifiers such as
+/// `OpenAIChatCompletionClient` and variable names have fewer). This finds the keys in .env
+/// values, in comments, in quotes of every kind and in Python literals alike.
 pub fn fake_keys(dir: &Path) -> Vec<String> {
     let mut keys = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -148,36 +150,26 @@ pub fn fake_keys(dir: &Path) -> Vec<String> {
                 continue;
             }
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if !name.starts_with(".env") && !name.ends_with(".py") {
+                continue;
+            }
             let Ok(text) = std::fs::read_to_string(&path) else {
                 continue;
             };
-            let is_env = name.starts_with(".env");
-            if !is_env && !name.ends_with(".py") {
-                continue;
-            }
-            for line in text.lines() {
-                if is_env {
-                    if let Some((_, v)) = line.split_once('=') {
-                        keys.push(v.trim().trim_matches(['"', '\'', '“', '”', ' ']).to_string());
-                    }
-                } else {
-                    for (i, piece) in line.split('"').enumerate() {
-                        if i % 2 == 1
-                            && piece.len() >= 24
-                            && !piece.contains(' ')
-                            && !piece.contains("://")
-                        {
-                            keys.push(piece.to_string());
-                        }
-                    }
-                }
-            }
+            keys.extend(key_tokens(&text));
         }
     }
-    keys.retain(|k| k.len() >= 24);
     keys.sort();
     keys.dedup();
     keys
+}
+
+/// The key-like tokens of a text (see [`fake_keys`]).
+pub fn key_tokens(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .filter(|t| t.len() >= 24 && t.bytes().filter(u8::is_ascii_digit).count() >= 3)
+        .map(str::to_string)
+        .collect()
 }
 
 /// 8-character windows of the key's secret part (after any public prefix).

@@ -16,16 +16,28 @@ pub struct Derived {
     importers: HashMap<PathBuf, Vec<PathBuf>>,
     /// Variable name → modules that write it (`os.environ[...] = ...`).
     writes: HashMap<String, Vec<(PathBuf, usize)>>,
+    /// Each module with load points, with the modules that import it (transitively) and itself.
+    loaders: Vec<(PathBuf, HashSet<PathBuf>)>,
 }
 
 impl Derived {
     pub(crate) fn build(ws: &Workspace) -> Derived {
         let mut d = Derived::default();
+        let module_dirs: HashSet<&Path> = ws
+            .python_modules()
+            .filter_map(|(p, _)| p.parent())
+            .collect();
         for (path, module) in ws.python_modules() {
             let mut edges = Vec::new();
             for (i, import) in module.facts.imports.iter().enumerate() {
-                for target in resolve_import(ws, path, &import.module, import.level, &import.names)
-                {
+                for target in resolve_import(
+                    ws,
+                    &module_dirs,
+                    path,
+                    &import.module,
+                    import.level,
+                    &import.names,
+                ) {
                     if &target != path {
                         edges.push((target, i));
                     }
@@ -47,6 +59,17 @@ impl Derived {
                     .push((path.clone(), i));
             }
         }
+        let mut loaders: Vec<(PathBuf, HashSet<PathBuf>)> = ws
+            .python_modules()
+            .filter(|(_, m)| !m.facts.loads.is_empty())
+            .map(|(p, _)| (p.clone(), HashSet::new()))
+            .collect();
+        loaders.sort_by(|a, b| a.0.cmp(&b.0));
+        for (path, up) in &mut loaders {
+            *up = d.ancestors(path);
+            up.insert(path.clone());
+        }
+        d.loaders = loaders;
         d
     }
 
@@ -107,6 +130,7 @@ impl Derived {
 /// Candidate files for an import, kept only when they are workspace modules.
 fn resolve_import(
     ws: &Workspace,
+    module_dirs: &HashSet<&Path>,
     importer: &Path,
     module: &str,
     level: u32,
@@ -142,9 +166,8 @@ fn resolve_import(
                     out.push(file);
                     found_module = true;
                 }
-                if exists(&dir.join(part).join("__init__.py"))
-                    || is_namespace_dir(ws, &dir.join(part))
-                {
+                let package = dir.join(part);
+                if exists(&package.join("__init__.py")) || module_dirs.contains(package.as_path()) {
                     found_module = true;
                 }
             }
@@ -169,10 +192,6 @@ fn resolve_import(
     out.sort();
     out.dedup();
     out
-}
-
-fn is_namespace_dir(ws: &Workspace, dir: &Path) -> bool {
-    ws.python_modules().any(|(p, _)| p.parent() == Some(dir))
 }
 
 /// Which file a load point loads.
@@ -243,10 +262,8 @@ impl Lookup<'_> {
 pub struct ModuleScope<'a> {
     ws: &'a Workspace,
     pub path: &'a Path,
-    /// Modules that run in a program that runs this one: its importers (transitively), and
-    /// everything they and it import.
-    pub chain: HashSet<PathBuf>,
-    /// Every load point in the chain (including `dotenv_values()`, which loads nothing).
+    /// Every load point in a module that runs in a program that runs this one: in a module
+    /// that imports it (transitively), in one it imports, or in one imported by an importer (including `dotenv_values()`, which loads nothing).
     pub loads: Vec<LoadRef<'a>>,
     /// A .env or template sits in this module's directory or an ancestor inside the workspace.
     pub env_in_scope: bool,
@@ -255,23 +272,26 @@ pub struct ModuleScope<'a> {
 impl<'a> ModuleScope<'a> {
     pub fn new(ws: &'a Workspace, path: &'a Path) -> Self {
         let d = ws.derived();
-        let mut chain: HashSet<PathBuf> = HashSet::new();
-        let mut roots = d.ancestors(path);
-        roots.insert(path.to_path_buf());
-        for r in &roots {
-            chain.extend(d.descendants(r));
-        }
-        chain.extend(roots);
+        let mut up = d.ancestors(path);
+        up.insert(path.to_path_buf());
+        // A loading module runs in the same program as this one when some module imports (or
+        // is) both: their sets of importers-or-self intersect.
         let mut loads = Vec::new();
-        let mut modules: Vec<(&'a PathBuf, _)> = ws
-            .python_modules()
-            .filter(|(p, m)| !m.facts.loads.is_empty() && chain.contains(*p))
-            .collect();
-        modules.sort_by_key(|(p, _)| *p);
-        for (module, m) in modules {
+        for (module, loader_up) in &d.loaders {
+            let shares_program = if up.len() <= loader_up.len() {
+                up.iter().any(|a| loader_up.contains(a))
+            } else {
+                loader_up.iter().any(|a| up.contains(a))
+            };
+            if !shares_program {
+                continue;
+            }
+            let Some(m) = ws.python_module(module) else {
+                continue;
+            };
             for point in &m.facts.loads {
                 loads.push(LoadRef {
-                    module,
+                    module: module.as_path(),
                     point,
                     target: load_target(ws, module, point),
                 });
@@ -284,7 +304,6 @@ impl<'a> ModuleScope<'a> {
         ModuleScope {
             ws,
             path,
-            chain,
             loads,
             env_in_scope,
         }

@@ -4,5 +4,5 @@ from dotenv import load_dotenv
 
 load_dotenv()
 
-config_list = [{"model": "gpt-4o", "api_key": os.environ["OPENAI_API_KEY"]}]
+config_list = [{"model": "gpt-4o", "api_key": os.environ["LLM_API_KEY"]}]
 llm_config = {"config_list": config_list}

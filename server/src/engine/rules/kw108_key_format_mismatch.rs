@@ -5,12 +5,14 @@
 //! `sk-ant-`, Groq `gsk_`, Google `AIza`, OpenRouter `sk-or-`, xAI `xai-`, Hugging Face `hf_`,
 //! Perplexity `pplx-`; Azure OpenAI keys are 32 hexadecimal characters. A key in the wrong
 //! format is certain to be rejected with 401. The value is read from the literal, or from the
-//! `.env` that defines the variable feeding `api_key`. The message names both providers and
-//! where the value is defined; it never shows the value.
+//! `.env` that defines the variable feeding `api_key` when the variable's name says nothing
+//! about its provider (`API_KEY`, `LLM_KEY`); a provider-named variable holding the wrong key is
+//! reported on its `.env` line by KW307. The message names both providers and where the value
+//! is defined; it never shows the value.
 //!
-//! Bad (`.env` has `OPENAI_API_KEY=sk-ant-api03-...`):
+//! Bad (`.env` has `LLM_API_KEY=sk-ant-api03-...`):
 //! ```python
-//! {"model": "gpt-4o", "api_key": os.environ["OPENAI_API_KEY"]}
+//! {"model": "gpt-4o", "api_key": os.environ["LLM_API_KEY"]}
 //! ```
 //!
 //! No automatic fix: put the right key in the `.env` file.
@@ -39,11 +41,12 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
         if key_provider.id == info.target.id {
             continue;
         }
-        // A variable holding its own provider's key on the wrong entry is KW107's finding.
+        // A variable whose name says its provider is checked on its .env line (KW307 when
+        // the key is another provider's, KW107 when the entry is), not again here.
         if resolved
             .env_name()
             .and_then(providers::provider_for_var)
-            .is_some_and(|p| p.id == key_provider.id)
+            .is_some()
         {
             continue;
         }

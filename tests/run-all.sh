@@ -13,3 +13,8 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "== tests"
 cargo test --workspace --locked
+
+echo "== editors (VS Code, Neovim, Helix; KEYWIRE_SKIP_EDITORS=1 skips)"
+if [ "${KEYWIRE_SKIP_EDITORS:-0}" != 1 ]; then
+  bash editors/test-all.sh
+fi

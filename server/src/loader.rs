@@ -69,15 +69,20 @@ pub struct Skipped {
 
 #[derive(Debug)]
 pub struct Loaded {
-    /// The project root: the directory of the config file, else the first path's directory.
+    /// The project root: the directory of the config file, else the git work tree, else the
+    /// first path's directory.
     pub root: PathBuf,
     /// The keywire.toml or pyproject.toml the config came from.
     pub config_file: Option<PathBuf>,
     pub workspace: Workspace,
     /// Python files, sorted by path.
     pub python: Vec<SourceFile>,
-    /// .env files (and templates, and configured `env-files`), sorted; texts are in the workspace.
+    /// .env files (and templates, and configured `env-files`) under the paths: checked. Sorted;
+    /// texts are in the workspace.
     pub env: Vec<PathBuf>,
+    /// .env files above the paths (up to the project root) and `env-files` outside them: in the
+    /// workspace for the rules to see (what a module loads), but not checked themselves.
+    pub context_env: Vec<PathBuf>,
     /// Sorted by path.
     pub skipped: Vec<Skipped>,
 }
@@ -211,7 +216,15 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
     let found = find_config(&start)?;
     let (root, config, config_file) = match found {
         Some(found) => (found.dir, found.config, Some(found.file)),
-        None => (start, Config::default(), None),
+        None => {
+            // No config: the git work tree is the project (where python-dotenv's upward
+            // search for .env and the rules' "nearest .env" look); else the first path.
+            let repo = start
+                .ancestors()
+                .find(|d| fs::symlink_metadata(d.join(".git")).is_ok())
+                .map(Path::to_path_buf);
+            (repo.unwrap_or(start), Config::default(), None)
+        }
     };
 
     let exclude = build_exclude(&root, &config.exclude);
@@ -267,16 +280,31 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
         }
     }
 
-    // Configured extra .env files.
+    // Context: .env files that modules under the paths may load but that lie above them (up to
+    // the project root), and configured `env-files` outside the paths. Loaded, not reported.
+    let mut context = Vec::new();
+    for r in &roots {
+        for dir in r.path.ancestors().skip(1) {
+            if !dir.starts_with(&root) {
+                break;
+            }
+            ctx.env_files_in(dir, &mut context, &mut lock(&ctx.skipped));
+        }
+    }
     for file in &config.env_files {
         let path = normalize(&root.join(file));
-        if path.is_file() {
-            lock(&ctx.env).push(path);
-        } else {
+        if !path.is_file() {
             lock(&ctx.skipped).push(Skipped {
                 path,
                 reason: "listed in env-files but not found".into(),
             });
+        } else if roots
+            .iter()
+            .any(|r| path == r.path || (r.is_dir && path.starts_with(&r.path)))
+        {
+            lock(&ctx.env).push(path);
+        } else {
+            context.push(path);
         }
     }
 
@@ -302,14 +330,26 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
 
     env_paths.sort();
     env_paths.dedup();
+    context.sort();
+    context.dedup();
+    context.retain(|p| env_paths.binary_search(p).is_err());
     let mut git = GitIgnoreCache::default();
     let mut env = Vec::with_capacity(env_paths.len());
-    for path in env_paths {
+    let mut context_env = Vec::with_capacity(context.len());
+    let all = env_paths
+        .into_iter()
+        .map(|p| (p, true))
+        .chain(context.into_iter().map(|p| (p, false)));
+    for (path, checked) in all {
         match read_source(&path, opts.max_file_size) {
             Ok(text) => {
                 let status = git.status(&path);
                 workspace.set_env(path.clone(), &text, status);
-                env.push(path);
+                if checked {
+                    env.push(path);
+                } else {
+                    context_env.push(path);
+                }
             }
             Err(reason) => skipped.push(Skipped { path, reason }),
         }
@@ -324,6 +364,7 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
         workspace,
         python,
         env,
+        context_env,
         skipped,
     })
 }
@@ -915,6 +956,43 @@ mod tests {
         write(&root.join("sub/keywire.toml"), "bogus = 1\n");
         let err = find_config(&root.join("sub/deep")).unwrap_err();
         assert!(err.to_string().contains("bogus: unknown key"), "{err}");
+    }
+
+    #[test]
+    fn env_files_above_the_paths_are_context() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = fs::canonicalize(dir.path()).unwrap();
+        fs::create_dir_all(root.join(".git")).unwrap();
+        write(&root.join(".env"), "A=1\n");
+        write(&root.join(".env.example"), "A=\n");
+        write(&root.join("src/pkg/.env"), "B=1\n");
+        write(&root.join("src/pkg/app.py"), "");
+        write(&root.join("other/.env"), "C=1\n");
+        let loaded = load(&[root.join("src")], &LoadOptions::default()).unwrap();
+        assert_eq!(loaded.root, root, "the git work tree is the project");
+        assert_eq!(loaded.env, vec![root.join("src/pkg/.env")]);
+        assert_eq!(
+            loaded.context_env,
+            vec![root.join(".env"), root.join(".env.example")]
+        );
+        assert!(loaded.workspace.env_file(&root.join(".env")).is_some());
+        assert!(loaded
+            .workspace
+            .env_file(&root.join("other/.env"))
+            .is_none());
+        assert_eq!(loaded.file_count(), 2);
+
+        let loaded = load(&[root.join("src/pkg/app.py")], &LoadOptions::default()).unwrap();
+        assert!(loaded.env.is_empty());
+        assert_eq!(
+            loaded.context_env,
+            vec![
+                root.join(".env"),
+                root.join(".env.example"),
+                root.join("src/pkg/.env")
+            ]
+        );
+        assert_eq!(loaded.file_count(), 1);
     }
 
     #[test]

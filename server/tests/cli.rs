@@ -224,6 +224,25 @@ fn gitignored_env_files_are_read_but_virtualenvs_and_excludes_are_not() {
     assert_eq!(stdout(&out), "No problems found in 4 files\n");
 }
 
+/// A .env above the checked paths is loaded (modules may load it) but not reported on.
+/// Needs KW303 to be meaningful.
+#[test]
+fn env_files_above_the_paths_are_context_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(&root.join("keywire.toml"), b"");
+    write(&root.join(".env"), b"K=\"abc\"def\n");
+    write(&root.join("src/app.py"), b"x = 1\n");
+    let out = keywire(root, &["check", "src"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    assert_eq!(stdout(&out), "No problems found in 1 file\n");
+    let out = keywire(root, &["check", "src/app.py", "--format", "json"]);
+    assert_eq!(codes(&json(&out)), Vec::<String>::new());
+    let out = keywire(root, &["check", "--format", "json"]);
+    assert_eq!(code(&out), 1);
+    assert!(codes(&json(&out)).contains(&"KW303".to_string()));
+}
+
 #[test]
 fn output_paths_are_relative_to_the_working_directory() {
     let dir = tempfile::tempdir().unwrap();

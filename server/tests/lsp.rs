@@ -898,3 +898,312 @@ async fn single_file_fixes_use_changes_without_document_changes() {
     client.shutdown_and_exit().await;
     assert_eq!(server.await.unwrap(), 0);
 }
+
+// Settings: initializationOptions, workspace/didChangeConfiguration, workspace/configuration.
+
+/// KW101 (a client without a key) and KW201 (an undefined credential-like variable; a `.env`
+/// exists, so undefined variables are checked), both warnings by default.
+const SETTINGS_PY: &str = "import os\nfrom autogen_ext.models.openai import OpenAIChatCompletionClient\nclient = OpenAIChatCompletionClient(model=\"gpt-4o\")\ntoken = os.environ[\"SERVICE_TOKEN\"]\n";
+
+fn settings_project(root: &std::path::Path) -> String {
+    std::fs::write(root.join("app.py"), SETTINGS_PY).unwrap();
+    std::fs::write(root.join(".env"), "OTHER=1\n").unwrap();
+    file_uri(&root.join("app.py"))
+}
+
+/// The severity of the diagnostic with `code` (None when there is none).
+fn severity_of(diags: &[Value], code: &str) -> Option<i64> {
+    diags
+        .iter()
+        .find(|d| d["code"] == code)
+        .map(|d| d["severity"].as_i64().unwrap())
+}
+
+fn diagnostics_of(params: &Value) -> Vec<Value> {
+    params["diagnostics"].as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn initialization_options_ignore_a_rule() {
+    let (_dir, root) = tempdir();
+    let uri = settings_project(&root);
+    let (mut client, server) = TestClient::in_process();
+    client
+        .initialize_with(
+            Some(&root),
+            false,
+            json!({}),
+            json!({"ignore": ["KW101"], "severity": {"undefined-env-var": "info"}}),
+        )
+        .await;
+    client.open(&uri, "python", 1, SETTINGS_PY).await;
+    let params = client
+        .wait_diagnostics(&uri, |d| d.iter().any(|d| d["code"] == "KW201"))
+        .await;
+    let diags = diagnostics_of(&params);
+    assert_eq!(severity_of(&diags, "KW101"), None, "{params}");
+    // Rule names work as in the config file (3 = information).
+    assert_eq!(severity_of(&diags, "KW201"), Some(3), "{params}");
+    // Every publish so far: KW101 never showed up.
+    assert!(client
+        .published
+        .iter()
+        .all(|p| diagnostics_of(p).iter().all(|d| d["code"] != "KW101")));
+    assert!(client.messages.is_empty(), "{:?}", client.messages);
+    client.shutdown_and_exit().await;
+    assert_eq!(server.await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn did_change_configuration_changes_severities() {
+    let (_dir, root) = tempdir();
+    let uri = settings_project(&root);
+    let (mut client, server) = TestClient::in_process();
+    client.initialize(Some(&root), false, json!({})).await;
+    client.open(&uri, "python", 1, SETTINGS_PY).await;
+    let params = client
+        .wait_diagnostics(&uri, |d| {
+            severity_of(d, "KW101").is_some() && severity_of(d, "KW201").is_some()
+        })
+        .await;
+    assert_eq!(severity_of(&diagnostics_of(&params), "KW101"), Some(2));
+
+    // Pushed under a `keywire` section: re-checked and re-published for the same version.
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"keywire": {"severity": {"KW101": "error"}}, "other-tool": {"x": 1}}}),
+        )
+        .await;
+    let params = client
+        .wait_diagnostics(&uri, |d| severity_of(d, "KW101") == Some(1))
+        .await;
+    assert_eq!(params["version"], 1);
+    assert_eq!(severity_of(&diagnostics_of(&params), "KW201"), Some(2));
+
+    // The pushed object itself; a new push replaces the previous one key by key.
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"ignore": ["KW201"], "severity": {"KW1": "hint"}}}),
+        )
+        .await;
+    let params = client
+        .wait_diagnostics(&uri, |d| severity_of(d, "KW101") == Some(4))
+        .await;
+    assert_eq!(severity_of(&diagnostics_of(&params), "KW201"), None);
+
+    // Edits are still checked with the new settings.
+    client
+        .change_full(&uri, 2, &format!("{SETTINGS_PY}\n"))
+        .await;
+    let params = client
+        .wait_notification("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri.as_str() && p["version"] == 2
+        })
+        .await;
+    assert_eq!(severity_of(&diagnostics_of(&params), "KW101"), Some(4));
+    assert_eq!(severity_of(&diagnostics_of(&params), "KW201"), None);
+    assert!(client.messages.is_empty(), "{:?}", client.messages);
+    client.shutdown_and_exit().await;
+    assert_eq!(server.await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn settings_are_pulled_when_the_client_supports_it() {
+    let (_dir, root) = tempdir();
+    let uri = settings_project(&root);
+    let (mut client, server) = TestClient::in_process();
+    client.settings = json!({"ignore": ["KW201"], "severity": {"KW101": "error"}});
+    // Answered after the folder is indexed: diagnostics must wait for it.
+    client.settings_delay = std::time::Duration::from_millis(400);
+    client
+        .initialize_with(
+            Some(&root),
+            false,
+            // No progress: indexing must not wait for the (slow) client.
+            json!({"workspace": {"configuration": true}, "window": {"workDoneProgress": false}}),
+            // The pulled settings override these key by key.
+            json!({"severity": {"KW101": "hint"}, "select": ["KW1", "KW2"]}),
+        )
+        .await;
+    client.open(&uri, "python", 1, SETTINGS_PY).await;
+    let params = client.wait_diagnostics(&uri, |_| true).await;
+    // Diagnostics wait for the pull: the very first publish has the pulled settings.
+    let diags = diagnostics_of(&params);
+    assert_eq!(severity_of(&diags, "KW101"), Some(1), "{params}");
+    assert_eq!(severity_of(&diags, "KW201"), None, "{params}");
+    let pull = client
+        .server_requests
+        .iter()
+        .find(|r| r["method"] == "workspace/configuration")
+        .expect("a workspace/configuration request");
+    assert_eq!(pull["params"]["items"][0]["section"], "keywire");
+
+    // On didChangeConfiguration the server pulls again (the pushed value is ignored).
+    client.settings_delay = std::time::Duration::ZERO;
+    client.settings = json!({"severity": {"KW101": "warning"}});
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"keywire": {"severity": {"KW101": "info"}}}}),
+        )
+        .await;
+    let params = client
+        .wait_diagnostics(&uri, |d| severity_of(d, "KW101") == Some(2))
+        .await;
+    // `ignore` is no longer set by the client: KW201 is back.
+    assert_eq!(severity_of(&diagnostics_of(&params), "KW201"), Some(2));
+    let pulls = client
+        .server_requests
+        .iter()
+        .filter(|r| r["method"] == "workspace/configuration")
+        .count();
+    assert_eq!(pulls, 2);
+
+    // A client with no `keywire` section answers null: the settings in effect stay.
+    client.settings = Value::Null;
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": null}),
+        )
+        .await;
+    client
+        .change_full(&uri, 2, &format!("{SETTINGS_PY}\n"))
+        .await;
+    let params = client
+        .wait_notification("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri.as_str() && p["version"] == 2
+        })
+        .await;
+    assert_eq!(severity_of(&diagnostics_of(&params), "KW101"), Some(2));
+    client.shutdown_and_exit().await;
+    assert_eq!(server.await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn the_project_config_file_wins_over_editor_settings() {
+    let (_dir, root) = tempdir();
+    let uri = settings_project(&root);
+    std::fs::write(root.join("keywire.toml"), "select = [\"KW2\"]\n").unwrap();
+    let (mut client, server) = TestClient::in_process();
+    client
+        .initialize_with(
+            Some(&root),
+            false,
+            json!({}),
+            // `select` loses to the file's; `severity`, which the file does not set, applies.
+            json!({"select": ["KW101"], "severity": {"KW201": "error"}}),
+        )
+        .await;
+    client.open(&uri, "python", 1, SETTINGS_PY).await;
+    let params = client
+        .wait_diagnostics(&uri, |d| severity_of(d, "KW201").is_some())
+        .await;
+    let diags = diagnostics_of(&params);
+    assert_eq!(severity_of(&diags, "KW101"), None, "{params}");
+    assert_eq!(severity_of(&diags, "KW201"), Some(1), "{params}");
+
+    // A settings change does not override the file either.
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"keywire": {"select": ["ALL"], "severity": {"KW201": "hint"}}}}),
+        )
+        .await;
+    let params = client
+        .wait_diagnostics(&uri, |d| severity_of(d, "KW201") == Some(4))
+        .await;
+    assert_eq!(severity_of(&diagnostics_of(&params), "KW101"), None);
+
+    // Once the file stops selecting, the editor's selection applies.
+    std::fs::write(root.join("keywire.toml"), "assume-defined = []\n").unwrap();
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": file_uri(&root.join("keywire.toml")), "type": 2}]}),
+        )
+        .await;
+    let params = client
+        .wait_diagnostics(&uri, |d| severity_of(d, "KW101").is_some())
+        .await;
+    assert_eq!(severity_of(&diagnostics_of(&params), "KW201"), Some(4));
+    client.shutdown_and_exit().await;
+    assert_eq!(server.await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn bad_settings_are_reported_and_the_rest_applies() {
+    let (_dir, root) = tempdir();
+    let uri = settings_project(&root);
+    let (mut client, server) = TestClient::in_process();
+    client
+        .initialize_with(
+            Some(&root),
+            false,
+            json!({}),
+            json!({"severity": {"KW101": "fatal"}, "ignore": ["KW201", "KW999"]}),
+        )
+        .await;
+    client.open(&uri, "python", 1, SETTINGS_PY).await;
+    let params = client
+        .wait_diagnostics(&uri, |d| severity_of(d, "KW101").is_some())
+        .await;
+    let diags = diagnostics_of(&params);
+    // The bad severity is dropped (default warning), the good `ignore` item applies.
+    assert_eq!(severity_of(&diags, "KW101"), Some(2), "{params}");
+    assert_eq!(severity_of(&diags, "KW201"), None, "{params}");
+    let message = client.wait_show_message("`severity.KW101`").await;
+    assert_eq!(message["type"], 2, "a warning: {message}");
+    let text = message["message"].as_str().unwrap();
+    assert!(text.contains("found \"fatal\""), "{text}");
+    assert!(text.contains("`ignore`: unknown rule \"KW999\""), "{text}");
+
+    // Bad pushes: wrong types, a typo, not an object at all. Each is reported.
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"keywire": {"select": "KW101", "logLevel": 42, "severty": {}}}}),
+        )
+        .await;
+    let message = client.wait_show_message("`select`").await;
+    let text = message["message"].as_str().unwrap();
+    assert!(text.contains("expected a list of rule selectors"), "{text}");
+    assert!(text.contains("`logLevel`: expected a string"), "{text}");
+    assert!(
+        text.contains("`severty`: unknown setting; did you mean `severity`?"),
+        "{text}"
+    );
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"keywire": 42}}),
+        )
+        .await;
+    client
+        .wait_show_message("settings: expected an object, found a number")
+        .await;
+
+    // Still serving, with the initialization options' valid settings in effect.
+    client
+        .change_full(&uri, 2, &format!("{SETTINGS_PY}\n"))
+        .await;
+    let params = client
+        .wait_notification("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri.as_str() && p["version"] == 2
+        })
+        .await;
+    let diags = diagnostics_of(&params);
+    assert_eq!(severity_of(&diags, "KW101"), Some(2), "{params}");
+    assert_eq!(severity_of(&diags, "KW201"), None, "{params}");
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 3, "character": 25}}),
+        )
+        .await;
+    assert!(hover.to_string().contains("SERVICE_TOKEN"), "{hover}");
+    client.shutdown_and_exit().await;
+    assert_eq!(server.await.unwrap(), 0);
+}

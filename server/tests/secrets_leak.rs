@@ -10,15 +10,25 @@ use keywire::engine::config::Config;
 pub fn fake_keys(files: &common::Files) -> Vec<String> {
     let mut keys = Vec::new();
     for (path, text) in files {
-        let is_env = path.file_name().is_some_and(|n| n.to_string_lossy().starts_with(".env"));
+        let is_env = path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with(".env"));
         for line in text.lines() {
             if is_env {
                 if let Some((_, v)) = line.split_once('=') {
-                    keys.push(v.trim().trim_matches(['"', '\'', '“', '”', ' ']).to_string());
+                    keys.push(
+                        v.trim()
+                            .trim_matches(['"', '\'', '“', '”', ' '])
+                            .to_string(),
+                    );
                 }
             } else {
                 for (i, piece) in line.split('"').enumerate() {
-                    if i % 2 == 1 && piece.len() >= 24 && !piece.contains(' ') && !piece.contains("://") {
+                    if i % 2 == 1
+                        && piece.len() >= 24
+                        && !piece.contains(' ')
+                        && !piece.contains("://")
+                    {
                         keys.push(piece.to_string());
                     }
                 }
@@ -43,7 +53,11 @@ fn findings_never_contain_a_key() {
     let keys = fake_keys(&files);
     assert!(keys.len() >= 12, "fixture keys not found: {keys:?}");
     let findings = common::check(&files, &Config::default());
-    assert!(findings.len() >= 10, "expected findings on the secrets fixture:\n{}", common::render(&files, &findings));
+    assert!(
+        findings.len() >= 10,
+        "expected findings on the secrets fixture:\n{}",
+        common::render(&files, &findings)
+    );
     let mut surfaces: Vec<String> = Vec::new();
     for f in &findings {
         surfaces.push(f.message.clone());
@@ -56,13 +70,20 @@ fn findings_never_contain_a_key() {
         }
     }
     let haystack = surfaces.join("\n");
-    if std::env::var("SHOW").is_ok() { eprintln!("{}", common::render(&files, &findings)); }
+    if std::env::var("SHOW").is_ok() {
+        eprintln!("{}", common::render(&files, &findings));
+    }
     for key in &keys {
         for piece in secret_pieces(key) {
-            assert!(!haystack.contains(&piece), "output contains a piece of a key ({piece:?}):\n{haystack}");
+            assert!(
+                !haystack.contains(&piece),
+                "output contains a piece of a key ({piece:?}):\n{haystack}"
+            );
         }
     }
     // The probe itself must be able to fail: a message quoting a key is caught.
     let leaked = format!("{}{}", haystack, keys[0]);
-    assert!(secret_pieces(&keys[0]).iter().any(|p| leaked.contains(p.as_str())));
+    assert!(secret_pieces(&keys[0])
+        .iter()
+        .any(|p| leaked.contains(p.as_str())));
 }

@@ -224,6 +224,24 @@ local function main()
   local kw303 = has_code(keywire_diags(env), 'KW303')
   check('.env: KW303 on line 1', kw303 ~= nil and kw303.lnum == 0)
 
+  -- .env.local (filetype sh through plugin/keywire.lua) is linted; a shell script with the same
+  -- text is not (the server decides by file name).
+  local same = { 'OPENAI_API_KEY=" sk-proj-abc123abc123abc123abc123 "' }
+  vim.fn.writefile(same, WS .. '/.env.local')
+  vim.fn.writefile(same, WS .. '/deploy.sh')
+  local local_env = open('.env.local')
+  check(".env.local has filetype sh, one of keywire's filetypes", vim.bo[local_env].filetype == 'sh', vim.bo[local_env].filetype)
+  wait_for(local_env, '.env.local: KW301 reported', function(list)
+    return has_code(list, 'KW301') ~= nil
+  end)
+  local script = open('deploy.sh')
+  check('deploy.sh has filetype sh', vim.bo[script].filetype == 'sh', vim.bo[script].filetype)
+  vim.wait(1500, function()
+    return #keywire_diags(script) > 0
+  end, 50)
+  check('deploy.sh: no keywire diagnostics', #keywire_diags(script) == 0, codes(keywire_diags(script)))
+  vim.cmd('buffer ' .. env)
+
   -- Quick fix in the .env: strip the whitespace and the quotes.
   local env_before = apply_fix(env, 'KW301', 'whitespace')
   if env_before then

@@ -42,33 +42,51 @@ echo "vsix: $VSIX"
 
 RUN=$(mktemp -d "${TMPDIR:-/tmp}/keywire-vscode-e2e.XXXXXX")
 cp -r "$ROOT/tests/editors/workspace" "$RUN/workspace"
-# The test must exercise the extension's own lookup: the binary bundled in the .vsix.
+cp -r "$ROOT/tests/editors/workspace" "$RUN/workspace-not-found"
+# The tests must exercise the extension's own lookup.
 unset KEYWIRE_PATH
+RC=0
 
+# 1. The .vsix with the bundled binary: diagnostics and quick fixes.
 set +e
-RUN_DIR=$RUN/code-server SHOTS_DIR=$SHOTS timeout 300 \
+RUN_DIR=$RUN/main SHOTS_DIR=$SHOTS timeout 300 \
   sh "$HERE/run-in-code-server.sh" "$CS" "$VSIX" "$RUN/workspace" "$HERE/keywire.e2e.js"
-RC=$?
+MAIN_RC=$?
 set -e
-
-# The extension's output channel says which binary it started.
-LOG=$(grep -rl "keywire lsp\|found via" "$RUN"/code-server/user-data/logs/*/exthost*/output_logging_* 2>/dev/null | head -n 1 || true)
-if [ -n "$LOG" ]; then
-  if [ $RC -eq 0 ] && ! grep -q "found via bundled" "$LOG"; then
-    echo "FAIL: the extension did not use its bundled binary:"; grep "found via" "$LOG" || true
-    RC=1
-  fi
+# The extension's output channel says which binary it started: it must be the bundled one.
+LOG=$(grep -rl "found via" "$RUN"/main/user-data/logs/*/exthost*/output_logging_* 2>/dev/null | head -n 1 || true)
+if [ -z "$LOG" ]; then
+  echo "FAIL: no keywire output channel log found"; MAIN_RC=1
+elif ! grep -q "found via bundled" "$LOG"; then
+  echo "FAIL: the extension did not use its bundled binary:"; grep "found via" "$LOG" || true; MAIN_RC=1
 else
-  echo "FAIL: no keywire output channel log found"
+  grep -o "starting .*found via bundled)" "$LOG" | head -n 1
+fi
+if [ $MAIN_RC -ne 0 ]; then
   RC=1
+  echo "--- keywire output channel ($LOG):"; [ -n "$LOG" ] && tail -n 60 "$LOG"
+  echo "--- extension host log:"; tail -n 40 "$RUN"/main/user-data/logs/*/exthost*/remoteexthost.log 2>/dev/null || true
+fi
+
+# 2. A universal .vsix (no bundled binary) with no keywire anywhere: one clear error.
+NOT_FOUND_VSIX=$(cd "$EXT" && OUT_DIR=$RUN/universal KEYWIRE_BUNDLE=none sh scripts/package.sh 2>/dev/null | tail -n 1)
+# PATH without any directory that holds a keywire
+CLEAN_PATH=
+IFS=:; for d in $PATH; do [ -n "$d" ] && [ ! -e "$d/keywire" ] && CLEAN_PATH=${CLEAN_PATH:+$CLEAN_PATH:}$d; done; unset IFS
+set +e
+PATH=$CLEAN_PATH RUN_DIR=$RUN/not-found SHOTS_DIR=$SHOTS timeout 300 \
+  sh "$HERE/run-in-code-server.sh" "$CS" "$NOT_FOUND_VSIX" "$RUN/workspace-not-found" "$HERE/not-found.e2e.js"
+NF_RC=$?
+set -e
+if [ $NF_RC -ne 0 ]; then
+  RC=1
+  echo "--- keywire output channel (not found):"
+  cat "$RUN"/not-found/user-data/logs/*/exthost*/output_logging_*/*keywire.log 2>/dev/null | tail -n 20
 fi
 
 if [ $RC -ne 0 ]; then
-  echo "--- keywire output channel ($LOG):"; [ -n "$LOG" ] && tail -n 60 "$LOG"
-  echo "--- extension host log:"; tail -n 40 "$RUN"/code-server/user-data/logs/*/exthost*/remoteexthost.log 2>/dev/null || true
-  echo "artifacts kept in $RUN (screenshots in $RUN/code-server/out)"
+  echo "artifacts kept in $RUN (screenshots in $RUN/*/out)"
 else
-  grep "found via" "$LOG" | head -n 1
   rm -rf "$RUN"
 fi
 exit $RC

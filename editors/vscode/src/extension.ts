@@ -10,7 +10,6 @@ import {
   RevealOutputChannelOn,
   ServerOptions,
   State,
-  TransportKind,
 } from 'vscode-languageclient/node';
 
 import { bundledPath, checkExecutable, Candidate, describeFailure, findServer } from './serverPath';
@@ -78,7 +77,19 @@ function settings() {
   };
 }
 
+/**
+ * Opens the Settings editor on `keywire.path`. The setting is machine-overridable, so in a remote
+ * window (SSH, WSL, containers, code-server) it is edited in the Remote tab, not the User tab.
+ */
 async function openPathSetting(): Promise<void> {
+  if (vscode.env.remoteName) {
+    try {
+      await vscode.commands.executeCommand('workbench.action.openRemoteSettings', { query: 'keywire.path' });
+      return;
+    } catch {
+      // no remote settings in this window: fall back to the user settings
+    }
+  }
   await vscode.commands.executeCommand('workbench.action.openSettings', 'keywire.path');
 }
 
@@ -131,18 +142,19 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     log(`${SERVER_NOT_FOUND}: ${why}`);
     setStatus('notFound', why);
     void showServerError(
-      `${SERVER_NOT_FOUND} (${why}). Install it (\`cargo install --path server\` in the keywire repository) ` +
-        'or set `keywire.path` to the binary.',
+      `${SERVER_NOT_FOUND} (${why}). Install it (cargo install --path server, in the keywire repository) ` +
+        'or set keywire.path to the binary.',
     );
     return;
   }
   serverPath = result.found;
   log(`starting ${serverPath.path} lsp (found via ${serverPath.source}); initializationOptions ${JSON.stringify(init)}`);
 
+  // No `transport`: TransportKind.stdio would append `--stdio`, which `keywire lsp` does not take
+  // (it always speaks LSP over stdin/stdout).
   const serverOptions: ServerOptions = {
     command: serverPath.path,
     args: ['lsp'],
-    transport: TransportKind.stdio,
     options: { env: { ...process.env } },
   };
   const clientOptions: LanguageClientOptions = {

@@ -127,7 +127,7 @@ export function describeFailure(result: LookupResult): string {
   );
   const parts = explicit.map((r) => `${r.candidate.source} (${r.candidate.path}): ${r.reason}`);
   if (!result.found) {
-    parts.push('no bundled binary and no `keywire` on PATH');
+    parts.push('no bundled binary and no keywire on PATH');
   }
   return parts.join('; ');
 }

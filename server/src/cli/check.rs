@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use crate::engine::config::check_selector;
 use crate::engine::fix;
-use crate::engine::{Edit, Finding, Severity};
+use crate::engine::{Edit, Finding, Rule, Severity};
 use crate::loader::{self, LoadError, LoadOptions, Loaded};
 
 use super::output::{self, text::TextOptions, Sources};
@@ -69,8 +69,11 @@ fn check(args: &CheckArgs) -> Result<u8, CliError> {
     let mut fixed = 0;
     let mut write_failed = false;
     if args.fix {
+        // A finding whose fix was applied is not fixed again in a later pass (should a fix not
+        // remove its finding, it must not be applied ten times).
+        let mut attempted: HashSet<FindingKey> = HashSet::new();
         for _ in 0..MAX_FIX_PASSES {
-            let plan = plan_fixes(&findings);
+            let plan = plan_fixes(findings.iter().filter(|f| !attempted.contains(&key(f))));
             if plan.fixes.is_empty() {
                 break;
             }
@@ -83,6 +86,7 @@ fn check(args: &CheckArgs) -> Result<u8, CliError> {
                 write_failed = true;
             }
             fixed += outcome.applied;
+            attempted.extend(plan.fixes.iter().map(|f| f.finding.clone()));
             loaded = session.load()?;
             findings = check_all(&loaded);
             if outcome.applied == 0 || !outcome.failed.is_empty() {
@@ -192,19 +196,32 @@ pub fn check_all(loaded: &Loaded) -> Vec<Finding> {
     findings
 }
 
+/// What identifies a finding across re-checks: rule, file and message.
+pub type FindingKey = (Rule, PathBuf, String);
+
+fn key(f: &Finding) -> FindingKey {
+    (f.rule, f.path.clone(), f.message.clone())
+}
+
 /// The edits of the fixes chosen for one pass, per file.
 #[derive(Debug, Default)]
 pub struct FixPlan {
     pub edits: BTreeMap<PathBuf, Vec<Edit>>,
-    /// The files each chosen fix touches.
-    pub fixes: Vec<Vec<PathBuf>>,
+    pub fixes: Vec<PlannedFix>,
+}
+
+#[derive(Debug)]
+pub struct PlannedFix {
+    pub finding: FindingKey,
+    /// The files the fix touches.
+    pub paths: Vec<PathBuf>,
 }
 
 /// Choose at most one fix per finding (its first safe one) whose edits overlap no edit already
 /// chosen in the same file. An edit identical to a chosen one is shared, not repeated.
-pub fn plan_fixes(findings: &[Finding]) -> FixPlan {
+pub fn plan_fixes<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> FixPlan {
     let mut plan = FixPlan::default();
-    let mut order: Vec<&Finding> = findings.iter().collect();
+    let mut order: Vec<&Finding> = findings.into_iter().collect();
     order.sort_by(|a, b| (&a.path, a.span.start, a.rule).cmp(&(&b.path, b.span.start, b.rule)));
     for finding in order {
         let Some(fix) = finding.fixes.iter().find(|f| f.safe) else {
@@ -246,7 +263,10 @@ pub fn plan_fixes(findings: &[Finding]) -> FixPlan {
         for edit in new {
             plan.edits.entry(edit.path.clone()).or_default().push(edit);
         }
-        plan.fixes.push(paths);
+        plan.fixes.push(PlannedFix {
+            finding: key(finding),
+            paths,
+        });
     }
     plan
 }
@@ -302,7 +322,7 @@ pub fn apply_plan(plan: &FixPlan, loaded: &Loaded) -> FixOutcome {
     let applied = plan
         .fixes
         .iter()
-        .filter(|paths| paths.iter().all(|p| !failed_paths.contains(p.as_path())))
+        .filter(|f| f.paths.iter().all(|p| !failed_paths.contains(p.as_path())))
         .count();
     FixOutcome { applied, failed }
 }
@@ -339,7 +359,7 @@ fn write_stdout(text: &str, color: bool) -> Result<(), CliError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{Fix, Rule, Span};
+    use crate::engine::{Fix, Span};
 
     fn finding(path: &str, start: usize, edits: &[(usize, usize, &str)], safe: bool) -> Finding {
         Finding::new(Rule::KW301, path, Span::new(start, start + 1), "m").fix(Fix {
@@ -376,5 +396,54 @@ mod tests {
             vec!["a", "x"]
         );
         assert_eq!(plan.edits[Path::new("/p/.gitignore")].len(), 1);
+    }
+
+    #[test]
+    fn apply_plan_edits_loaded_and_disk_files_and_creates_new_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        fs::write(root.join("app.py"), "x = 1\n").unwrap();
+        fs::write(root.join(".gitignore"), "target/\n").unwrap();
+        let loaded = loader::load(std::slice::from_ref(&root), &LoadOptions::default()).unwrap();
+        let edit = |path: PathBuf, s: usize, e: usize, t: &str, create: bool| Edit {
+            path,
+            span: Span::new(s, e),
+            new_text: t.into(),
+            create,
+        };
+        let fix = |edits: Vec<Edit>| {
+            Finding::new(Rule::KW104, root.join("app.py"), Span::new(0, 1), "m").fix(Fix {
+                title: "t".into(),
+                edits,
+                safe: true,
+                sensitive: true,
+            })
+        };
+        let findings = vec![
+            fix(vec![
+                edit(root.join("app.py"), 4, 5, "2", false),
+                edit(root.join("config/.env"), 0, 0, "K=v\n", true),
+            ]),
+            fix(vec![edit(root.join(".gitignore"), 8, 8, ".env\n", false)]),
+        ];
+        let plan = plan_fixes(&findings);
+        let outcome = apply_plan(&plan, &loaded);
+        assert!(outcome.failed.is_empty(), "{:?}", outcome.failed);
+        assert_eq!(outcome.applied, 2);
+        assert_eq!(fs::read_to_string(root.join("app.py")).unwrap(), "x = 2\n");
+        assert_eq!(
+            fs::read_to_string(root.join("config/.env")).unwrap(),
+            "K=v\n"
+        );
+        assert_eq!(
+            fs::read_to_string(root.join(".gitignore")).unwrap(),
+            "target/\n.env\n"
+        );
+
+        // An edit past the end of a file is refused, and its fix not counted.
+        let stale = vec![fix(vec![edit(root.join(".gitignore"), 99, 99, "x", false)])];
+        let outcome = apply_plan(&plan_fixes(&stale), &loaded);
+        assert_eq!(outcome.applied, 0);
+        assert_eq!(outcome.failed.len(), 1);
     }
 }

@@ -78,6 +78,14 @@ pub fn redact(text: &str, env: bool) -> Cow<'_, str> {
             let value_end = line_start + body.len();
             let value = text[value_start..value_end].trim_start_matches([' ', '\t', '"', '\'']);
             let start = value_end - value.len();
+            // Placeholders and dummies are no secrets, and what the finding may be about.
+            let bare = value.trim_end().trim_end_matches(['"', '\'']).trim();
+            if bare.contains("${")
+                || secrets::placeholder_kind(bare).is_some()
+                || providers::is_dummy_key(bare)
+            {
+                continue;
+            }
             mask(start, value_end, value);
         }
     }
@@ -183,6 +191,8 @@ mod tests {
         assert!(out.contains("# ANTHROPIC_API_KEY=***"), "{out}");
         assert!(out.contains("MODEL=gpt-4o"));
         assert!(out.contains("DB_PASSWORD = ***"), "{out}");
+        let text = "ANTHROPIC_API_KEY=your-api-key-here\nOPENAI_API_KEY=${OTHER}\n";
+        assert_eq!(redact(text, true), text);
         let text = format!("K=\"{KEY}\"def\n");
         assert!(!redact(&text, true).contains("Ab3dEf6"));
     }

@@ -10,7 +10,8 @@
 //! 4. install every open document's current text into its workspace (facts are extracted
 //!    outside the lock, then installed only if the document still has that version);
 //! 5. snapshot the workspaces (cheap `Arc` clones) and check every open document on the
-//!    blocking pool;
+//!    blocking pool (not before the first `workspace/configuration` pull is answered, so the
+//!    first diagnostics already follow the editor's settings);
 //! 6. publish — but only results whose document still has the version they were computed for,
 //!    and only when they differ from what was last published for that version.
 //!
@@ -29,6 +30,7 @@ use tower_lsp_server::ls_types::{Diagnostic, MessageType, ProgressToken, Uri};
 use super::diagnostics::{self, Converter};
 use super::position::Encoding;
 use super::session::{Scope, ScopeKey, Session, Shared};
+use super::settings::RuleSettings;
 use crate::engine::config::Config;
 use crate::engine::python::{self, PyFacts};
 use crate::engine::workspace::{file_kind, FileKind, GitStatus, Workspace};
@@ -64,6 +66,10 @@ async fn pass(shared: &Arc<Shared>) {
     }
     refresh_from_disk(shared).await;
     install_documents(shared, None).await;
+    if shared.lock().settings_pending {
+        // The first settings pull wakes the worker again when it is answered.
+        return;
+    }
     let Some(snapshot) = snapshot(shared, None) else {
         return;
     };
@@ -92,7 +98,8 @@ fn ensure_scopes(session: &mut Session) {
         let generation = session.next_generation();
         match key {
             ScopeKey::Standalone(_) => {
-                let scope = Scope::empty(PathBuf::new(), Config::default(), generation, true);
+                let config = session.configure(Config::default(), &RuleSettings::default());
+                let scope = Scope::empty(PathBuf::new(), config, generation, true);
                 session.scopes.insert(key.clone(), scope);
             }
             ScopeKey::Dir(dir) => {
@@ -117,6 +124,8 @@ struct Built {
     ws: Workspace,
     disk: HashMap<PathBuf, Arc<str>>,
     indexed: HashSet<PathBuf>,
+    /// The rule settings of the project's config file.
+    file_rules: RuleSettings,
     error: Option<String>,
 }
 
@@ -141,15 +150,16 @@ fn build_scope(key: &ScopeKey) -> Built {
         ScopeKey::Standalone(_) => (Vec::new(), PathBuf::new()),
     };
     let empty = |error: Option<String>| {
-        let config = loader::find_config(&dir)
+        let (config, file_rules) = loader::find_config(&dir)
             .ok()
             .flatten()
-            .map(|found| found.config)
+            .map(|found| (found.config, RuleSettings::from_file(&found.file)))
             .unwrap_or_default();
         Built {
             ws: Workspace::new(dir.clone(), config),
             disk: HashMap::new(),
             indexed: HashSet::new(),
+            file_rules,
             error,
         }
     };
@@ -167,10 +177,16 @@ fn build_scope(key: &ScopeKey) -> Built {
             for skipped in &loaded.skipped {
                 tracing::debug!("skipped {}: {}", skipped.path.display(), skipped.reason);
             }
+            let file_rules = loaded
+                .config_file
+                .as_deref()
+                .map(RuleSettings::from_file)
+                .unwrap_or_default();
             Built {
                 ws: loaded.workspace,
                 disk,
                 indexed,
+                file_rules,
                 error: None,
             }
         }
@@ -245,14 +261,18 @@ async fn reindex(shared: &Arc<Shared>) -> bool {
             built.disk.len(),
             built.indexed.len() - built.disk.len()
         );
+        let mut ws = built.ws;
+        // The editor's settings, under the file's.
+        ws.config = s.configure(std::mem::take(&mut ws.config), &built.file_rules);
         s.scopes.insert(
             key,
             Scope {
-                ws: Arc::new(built.ws),
+                ws: Arc::new(ws),
                 disk: Arc::new(built.disk),
                 indexed: Arc::new(built.indexed),
                 generation,
                 ready: true,
+                file_rules: built.file_rules,
             },
         );
     }

@@ -35,8 +35,35 @@ use crate::engine::workspace::FileKind;
 use crate::engine::{secrets, Finding, Fix, Severity, Span};
 use crate::loader;
 
-/// Where rule documentation lives: `{DOCS_BASE}{code}.md`.
-pub const DOCS_BASE: &str = "https://github.com/keywire/keywire/blob/main/docs/rules/";
+// The repository's URL and the rule pages' directory are written once, here; the constants
+// below are built from them.
+macro_rules! repository_url {
+    () => {
+        "https://github.com/keywire/keywire"
+    };
+}
+macro_rules! rule_docs_dir {
+    () => {
+        "docs/rules"
+    };
+}
+
+/// The repository diagnostics link into (GitHub-style: pages are under `/blob/main/`).
+pub const REPOSITORY_URL: &str = repository_url!();
+
+/// Where the rule pages live, relative to the repository root: `{RULE_DOCS_DIR}/{code}.md`
+/// (generated from the rules' own documentation by `server/tests/rule_docs.rs`, which also
+/// checks that every link below has its page).
+pub const RULE_DOCS_DIR: &str = rule_docs_dir!();
+
+/// Where rule documentation lives: `{DOCS_BASE}{code}.md`, i.e. [`RULE_DOCS_DIR`] on the
+/// main branch of [`REPOSITORY_URL`].
+pub const DOCS_BASE: &str = concat!(repository_url!(), "/blob/main/", rule_docs_dir!(), "/");
+
+/// The `codeDescription.href` of a rule's diagnostics.
+pub fn rule_docs_url(code: &str) -> String {
+    format!("{DOCS_BASE}{code}.md")
+}
 
 pub const SOURCE: &str = "keywire";
 
@@ -178,7 +205,7 @@ impl<'a> Converter<'a> {
             range: self.range(&doc.path, f.span).unwrap_or_default(),
             severity: Some(severity(f.severity)),
             code: Some(NumberOrString::String(code.to_string())),
-            code_description: format!("{DOCS_BASE}{code}.md")
+            code_description: rule_docs_url(code)
                 .parse()
                 .ok()
                 .map(|href| CodeDescription { href }),

@@ -1,7 +1,8 @@
 //! The language server, `keywire lsp`: diagnostics, quick fixes and navigation for AutoGen
 //! API-key wiring, over stdio.
 //!
-//! Layout: [`session`] (state), [`document`] (ropes and trees), [`position`] (the one place
+//! Layout: [`session`] (state), [`settings`] (editor settings merged under the project's
+//! config file), [`document`] (ropes and trees), [`position`] (the one place
 //! byte offsets meet LSP positions), [`analysis`] (the worker that checks and publishes), and
 //! one file per LSP method group ([`diagnostics`], [`code_action`], [`hover`],
 //! [`definition`], [`completion`], [`symbols`]). The engine knows nothing about LSP: every
@@ -33,6 +34,7 @@ mod hover;
 pub mod position;
 mod server;
 mod session;
+mod settings;
 mod symbols;
 mod transport;
 
@@ -42,11 +44,13 @@ use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite};
 use tower_lsp_server::{LspService, Server};
-use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::layer::{Layer, SubscriberExt};
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{reload, EnvFilter, Registry};
 
-pub use diagnostics::{DiagnosticData, FileEdit, FixData, DOCS_BASE};
+pub use diagnostics::{
+    rule_docs_url, DiagnosticData, FileEdit, FixData, DOCS_BASE, REPOSITORY_URL, RULE_DOCS_DIR,
+};
 
 use server::Backend;
 
@@ -67,7 +71,10 @@ fn init_tracing() {
     let fmt = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(false)
-        .with_target(false);
+        .with_target(false)
+        .with_filter(tracing_subscriber::filter::filter_fn(|meta| {
+            !logs_message_bodies(meta)
+        }));
     if tracing_subscriber::registry()
         .with(filter)
         .with(fmt)
@@ -79,18 +86,37 @@ fn init_tracing() {
     }
 }
 
-/// Apply the `logLevel` initialization option (`error`, `warn`, `info`, `debug`, `trace`,
-/// `off`, or any `RUST_LOG`-style directive). `RUST_LOG` wins when set.
-pub(crate) fn set_log_level(level: &str) {
-    let Some(handle) = LOG_FILTER.get() else {
-        return;
-    };
-    let directive = match level {
+/// tower-lsp-server logs every message in and out at TRACE (`<- {"method":"textDocument/didOpen",
+/// …"text":…}`): document texts, and fix edits that carry a key. Those events are dropped
+/// whatever `RUST_LOG` or `logLevel` say; clients have their own protocol trace.
+fn logs_message_bodies(meta: &tracing::Metadata<'_>) -> bool {
+    *meta.level() == tracing::Level::TRACE && meta.target().starts_with("tower_lsp_server")
+}
+
+/// The `EnvFilter` directive for a `logLevel` setting.
+fn log_directive(level: &str) -> String {
+    match level {
         "error" | "warn" | "info" | "debug" | "trace" | "off" => {
             format!("keywire={level},tower_lsp_server=warn")
         }
         other => other.to_string(),
+    }
+}
+
+/// Ok when `level` is a usable `logLevel`; else why not.
+pub(crate) fn check_log_level(level: &str) -> Result<(), String> {
+    EnvFilter::try_new(log_directive(level))
+        .map(|_| ())
+        .map_err(|e| format!("invalid log level {level:?}: {e}"))
+}
+
+/// Apply the `logLevel` setting (`error`, `warn`, `info`, `debug`, `trace`, `off`, or any
+/// `RUST_LOG`-style directive). `RUST_LOG` wins when set.
+pub(crate) fn set_log_level(level: &str) {
+    let Some(handle) = LOG_FILTER.get() else {
+        return;
     };
+    let directive = log_directive(level);
     match EnvFilter::try_new(&directive) {
         Ok(filter) => {
             let _ = handle.reload(filter);

@@ -9,8 +9,10 @@
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use tokio::task::JoinHandle;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
@@ -21,6 +23,7 @@ use super::code_action::{self, SOURCE_FIX_ALL_KEYWIRE};
 use super::document::{parse_rope, Document};
 use super::position::Encoding;
 use super::session::{standalone_path, uri_to_path, Caps, Shared};
+use super::settings::{self, Settings};
 use super::{completion, definition, diagnostics, hover, symbols};
 use crate::engine::workspace::{file_kind, FileKind};
 
@@ -33,14 +36,8 @@ const WATCHED: &[&str] = &[
     "**/keywire.toml",
 ];
 
-/// `initializationOptions`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-struct InitOptions {
-    log_level: Option<String>,
-    /// Enables `keywire/debugDocumentText` (for tests).
-    debug: bool,
-}
+/// How long the first pass holds diagnostics back waiting for the settings pull.
+const SETTINGS_PULL_TIMEOUT: Duration = Duration::from_secs(5);
 
 pub struct Backend {
     shared: Arc<Shared>,
@@ -103,6 +100,89 @@ impl Backend {
             text: doc.rope().to_string(),
             tree_matches_fresh_parse,
         })
+    }
+
+    /// Take new settings from the client, re-configure every workspace and re-check (the
+    /// worker re-publishes what changed). Bad keys are reported with `window/showMessage`;
+    /// the rest applies. `null` (a client without a `keywire` section) changes nothing.
+    async fn update_settings(&self, value: Value) {
+        let mut warnings = Vec::new();
+        let level = {
+            let mut s = self.shared.lock();
+            if !value.is_null() {
+                let (parsed, problems) = Settings::parse(&value);
+                tracing::info!("settings: {parsed:?}");
+                s.client_settings = parsed;
+                warnings = problems;
+            }
+            s.apply_settings()
+        };
+        if let Some(level) = level {
+            super::set_log_level(&level);
+        }
+        self.wake();
+        self.show_setting_problems(warnings).await;
+    }
+
+    async fn show_setting_problems(&self, warnings: Vec<String>) {
+        if warnings.is_empty() {
+            return;
+        }
+        for w in &warnings {
+            tracing::warn!("invalid setting {w}");
+        }
+        let message = format!(
+            "keywire: invalid settings ignored (the others apply): {}",
+            warnings.join("; ")
+        );
+        self.shared
+            .client
+            .show_message(MessageType::WARNING, message)
+            .await;
+    }
+
+    /// Pull the `keywire` section with `workspace/configuration` (when the client supports
+    /// it) and apply it. An answer older than one already applied is dropped.
+    async fn pull_settings(&self) {
+        let seq = {
+            let mut s = self.shared.lock();
+            if !s.caps.configuration {
+                return;
+            }
+            s.settings_requested += 1;
+            s.settings_requested
+        };
+        let items = vec![ConfigurationItem {
+            scope_uri: None,
+            section: Some(settings::SECTION.into()),
+        }];
+        let answer = tokio::time::timeout(
+            SETTINGS_PULL_TIMEOUT,
+            self.shared.client.configuration(items),
+        )
+        .await;
+        let value = match answer {
+            Ok(Ok(values)) => values.into_iter().next(),
+            Ok(Err(e)) => {
+                tracing::warn!("workspace/configuration failed: {e}");
+                None
+            }
+            Err(_) => {
+                tracing::warn!("workspace/configuration: no answer");
+                None
+            }
+        };
+        {
+            let mut s = self.shared.lock();
+            s.settings_pending = false;
+            if seq <= s.settings_applied {
+                drop(s);
+                self.wake();
+                return;
+            }
+            s.settings_applied = seq;
+        }
+        self.update_settings(value.unwrap_or(Value::Null)).await;
     }
 
     async fn register_watchers(&self) {
@@ -186,11 +266,11 @@ impl LanguageServer for Backend {
                 .and_then(|g| g.position_encodings.as_deref()),
         );
         let caps = Caps::from_client(&params.capabilities);
-        let options: InitOptions = params
-            .initialization_options
-            .and_then(|v| serde_json::from_value(v).ok())
-            .unwrap_or_default();
-        if let Some(level) = &options.log_level {
+        let options = params.initialization_options.unwrap_or_default();
+        // Enables `keywire/debugDocumentText` (for tests).
+        let debug = options.get("debug").and_then(Value::as_bool) == Some(true);
+        let (init_settings, warnings) = Settings::parse(&options);
+        if let Some(level) = &init_settings.log_level {
             super::set_log_level(level);
         }
         let mut folders: Vec<_> = params
@@ -220,8 +300,14 @@ impl LanguageServer for Backend {
         {
             let mut s = self.shared.lock();
             s.enc = enc;
+            // Held back until `initialized` (and the first settings pull, when supported).
+            s.settings_pending = caps.configuration;
             s.caps = caps;
-            s.debug = options.debug;
+            s.debug = debug;
+            s.log_level = init_settings.log_level.clone();
+            s.init_settings = init_settings;
+            s.init_warnings = warnings;
+            s.apply_settings();
             for folder in folders {
                 s.add_folder(folder);
             }
@@ -234,11 +320,30 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        // Indexing starts now (the worker reports progress).
+        // Indexing starts now (the worker reports progress); diagnostics wait for the
+        // settings pull, when there is one.
         self.wake();
-        let dynamic = self.shared.lock().caps.watched_files_dynamic;
+        let (dynamic, warnings) = {
+            let mut s = self.shared.lock();
+            (
+                s.caps.watched_files_dynamic,
+                std::mem::take(&mut s.init_warnings),
+            )
+        };
+        self.show_setting_problems(warnings).await;
         if dynamic {
             self.register_watchers().await;
+        }
+        self.pull_settings().await;
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        if self.shared.lock().caps.configuration {
+            // The pushed value may be null or partial: ask for the section.
+            self.pull_settings().await;
+        } else {
+            self.update_settings(settings::pushed_section(params.settings))
+                .await;
         }
     }
 

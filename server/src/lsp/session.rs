@@ -34,6 +34,7 @@ use tower_lsp_server::Client;
 
 use super::document::Document;
 use super::position::Encoding;
+use super::settings::{self, RuleSettings, Settings};
 use crate::engine::config::Config;
 use crate::engine::workspace::{file_kind, FileKind, Workspace};
 use crate::loader;
@@ -49,6 +50,8 @@ pub struct Caps {
     pub create_files: bool,
     pub related_information: bool,
     pub markdown_hover: bool,
+    /// `workspace.configuration`: settings are pulled (section `keywire`).
+    pub configuration: bool,
 }
 
 impl Caps {
@@ -83,6 +86,7 @@ impl Caps {
                 .and_then(|t| t.hover.as_ref())
                 .and_then(|h| h.content_format.as_ref())
                 .is_some_and(|f| f.contains(&tower_lsp_server::ls_types::MarkupKind::Markdown)),
+            configuration: ws.and_then(|w| w.configuration).unwrap_or(false),
         }
     }
 }
@@ -112,6 +116,9 @@ pub struct Scope {
     /// Indexed (diagnostics are held back until it is, so a .env not yet read does not
     /// produce "undefined variable" noise).
     pub ready: bool,
+    /// What the project's config file says about rules: it wins over the editor's settings
+    /// (the workspace's config is the merge of both, see `settings.rs`).
+    pub file_rules: RuleSettings,
 }
 
 impl Scope {
@@ -122,6 +129,7 @@ impl Scope {
             indexed: Arc::default(),
             generation,
             ready,
+            file_rules: RuleSettings::default(),
         }
     }
 }
@@ -144,12 +152,56 @@ pub struct Session {
     pub clears: Vec<Uri>,
     pub shut_down: bool,
     next_generation: u64,
+    /// Settings from `initializationOptions`.
+    pub init_settings: Settings,
+    /// The latest settings pulled (`workspace/configuration`) or pushed
+    /// (`workspace/didChangeConfiguration`); they override `init_settings` key by key.
+    pub client_settings: Settings,
+    /// The editor's rule settings in effect (`client_settings` over `init_settings`).
+    pub editor_rules: RuleSettings,
+    /// The `logLevel` last applied.
+    pub log_level: Option<String>,
+    /// Diagnostics are held back while the first settings pull is under way.
+    pub settings_pending: bool,
+    /// Numbers settings pulls, so an older answer never replaces a newer one.
+    pub settings_requested: u64,
+    pub settings_applied: u64,
+    /// Problems in `initializationOptions`, shown once initialized.
+    pub init_warnings: Vec<String>,
 }
 
 impl Session {
     pub fn next_generation(&mut self) -> u64 {
         self.next_generation += 1;
         self.next_generation
+    }
+
+    /// The workspace config of a scope: `base` (the project's file, as loaded) with rule
+    /// settings merged from the file's (`file`, winning) and the editor's.
+    pub fn configure(&self, mut base: Config, file: &RuleSettings) -> Config {
+        settings::apply(&mut base, file, &self.editor_rules);
+        base
+    }
+
+    /// Recompute the editor settings in effect and re-configure every workspace. Returns the
+    /// log level to apply when it changed.
+    pub fn apply_settings(&mut self) -> Option<String> {
+        let editor = self.client_settings.or(&self.init_settings);
+        self.editor_rules = editor.rules;
+        let editor_rules = &self.editor_rules;
+        for scope in self.scopes.values_mut() {
+            let mut config = scope.ws.config.clone();
+            settings::apply(&mut config, &scope.file_rules, editor_rules);
+            if config != scope.ws.config {
+                // Copy-on-write: a running analysis keeps the workspace it snapshotted.
+                Arc::make_mut(&mut scope.ws).config = config;
+            }
+        }
+        if editor.log_level.is_some() && editor.log_level != self.log_level {
+            self.log_level = editor.log_level.clone();
+            return editor.log_level;
+        }
+        None
     }
 
     /// The scope of a path on disk: the deepest folder holding it, else its directory.

@@ -263,9 +263,9 @@ fn read_frame(r: &mut impl Read) -> Option<(Vec<u8>, Value)> {
         .ok()?;
     let mut body = vec![0; len];
     r.read_exact(&mut body).ok()?;
-    let value = serde_json::from_slice(&body).unwrap_or_else(|e| {
-        json!({"__unparseable__": e.to_string(), "body": String::from_utf8_lossy(&body)})
-    });
+    let value = serde_json::from_slice(&body).unwrap_or_else(
+        |e| json!({"__unparseable__": e.to_string(), "body": String::from_utf8_lossy(&body)}),
+    );
     let mut raw = header;
     raw.extend(body);
     Some((raw, value))

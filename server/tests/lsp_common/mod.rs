@@ -2,7 +2,8 @@
 //! server on a `tokio::io::duplex` pipe, or the built binary's stdio.
 //!
 //! Server-to-client requests (`client/registerCapability`, `window/workDoneProgress/create`,
-//! `workspace/diagnostic/refresh`…) are answered with `null` as they are read, and recorded.
+//! `workspace/diagnostic/refresh`…) are answered with `null` as they are read, and recorded;
+//! `workspace/configuration` is answered with [`TestClient::settings`] for every item.
 
 #![allow(dead_code)]
 
@@ -31,8 +32,15 @@ pub struct TestClient {
     pub published: Vec<Value>,
     /// Every server-to-client request received, in order.
     pub server_requests: Vec<Value>,
+    /// Every `window/showMessage` params received, in order.
+    pub messages: Vec<Value>,
     /// The server's `initialize` result.
     pub init_result: Value,
+    /// The answer to each item of a `workspace/configuration` request (the `keywire`
+    /// section); null by default, as clients answer for a section they do not have.
+    pub settings: Value,
+    /// How long to wait before answering `workspace/configuration` (a slow client).
+    pub settings_delay: Duration,
 }
 
 pub fn frame(msg: &Value) -> Vec<u8> {
@@ -86,7 +94,10 @@ impl TestClient {
             notifications: VecDeque::new(),
             published: Vec::new(),
             server_requests: Vec::new(),
+            messages: Vec::new(),
             init_result: Value::Null,
+            settings: Value::Null,
+            settings_delay: Duration::ZERO,
         }
     }
 
@@ -154,14 +165,24 @@ impl TestClient {
             .and_then(Value::as_str)
             .map(str::to_string);
         match (method, msg.get("id").cloned()) {
-            (Some(_), Some(id)) => {
+            (Some(method), Some(id)) => {
                 self.server_requests.push(msg.clone());
-                self.send(&json!({"jsonrpc": "2.0", "id": id, "result": null}))
+                let result = if method == "workspace/configuration" {
+                    let items = msg["params"]["items"].as_array().map_or(0, Vec::len);
+                    tokio::time::sleep(self.settings_delay).await;
+                    Value::Array(vec![self.settings.clone(); items])
+                } else {
+                    Value::Null
+                };
+                self.send(&json!({"jsonrpc": "2.0", "id": id, "result": result}))
                     .await;
             }
             (Some(method), None) => {
                 if method == "textDocument/publishDiagnostics" {
                     self.published.push(msg["params"].clone());
+                }
+                if method == "window/showMessage" {
+                    self.messages.push(msg["params"].clone());
                 }
                 self.notifications.push_back(msg);
             }
@@ -221,6 +242,20 @@ impl TestClient {
     /// `initialize` + `initialized`. `caps` is merged into a default set of client
     /// capabilities (UTF-8 positions offered only when `utf8`).
     pub async fn initialize(&mut self, root: Option<&Path>, utf8: bool, caps: Value) -> Value {
+        self.initialize_with(root, utf8, caps, json!({})).await
+    }
+
+    /// [`TestClient::initialize`] with `options` merged into the default
+    /// `initializationOptions` (`debug`, `logLevel`).
+    pub async fn initialize_with(
+        &mut self,
+        root: Option<&Path>,
+        utf8: bool,
+        caps: Value,
+        options: Value,
+    ) -> Value {
+        let mut init_options = json!({"debug": true, "logLevel": "debug"});
+        merge(&mut init_options, options);
         let mut capabilities = json!({
             "general": {"positionEncodings": if utf8 { json!(["utf-8", "utf-16"]) } else { json!(["utf-16"]) }},
             "textDocument": {"publishDiagnostics": {"relatedInformation": true, "versionSupport": true}},
@@ -237,7 +272,7 @@ impl TestClient {
                     "rootUri": root.map(file_uri),
                     "workspaceFolders": folders,
                     "capabilities": capabilities,
-                    "initializationOptions": {"debug": true, "logLevel": "debug"},
+                    "initializationOptions": init_options,
                 }),
             )
             .await;
@@ -275,6 +310,22 @@ impl TestClient {
             json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
         )
         .await;
+    }
+
+    /// Wait for a `window/showMessage` (received before or after this call) whose message
+    /// contains `needle`; returns the params. Unlike [`TestClient::wait_notification`] this
+    /// consumes nothing.
+    pub async fn wait_show_message(&mut self, needle: &str) -> Value {
+        loop {
+            let found = self
+                .messages
+                .iter()
+                .find(|p| p["message"].as_str().is_some_and(|m| m.contains(needle)));
+            if let Some(found) = found {
+                return found.clone();
+            }
+            self.pump().await;
+        }
     }
 
     pub async fn debug_text(&mut self, uri: &str) -> Value {

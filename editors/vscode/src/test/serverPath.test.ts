@@ -108,9 +108,9 @@ describe('lookup order', () => {
     assert.equal(r.found, undefined);
     assert.equal(
       describeFailure(r),
-      'KEYWIRE_PATH (/nope/keywire): not found; no bundled binary and no `keywire` on PATH',
+      'KEYWIRE_PATH (/nope/keywire): not found; no bundled binary and no keywire on PATH',
     );
-    assert.equal(describeFailure(findServer(input())), 'no bundled binary and no `keywire` on PATH');
+    assert.equal(describeFailure(findServer(input())), 'no bundled binary and no keywire on PATH');
   });
 
   test('Windows: keywire.exe, PATHEXT, ; separator and Path', () => {

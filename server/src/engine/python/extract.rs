@@ -27,7 +27,7 @@
 //!   for `update(X=v)` the name span is the keyword.
 //! - Output vectors are in source order (env reads renumbered accordingly).
 
-mod strings;
+pub(super) mod strings;
 #[cfg(test)]
 mod tests;
 
@@ -91,7 +91,7 @@ fn new_parser() -> Option<Parser> {
     Some(parser)
 }
 
-fn newline_of(text: &str) -> &'static str {
+pub(super) fn newline_of(text: &str) -> &'static str {
     match memchr::memchr(b'\n', text.as_bytes()) {
         Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
         _ => "\n",
@@ -2053,32 +2053,38 @@ impl<'a> Extractor<'a> {
             first_stmt = false;
         }
         self.recycle(kids);
-        let bytes = self.text.as_bytes();
-        let line_after = |end: usize| {
-            let end = end.min(bytes.len());
-            memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |i| end + i + 1)
-        };
-        if let Some(end) = last_import.or(docstring) {
-            return line_after(end);
-        }
-        // Nothing to go after: keep a shebang and an encoding cookie first.
-        let mut offset = 0;
-        for line in 0..2 {
-            let rest = &self.text[offset..];
-            let is_header = if line == 0 && rest.starts_with("#!") {
-                true
-            } else {
-                let l = rest.lines().next().unwrap_or("");
-                l.trim_start().starts_with('#') && l.contains("coding") && {
-                    let c = l.find("coding").unwrap_or(0);
-                    matches!(l.as_bytes().get(c + 6), Some(b':') | Some(b'='))
-                }
-            };
-            if !is_header {
-                break;
-            }
-            offset = line_after(offset);
-        }
-        offset
+        after_imports_offset(self.text, last_import.or(docstring))
     }
+}
+
+/// Start of the line after `end` (the end of the last leading import, or of the docstring); with
+/// neither, after a shebang and an encoding cookie. Shared with the light scanner.
+pub(super) fn after_imports_offset(text: &str, end: Option<usize>) -> usize {
+    let bytes = text.as_bytes();
+    let line_after = |end: usize| {
+        let end = end.min(bytes.len());
+        memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |i| end + i + 1)
+    };
+    if let Some(end) = end {
+        return line_after(end);
+    }
+    // Nothing to go after: keep a shebang and an encoding cookie first.
+    let mut offset = 0;
+    for line in 0..2 {
+        let rest = &text[offset..];
+        let is_header = if line == 0 && rest.starts_with("#!") {
+            true
+        } else {
+            let l = rest.lines().next().unwrap_or("");
+            l.trim_start().starts_with('#') && l.contains("coding") && {
+                let c = l.find("coding").unwrap_or(0);
+                matches!(l.as_bytes().get(c + 6), Some(b':') | Some(b'='))
+            }
+        };
+        if !is_header {
+            break;
+        }
+        offset = line_after(offset);
+    }
+    offset
 }

@@ -4,8 +4,11 @@
 //! read facts only (plus the text when they build fixes).
 
 mod extract;
+mod light;
+mod prefilter;
 
 pub use extract::extract;
+pub use prefilter::{extract_fast, prefilter, Prefiltered, Relevance};
 
 use crate::engine::providers::{Constructor, Generation};
 use crate::engine::text::Span;

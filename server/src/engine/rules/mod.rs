@@ -173,7 +173,11 @@ impl RuleMeta {
         let first = doc.split("\n\n").next().unwrap_or_default();
         let joined = first.split_whitespace().collect::<Vec<_>>().join(" ");
         let lead = format!("{} {}:", self.code, self.name);
-        joined.strip_prefix(&lead).unwrap_or(&joined).trim().to_string()
+        joined
+            .strip_prefix(&lead)
+            .unwrap_or(&joined)
+            .trim()
+            .to_string()
     }
 }
 
@@ -232,7 +236,11 @@ mod tests {
             assert!(doc.len() > 80, "{} has no documentation", rule.code());
             assert!(Rule::from_code_or_name(rule.name()) == Some(*rule));
             let summary = rule.meta().summary();
-            assert!(summary.ends_with('.') && !summary.starts_with("KW"), "{}: {summary}", rule.code());
+            assert!(
+                summary.ends_with('.') && !summary.starts_with("KW"),
+                "{}: {summary}",
+                rule.code()
+            );
         }
     }
 }

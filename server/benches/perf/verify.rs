@@ -1,0 +1,150 @@
+//! `verify DIR…`: the prefilter's light facts against the full extractor on every Python file of
+//! real trees (the differential test does the same on the test corpora, in CI).
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use keywire::engine::python::{self, Relevance};
+
+pub fn python_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            let Ok(t) = e.file_type() else { continue };
+            if t.is_dir() {
+                let name = e.file_name();
+                if name != "__pycache__" && name != ".git" && name != "site-packages" {
+                    stack.push(p);
+                }
+            } else if t.is_file() && p.extension().is_some_and(|x| x == "py" || x == "pyi") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+pub fn run(dirs: &[PathBuf]) -> bool {
+    let mut ok = true;
+    for dir in dirs {
+        let files = python_files(dir);
+        let (mut quiet, mut env_only, mut full, mut fallback) = (0, 0, 0, 0);
+        let (mut quiet_bytes, mut env_bytes, mut full_bytes) = (0usize, 0usize, 0usize);
+        let mut syntax_errors = 0;
+        let mut mismatches = 0;
+        let mut shown = 0;
+        let mut reasons = std::collections::BTreeMap::new();
+        let (mut t_full, mut t_pre) = (0f64, 0f64);
+        for path in &files {
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue;
+            };
+            let t = Instant::now();
+            let pre = python::prefilter(&text);
+            t_pre += t.elapsed().as_secs_f64();
+            let t = Instant::now();
+            let facts = python::extract(&text);
+            t_full += t.elapsed().as_secs_f64();
+            match pre.relevance {
+                Relevance::Quiet => {
+                    quiet += 1;
+                    quiet_bytes += text.len();
+                }
+                Relevance::EnvOnly => {
+                    env_only += 1;
+                    env_bytes += text.len();
+                }
+                Relevance::Full => {
+                    full += 1;
+                    full_bytes += text.len();
+                    *reasons.entry(pre.reason).or_insert(0usize) += 1;
+                    if std::env::var_os("SHOW_FULL").is_some() {
+                        eprintln!("full ({}): {}", pre.reason, path.display());
+                    }
+                    if pre.reason == "scan" {
+                        fallback += 1;
+                        if std::env::var_os("SHOW_FALLBACK").is_some() {
+                            eprintln!("gave up: {}", path.display());
+                        }
+                    }
+                }
+            }
+            let Some(light) = pre.light else { continue };
+            if facts.has_syntax_errors {
+                syntax_errors += 1;
+                continue;
+            }
+            let mut expected = facts.clone();
+            // What the light scan leaves out by design.
+            if pre.relevance == Relevance::EnvOnly {
+                expected.env_reads.clear();
+                expected.env_writes.clear();
+            }
+            expected.has_syntax_errors = false;
+            // Only KW104 reads secret constants, and only those whose value looks like a key.
+            expected
+                .secret_constants
+                .retain(|c| keywire::engine::secrets::looks_like_key(&c.value.value));
+            if light != expected {
+                mismatches += 1;
+                ok = false;
+                if shown < 5 {
+                    shown += 1;
+                    eprintln!("MISMATCH {}", path.display());
+                    for (a, b) in light.imports.iter().zip(&expected.imports) {
+                        if a != b {
+                            eprintln!("  light {a:?}\n  full  {b:?}");
+                            break;
+                        }
+                    }
+                    if light.imports.len() != expected.imports.len() {
+                        eprintln!(
+                            "  {} light imports, {} full",
+                            light.imports.len(),
+                            expected.imports.len()
+                        );
+                    }
+                    if light.edit_points != expected.edit_points {
+                        eprintln!(
+                            "  light {:?}\n  full  {:?}",
+                            light.edit_points, expected.edit_points
+                        );
+                    }
+                    if light.secret_constants != expected.secret_constants
+                        || light.suppressions != expected.suppressions
+                        || light.entries != expected.entries
+                        || light.loads != expected.loads
+                    {
+                        eprintln!("  other facts differ");
+                    }
+                }
+            }
+        }
+        let mb = |b: usize| b as f64 / 1e6;
+        println!(
+            "{}: {} files; quiet {} ({:.1} MB), env-only {} ({:.1} MB), full {} ({:.1} MB, {} of them because the light scan gave up); \
+             {} light files skipped (syntax errors); {} mismatches; prefilter {:.3} s, full extraction {:.3} s",
+            dir.display(),
+            files.len(),
+            quiet,
+            mb(quiet_bytes),
+            env_only,
+            mb(env_bytes),
+            full,
+            mb(full_bytes),
+            fallback,
+            syntax_errors,
+            mismatches,
+            t_pre,
+            t_full
+        );
+        println!("  full because: {reasons:?}");
+    }
+    ok
+}

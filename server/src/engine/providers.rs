@@ -424,6 +424,51 @@ pub static AZURE_VERSION_VAR: &str = "OPENAI_API_VERSION";
 pub static AZURE_ENDPOINT_VAR: &str = "AZURE_OPENAI_ENDPOINT";
 pub static DEFAULT_AZURE_API_VERSION: &str = "2024-10-21";
 
+/// Keys a 0.2 / AG2 config entry takes (did-you-mean for unknown keys, completion).
+pub static CONFIG_ENTRY_KEYS: &[&str] = &[
+    "model",
+    "api_key",
+    "base_url",
+    "api_type",
+    "api_version",
+    "azure_endpoint",
+    "azure_deployment",
+    "azure_ad_token",
+    "azure_ad_token_provider",
+    "organization",
+    "tags",
+    "price",
+    "max_tokens",
+    "temperature",
+    "top_p",
+    "timeout",
+    "max_retries",
+    "default_headers",
+    "http_client",
+    "model_info",
+    "model_capabilities",
+    "response_format",
+    "stream",
+    "stop",
+    "seed",
+    "cache_seed",
+    "credential",
+    "endpoint",
+    "host",
+    "client_host",
+    "region",
+    "aws_region",
+    "aws_access_key",
+    "aws_secret_key",
+    "aws_session_token",
+    "aws_profile_name",
+    "extra_body",
+    "user",
+    "n",
+    "tools",
+    "project",
+];
+
 /// Values local runtimes accept as a key.
 pub static DUMMY_KEYS: &[&str] = &[
     "NULL",

@@ -27,9 +27,11 @@ const TEMPLATE_SUFFIXES: &[&str] = &["example", "sample", "template", "dist", "t
 
 /// Classify by file name only (editors disagree on language ids for .env files).
 pub fn file_kind(path: &Path) -> FileKind {
-    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+    // Lossy: a file name that is not UTF-8 (`bad\xffname.py`) is still a Python file.
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy()) else {
         return FileKind::Other;
     };
+    let name = &*name;
     if name.ends_with(".py") || name.ends_with(".pyi") {
         return FileKind::Python;
     }

@@ -28,35 +28,6 @@ use crate::engine::resolve::ModuleScope;
 use crate::engine::workspace::{FileKind, Workspace};
 use crate::engine::Span;
 
-/// Keys an AutoGen 0.2 / AG2 config entry takes (mirrors the engine's KW102 list).
-const CONFIG_KEYS: &[&str] = &[
-    "model",
-    "api_key",
-    "base_url",
-    "api_type",
-    "api_version",
-    "azure_endpoint",
-    "azure_deployment",
-    "azure_ad_token",
-    "azure_ad_token_provider",
-    "organization",
-    "tags",
-    "price",
-    "max_tokens",
-    "temperature",
-    "top_p",
-    "timeout",
-    "max_retries",
-    "default_headers",
-    "http_client",
-    "model_info",
-    "model_capabilities",
-    "response_format",
-    "stream",
-    "stop",
-    "seed",
-];
-
 /// Keys that make a dict literal a config entry.
 const CONFIG_MARKERS: &[&str] = &["model", "api_key", "api_type", "base_url"];
 
@@ -226,7 +197,7 @@ fn items(
                 )
             })
             .collect(),
-        Context::ConfigKey => CONFIG_KEYS
+        Context::ConfigKey => providers::CONFIG_ENTRY_KEYS
             .iter()
             .enumerate()
             .map(|(i, k)| {

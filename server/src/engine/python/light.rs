@@ -34,8 +34,9 @@ pub(super) struct LightScan {
     pub key_risk: bool,
 }
 
-/// Scan `text`; None when the scanner is not sure to agree with tree-sitter.
-pub(super) fn scan(text: &str) -> Option<LightScan> {
+/// Scan `text`; None when the scanner is not sure to agree with tree-sitter. `environ` lists
+/// where `environ` occurs in the text, in order.
+pub(super) fn scan(text: &str, environ: &[usize]) -> Option<LightScan> {
     let b = text.as_bytes();
     if b.starts_with("\u{feff}".as_bytes()) {
         return None;
@@ -63,9 +64,12 @@ pub(super) fn scan(text: &str) -> Option<LightScan> {
         last_import: None,
         docstring: None,
         key_risk: false,
+        environ,
         stmt: 0,
         last_str_end: None,
-        run: Vec::new(),
+        run_parts: 0,
+        run_value: String::new(),
+        run_dead: true,
         fdepth: 0,
     };
     s.run()?;
@@ -116,8 +120,9 @@ static CLASS: [u8; 256] = {
 const MAX_FSTRING_DEPTH: usize = 16;
 /// A literal with fewer content bytes cannot be a key (`looks_like_key` wants 16+ characters).
 const MIN_KEY_BYTES: usize = 16;
-/// Implicit concatenations longer than this are not decoded (the file is parsed instead).
-const MAX_RUN: usize = 64;
+/// Implicit concatenations longer than this (without blanks) are not tested again and again
+/// (the file is parsed instead, when it matters).
+const MAX_RUN_BYTES: usize = 4096;
 
 fn is_ident_start(c: u8) -> bool {
     c.is_ascii_alphabetic() || c == b'_' || c >= 0x80
@@ -204,6 +209,7 @@ enum End {
 
 struct Scanner<'a> {
     text: &'a str,
+    environ: &'a [usize],
     b: &'a [u8],
     i: usize,
     /// Bracket depth inside the current logical line.
@@ -226,7 +232,9 @@ struct Scanner<'a> {
     stmt: usize,
     /// End of the last plain string literal, and the run of adjacent literals it ends.
     last_str_end: Option<usize>,
-    run: Vec<(usize, usize)>,
+    run_parts: usize,
+    run_value: String,
+    run_dead: bool,
     fdepth: usize,
 }
 
@@ -733,16 +741,19 @@ impl Scanner<'_> {
     }
 
     /// Whether the plain literal `pstart..end` (or the implicit concatenation it ends) looks like
-    /// an API key.
+    /// an API key where KW104 could report it.
     fn check_key(&mut self, pstart: usize, q: usize, end: usize) {
         let adjacent = self
             .last_str_end
             .is_some_and(|e| e <= pstart && trivia(&self.b[e..pstart]));
-        if !adjacent {
-            self.run.clear();
-        }
-        self.run.push((pstart, end));
         self.last_str_end = Some(end);
+        if !adjacent {
+            self.run_parts = 0;
+            self.run_value.clear();
+            self.run_dead = false;
+        }
+        self.run_parts += 1;
+        let reportable = self.reportable(pstart);
         let quote_len =
             if self.at(q + 1) == self.b[q] && self.at(q + 2) == self.b[q] && end - q >= 6 {
                 3
@@ -750,28 +761,32 @@ impl Scanner<'_> {
                 1
             };
         let content = (end - q).saturating_sub(2 * quote_len);
-        if content >= MIN_KEY_BYTES && self.looks_like_key(pstart, end) {
-            self.key_risk = self.reportable(pstart);
-            return;
-        }
-        if self.run.len() > MAX_RUN {
-            // A long implicit concatenation: not worth decoding again and again; parse the file.
+        if reportable && content >= MIN_KEY_BYTES && self.looks_like_key(pstart, end) {
             self.key_risk = true;
             return;
         }
-        let run_bytes: usize = self.run.iter().map(|&(s, e)| e - s).sum();
-        if self.run.len() >= 2 && run_bytes >= MIN_KEY_BYTES {
-            let mut value = String::new();
-            for &(s, e) in &self.run {
-                match decode_literal(&self.text[s..e]) {
-                    Some(v) => value.push_str(&v),
-                    None => return,
-                }
-            }
-            if value.len() >= MIN_KEY_BYTES && secrets::looks_like_key(&value) {
-                self.key_risk = self.reportable(self.run[0].0);
-            }
+        if self.run_dead {
+            return;
         }
+        // The concatenation so far; a blank character anywhere means it can never be a key.
+        let Some(part) = decode_literal(&self.text[pstart..end]) else {
+            self.run_dead = true;
+            return;
+        };
+        if part.chars().any(secrets::is_blank_char) {
+            self.run_dead = true;
+            return;
+        }
+        self.run_value.push_str(&part);
+        if self.run_parts < 2 || self.run_value.len() < MIN_KEY_BYTES || !reportable {
+            return;
+        }
+        if self.run_value.len() > MAX_RUN_BYTES {
+            // Not worth testing again and again: parse the file.
+            self.key_risk = true;
+            return;
+        }
+        self.key_risk = secrets::looks_like_key(&self.run_value);
     }
 
     /// Whether a key-like literal starting at `lit` could be a fact KW104 reads (besides config
@@ -780,10 +795,15 @@ impl Scanner<'_> {
     /// credential word in `NAME`).
     fn reportable(&self, lit: usize) -> bool {
         let stmt = self.stmt.min(lit);
-        if memchr::memmem::find(&self.b[stmt..lit], b"environ").is_some() {
+        // The first `environ` at or after the statement's start.
+        let k = self.environ.partition_point(|&p| p < stmt);
+        if self.environ.get(k).is_some_and(|&p| p < lit) {
             return true;
         }
         let name = self.word_at(stmt);
+        if name.len() < 3 {
+            return false;
+        }
         let lower = name.to_ascii_lowercase();
         let credential = ["key", "token", "secret", "passw", "credential"]
             .iter()

@@ -69,3 +69,27 @@ fn line_break_before(text: &str, at: usize, newline: &'static str) -> &'static s
         ""
     }
 }
+
+/// Replace the contents of a string literal, keeping its prefix and quotes (`r"X"` → `r"Y"`).
+/// A span that is no string literal (a keyword argument name) is replaced whole.
+pub(super) fn replace_string_value(ctx: &PyCtx, span: Span, value: &str) -> Edit {
+    let written = ctx.text.get(span.start..span.end).unwrap_or_default();
+    let Some(open) = written.find(['"', '\'']) else {
+        return replace(ctx.path, span, value);
+    };
+    let quote = &written[open..open + 1];
+    let triple = quote.repeat(3);
+    let q = if written[open..].starts_with(&triple) && written.len() >= open + 6 {
+        3
+    } else {
+        1
+    };
+    if written.len() < open + 2 * q {
+        return replace(ctx.path, span, value);
+    }
+    replace(
+        ctx.path,
+        Span::new(span.start + open + q, span.end - q),
+        value,
+    )
+}

@@ -29,7 +29,7 @@
 use super::edits;
 use super::PyCtx;
 use crate::engine::diagnostic::{Finding, Fix};
-use crate::engine::providers::{ConstructorKind, Generation};
+use crate::engine::providers::{self, ConstructorKind, Generation};
 use crate::engine::python::{ConfigEntry, Field, FieldValue};
 use crate::engine::rules::Rule;
 use crate::engine::text::Span;
@@ -71,51 +71,6 @@ const AGENT_RENAMES: &[(&str, &str)] = &[
     ("llm_configs", "llm_config"),
 ];
 
-/// Keys a 0.2 / AG2 config entry really takes (for did-you-mean on other unknown keys).
-const KNOWN_ENTRY_KEYS: &[&str] = &[
-    "model",
-    "api_key",
-    "base_url",
-    "api_type",
-    "api_version",
-    "azure_endpoint",
-    "azure_deployment",
-    "azure_ad_token",
-    "azure_ad_token_provider",
-    "organization",
-    "tags",
-    "price",
-    "max_tokens",
-    "temperature",
-    "top_p",
-    "timeout",
-    "max_retries",
-    "default_headers",
-    "http_client",
-    "model_info",
-    "model_capabilities",
-    "response_format",
-    "stream",
-    "stop",
-    "seed",
-    "cache_seed",
-    "credential",
-    "endpoint",
-    "host",
-    "client_host",
-    "region",
-    "aws_region",
-    "aws_access_key",
-    "aws_secret_key",
-    "aws_session_token",
-    "aws_profile_name",
-    "extra_body",
-    "user",
-    "n",
-    "tools",
-    "project",
-];
-
 /// The field of `entry` that is a misspelling of `api_key`, if any.
 pub(super) fn misspelled_key_field(entry: &ConfigEntry) -> Option<&Field> {
     entry
@@ -131,19 +86,10 @@ fn rename_for(key: &str, table: &[(&str, &'static str)]) -> Option<&'static str>
         .map(|(_, to)| *to)
 }
 
-/// Replace a key as written (a string literal keeps its quotes, a keyword stays bare).
-fn renamed(ctx: &PyCtx, span: Span, to: &str) -> String {
-    let written = ctx.text.get(span.start..span.end).unwrap_or_default();
-    match written.chars().next() {
-        Some(q @ ('"' | '\'')) => format!("{q}{to}{q}"),
-        _ => to.to_string(),
-    }
-}
-
 fn rename_fix(ctx: &PyCtx, span: Span, from: &str, to: &str) -> Fix {
     Fix {
         title: format!("Rename `{from}` to `{to}`"),
-        edits: vec![edits::replace(ctx.path, span, renamed(ctx, span, to))],
+        edits: vec![edits::replace_string_value(ctx, span, to)],
         safe: true,
         sensitive: false,
     }
@@ -197,7 +143,7 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                             )
                             .fix(Fix {
                                 title: "Change to \"openai\"".into(),
-                                edits: vec![edits::replace(ctx.path, lit.span, renamed(ctx, lit.span, "openai"))],
+                                edits: vec![edits::replace_string_value(ctx, lit.span, "openai")],
                                 safe: true,
                                 sensitive: false,
                             }),
@@ -250,11 +196,11 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
 
 /// A real key within edit distance 2 of an unknown one (long keys only, to avoid noise).
 fn near_known_key(key: &str) -> Option<&'static str> {
-    if key.len() < 5 || KNOWN_ENTRY_KEYS.contains(&key) {
+    if key.len() < 5 || providers::CONFIG_ENTRY_KEYS.contains(&key) {
         return None;
     }
     let lower = key.to_ascii_lowercase().replace('-', "_");
-    KNOWN_ENTRY_KEYS
+    providers::CONFIG_ENTRY_KEYS
         .iter()
         .filter(|k| k.len() >= 5)
         .map(|k| (k, strsim::damerau_levenshtein(&lower, k)))

@@ -57,17 +57,9 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             .iter()
             .find(|v| ctx.scope().lookup(v).is_defined())
         {
-            let quote = ctx
-                .text
-                .get(read.name_span.start..read.name_span.start + 1)
-                .unwrap_or("\"");
             finding = finding.fix(Fix {
                 title: format!("Use {var}"),
-                edits: vec![edits::replace(
-                    ctx.path,
-                    read.name_span,
-                    format!("{quote}{var}{quote}"),
-                )],
+                edits: vec![edits::replace_string_value(ctx, read.name_span, &var)],
                 safe: false,
                 sensitive: false,
             });

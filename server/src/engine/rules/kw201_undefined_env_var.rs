@@ -106,17 +106,9 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             finding = finding.related(path, span, msg);
         }
         if let Some(name) = close {
-            let quote = ctx
-                .text
-                .get(read.name_span.start..read.name_span.start + 1)
-                .unwrap_or("\"");
             finding = finding.fix(Fix {
                 title: format!("Rename to `{name}`"),
-                edits: vec![edits::replace(
-                    ctx.path,
-                    read.name_span,
-                    format!("{quote}{name}{quote}"),
-                )],
+                edits: vec![edits::replace_string_value(ctx, read.name_span, &name)],
                 safe: false,
                 sensitive: false,
             });

@@ -3,7 +3,8 @@
 # code-server), Neovim (headless, real server) and Helix (languages.toml + the configured command).
 #
 # Installs what the tests need on a fresh Debian machine (apt packages, npm ci from the committed
-# lockfiles, code-server, the release build of keywire); needs Node.js 20+, npm and cargo.
+# lockfiles -- skipped where node_modules was installed from the same lockfile, see npm-ci.sh --,
+# code-server, the release build of keywire); needs Node.js 20+, npm and cargo.
 # Prints a PASS or FAIL line per test and ends with "N passed, M failed"; exits non-zero when one
 # failed.
 #   bash editors/test-all.sh
@@ -67,7 +68,7 @@ HAVE_BIN=0; [ -x "$BIN" ] && HAVE_BIN=1
 
 # ---- VS Code: build, typecheck, lint, unit tests, .vsix
 vscode_unit() {
-  cd "$ROOT/editors/vscode" && npm ci --no-audit --no-fund --loglevel=error && npm test
+  sh "$ROOT/editors/npm-ci.sh" "$ROOT/editors/vscode" && cd "$ROOT/editors/vscode" && npm test
 }
 run "vscode: npm test (esbuild, tsc --noEmit, eslint, unit tests, vsce package)" vscode_unit
 VSIX=$(ls -t "$ROOT"/editors/vscode/keywire-*.vsix 2>/dev/null | head -n 1)
@@ -81,7 +82,7 @@ fi
 
 # ---- Helix: languages.toml and the configured command
 helix_test() {
-  cd "$ROOT/editors/helix" && npm ci --no-audit --no-fund --loglevel=error && KEYWIRE_BIN="$BIN" npm test
+  sh "$ROOT/editors/npm-ci.sh" "$ROOT/editors/helix" && cd "$ROOT/editors/helix" && KEYWIRE_BIN="$BIN" npm test
 }
 if [ $HAVE_BIN = 1 ]; then
   run "helix: languages.toml test" helix_test

@@ -9,7 +9,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cli::check::run(&args),
         Command::Rules => cli::rules::list(),
         Command::Rule { rule } => cli::rules::show(&rule),
-        Command::Lsp => keywire::lsp::run(),
+        Command::Lsp { .. } => keywire::lsp::run(),
     };
     ExitCode::from(code)
 }

@@ -584,7 +584,10 @@ async fn pull_diagnostics_when_the_client_supports_them() {
         .initialize(
             Some(&root),
             false,
-            json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}}),
+            json!({
+                "textDocument": {"diagnostic": {"dynamicRegistration": false}},
+                "workspace": {"diagnostics": {"refreshSupport": true}}
+            }),
         )
         .await;
     assert_eq!(
@@ -625,6 +628,29 @@ async fn pull_diagnostics_when_the_client_supports_them() {
         client.published.is_empty(),
         "pull clients get no pushed diagnostics"
     );
+    client.shutdown_and_exit().await;
+    assert_eq!(server.await.unwrap(), 0);
+}
+
+/// Neovim 0.11 can pull but cannot be asked to pull again: a pull answered before indexing
+/// would stay empty for good, so such clients get pushed diagnostics.
+#[tokio::test]
+async fn pull_without_refresh_support_gets_pushed_diagnostics() {
+    let (_dir, root) = tempdir();
+    let (mut client, server) = TestClient::in_process();
+    let init = client
+        .initialize(
+            Some(&root),
+            false,
+            json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}}),
+        )
+        .await;
+    assert!(init["capabilities"]["diagnosticProvider"].is_null());
+    let uri = file_uri(&root.join(".env"));
+    client.open(&uri, "dotenv", 1, "K=\"abc\"def\n").await;
+    let published = client.wait_diagnostics(&uri, |d| !d.is_empty()).await;
+    let items = published["diagnostics"].as_array().unwrap();
+    assert!(items.iter().any(|d| d["code"] == "KW303"), "{items:?}");
     client.shutdown_and_exit().await;
     assert_eq!(server.await.unwrap(), 0);
 }

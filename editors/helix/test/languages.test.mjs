@@ -24,7 +24,7 @@ const config = parse(readFileSync(join(HELIX, 'languages.toml'), 'utf8'));
 // Helix's default `language-servers` for python, from helix-editor/helix languages.toml at the
 // 25.07 / 25.07.1 releases (master later appended "zuban"). Update both lists together.
 const HELIX_PYTHON_DEFAULTS = ['ty', 'ruff', 'jedi', 'pylsp'];
-const INIT_OPTION_KEYS = ['logLevel', 'select', 'ignore', 'severity'];
+const INIT_OPTION_KEYS = ['logLevel', 'select', 'ignore', 'severity', 'assumeDefined'];
 
 const language = (cfg, name) => (cfg.language ?? []).find((l) => l.name === name);
 
@@ -197,9 +197,8 @@ test('the configured command answers LSP like Helix would use it', { skip: NEEDS
 });
 
 // The editors send select / ignore / severity as initializationOptions (VS Code settings, Neovim
-// init_options, Helix config). Marked todo while the server does not apply them yet: it reports
-// instead of failing the run.
-test('initializationOptions ignore and severity are applied', { skip: NEEDS_BIN, todo: 'server: initializationOptions select/ignore/severity', timeout: 60000 }, async () => {
+// init_options, Helix `config`).
+test('initializationOptions ignore and severity are applied', { skip: NEEDS_BIN, timeout: 60000 }, async () => {
   const f = await openFixture({ logLevel: 'info', select: null, ignore: ['KW303'], severity: { KW101: 'error' } });
   try {
     await f.settled(() => f.codes(f.env).includes('KW301') && f.codes(f.py).includes('KW101'));

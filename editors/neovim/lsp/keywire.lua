@@ -13,6 +13,6 @@ return {
   cmd = { 'keywire', 'lsp' },
   filetypes = { 'python', 'sh', 'dotenv' },
   root_markers = { 'pyproject.toml', 'keywire.toml', '.git', '.env' },
-  -- initializationOptions: logLevel, select, ignore, severity (see docs/editors/neovim.md)
+  -- initializationOptions: logLevel, select, ignore, severity, assumeDefined (docs/editors/neovim.md)
   init_options = { logLevel = 'info' },
 }

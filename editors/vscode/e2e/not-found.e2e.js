@@ -66,7 +66,7 @@ async function step(name, fn) {
     });
     await step('the notification says what was tried', async () => {
       const text = await toast.first().innerText();
-      if (!text.includes('no bundled binary and no `keywire` on PATH') && !text.includes('no bundled binary and no keywire on PATH')) {
+      if (!text.includes('no bundled binary and no keywire on PATH')) {
         throw new Error(JSON.stringify(text));
       }
     });

@@ -31,11 +31,11 @@ CS=$CACHE/code-server/node_modules/.bin/code-server
 echo "code-server: $CACHE/code-server"
 sh "$HERE/install-code-server.sh" "$CACHE/code-server"
 
-(cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+sh "$EXT/../npm-ci.sh" "$HERE" >/dev/null
 
 if [ -z "${VSIX:-}" ]; then
   (cd "$ROOT" && cargo build --release -p keywire)
-  (cd "$EXT" && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; })
+  sh "$EXT/../npm-ci.sh" "$EXT"
   VSIX=$(cd "$EXT" && sh scripts/package.sh | tail -n 1)
 fi
 echo "vsix: $VSIX"
@@ -59,6 +59,8 @@ if [ -z "$LOG" ]; then
   echo "FAIL: no keywire output channel log found"; MAIN_RC=1
 elif ! grep -q "found via bundled" "$LOG"; then
   echo "FAIL: the extension did not use its bundled binary:"; grep "found via" "$LOG" || true; MAIN_RC=1
+elif [ "$(grep -c "restarting the server" "$LOG")" -lt 2 ]; then
+  echo "FAIL: expected two restarts in the log (Restart Server, then the settings change)"; MAIN_RC=1
 else
   grep -o "starting .*found via bundled)" "$LOG" | head -n 1
 fi

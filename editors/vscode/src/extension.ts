@@ -73,6 +73,7 @@ function settings() {
       select: config.get('select'),
       ignore: config.get('ignore'),
       severity: config.get('severity'),
+      assumeDefined: config.get('assumeDefined'),
     }),
   };
 }

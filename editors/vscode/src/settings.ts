@@ -9,29 +9,33 @@ export interface Settings {
   select?: unknown;
   ignore?: unknown;
   severity?: unknown;
+  assumeDefined?: unknown;
 }
 
 /** `initializationOptions` sent to `keywire lsp`. */
 export interface InitializationOptions {
   logLevel: LogLevel;
-  /** Rules to run; null: use the project's keywire.toml / [tool.keywire] (default all). */
+  /** Rules to run; null: not set (all, unless the project's keywire.toml says otherwise). */
   select: string[] | null;
-  /** Rules not to run, on top of the project's `ignore`. */
+  /** Rules not to run. */
   ignore: string[];
   /** Severity per rule code, prefix or name. */
   severity: Record<string, RuleSeverity>;
+  /** Variables the deployment sets; only sent when some are given. */
+  assumeDefined?: string[];
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['off', 'error', 'warn', 'info', 'debug', 'trace'];
 const SEVERITIES: readonly RuleSeverity[] = ['error', 'warning', 'info', 'hint', 'off'];
 
-/** Settings whose change needs a new server process (initialization options are read once). */
+/** Settings whose change restarts the server (it gets them as initialization options). */
 export const RESTART_SETTINGS: readonly string[] = [
   'keywire.path',
   'keywire.logLevel',
   'keywire.select',
   'keywire.ignore',
   'keywire.severity',
+  'keywire.assumeDefined',
 ];
 
 function stringList(v: unknown): string[] {
@@ -57,12 +61,17 @@ export function initializationOptions(s: Settings): InitializationOptions {
       }
     }
   }
-  return {
+  const options: InitializationOptions = {
     logLevel: (LOG_LEVELS as readonly string[]).includes(level) ? (level as LogLevel) : 'info',
     select: select.length > 0 ? select : null,
     ignore: stringList(s.ignore),
     severity,
   };
+  const assumeDefined = stringList(s.assumeDefined);
+  if (assumeDefined.length > 0) {
+    options.assumeDefined = assumeDefined;
+  }
+  return options;
 }
 
 /** Whether a configuration change (as `affectsConfiguration`) needs a server restart. */

@@ -40,7 +40,11 @@ pub enum Command {
         rule: String,
     },
     /// Run the language server on stdin/stdout (for editors).
-    Lsp,
+    Lsp {
+        /// Accepted for clients that always pass it (stdio is the only transport).
+        #[arg(long, hide = true)]
+        stdio: bool,
+    },
 }
 
 #[derive(Debug, Args)]

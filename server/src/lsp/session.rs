@@ -59,6 +59,10 @@ impl Caps {
         let td = c.text_document.as_ref();
         let ws = c.workspace.as_ref();
         let edit = ws.and_then(|w| w.workspace_edit.as_ref());
+        let refresh = ws
+            .and_then(|w| w.diagnostics.as_ref())
+            .and_then(|d| d.refresh_support)
+            .unwrap_or(false);
         Caps {
             work_done_progress: c
                 .window
@@ -69,11 +73,11 @@ impl Caps {
                 .and_then(|w| w.did_change_watched_files.as_ref())
                 .and_then(|w| w.dynamic_registration)
                 .unwrap_or(false),
-            pull_diagnostics: td.and_then(|t| t.diagnostic.as_ref()).is_some(),
-            diagnostic_refresh: ws
-                .and_then(|w| w.diagnostics.as_ref())
-                .and_then(|d| d.refresh_support)
-                .unwrap_or(false),
+            // Pull only with refresh: results change after indexing and after edits to other
+            // files, and a client that cannot be asked to pull again would keep stale (or empty)
+            // diagnostics. Such clients get pushed diagnostics instead.
+            pull_diagnostics: td.and_then(|t| t.diagnostic.as_ref()).is_some() && refresh,
+            diagnostic_refresh: refresh,
             document_changes: edit.and_then(|e| e.document_changes).unwrap_or(false),
             create_files: edit
                 .and_then(|e| e.resource_operations.as_ref())

@@ -14,7 +14,7 @@ M.defaults = {
   cmd = { 'keywire', 'lsp' },
   filetypes = { 'python', 'sh', 'dotenv' },
   root_markers = { 'pyproject.toml', 'keywire.toml', '.git', '.env' },
-  -- initializationOptions: logLevel, select, ignore, severity
+  -- initializationOptions: logLevel, select, ignore, severity, assumeDefined
   init_options = { logLevel = 'info' },
 }
 

@@ -25,6 +25,11 @@ describe('initializationOptions', () => {
     );
   });
 
+  test('assumeDefined only when set', () => {
+    assert.deepEqual(initializationOptions({ assumeDefined: ['OPENAI_API_KEY', ''] }).assumeDefined, ['OPENAI_API_KEY']);
+    assert.equal('assumeDefined' in initializationOptions({ assumeDefined: [] }), false);
+  });
+
   test('drops what the server would reject', () => {
     assert.deepEqual(
       initializationOptions({

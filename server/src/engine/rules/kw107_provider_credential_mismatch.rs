@@ -59,7 +59,7 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
         {
             finding = finding.fix(Fix {
                 title: format!("Use {var}"),
-                edits: vec![edits::replace_string_value(ctx, read.name_span, &var)],
+                edits: vec![edits::replace_string_value(ctx, read.name_span, var)],
                 safe: false,
                 sensitive: false,
             });

@@ -5,6 +5,12 @@ cd "$(dirname "$0")/.."
 
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
+# The no-side-effects test watches keywire's system calls with strace.
+if ! command -v strace >/dev/null 2>&1; then
+  echo "== installing strace"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq strace >/dev/null
+fi
+
 echo "== formatting"
 cargo fmt --all -- --check
 

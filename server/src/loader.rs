@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::{WalkBuilder, WalkState};
+use rayon::prelude::*;
 
 use crate::engine::config::{Config, ConfigError};
 use crate::engine::python::{self, PyFacts};
@@ -42,6 +43,7 @@ pub struct LoadOptions {
     pub max_file_size: u64,
     /// Walker threads; 0 picks a number from the machine.
     pub threads: usize,
+    pub prefilter: Prefilter,
 }
 
 impl Default for LoadOptions {
@@ -49,8 +51,26 @@ impl Default for LoadOptions {
         LoadOptions {
             max_file_size: MAX_FILE_SIZE,
             threads: 0,
+            prefilter: Prefilter::Facts,
         }
     }
+}
+
+/// How much the byte prefilter ([`python::prefilter`]) may leave unparsed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Prefilter {
+    /// Parse every file (for the differential tests).
+    Off,
+    /// Files without any trigger get their imports and edit points from the light scan; every
+    /// fact anything reads is the same as with [`Prefilter::Off`].
+    #[default]
+    Facts,
+    /// Also leave out the env reads and writes of files with nothing else, unless the workspace
+    /// has .env files or model configurations, and do not keep the text of files without any
+    /// trigger ([`Loaded::text`] is empty for them): the findings are the same as with
+    /// [`Prefilter::Off`], not every fact is (an editor's references to a variable would miss
+    /// them). For one-shot checks.
+    Findings,
 }
 
 /// A Python file's text, kept for checking and for code frames.
@@ -322,8 +342,12 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
 
     py_results.sort_by(|a, b| a.0.cmp(&b.0));
     py_results.dedup_by(|a, b| a.0 == b.0);
+    parse_deferred(
+        &mut py_results,
+        !env_paths.is_empty() || !context.is_empty(),
+    );
     let mut python = Vec::with_capacity(py_results.len());
-    for (path, text, facts) in py_results {
+    for (path, text, facts, _) in py_results {
         workspace.set_python_facts(path.clone(), Arc::new(facts));
         python.push(SourceFile { path, text });
     }
@@ -447,7 +471,30 @@ fn is_excluded(exclude: Option<&Gitignore>, root: &Path, path: &Path, is_dir: bo
     exclude.is_some_and(|ex| path.starts_with(root) && ex.matched(path, is_dir).is_ignore())
 }
 
-type PyResult = (PathBuf, Arc<str>, PyFacts);
+/// A Python file and its facts, with what the prefilter left out.
+type PyResult = (PathBuf, Arc<str>, PyFacts, Deferred);
+
+/// What [`Prefilter::Findings`] noted about a file.
+#[derive(Clone, Copy, Default)]
+struct Deferred {
+    /// Its env facts were left out.
+    env: bool,
+    /// It has model configurations (its rules look variables up in the whole workspace).
+    configs: bool,
+}
+
+/// Parse the files whose env facts were left out when they can matter after all: with .env
+/// files around (KW201-KW203), or with model configurations (a write anywhere defines a
+/// variable their rules look up).
+fn parse_deferred(results: &mut [PyResult], has_env_files: bool) {
+    if !results.iter().any(|r| r.3.env) || !(has_env_files || results.iter().any(|r| r.3.configs)) {
+        return;
+    }
+    results.par_iter_mut().filter(|r| r.3.env).for_each(|r| {
+        r.2 = python::extract(&r.1);
+        r.3.env = false;
+    });
+}
 
 struct WalkCtx<'a> {
     opts: &'a LoadOptions,
@@ -554,10 +601,44 @@ fn walk(ctx: &WalkCtx, dirs: &[&Path], exclude: Option<Arc<Gitignore>>) {
 
 impl WalkCtx<'_> {
     fn python_file(&self, path: &Path, out: &mut Vec<PyResult>, skipped: &mut Vec<Skipped>) {
+        if self.opts.prefilter == Prefilter::Findings {
+            thread_local! {
+                static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+            }
+            let read = BUF.with_borrow_mut(|buf| {
+                let text = read_source_into(path, self.opts.max_file_size, buf)?;
+                let p = python::prefilter(text);
+                let deferred = Deferred {
+                    env: p.relevance == python::Relevance::EnvOnly,
+                    configs: p.configs,
+                };
+                Ok(match p.light {
+                    // Nothing can be reported in a quiet file: its text is not kept.
+                    Some(light) if p.relevance == python::Relevance::Quiet => {
+                        (Arc::from(""), light, deferred)
+                    }
+                    Some(light) => (Arc::from(text), light, deferred),
+                    None => (Arc::from(text), python::extract(text), deferred),
+                })
+            });
+            match read {
+                Ok((text, facts, deferred)) => {
+                    out.push((path.to_path_buf(), text, facts, deferred))
+                }
+                Err(reason) => skipped.push(Skipped {
+                    path: path.to_path_buf(),
+                    reason,
+                }),
+            }
+            return;
+        }
         match read_source(path, self.opts.max_file_size) {
             Ok(text) => {
-                let facts = python::extract(&text);
-                out.push((path.to_path_buf(), text, facts));
+                let facts = match self.opts.prefilter {
+                    Prefilter::Off => python::extract(&text),
+                    _ => python::extract_fast(&text),
+                };
+                out.push((path.to_path_buf(), text, facts, Deferred::default()));
             }
             Err(reason) => skipped.push(Skipped {
                 path: path.to_path_buf(),
@@ -680,12 +761,28 @@ pub fn io_reason(e: &io::Error) -> String {
 
 /// Read a text file for checking: at most `max_size` bytes, no NUL bytes, valid UTF-8.
 pub fn read_source(path: &Path, max_size: u64) -> Result<Arc<str>, String> {
+    let mut buf = Vec::new();
+    read_source_into(path, max_size, &mut buf).map(Arc::from)
+}
+
+/// [`read_source`] into a reusable buffer (no allocation per file): the text, in `buf`.
+pub fn read_source_into<'b>(
+    path: &Path,
+    max_size: u64,
+    buf: &'b mut Vec<u8>,
+) -> Result<&'b str, String> {
     let too_large = || {
         format!(
             "larger than {} MB",
             (max_size as f64 / (1024.0 * 1024.0)).round() as u64
         )
     };
+    // Opening a FIFO blocks until a writer comes (forever, for `mkfifo .env`), and a device
+    // never ends: only regular files (or symlinks to them) are opened.
+    let target = fs::metadata(path).map_err(|e| io_reason(&e))?;
+    if !target.is_file() && !target.is_dir() {
+        return Err("not a regular file".into());
+    }
     let file = fs::File::open(path).map_err(|e| io_reason(&e))?;
     let meta = file.metadata().map_err(|e| io_reason(&e))?;
     if meta.is_dir() {
@@ -694,18 +791,19 @@ pub fn read_source(path: &Path, max_size: u64) -> Result<Arc<str>, String> {
     if meta.len() > max_size {
         return Err(too_large());
     }
-    let mut buf = Vec::with_capacity(meta.len() as usize + 1);
+    buf.clear();
+    buf.reserve(meta.len() as usize + 1);
     file.take(max_size + 1)
-        .read_to_end(&mut buf)
+        .read_to_end(buf)
         .map_err(|e| io_reason(&e))?;
     if buf.len() as u64 > max_size {
         return Err(too_large());
     }
-    if memchr::memchr(0, &buf).is_some() {
+    if memchr::memchr(0, buf).is_some() {
         return Err("binary file (contains NUL bytes)".into());
     }
-    match std::str::from_utf8(&buf) {
-        Ok(text) => Ok(Arc::from(text)),
+    match std::str::from_utf8(buf) {
+        Ok(text) => Ok(text),
         Err(e) => Err(format!(
             "not valid UTF-8 (invalid byte at offset {})",
             e.valid_up_to()

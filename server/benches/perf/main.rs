@@ -1,18 +1,69 @@
-//! keywire's benchmark harness (a `harness = false` bench). See docs/performance.md.
+//! keywire's benchmark harness (a `harness = false` bench; not run by `cargo test`). The usual
+//! entry point is `bash tests/bench/run.sh`; see docs/performance.md.
 //!
 //! ```text
-//! cargo bench -p keywire --bench perf -- gen --files 1000 --out /tmp/kw-1k
-//! cargo bench -p keywire --bench perf -- verify DIR…
+//! cargo bench -p keywire --bench perf -- check [--sizes 1000,5000,20000] [--stdlib DIR] [--runs 5]
+//! cargo bench -p keywire --bench perf -- lsp [--runs 1000]
+//! cargo bench -p keywire --bench perf -- gen --files 1000 --out DIR [--seed 1]
+//! cargo bench -p keywire --bench perf -- verify DIR…    # light facts vs full extraction
+//! cargo bench -p keywire --bench perf -- scan DIR       # prefilter throughput
 //! ```
 
+mod check;
+mod corpus;
+mod lsp;
 mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn usage() -> ExitCode {
-    eprintln!("usage: perf (verify DIR… | gen --files N --out DIR [--seed S])");
+    eprintln!(
+        "usage: perf check [--sizes N,N…] [--stdlib DIR] [--runs N] [--work DIR]\n\
+         \x20      perf lsp [--edits N] [--work DIR]\n\
+         \x20      perf gen --files N --out DIR [--seed S]\n\
+         \x20      perf verify DIR…\n\
+         \x20      perf scan DIR [PASSES]"
+    );
     ExitCode::from(2)
+}
+
+/// `--name value` from the arguments.
+pub fn flag(args: &[String], name: &str) -> Option<String> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .cloned()
+}
+
+/// The work directory for generated corpora.
+pub fn work_dir(args: &[String]) -> PathBuf {
+    flag(args, "--work")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("keywire-bench"))
+}
+
+/// A generated corpus of `files` files under the work directory (made once, reused).
+pub fn corpus_dir(work: &std::path::Path, files: usize) -> std::io::Result<PathBuf> {
+    let dir = work.join(format!("gen-{files}"));
+    let marker = dir.join(".generated");
+    let stamp = format!("files={files} seed=1 v=1\n");
+    if std::fs::read_to_string(&marker).ok().as_deref() != Some(stamp.as_str()) {
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)?;
+        }
+        let stats = corpus::generate(&dir, files, 1)?;
+        eprintln!(
+            "generated {}: {} Python files ({:.1} MB, {} touching env/configs), {} .env files",
+            dir.display(),
+            stats.python_files,
+            stats.python_bytes as f64 / 1e6,
+            stats.config_files,
+            stats.env_files
+        );
+        std::fs::write(&marker, stamp)?;
+    }
+    Ok(dir)
 }
 
 fn main() -> ExitCode {
@@ -24,14 +75,59 @@ fn main() -> ExitCode {
     let Some(cmd) = args.first() else {
         return usage();
     };
+    let rest = &args[1..];
     match cmd.as_str() {
+        "check" => check::run(rest),
+        "lsp" => lsp::run(rest),
+        "gen" => {
+            let (Some(files), Some(out)) = (
+                flag(rest, "--files").and_then(|n| n.parse().ok()),
+                flag(rest, "--out"),
+            ) else {
+                return usage();
+            };
+            let seed = flag(rest, "--seed")
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(1);
+            match corpus::generate(&PathBuf::from(&out), files, seed) {
+                Ok(stats) => {
+                    println!("{stats:?}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("{out}: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         "verify" => {
-            let dirs: Vec<PathBuf> = args[1..].iter().map(PathBuf::from).collect();
+            let dirs: Vec<PathBuf> = rest.iter().map(PathBuf::from).collect();
             if verify::run(&dirs) {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE
             }
+        }
+        "phases" => {
+            let mode = match flag(rest, "--prefilter").as_deref() {
+                Some("off") => keywire::loader::Prefilter::Off,
+                Some("facts") => keywire::loader::Prefilter::Facts,
+                _ => keywire::loader::Prefilter::Findings,
+            };
+            for dir in rest.iter().filter(|a| {
+                !a.starts_with("--") && *a != "off" && *a != "facts" && *a != "findings"
+            }) {
+                verify::phases(&PathBuf::from(dir), mode);
+            }
+            ExitCode::SUCCESS
+        }
+        "scan" => {
+            let Some(dir) = rest.first() else {
+                return usage();
+            };
+            let passes = rest.get(1).and_then(|n| n.parse().ok()).unwrap_or(5);
+            verify::scan(&PathBuf::from(dir), passes);
+            ExitCode::SUCCESS
         }
         _ => usage(),
     }

@@ -60,7 +60,11 @@ fn check(args: &CheckArgs) -> Result<u8, CliError> {
     let mut session = Session {
         args,
         cwd,
-        opts: LoadOptions::default(),
+        // One-shot check: only findings matter, so env-only files need no parse (loader docs).
+        opts: LoadOptions {
+            prefilter: loader::Prefilter::Findings,
+            ..LoadOptions::default()
+        },
         reported: HashSet::new(),
     };
 

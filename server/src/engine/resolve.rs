@@ -2,100 +2,129 @@
 //! loads, and where a variable is defined as seen from one module.
 
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use super::dotenv::Entry;
 use super::python::{EnvWrite, LoadKind, LoadPath, LoadPoint};
-use super::workspace::{FileKind, Workspace};
+use super::workspace::{FileKind, PyModule, Workspace};
 
-/// Workspace-wide indexes, rebuilt after any change to the model.
+/// Workspace-wide indexes, rebuilt after any change to the model. The import graph is kept by
+/// module index (modules sorted by path), so walking it hashes no paths.
 #[derive(Debug, Default)]
 pub struct Derived {
-    /// importer → (imported module, index of the import in the importer's facts).
-    imports: HashMap<PathBuf, Vec<(PathBuf, usize)>>,
-    importers: HashMap<PathBuf, Vec<PathBuf>>,
+    /// Workspace modules, sorted; the indexes below refer to them.
+    paths: Vec<PathBuf>,
+    index: HashMap<PathBuf, u32>,
+    /// Per module: (imported module, index of the import in the importer's facts).
+    imports: Vec<Vec<(u32, usize)>>,
+    /// Per module: the modules that import it.
+    importers: Vec<Vec<u32>>,
     /// Variable name → modules that write it (`os.environ[...] = ...`).
     writes: HashMap<String, Vec<(PathBuf, usize)>>,
-    /// Each module with load points, with the modules that import it (transitively) and itself.
-    loaders: Vec<(PathBuf, HashSet<PathBuf>)>,
+    /// Modules with load points, sorted.
+    loaders: Vec<PathBuf>,
+    /// Per module, `words` words of bits over `loaders`: the loaders whose module runs in a
+    /// program that runs this one (see [`shared_loaders`]). Empty without loaders.
+    shares: Vec<u64>,
+    words: usize,
 }
 
 impl Derived {
     pub(crate) fn build(ws: &Workspace) -> Derived {
-        let mut d = Derived::default();
-        let module_dirs: HashSet<&Path> = ws
-            .python_modules()
-            .filter_map(|(p, _)| p.parent())
+        let mut modules: Vec<(&PathBuf, &PyModule)> = ws.python_modules().collect();
+        modules.sort_by(|a, b| a.0.cmp(b.0));
+        let n = modules.len();
+        let mut d = Derived {
+            paths: modules.iter().map(|(p, _)| (*p).clone()).collect(),
+            imports: vec![Vec::new(); n],
+            importers: vec![Vec::new(); n],
+            ..Derived::default()
+        };
+        d.index = d
+            .paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.clone(), i as u32))
             .collect();
-        for (path, module) in ws.python_modules() {
-            let mut edges = Vec::new();
+        let tree = ModuleTree::new(&modules).with_root(&ws.root);
+        for (m, (path, module)) in modules.iter().enumerate() {
+            let here = path.parent().and_then(|dir| tree.find(dir));
             for (i, import) in module.facts.imports.iter().enumerate() {
-                for target in resolve_import(
-                    ws,
-                    &module_dirs,
-                    path,
-                    &import.module,
-                    import.level,
-                    &import.names,
-                ) {
-                    if &target != path {
-                        edges.push((target, i));
+                for target in tree.resolve_import(here, &import.module, import.level, &import.names)
+                {
+                    if target as usize != m {
+                        d.imports[m].push((target, i));
+                        d.importers[target as usize].push(m as u32);
                     }
                 }
-            }
-            for (target, _) in &edges {
-                d.importers
-                    .entry(target.clone())
-                    .or_default()
-                    .push(path.clone());
-            }
-            if !edges.is_empty() {
-                d.imports.insert(path.clone(), edges);
             }
             for (i, w) in module.facts.env_writes.iter().enumerate() {
                 d.writes
                     .entry(w.name.clone())
                     .or_default()
-                    .push((path.clone(), i));
+                    .push(((*path).clone(), i));
             }
         }
-        let mut loaders: Vec<(PathBuf, HashSet<PathBuf>)> = ws
-            .python_modules()
+        d.loaders = modules
+            .iter()
             .filter(|(_, m)| !m.facts.loads.is_empty())
-            .map(|(p, _)| (p.clone(), HashSet::new()))
+            .map(|(p, _)| (*p).clone())
             .collect();
-        loaders.sort_by(|a, b| a.0.cmp(&b.0));
-        for (path, up) in &mut loaders {
-            *up = d.ancestors(path);
-            up.insert(path.clone());
+        if !d.loaders.is_empty() {
+            let loaders: Vec<u32> = d.loaders.iter().map(|p| d.index[p]).collect();
+            d.words = loaders.len().div_ceil(64);
+            d.shares = shared_loaders(&d.imports, &loaders);
         }
-        d.loaders = loaders;
         d
     }
 
+    /// Modules reachable from `start` by one or more import edges (forward: what it imports;
+    /// backward: what imports it), `start` itself excluded.
     fn reachable(&self, start: &Path, forward: bool) -> HashSet<PathBuf> {
-        let mut seen = HashSet::new();
-        let mut queue = VecDeque::from([start.to_path_buf()]);
+        let Some(&s) = self.index.get(start) else {
+            return HashSet::new();
+        };
+        let mut seen = vec![false; self.paths.len()];
+        let mut queue = VecDeque::from([s]);
         while let Some(p) = queue.pop_front() {
-            let next: Vec<&PathBuf> = if forward {
-                self.imports
-                    .get(&p)
-                    .map(|v| v.iter().map(|(t, _)| t).collect())
-                    .unwrap_or_default()
+            let p = p as usize;
+            let next = if forward {
+                Either::Left(self.imports[p].iter().map(|&(t, _)| t))
             } else {
-                self.importers
-                    .get(&p)
-                    .map(|v| v.iter().collect())
-                    .unwrap_or_default()
+                Either::Right(self.importers[p].iter().copied())
             };
             for n in next {
-                if seen.insert(n.clone()) {
-                    queue.push_back(n.clone());
+                if !seen[n as usize] {
+                    seen[n as usize] = true;
+                    queue.push_back(n);
                 }
             }
         }
-        seen.remove(start);
-        seen
+        seen[s as usize] = false;
+        seen.iter()
+            .enumerate()
+            .filter(|(_, &s)| s)
+            .map(|(i, _)| self.paths[i].clone())
+            .collect()
+    }
+
+    /// Whether `to` is reachable from `from` by one or more imports.
+    fn imports_transitively(&self, from: u32, to: u32) -> bool {
+        let mut seen = vec![false; self.paths.len()];
+        let mut stack = vec![from];
+        while let Some(p) = stack.pop() {
+            for &(t, _) in &self.imports[p as usize] {
+                if t == to {
+                    return true;
+                }
+                if !seen[t as usize] {
+                    seen[t as usize] = true;
+                    stack.push(t);
+                }
+            }
+        }
+        false
     }
 
     /// Modules `path` imports, directly or transitively.
@@ -112,86 +141,324 @@ impl Derived {
     /// only imports that run at module level.
     pub fn first_import_of(&self, ws: &Workspace, importer: &Path, target: &Path) -> Option<usize> {
         let facts = &ws.python_module(importer)?.facts;
-        let edges = self.imports.get(importer)?;
+        let edges = &self.imports[*self.index.get(importer)? as usize];
+        let target = self.index.get(target).copied();
         let mut best: Option<usize> = None;
-        for (t, i) in edges {
-            let import = &facts.imports[*i];
+        for &(t, i) in edges {
+            let import = &facts.imports[i];
             if !import.module_level || best.is_some_and(|b| b <= import.stmt_start) {
                 continue;
             }
-            if t == target || self.descendants(t).contains(target) {
+            if target.is_some_and(|target| t == target || self.imports_transitively(t, target)) {
                 best = Some(import.stmt_start);
             }
         }
         best
     }
+
+    /// The loaders sharing a program with `path` (see [`shared_loaders`]), in path order.
+    fn loaders_for(&self, path: &Path) -> impl Iterator<Item = &PathBuf> {
+        let bits: &[u64] = match self.index.get(path) {
+            Some(&i) if self.words > 0 => {
+                &self.shares[i as usize * self.words..(i as usize + 1) * self.words]
+            }
+            _ => &[],
+        };
+        self.loaders
+            .iter()
+            .enumerate()
+            .filter(move |(l, _)| bits.get(l / 64).is_some_and(|w| w & (1 << (l % 64)) != 0))
+            .map(|(_, p)| p)
+    }
 }
 
-/// Candidate files for an import, kept only when they are workspace modules.
-fn resolve_import(
-    ws: &Workspace,
-    module_dirs: &HashSet<&Path>,
-    importer: &Path,
-    module: &str,
-    level: u32,
-    names: &[String],
-) -> Vec<PathBuf> {
-    let parts: Vec<&str> = module.split('.').filter(|p| !p.is_empty()).collect();
-    let mut bases: Vec<PathBuf> = Vec::new();
-    if level > 0 {
-        let mut base = importer.parent().map(Path::to_path_buf);
-        for _ in 1..level {
-            base = base.and_then(|b| b.parent().map(Path::to_path_buf));
-        }
-        bases.extend(base);
-    } else {
-        // A script's own directory is on sys.path; so are the project root and a `src/` layout.
-        bases.extend(importer.parent().map(Path::to_path_buf));
-        bases.push(ws.root.clone());
-        bases.push(ws.root.join("src"));
-    }
-    let mut out = Vec::new();
-    let exists = |p: &Path| ws.python_module(p).is_some();
-    for base in bases {
-        let mut dir = base.clone();
-        let mut found_module = parts.is_empty();
-        for (k, part) in parts.iter().enumerate() {
-            let init = dir.join(part).join("__init__.py");
-            if exists(&init) {
-                out.push(init);
-            }
-            if k + 1 == parts.len() {
-                let file = dir.join(format!("{part}.py"));
-                if exists(&file) {
-                    out.push(file);
-                    found_module = true;
-                }
-                let package = dir.join(part);
-                if exists(&package.join("__init__.py")) || module_dirs.contains(package.as_path()) {
-                    found_module = true;
-                }
-            }
-            dir = dir.join(part);
-        }
-        if found_module {
-            for name in names {
-                let file = dir.join(format!("{name}.py"));
-                if exists(&file) {
-                    out.push(file);
-                }
-                let init = dir.join(name).join("__init__.py");
-                if exists(&init) {
-                    out.push(init);
-                }
-            }
-        }
-        if !out.is_empty() {
-            break;
+/// One of two iterators.
+enum Either<L, R> {
+    Left(L),
+    Right(R),
+}
+
+impl<T, L: Iterator<Item = T>, R: Iterator<Item = T>> Iterator for Either<L, R> {
+    type Item = T;
+    fn next(&mut self) -> Option<T> {
+        match self {
+            Either::Left(l) => l.next(),
+            Either::Right(r) => r.next(),
         }
     }
-    out.sort();
-    out.dedup();
+}
+
+/// For every module `p`, the loaders `l` such that some module imports (transitively) or is
+/// both `p` and `l` — `up(p) ∩ up(l) ≠ ∅`, where `up(m)` is `m` and its transitive importers —
+/// as `loaders.len().div_ceil(64)` words of bits per module.
+///
+/// Computed once for the workspace, linear in the import graph times the number of words:
+/// `below(m)`, the loaders `m` reaches by imports (itself included), comes from the strongly
+/// connected components in reverse topological order; then `shares(p) = ⋃ below(a)` over
+/// `a ∈ up(p)` is `below(p) ∪ ⋃ shares(a)` over the importers `a` of `p`, pushed along the
+/// imports in topological order.
+fn shared_loaders(imports: &[Vec<(u32, usize)>], loaders: &[u32]) -> Vec<u64> {
+    let fwd: Vec<Vec<u32>> = imports
+        .iter()
+        .map(|edges| edges.iter().map(|&(t, _)| t).collect())
+        .collect();
+    let (comp, count) = strongly_connected(&fwd);
+    let words = loaders.len().div_ceil(64);
+    let mut below = vec![0u64; count * words];
+    for (l, &m) in loaders.iter().enumerate() {
+        below[comp[m as usize] as usize * words + l / 64] |= 1 << (l % 64);
+    }
+    let mut members: Vec<Vec<u32>> = vec![Vec::new(); count];
+    for (v, &c) in comp.iter().enumerate() {
+        members[c as usize].push(v as u32);
+    }
+    let or_into = |bits: &mut Vec<u64>, to: usize, from: usize| {
+        for k in 0..words {
+            bits[to * words + k] |= bits[from * words + k];
+        }
+    };
+    // Components come sinks first: what a component imports is done before it.
+    for (c, vs) in members.iter().enumerate() {
+        for &v in vs {
+            for &w in &fwd[v as usize] {
+                let cw = comp[w as usize] as usize;
+                if cw != c {
+                    or_into(&mut below, c, cw);
+                }
+            }
+        }
+    }
+    let mut shares = below;
+    for c in (0..count).rev() {
+        for &v in &members[c] {
+            for &w in &fwd[v as usize] {
+                let cw = comp[w as usize] as usize;
+                if cw != c {
+                    or_into(&mut shares, cw, c);
+                }
+            }
+        }
+    }
+    let mut out = vec![0u64; fwd.len() * words];
+    for (v, &c) in comp.iter().enumerate() {
+        let c = c as usize;
+        out[v * words..(v + 1) * words].copy_from_slice(&shares[c * words..(c + 1) * words]);
+    }
     out
+}
+
+/// Tarjan's strongly connected components, iteratively: each node's component, numbered in
+/// reverse topological order (a component's number is above those of all it reaches), and the
+/// number of components.
+fn strongly_connected(fwd: &[Vec<u32>]) -> (Vec<u32>, usize) {
+    const NONE: u32 = u32::MAX;
+    let n = fwd.len();
+    let mut order = vec![NONE; n];
+    let mut low = vec![0u32; n];
+    let mut on_stack = vec![false; n];
+    let mut stack: Vec<u32> = Vec::new();
+    let mut comp = vec![NONE; n];
+    let mut count = 0u32;
+    let mut next = 0u32;
+    let mut calls: Vec<(u32, usize)> = Vec::new();
+    for root in 0..n {
+        if order[root] != NONE {
+            continue;
+        }
+        order[root] = next;
+        low[root] = next;
+        next += 1;
+        stack.push(root as u32);
+        on_stack[root] = true;
+        calls.push((root as u32, 0));
+        while let Some(&(v, e)) = calls.last() {
+            let v = v as usize;
+            if let Some(&w) = fwd[v].get(e) {
+                if let Some(top) = calls.last_mut() {
+                    top.1 += 1;
+                }
+                let w = w as usize;
+                if order[w] == NONE {
+                    order[w] = next;
+                    low[w] = next;
+                    next += 1;
+                    stack.push(w as u32);
+                    on_stack[w] = true;
+                    calls.push((w as u32, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(order[w]);
+                }
+                continue;
+            }
+            calls.pop();
+            if let Some(&(u, _)) = calls.last() {
+                let u = u as usize;
+                low[u] = low[u].min(low[v]);
+            }
+            if low[v] == order[v] {
+                while let Some(w) = stack.pop() {
+                    on_stack[w as usize] = false;
+                    comp[w as usize] = count;
+                    if w as usize == v {
+                        break;
+                    }
+                }
+                count += 1;
+            }
+        }
+    }
+    (comp, count as usize)
+}
+
+/// The workspace's module files as a directory tree, to resolve imports by walking names
+/// instead of building and hashing candidate paths. Only directories with modules at or below
+/// them are nodes, so a missing node proves no candidate below it exists.
+struct ModuleTree<'a> {
+    nodes: Vec<DirNode<'a>>,
+    /// `root` and `root/src`.
+    root: Option<u32>,
+    src: Option<u32>,
+}
+
+struct DirNode<'a> {
+    parent: Option<u32>,
+    children: HashMap<&'a OsStr, u32>,
+    /// The modules directly here: file name → module index.
+    files: HashMap<&'a OsStr, u32>,
+}
+
+impl<'a> ModuleTree<'a> {
+    /// `modules` sorted by path (their indexes are the module indexes).
+    fn new(modules: &[(&'a PathBuf, &'a PyModule)]) -> Self {
+        let node = |parent| DirNode {
+            parent,
+            children: HashMap::new(),
+            files: HashMap::new(),
+        };
+        let mut tree = ModuleTree {
+            nodes: vec![node(None)],
+            root: None,
+            src: None,
+        };
+        for (m, (path, _)) in modules.iter().enumerate() {
+            let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+                continue;
+            };
+            let mut n = 0u32;
+            for c in dir.components() {
+                let key = c.as_os_str();
+                n = match tree.nodes[n as usize].children.get(key) {
+                    Some(&child) => child,
+                    None => {
+                        let child = tree.nodes.len() as u32;
+                        // `Path::parent` of a root (`/`, `C:\\`) is None.
+                        let is_root = matches!(
+                            c,
+                            std::path::Component::RootDir | std::path::Component::Prefix(_)
+                        );
+                        tree.nodes.push(node((!is_root).then_some(n)));
+                        tree.nodes[n as usize].children.insert(key, child);
+                        child
+                    }
+                };
+            }
+            tree.nodes[n as usize].files.insert(name, m as u32);
+        }
+        tree
+    }
+
+    fn with_root(mut self, root: &Path) -> Self {
+        self.root = self.find(root);
+        self.src = self.root.and_then(|r| self.child(r, "src"));
+        self
+    }
+
+    fn find(&self, dir: &Path) -> Option<u32> {
+        let mut n = 0u32;
+        for c in dir.components() {
+            n = *self.nodes[n as usize].children.get(c.as_os_str())?;
+        }
+        Some(n)
+    }
+
+    fn child(&self, n: u32, name: &str) -> Option<u32> {
+        self.nodes[n as usize]
+            .children
+            .get(OsStr::new(name))
+            .copied()
+    }
+
+    fn module(&self, n: u32, file: &str) -> Option<u32> {
+        self.nodes[n as usize].files.get(OsStr::new(file)).copied()
+    }
+
+    /// The workspace modules an import may load, by index, sorted: for each base in turn (the
+    /// importer's package for a relative import; else the importer's directory `here`, the
+    /// project root and its `src/`), the packages on the way (`__init__.py`), the module
+    /// (`m.py`, or a package or namespace directory), and the imported names that are
+    /// submodules; the first base with any is used.
+    fn resolve_import(
+        &self,
+        here: Option<u32>,
+        module: &str,
+        level: u32,
+        names: &[String],
+    ) -> Vec<u32> {
+        let parts: Vec<&str> = module.split('.').filter(|p| !p.is_empty()).collect();
+        // Bases without a node have no module below them: nothing to find there.
+        let mut bases: [Option<u32>; 3] = [None; 3];
+        if level > 0 {
+            let mut base = here;
+            for _ in 1..level {
+                base = base.and_then(|b| self.nodes[b as usize].parent);
+            }
+            bases[0] = base;
+        } else {
+            bases = [here, self.root, self.src];
+        }
+        let mut out = Vec::new();
+        let mut file = String::new();
+        for base in bases.into_iter().flatten() {
+            let mut dir = Some(base);
+            let mut found_module = parts.is_empty();
+            for (k, part) in parts.iter().enumerate() {
+                let child = dir.and_then(|d| self.child(d, part));
+                out.extend(child.and_then(|c| self.module(c, "__init__.py")));
+                if k + 1 == parts.len() {
+                    file.clear();
+                    file.push_str(part);
+                    file.push_str(".py");
+                    if let Some(m) = dir.and_then(|d| self.module(d, &file)) {
+                        out.push(m);
+                        found_module = true;
+                    }
+                    // A package, or a namespace directory (modules directly in it).
+                    if child.is_some_and(|c| !self.nodes[c as usize].files.is_empty()) {
+                        found_module = true;
+                    }
+                }
+                dir = child;
+            }
+            if let Some(d) = dir.filter(|_| found_module) {
+                for name in names {
+                    file.clear();
+                    file.push_str(name);
+                    file.push_str(".py");
+                    out.extend(self.module(d, &file));
+                    out.extend(
+                        self.child(d, name)
+                            .and_then(|c| self.module(c, "__init__.py")),
+                    );
+                }
+            }
+            if !out.is_empty() {
+                break;
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
 }
 
 /// Which file a load point loads.
@@ -272,20 +539,10 @@ pub struct ModuleScope<'a> {
 impl<'a> ModuleScope<'a> {
     pub fn new(ws: &'a Workspace, path: &'a Path) -> Self {
         let d = ws.derived();
-        let mut up = d.ancestors(path);
-        up.insert(path.to_path_buf());
         // A loading module runs in the same program as this one when some module imports (or
-        // is) both: their sets of importers-or-self intersect.
+        // is) both: their sets of importers-or-self intersect (precomputed per module).
         let mut loads = Vec::new();
-        for (module, loader_up) in &d.loaders {
-            let shares_program = if up.len() <= loader_up.len() {
-                up.iter().any(|a| loader_up.contains(a))
-            } else {
-                loader_up.iter().any(|a| up.contains(a))
-            };
-            if !shares_program {
-                continue;
-            }
+        for module in d.loaders_for(path) {
             let Some(m) = ws.python_module(module) else {
                 continue;
             };
@@ -478,4 +735,273 @@ pub fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{HashMap, HashSet};
+    use std::path::{Path, PathBuf};
+    use std::sync::Arc;
+
+    use super::super::config::Config;
+    use super::super::python::{Import, LoadKind, LoadPath, LoadPoint, PyFacts};
+    use super::super::text::Span;
+    use super::super::workspace::Workspace;
+    use super::ModuleScope;
+
+    /// `shares` against the definition: some module imports (or is) both.
+    #[test]
+    fn loaders_sharing_a_program_match_the_definition() {
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut rand = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for round in 0..60 {
+            let n = 2 + rand(30) as usize;
+            let density = 1 + rand(4);
+            let mut edges: Vec<Vec<usize>> = vec![Vec::new(); n];
+            let mut ws = Workspace::new("/ws", Config::default());
+            let mut loaders = Vec::new();
+            for (i, out) in edges.iter_mut().enumerate() {
+                let mut facts = PyFacts::default();
+                for j in 0..n {
+                    // Mostly forward edges, some back edges (cycles), some self-imports.
+                    let p = if j > i { density * 8 } else { density * 2 };
+                    if rand(100) < p {
+                        out.push(j);
+                        facts.imports.push(Import {
+                            module: format!("m{j}"),
+                            level: 0,
+                            names: Vec::new(),
+                            span: Span::new(0, 1),
+                            module_level: true,
+                            stmt_start: 0,
+                        });
+                    }
+                }
+                if rand(100) < 20 {
+                    loaders.push(i);
+                    facts.loads.push(LoadPoint {
+                        kind: LoadKind::LoadDotenv,
+                        path: LoadPath::Default,
+                        span: Span::new(0, 1),
+                        module_level: true,
+                        stmt_start: 0,
+                        stmt_span: Span::new(0, 1),
+                        override_env: false,
+                        has_dotenv_file_path: false,
+                    });
+                }
+                ws.set_python_facts(PathBuf::from(format!("/ws/m{i}.py")), Arc::new(facts));
+            }
+            // up(m): m and everything that imports it, transitively.
+            let up = |m: usize| {
+                let mut seen = HashSet::from([m]);
+                let mut todo = vec![m];
+                while let Some(x) = todo.pop() {
+                    for (a, out) in edges.iter().enumerate() {
+                        if out.contains(&x) && seen.insert(a) {
+                            todo.push(a);
+                        }
+                    }
+                }
+                seen
+            };
+            let ups: HashMap<usize, HashSet<usize>> = (0..n).map(|m| (m, up(m))).collect();
+            let name = |m: usize| PathBuf::from(format!("/ws/m{m}.py"));
+            let d = ws.derived();
+            for p in 0..n {
+                // Ancestors: up(p) without p itself (even when p is on a cycle).
+                let want: HashSet<PathBuf> = ups[&p]
+                    .iter()
+                    .filter(|&&a| a != p)
+                    .map(|&a| name(a))
+                    .collect();
+                assert_eq!(
+                    d.ancestors(&name(p)),
+                    want,
+                    "ancestors of m{p}, edges {edges:?}"
+                );
+                let want: HashSet<PathBuf> = (0..n)
+                    .filter(|&q| q != p && ups[&q].contains(&p))
+                    .map(name)
+                    .collect();
+                assert_eq!(
+                    d.descendants(&name(p)),
+                    want,
+                    "descendants of m{p}, edges {edges:?}"
+                );
+            }
+            for p in 0..n {
+                let path = PathBuf::from(format!("/ws/m{p}.py"));
+                let scope = ModuleScope::new(&ws, &path);
+                let mut got: Vec<&Path> = scope.loads.iter().map(|l| l.module).collect();
+                got.dedup();
+                let mut want: Vec<PathBuf> = loaders
+                    .iter()
+                    .filter(|&&l| !ups[&p].is_disjoint(&ups[&l]))
+                    .map(|l| PathBuf::from(format!("/ws/m{l}.py")))
+                    .collect();
+                want.sort();
+                let want: Vec<&Path> = want.iter().map(PathBuf::as_path).collect();
+                assert_eq!(got, want, "round {round}, module m{p}, edges {edges:?}");
+            }
+        }
+    }
+
+    /// The import resolution before `ModuleTree` (paths built and looked up one by one).
+    /// Candidate files for an import, kept only when they are workspace modules.
+    fn reference_resolve_import(
+        ws: &Workspace,
+        module_dirs: &HashSet<&Path>,
+        importer: &Path,
+        module: &str,
+        level: u32,
+        names: &[String],
+    ) -> Vec<PathBuf> {
+        let parts: Vec<&str> = module.split('.').filter(|p| !p.is_empty()).collect();
+        let mut bases: Vec<PathBuf> = Vec::new();
+        if level > 0 {
+            let mut base = importer.parent().map(Path::to_path_buf);
+            for _ in 1..level {
+                base = base.and_then(|b| b.parent().map(Path::to_path_buf));
+            }
+            bases.extend(base);
+        } else {
+            // A script's own directory is on sys.path; so are the project root and a `src/` layout.
+            bases.extend(importer.parent().map(Path::to_path_buf));
+            bases.push(ws.root.clone());
+            bases.push(ws.root.join("src"));
+        }
+        let mut out = Vec::new();
+        let exists = |p: &Path| ws.python_module(p).is_some();
+        for base in bases {
+            let mut dir = base.clone();
+            let mut found_module = parts.is_empty();
+            for (k, part) in parts.iter().enumerate() {
+                let init = dir.join(part).join("__init__.py");
+                if exists(&init) {
+                    out.push(init);
+                }
+                if k + 1 == parts.len() {
+                    let file = dir.join(format!("{part}.py"));
+                    if exists(&file) {
+                        out.push(file);
+                        found_module = true;
+                    }
+                    let package = dir.join(part);
+                    if exists(&package.join("__init__.py"))
+                        || module_dirs.contains(package.as_path())
+                    {
+                        found_module = true;
+                    }
+                }
+                dir = dir.join(part);
+            }
+            if found_module {
+                for name in names {
+                    let file = dir.join(format!("{name}.py"));
+                    if exists(&file) {
+                        out.push(file);
+                    }
+                    let init = dir.join(name).join("__init__.py");
+                    if exists(&init) {
+                        out.push(init);
+                    }
+                }
+            }
+            if !out.is_empty() {
+                break;
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// `ModuleTree::resolve_import` against the path-by-path reference, on random trees.
+    #[test]
+    fn tree_resolution_matches_the_reference() {
+        use super::ModuleTree;
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut rand = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let dirs = ["a", "b", "src", "pkg", "x"];
+        let files = [
+            "__init__.py",
+            "x.py",
+            "y.py",
+            "a.py",
+            "b.py",
+            "m.pyi",
+            "src.py",
+        ];
+        let modules = [
+            "", "a", "b", "x", "y", "pkg", "src", "a.b", "a.x", "pkg.a", "pkg.a.x", "src.a",
+            "b.a.y", "m",
+        ];
+        let names = ["x", "y", "a", "b", "*", "pkg", "m"];
+        let mut resolved = 0;
+        for _ in 0..200 {
+            let mut ws = Workspace::new("/ws", Config::default());
+            let mut paths = Vec::new();
+            for _ in 0..1 + rand(25) {
+                let mut p = PathBuf::from("/ws");
+                for _ in 0..rand(4) {
+                    p.push(dirs[rand(dirs.len())]);
+                }
+                p.push(files[rand(files.len())]);
+                ws.set_python_facts(p.clone(), Arc::new(PyFacts::default()));
+                paths.push(p);
+            }
+            let module_dirs: HashSet<&Path> = ws
+                .python_modules()
+                .filter_map(|(p, _)| p.parent())
+                .collect();
+            let mut sorted: Vec<_> = ws.python_modules().collect();
+            sorted.sort_by(|a, b| a.0.cmp(b.0));
+            let tree = ModuleTree::new(&sorted).with_root(&ws.root);
+            for importer in &paths {
+                for _ in 0..20 {
+                    let module = modules[rand(modules.len())];
+                    let level = if rand(2) == 0 { 0 } else { rand(5) as u32 };
+                    let picked: Vec<String> = (0..rand(3))
+                        .map(|_| names[rand(names.len())].to_string())
+                        .collect();
+                    let want = reference_resolve_import(
+                        &ws,
+                        &module_dirs,
+                        importer,
+                        module,
+                        level,
+                        &picked,
+                    );
+                    let here = importer.parent().and_then(|d| tree.find(d));
+                    let got: Vec<PathBuf> = tree
+                        .resolve_import(here, module, level, &picked)
+                        .into_iter()
+                        .map(|m| sorted[m as usize].0.clone())
+                        .collect();
+                    resolved += usize::from(!want.is_empty());
+                    assert_eq!(
+                        got,
+                        want,
+                        "{} imports {module:?} level {level} names {picked:?}; modules {paths:?}",
+                        importer.display()
+                    );
+                }
+            }
+        }
+        assert!(
+            resolved > 2000,
+            "only {resolved} imports resolved to anything"
+        );
+    }
 }

@@ -72,7 +72,14 @@ async fn read_headers<R: AsyncBufReadExt + Unpin>(reader: &mut R) -> Option<Opti
             return None;
         }
         let line = String::from_utf8_lossy(&line);
-        let line = line.trim();
+        // After a Content-Length that lied, the next message's header comes glued to the end
+        // of the previous body (bodies have no line breaks): resynchronise at the last
+        // `Content-Length:` of the line, or every later message would be lost the same way.
+        let from = line
+            .to_ascii_lowercase()
+            .rfind("content-length:")
+            .unwrap_or(0);
+        let line = line[from..].trim();
         if line.is_empty() {
             if seen_any {
                 return Some(len);
@@ -88,11 +95,30 @@ async fn read_headers<R: AsyncBufReadExt + Unpin>(reader: &mut R) -> Option<Opti
     }
 }
 
+/// A method no server has, so tower-lsp-server answers MethodNotFound. Not under `$/`:
+/// tower-lsp-server swallows MethodNotFound for `$/` methods, requests included, so a request
+/// renamed to a `$/` method would never be answered.
+const NO_SUCH_METHOD: &str = "keywire/malformedRequest";
+
 /// The body to pass on, if any.
 fn check(body: Vec<u8>) -> Option<Vec<u8>> {
-    if serde_json::from_slice::<Request>(&body).is_ok()
-        || serde_json::from_slice::<Response>(&body).is_ok()
-    {
+    if let Ok(request) = serde_json::from_slice::<Request>(&body) {
+        // The LSP specification: a *request* for an unknown `$/` method must get a
+        // MethodNotFound error (only notifications may be ignored). tower-lsp-server drops
+        // those errors, which leaves the client waiting forever; no `$/` request is
+        // implemented, so rename it to get the error through.
+        if request.id().is_some() && request.method().starts_with("$/") {
+            tracing::warn!(
+                "unknown request {}: answering with an error",
+                request.method()
+            );
+            let mut value: Value = serde_json::from_slice(&body).ok()?;
+            value["method"] = Value::from(NO_SUCH_METHOD);
+            return serde_json::to_vec(&value).ok();
+        }
+        return Some(body);
+    }
+    if serde_json::from_slice::<Response>(&body).is_ok() {
         return Some(body);
     }
     let id = serde_json::from_slice::<Value>(&body)
@@ -105,7 +131,7 @@ fn check(body: Vec<u8>) -> Option<Vec<u8>> {
             serde_json::to_vec(&serde_json::json!({
                 "jsonrpc": "2.0",
                 "id": id,
-                "method": "$/keywire/malformedRequest",
+                "method": NO_SUCH_METHOD,
             }))
             .ok()
         }
@@ -139,7 +165,7 @@ mod tests {
         let mut out = Vec::new();
         filter(input.as_bytes(), &mut out).await;
         let expected = [
-            frame(r#"{"id":7,"jsonrpc":"2.0","method":"$/keywire/malformedRequest"}"#),
+            frame(r#"{"id":7,"jsonrpc":"2.0","method":"keywire/malformedRequest"}"#),
             frame(good),
         ]
         .concat();

@@ -274,7 +274,9 @@ fn read_frame(r: &mut impl Read) -> Option<(Vec<u8>, Value)> {
 /// The `keywire lsp` binary as a child process.
 pub struct Lsp {
     child: Child,
-    stdin: Option<ChildStdin>,
+    /// Shared with the reader thread, which answers server-to-client requests at once (so a
+    /// server waiting on `window/workDoneProgress/create` never waits on the test).
+    stdin: Arc<Mutex<Option<ChildStdin>>>,
     incoming: Receiver<Value>,
     /// Every byte the server wrote to stdout, as framed.
     pub raw_out: Arc<Mutex<Vec<u8>>>,
@@ -319,16 +321,23 @@ impl Lsp {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let mut child = cmd.spawn().expect("spawn keywire lsp");
-        let stdin = child.stdin.take();
+        let stdin = Arc::new(Mutex::new(child.stdin.take()));
         let mut stdout = child.stdout.take().unwrap();
         let mut stderr = child.stderr.take().unwrap();
         let raw_out = Arc::new(Mutex::new(Vec::new()));
         let err_buf = Arc::new(Mutex::new(Vec::new()));
         let (tx, rx) = mpsc::channel();
         let raw = raw_out.clone();
+        let answer = stdin.clone();
         thread::spawn(move || {
             while let Some((bytes, msg)) = read_frame(&mut stdout) {
                 raw.lock().unwrap().extend_from_slice(&bytes);
+                if let (Some(_), Some(id)) = (msg.get("method"), msg.get("id")) {
+                    let reply = frame(&json!({"jsonrpc": "2.0", "id": id, "result": null}));
+                    if let Some(w) = answer.lock().unwrap().as_mut() {
+                        let _ = w.write_all(&reply).and_then(|()| w.flush());
+                    }
+                }
                 if tx.send(msg).is_err() {
                     break;
                 }
@@ -361,6 +370,10 @@ impl Lsp {
         }
     }
 
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn stderr_text(&self) -> String {
         text(&self.stderr.lock().unwrap())
     }
@@ -371,11 +384,17 @@ impl Lsp {
 
     /// Write raw bytes to the server (ignored once its stdin is closed).
     pub fn send_raw(&mut self, bytes: &[u8]) {
-        if let Some(stdin) = self.stdin.as_mut() {
+        let mut guard = self.stdin.lock().unwrap();
+        if let Some(stdin) = guard.as_mut() {
             if stdin.write_all(bytes).and_then(|()| stdin.flush()).is_err() {
-                self.stdin = None;
+                *guard = None;
             }
         }
+    }
+
+    /// Close the server's stdin.
+    fn close_stdin(&mut self) {
+        *self.stdin.lock().unwrap() = None;
     }
 
     pub fn send(&mut self, msg: &Value) {
@@ -412,7 +431,7 @@ impl Lsp {
         resp["result"].clone()
     }
 
-    /// Read the next message (answering server-to-client requests with `null`). None on
+    /// Read the next message (server-to-client requests were answered with `null`). None on
     /// timeout or when the server's stdout ended.
     fn next(&mut self, deadline: Instant) -> Option<Value> {
         if self.closed {
@@ -421,12 +440,6 @@ impl Lsp {
         let left = deadline.saturating_duration_since(Instant::now());
         match self.incoming.recv_timeout(left) {
             Ok(msg) => {
-                if msg.get("method").is_some() {
-                    if let Some(id) = msg.get("id") {
-                        let id = id.clone();
-                        self.send(&json!({"jsonrpc": "2.0", "id": id, "result": null}));
-                    }
-                }
                 self.received.push(msg.clone());
                 Some(msg)
             }
@@ -440,6 +453,11 @@ impl Lsp {
 
     /// Wait for the response with `id` (other messages are queued).
     pub fn wait_response(&mut self, id: Value) -> Option<Value> {
+        self.wait_response_for(id, TIMEOUT)
+    }
+
+    /// [`Lsp::wait_response`] with a time limit of its own.
+    pub fn wait_response_for(&mut self, id: Value, timeout: Duration) -> Option<Value> {
         if let Some(i) = self
             .queue
             .iter()
@@ -447,7 +465,7 @@ impl Lsp {
         {
             return self.queue.remove(i);
         }
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + timeout;
         loop {
             let msg = self.next(deadline)?;
             if msg.get("method").is_none() && msg.get("id") == Some(&id) {
@@ -555,13 +573,13 @@ impl Lsp {
         let id = self.send_request("shutdown", Value::Null);
         let _ = self.wait_response(json!(id));
         self.notify("exit", Value::Null);
-        self.stdin = None;
+        self.close_stdin();
         self.wait_exit()
     }
 
     /// Close stdin and wait for the process to end (killed after [`TIMEOUT`]).
     pub fn wait_exit(mut self) -> Finished {
-        self.stdin = None;
+        self.close_stdin();
         let start = Instant::now();
         let code = loop {
             if let Some(status) = self.child.try_wait().unwrap() {

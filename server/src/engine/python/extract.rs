@@ -67,15 +67,25 @@ pub fn extract(text: &str) -> PyFacts {
         })
         .ok()
         .flatten();
-    let mut facts = match tree {
-        Some(tree) => {
-            let root = tree.root_node();
-            let mut ex = Extractor::new(text, root);
-            ex.walk(root);
-            ex.finish(root)
-        }
-        None => PyFacts::default(),
-    };
+    match tree {
+        Some(tree) => extract_tree(text, &tree),
+        None => PyFacts {
+            edit_points: super::EditPoints {
+                newline: newline_of(text),
+                ..Default::default()
+            },
+            ..PyFacts::default()
+        },
+    }
+}
+
+/// [`extract`] from a tree already parsed from exactly `text` (an editor's document, kept
+/// current by incremental reparsing): the walk without the parse.
+pub fn extract_tree(text: &str, tree: &tree_sitter::Tree) -> PyFacts {
+    let root = tree.root_node();
+    let mut ex = Extractor::new(text, root);
+    ex.walk(root);
+    let mut facts = ex.finish(root);
     facts.edit_points.newline = newline_of(text);
     facts
 }

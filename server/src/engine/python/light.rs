@@ -67,9 +67,13 @@ pub(super) fn scan(text: &str, environ: &[usize]) -> Option<LightScan> {
         environ,
         stmt: 0,
         last_str_end: None,
-        run_parts: 0,
+        run: Vec::new(),
+        run_decoded: 0,
         run_value: String::new(),
         run_dead: true,
+        credential_for: None,
+        credential: CredentialValue::No,
+        stmt_in_function: false,
         fdepth: 0,
     };
     s.run()?;
@@ -116,6 +120,30 @@ static CLASS: [u8; 256] = {
     t
 };
 
+/// Bytes that end a run of [`Scanner::skip_simple`]: line breaks, comments, quotes, `\\`, `;`.
+static STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'\n' as usize] = true;
+    t[b'#' as usize] = true;
+    t[b'\'' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t[b';' as usize] = true;
+    t
+};
+
+/// Bracket depth change per byte.
+static DEPTH: [i8; 256] = {
+    let mut t = [0i8; 256];
+    t[b'(' as usize] = 1;
+    t[b'[' as usize] = 1;
+    t[b'{' as usize] = 1;
+    t[b')' as usize] = -1;
+    t[b']' as usize] = -1;
+    t[b'}' as usize] = -1;
+    t
+};
+
 /// Nested f-strings deeper than this are left to tree-sitter.
 const MAX_FSTRING_DEPTH: usize = 16;
 /// A literal with fewer content bytes cannot be a key (`looks_like_key` wants 16+ characters).
@@ -124,12 +152,30 @@ const MIN_KEY_BYTES: usize = 16;
 /// (the file is parsed instead, when it matters).
 const MAX_RUN_BYTES: usize = 4096;
 
+/// Identifier bytes: 1 may start one, 2 only continue one.
+static IDENT: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 {
+            1
+        } else if b.is_ascii_digit() {
+            2
+        } else {
+            0
+        };
+        c += 1;
+    }
+    t
+};
+
 fn is_ident_start(c: u8) -> bool {
-    c.is_ascii_alphabetic() || c == b'_' || c >= 0x80
+    IDENT[c as usize] == 1
 }
 
 fn is_ident_byte(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
+    IDENT[c as usize] != 0
 }
 
 fn is_prefix_letter(c: u8) -> bool {
@@ -199,6 +245,15 @@ struct Ctx {
     top: bool,
 }
 
+/// Where a credential-like constant's value starts.
+#[derive(Clone, Copy)]
+enum CredentialValue {
+    No,
+    At(usize),
+    /// An annotated assignment: anywhere after the annotation.
+    Anywhere,
+}
+
 /// How a statement ended.
 enum End {
     /// At its terminator (`;`, a comment, a line break, the end), not consumed.
@@ -232,9 +287,16 @@ struct Scanner<'a> {
     stmt: usize,
     /// End of the last plain string literal, and the run of adjacent literals it ends.
     last_str_end: Option<usize>,
-    run_parts: usize,
+    run: Vec<(usize, usize)>,
+    /// How many parts of `run` are in `run_value`.
+    run_decoded: usize,
     run_value: String,
     run_dead: bool,
+    /// Whether the statement starting at `credential_for` assigns to a credential-like name.
+    credential_for: Option<usize>,
+    credential: CredentialValue,
+    /// The statement being scanned is inside a function.
+    stmt_in_function: bool,
     fdepth: usize,
 }
 
@@ -284,8 +346,11 @@ impl Scanner<'_> {
         }
         let top = indent == 0;
         if top {
-            let word = self.word_at(self.i);
-            let continuation = matches!(word, b"else" | b"elif" | b"except" | b"finally");
+            let continuation = matches!(self.b[self.i], b'e' | b'f')
+                && matches!(
+                    self.word_at(self.i),
+                    b"else" | b"elif" | b"except" | b"finally"
+                );
             if !continuation && !self.after_decorator {
                 self.top_start = self.i;
             }
@@ -383,6 +448,7 @@ impl Scanner<'_> {
     fn statement(&mut self, ctx: Ctx, indent: usize) -> Option<End> {
         let start = self.i;
         self.stmt = start;
+        self.stmt_in_function = ctx.function;
         let c = self.b[start];
         if is_ident_start(c) {
             let word = self.word_at(start);
@@ -395,34 +461,43 @@ impl Scanner<'_> {
                 return self.string_statement(ctx);
             }
             let header = |kind| Some((kind, end));
-            let compound = match word {
-                b"import" => {
-                    self.i = end;
-                    self.import(start, ctx)?;
-                    return Some(End::Stmt);
-                }
-                b"from" => {
-                    self.i = end;
-                    self.import_from(start, ctx)?;
-                    return Some(End::Stmt);
-                }
-                b"def" => header(Block::Function),
-                b"class" => header(Block::Class),
-                b"async" => {
-                    let mut j = end;
-                    while matches!(self.at(j), b' ' | b'\t') {
-                        j += 1;
+            let keyword = (2..=7).contains(&word.len())
+                && matches!(
+                    word[0],
+                    b'i' | b'f' | b'd' | b'c' | b'a' | b'e' | b'w' | b't' | b'm'
+                );
+            let compound = if !keyword {
+                None
+            } else {
+                match word {
+                    b"import" => {
+                        self.i = end;
+                        self.import(start, ctx)?;
+                        return Some(End::Stmt);
                     }
-                    let kind = if self.word_at(j) == b"def" {
-                        Block::Function
-                    } else {
-                        Block::Other
-                    };
-                    header(kind)
+                    b"from" => {
+                        self.i = end;
+                        self.import_from(start, ctx)?;
+                        return Some(End::Stmt);
+                    }
+                    b"def" => header(Block::Function),
+                    b"class" => header(Block::Class),
+                    b"async" => {
+                        let mut j = end;
+                        while matches!(self.at(j), b' ' | b'\t') {
+                            j += 1;
+                        }
+                        let kind = if self.word_at(j) == b"def" {
+                            Block::Function
+                        } else {
+                            Block::Other
+                        };
+                        header(kind)
+                    }
+                    b"if" | b"elif" | b"else" | b"while" | b"for" | b"try" | b"except"
+                    | b"finally" | b"with" | b"match" | b"case" => header(Block::Other),
+                    _ => None,
                 }
-                b"if" | b"elif" | b"else" | b"while" | b"for" | b"try" | b"except" | b"finally"
-                | b"with" | b"match" | b"case" => header(Block::Other),
-                _ => None,
             };
             if ctx.top {
                 self.lead_done = true;
@@ -507,28 +582,37 @@ impl Scanner<'_> {
 
     /// Skip to the statement's terminator at bracket depth 0 (not consumed).
     fn skip_simple(&mut self) -> Option<()> {
-        let n = self.b.len();
+        let b = self.b;
+        let n = b.len();
         loop {
-            while self.i < n && CLASS[self.b[self.i] as usize] == INERT {
-                self.i += 1;
+            // Brackets are counted without stopping (a closing bracket too many shows as a
+            // negative minimum).
+            let mut depth = self.depth as isize;
+            let mut min = depth;
+            let mut i = self.i;
+            while i < n {
+                let c = b[i] as usize;
+                if STOP[c] {
+                    break;
+                }
+                depth += DEPTH[c] as isize;
+                min = min.min(depth);
+                i += 1;
             }
-            if self.i >= n {
+            if min < 0 {
+                return None;
+            }
+            self.depth = depth as usize;
+            self.i = i;
+            if i >= n {
                 return (self.depth == 0).then_some(());
             }
-            match CLASS[self.b[self.i] as usize] {
+            match CLASS[b[i] as usize] {
                 NL | HASH | SEMI if self.depth == 0 => return Some(()),
                 NL | SEMI => self.i += 1,
                 HASH => self.skip_comment(),
-                QUOTE => self.i = self.string(self.i)?,
-                BACKSLASH => self.continuation()?,
-                OPEN => {
-                    self.depth += 1;
-                    self.i += 1;
-                }
-                _ => {
-                    self.depth = self.depth.checked_sub(1)?;
-                    self.i += 1;
-                }
+                QUOTE => self.i = self.string(i)?,
+                _ => self.continuation()?,
             }
         }
     }
@@ -748,12 +832,18 @@ impl Scanner<'_> {
             .is_some_and(|e| e <= pstart && trivia(&self.b[e..pstart]));
         self.last_str_end = Some(end);
         if !adjacent {
-            self.run_parts = 0;
+            self.run.clear();
+            self.run_decoded = 0;
             self.run_value.clear();
             self.run_dead = false;
         }
-        self.run_parts += 1;
-        let reportable = self.reportable(pstart);
+        self.run.push((pstart, end));
+        let run_start = self.run[0].0;
+        let single = self.reportable(pstart);
+        if !single && (self.run.len() < 2 || !self.reportable(run_start)) {
+            // Most literals: not where KW104 looks. The run's value is built when it is.
+            return;
+        }
         let quote_len =
             if self.at(q + 1) == self.b[q] && self.at(q + 2) == self.b[q] && end - q >= 6 {
                 3
@@ -761,24 +851,30 @@ impl Scanner<'_> {
                 1
             };
         let content = (end - q).saturating_sub(2 * quote_len);
-        if reportable && content >= MIN_KEY_BYTES && self.looks_like_key(pstart, end) {
+        if single && content >= MIN_KEY_BYTES && self.looks_like_key(pstart, end) {
             self.key_risk = true;
             return;
         }
-        if self.run_dead {
+        if self.run.len() < 2 || self.run_dead || !self.reportable(run_start) {
             return;
         }
-        // The concatenation so far; a blank character anywhere means it can never be a key.
-        let Some(part) = decode_literal(&self.text[pstart..end]) else {
-            self.run_dead = true;
-            return;
-        };
-        if part.chars().any(secrets::is_blank_char) {
-            self.run_dead = true;
-            return;
+        // The concatenation so far (parts before this one decoded now if they were skipped);
+        // a blank character anywhere means it can never be a key.
+        let decoded: usize = self.run_decoded;
+        let parts: Vec<(usize, usize)> = self.run[decoded.min(self.run.len())..].to_vec();
+        for (s, e) in parts {
+            let Some(part) = decode_literal(&self.text[s..e]) else {
+                self.run_dead = true;
+                return;
+            };
+            if part.chars().any(secrets::is_blank_char) {
+                self.run_dead = true;
+                return;
+            }
+            self.run_value.push_str(&part);
         }
-        self.run_value.push_str(&part);
-        if self.run_parts < 2 || self.run_value.len() < MIN_KEY_BYTES || !reportable {
+        self.run_decoded = self.run.len();
+        if self.run_value.len() < MIN_KEY_BYTES {
             return;
         }
         if self.run_value.len() > MAX_RUN_BYTES {
@@ -789,36 +885,74 @@ impl Scanner<'_> {
         self.key_risk = secrets::looks_like_key(&self.run_value);
     }
 
-    /// Whether a key-like literal starting at `lit` could be a fact KW104 reads (besides config
-    /// entries, which the prefilter's tokens catch): an env write's value (the statement touches
-    /// `environ` before it), or a credential-like constant (`NAME = …` / `NAME: T = …` with a
-    /// credential word in `NAME`).
-    fn reportable(&self, lit: usize) -> bool {
+    /// Whether a key-like literal (or concatenation) starting at `lit` could be a fact KW104
+    /// reads (besides config entries, which the prefilter's tokens catch): an env write's value
+    /// (the statement touches `environ` before it), or the value of a module-level constant with
+    /// a credential word in its name (`NAME = "…"`; with an annotation, any literal in it).
+    fn reportable(&mut self, lit: usize) -> bool {
         let stmt = self.stmt.min(lit);
-        // The first `environ` at or after the statement's start.
+        // The first `environ` at or after the statement's start; a written value comes after
+        // `=` (`environ[k] = v`, `update(K=v)`), `,` (`setdefault(k, v)`) or `:` (`update({k: v})`),
+        // never right after `(`, `[` or `{` (a name: `environ.get("K")`).
         let k = self.environ.partition_point(|&p| p < stmt);
-        if self.environ.get(k).is_some_and(|&p| p < lit) {
+        if self.environ.get(k).is_some_and(|&p| p < lit) && self.value_position(lit) {
             return true;
         }
-        let name = self.word_at(stmt);
-        if name.len() < 3 {
+        if self.stmt_in_function {
             return false;
         }
-        let lower = name.to_ascii_lowercase();
-        let credential = ["key", "token", "secret", "passw", "credential"]
-            .iter()
-            .any(|w| memchr::memmem::find(&lower, w.as_bytes()).is_some());
-        if !credential {
-            return false;
+        if self.credential_for != Some(stmt) {
+            self.credential_for = Some(stmt);
+            self.credential = self.credential_value(stmt);
         }
-        let mut j = stmt + name.len();
-        loop {
-            match self.at(j) {
-                b' ' | b'\\' | b'\t' | 0x0c | b'\r' | b'\n' => j += 1,
-                b'=' => return self.at(j + 1) != b'=',
-                b':' => return true,
+        match self.credential {
+            CredentialValue::No => false,
+            CredentialValue::At(v) => v == lit,
+            CredentialValue::Anywhere => true,
+        }
+    }
+
+    /// Whether the literal at `lit` follows `=`, `,` or `:` (through spaces and parentheses),
+    /// or the text before it is not that simple (a line break: a comment may hide there).
+    fn value_position(&self, lit: usize) -> bool {
+        let mut j = lit;
+        while j > 0 {
+            j -= 1;
+            match self.b[j] {
+                b' ' | b'\t' | 0x0c | b'(' | b'\\' | b'\r' => {}
+                b'=' | b',' | b':' | b'\n' => return true,
                 _ => return false,
             }
+        }
+        false
+    }
+
+    /// Where the value of the statement at `stmt` starts, when it assigns to a name with a
+    /// credential word in it.
+    fn credential_value(&self, stmt: usize) -> CredentialValue {
+        let name = self.word_at(stmt);
+        let credential = ["key", "token", "secret", "passw", "credential"]
+            .iter()
+            .any(|w| {
+                name.windows(w.len())
+                    .any(|win| win.eq_ignore_ascii_case(w.as_bytes()))
+            });
+        if !credential {
+            return CredentialValue::No;
+        }
+        // Whitespace, continuations, parentheses and comments (inside them) before the value.
+        let skip = |mut j: usize| loop {
+            match self.at(j) {
+                b' ' | b'\\' | b'\t' | 0x0c | b'\r' | b'\n' | b'(' => j += 1,
+                b'#' => j += memchr(b'\n', &self.b[j..]).unwrap_or(self.b.len() - j),
+                _ => return j,
+            }
+        };
+        let j = skip(stmt + name.len());
+        match self.at(j) {
+            b'=' if self.at(j + 1) != b'=' => CredentialValue::At(skip(j + 1)),
+            b':' if self.at(j + 1) != b'=' => CredentialValue::Anywhere,
+            _ => CredentialValue::No,
         }
     }
 
@@ -1048,4 +1182,222 @@ fn trivia(gap: &[u8]) -> bool {
         }
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{extract, prefilter, Relevance};
+    use super::scan;
+
+    /// The light facts of `text` equal the full extractor's imports and edit points.
+    fn same(text: &str) {
+        let light = scan(text, &[])
+            .unwrap_or_else(|| panic!("the light scan gave up on:\n{text}"))
+            .facts;
+        let full = extract(text);
+        assert!(!full.has_syntax_errors, "not valid Python:\n{text}");
+        assert_eq!(light.imports, full.imports, "imports of:\n{text}");
+        assert_eq!(
+            light.edit_points, full.edit_points,
+            "edit points of:\n{text}"
+        );
+    }
+
+    #[test]
+    fn imports_in_every_spelling() {
+        same("import os\nimport a.b.c as d, e\nfrom . import x\nfrom .. import y as z\n");
+        same("from .a.b import (c,\n    d as e,  # comment\n    f,\n)\nx = 1\n");
+        same("from .import x\nfrom . a import b\nfrom ...pkg import mod\n");
+        same("import a \\\n    .b \\\n    as c\nfrom x import \\\n    y, z\n");
+        same("import a; import b\nimport c;\nx = 1; import d\n");
+        same("from __future__ import annotations\nfrom __future__ import (division,\n print_function)\n");
+        same("from m import *\nimport os.path\nimport os as system\n");
+        same("import ключ.модуль\nfrom café import naïve\n");
+    }
+
+    #[test]
+    fn imports_in_blocks_and_scopes() {
+        same("try:\n    import ujson as json\nexcept ImportError:\n    import json\nelse:\n    pass\nfinally:\n    import gc\n");
+        same("if x:\n    import a\nelif y:\n    import b\nelse:\n    import c\n");
+        same("if x: import a\nelse: import b; import c\n");
+        same("for i in y:\n    import a\nwhile z:\n    import b\nwith ctx() as c:\n    import d\n");
+        same("def f():\n    import a\n    def g():\n        import b\n    import c\nimport d\n");
+        same("def f(): import a; import b\nimport c\n");
+        same("class A:\n    import os\n    def m(self):\n        import b\n    import c\nimport os\n");
+        same("class A: import os\n");
+        same("async def f():\n    import a\nasync def g(): import b\n");
+        same("@dec\n@other(1)\ndef f():\n    import a\n\n@dec\nclass C:\n    import b\n");
+        same("def f(\n    a,\n    b=lambda: 1,\n) -> dict[str, int]:\n    import x\n");
+        same("if (y := f()):\n    import a\nif lambda: 1:\n    import b\n");
+        same("match command:\n    case {'a': 1}:\n        import a\n    case _:\n        import b\nmatch = 1\nmatch(x)\n");
+        same("def f[T: int](x: T) -> T:\n    import a\nclass K[T]:\n    import b\n");
+        same("def f():\n    x = 1\n# a comment at column 0\n    import a\nimport b\n");
+        same("if x:\n    pass\n\n\n    # indented comment\nimport a\n");
+        same("x = [\n    1,\n]\nimport a\n");
+    }
+
+    #[test]
+    fn strings_and_comments_hide_imports() {
+        same("s = '''\nimport os\n'''\nimport a\n");
+        same("s = \"\"\"\nfrom x import y\n\"\"\"\n# import z\nimport a\n");
+        same("s = 'a \\' import b'\nimport a\n");
+        same("s = r'\\''\nimport a\n");
+        same("s = 'abc\\\nimport x'\nimport a\n");
+        same("s = f\"{x['a']!r:>{width}} {{import b}}\"\nimport a\n");
+        same("s = f'''{\n  x\n}''' + rb'\\x00'\nimport a\n");
+        same("x = (1 if y else\n     2)  # ) import c\nimport a\n");
+        same("d = {'(': 1, '[': [2, ']'], '{': {3}}\nimport a\n");
+        same("s = '#'; import a\n");
+    }
+
+    #[test]
+    fn edit_points() {
+        same("\"\"\"Doc.\"\"\"\nimport os\nimport sys\n\nx = 1\nimport late\n");
+        same("\"\"\"Doc.\"\"\"\n\nx = 1\n");
+        same("'doc' 'more'\nimport a\n");
+        same("#!/usr/bin/env python\n# -*- coding: utf-8 -*-\nx = 1\n");
+        same("#!/usr/bin/env python\nx = 1\n");
+        same("import a; import b\nimport c\n");
+        same("\"\"\"Doc\"\"\"; import a\nimport b\n");
+        same("import a\n\"\"\"not a docstring\"\"\"\nimport b\n");
+        same("from __future__ import annotations\n\"\"\"late\"\"\"\n");
+        same("import os.path\n");
+        same("def f():\n    import os\n");
+        same("import os\r\nimport sys\r\n\r\nx = 1\r\n");
+        same("");
+        same("\n\n# only a comment\n");
+        same("x = 1");
+        same("import a");
+    }
+
+    #[test]
+    fn gives_up_when_unsure() {
+        assert!(scan("\u{feff}import a\n", &[]).is_none());
+        assert!(scan("if x:\n\timport a\n", &[]).is_none());
+        assert!(scan("x = 1\rimport a\n", &[]).is_none());
+        assert!(scan("x = (1,\nimport a\n", &[]).is_none());
+        assert!(scan("s = 'abc\nimport a\n", &[]).is_none());
+        assert!(scan("from a import b,\n", &[]).is_none());
+        assert!(scan("import\n", &[]).is_none());
+    }
+
+    #[test]
+    fn key_like_literals_make_a_file_full() {
+        let key = "sk-proj-9fQ2xLr7Tb4WmZ1cVn8KpE3sHd6JyA0u";
+        let full = |text: &str| prefilter(text).relevance == Relevance::Full;
+        assert!(full(&format!("OPENAI_API_KEY = \"{key}\"\n")));
+        assert!(full(&format!(
+            "api_key: str = (\n    \"{}\"\n    \"{}\"\n)\n",
+            &key[..20],
+            &key[20..]
+        )));
+        assert!(full(&format!("import os\nos.environ['X'] = '{key}'\n")));
+        assert!(full(&format!(
+            "import os\nos.environ.setdefault('X', '{key}')\n"
+        )));
+        assert!(full(&format!("KEY = (  # the key\n    \"{key}\"\n)\n")));
+        assert!(full(&format!("class Settings:\n    token = '{key}'\n")));
+        // Not where KW104 looks: a plain name, a call argument, a function's local, a chain.
+        assert!(!full(&format!("key = bytes.fromhex('{key}')\n")));
+        assert!(!full(&format!("def f():\n    key = '{key}'\n")));
+        assert!(!full(&format!("KEY = OTHER = '{key}'\n")));
+        assert!(!full(&format!("import os\nx = os.environ.get('{key}')\n")));
+        assert!(!full(&format!("import os\nx = os.environ['{key}']\n")));
+        assert!(!full(&format!("CHECKSUM = \"{key}\"\n")));
+        assert!(!full(&format!("print(\"{key}\")\nTOKEN_NAME = 'x'\n")));
+        assert!(!full("SECRET_KEY = 'not a key, just words'\n"));
+        assert!(!full("TOKEN = 'short'\n"));
+    }
+
+    #[test]
+    fn triggers() {
+        let rel = |text: &str| prefilter(text).relevance;
+        assert_eq!(rel("import os\nx = os.getenv('A')\n"), Relevance::EnvOnly);
+        assert_eq!(rel("from os import environ\n"), Relevance::EnvOnly);
+        assert_eq!(rel("import json\n"), Relevance::Quiet);
+        assert_eq!(
+            rel("# autogenerated by a tool\nimport json\n"),
+            Relevance::Quiet
+        );
+        assert_eq!(rel("import autogen\n"), Relevance::Full);
+        assert_eq!(rel("from autogen_ext.models import X\n"), Relevance::Full);
+        assert_eq!(rel("x = {'config_list': []}\n"), Relevance::Full);
+        assert_eq!(rel("from dotenv import load_dotenv\n"), Relevance::Full);
+        assert_eq!(rel("x = 1  # keywire: ignore\n"), Relevance::Full);
+        assert!(prefilter("import autogen\n").configs);
+        assert!(!prefilter("from dotenv import load_dotenv\n").configs);
+    }
+}
+
+#[cfg(test)]
+mod key_risk_tests {
+    use super::super::{extract, prefilter, Relevance};
+    use crate::engine::secrets::looks_like_key;
+
+    /// Every fact KW104 could report (a secret constant or an env write whose value looks like
+    /// a key) is in a file the prefilter sends to the parser, whatever the spelling.
+    #[test]
+    fn kw104_facts_never_stay_in_light_files() {
+        let key = "sk-proj-9fQ2xLr7Tb4WmZ1cVn8KpE3sHd6JyA0u";
+        let (a, b) = key.split_at(19);
+        let values = [
+            format!("\"{key}\""),
+            format!("'{key}'"),
+            format!("r'{key}'"),
+            format!("(\"{key}\")"),
+            format!("(  # comment\n    \"{a}\"\n    \"{b}\"\n)"),
+            format!("\"{a}\" \\\n    \"{b}\""),
+            format!("'''{key}'''"),
+            format!("\"\\x73k-proj-{}\"", &key[8..]),
+        ];
+        let targets = [
+            "OPENAI_API_KEY",
+            "api_key",
+            "Token",
+            "db_password",
+            "MY_SECRET",
+            "creds",
+        ];
+        let mut checked = 0;
+        for value in &values {
+            for target in targets {
+                for template in [
+                    "{t} = {v}\n",
+                    "{t}: str = {v}\n",
+                    "import os\n\nclass C:\n    {t} = {v}\n",
+                    "if True:\n    {t} = {v}\nelse: {t} = {v}\n",
+                    "x = 1; {t} = {v}\n",
+                    "import os\nos.environ[\"{t}\"] = {v}\n",
+                    "import os\nos.environ.setdefault(\"{t}\", {v})\n",
+                    "from os import environ\nenviron.update({{\"{t}\": {v}}})\n",
+                    "import os\nos.environ.update({t}={v})\n",
+                    "import os\n\ndef f():\n    os.environ[\"{t}\"] = {v}\n",
+                    "import os\nos.environ[\"{t}\"] = (  # c\n    {v})\n",
+                    "import os\nos.environ.setdefault(\n    \"{t}\",\n    {v},\n)\n",
+                    "import os\nos.environ.update({{\n    \"{t}\":\n        {v}}})\n",
+                    "def f():\n    {t} = {v}\n",
+                ] {
+                    let text = template.replace("{t}", target).replace("{v}", value);
+                    let facts = extract(&text);
+                    let reportable = facts
+                        .secret_constants
+                        .iter()
+                        .any(|c| looks_like_key(&c.value.value))
+                        || facts
+                            .env_writes
+                            .iter()
+                            .any(|w| w.value.as_ref().is_some_and(|v| looks_like_key(&v.value)));
+                    if reportable {
+                        checked += 1;
+                        assert_eq!(
+                            prefilter(&text).relevance,
+                            Relevance::Full,
+                            "a KW104 fact in a file the prefilter keeps from the parser:\n{text}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(checked > 300, "only {checked} cases had a KW104 fact");
+    }
 }

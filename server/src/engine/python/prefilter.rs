@@ -78,13 +78,14 @@ fn patterns() -> &'static Patterns {
                 kinds.push((t, word));
             }
         };
-        for p in ["config_list", "llm_config", "api_key", "model_client"] {
+        // Entries and `llm_config` dicts outside constructors come from these two names.
+        for p in ["config_list", "llm_config"] {
             add(p, Trigger::Config, false);
         }
+        // Constructors (agents, clients, `LLMConfig`…) resolve only through imports from their
+        // packages, so a package's top-level name is in the text as a word. (Their own names,
+        // `api_key` and the like are no triggers: without these they make no fact.)
         for c in CONSTRUCTORS {
-            // Constructors resolve only through imports from their packages: the package's
-            // top-level name is in the text as a word. Their own names are extra safety.
-            add(c.name, Trigger::Config, false);
             for p in c.packages {
                 add(p.split('.').next().unwrap_or(p), Trigger::Config, true);
             }

@@ -52,9 +52,19 @@ pub(super) fn import_os(ctx: &PyCtx) -> Option<Edit> {
 pub(super) fn add_load_dotenv(ctx: &PyCtx) -> Edit {
     let ep = &ctx.facts.edit_points;
     let nl = ep.newline;
-    let text = match &ep.load_dotenv_name {
-        Some(name) => format!("{nl}{name}(){nl}"),
-        None => format!("from dotenv import load_dotenv{nl}{nl}load_dotenv(){nl}"),
+    // The module's own name for load_dotenv only works when its import is above the call: with
+    // `from dotenv import load_dotenv` further down, the call would be a NameError (and the
+    // finding would stay, so every `--fix` added another call).
+    let bound_above = ctx.facts.imports.iter().any(|i| {
+        i.module == "dotenv"
+            && i.level == 0
+            && i.module_level
+            && i.span.end <= ep.after_imports
+            && (i.names.is_empty() || i.names.iter().any(|n| n == "load_dotenv"))
+    });
+    let text = match (&ep.load_dotenv_name, bound_above) {
+        (Some(name), true) => format!("{nl}{name}(){nl}"),
+        _ => format!("from dotenv import load_dotenv{nl}{nl}load_dotenv(){nl}"),
     };
     let lead = line_break_before(ctx.text, ep.after_imports, nl);
     insert(ctx.path, ep.after_imports, format!("{lead}{text}"))

@@ -120,6 +120,11 @@ fn timing(ctx: &PyCtx, read: &EnvRead, load: &LoadRef) -> Timing {
     if load.module == ctx.path {
         return if point.module_level && point.stmt_start < read.stmt_start {
             Timing::Early
+        } else if point.module_level && point.span.end <= read.span.start {
+            // The call comes first inside what the parser calls the read's statement: one
+            // statement doing both, or (after a syntax error) an ERROR node spanning several.
+            // Moving the call above that "statement" cannot help; nothing to report.
+            Timing::Unknown
         } else {
             Timing::Late(read.stmt_start)
         };

@@ -1,0 +1,501 @@
+//! `lsp`: language-server timings. In process: one keystroke's server-side work on a
+//! 10,000-line file (the document's incremental tree-sitter reparse, the engine's fact
+//! extraction, the check). Over stdio, from a client speaking framed JSON-RPC to
+//! `keywire lsp`: didChange → publishDiagnostics round trips, a .env edit with 100 open
+//! Python files, cold start on 5k files, RSS after indexing 5k and 20k files.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, ExitCode, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use super::check::{loadavg, machine};
+use super::{corpus, flag, work_dir};
+
+const TIMEOUT: Duration = Duration::from_secs(120);
+
+fn frame(msg: &Value) -> Vec<u8> {
+    let body = serde_json::to_vec(msg).expect("json");
+    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    out.extend(body);
+    out
+}
+
+fn read_frame(r: &mut impl BufRead) -> Option<Value> {
+    let mut len = None;
+    loop {
+        let mut line = String::new();
+        if r.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.strip_prefix("Content-Length:") {
+            len = v.trim().parse::<usize>().ok();
+        }
+    }
+    let mut body = vec![0; len?];
+    r.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+/// A client of `keywire lsp` over the child's stdio. Server-to-client requests are answered
+/// with null by the reader thread; notifications arrive timestamped.
+struct Client {
+    child: Child,
+    stdin: Arc<Mutex<ChildStdin>>,
+    incoming: Receiver<(Instant, Value)>,
+    next_id: i64,
+}
+
+impl Client {
+    fn spawn(keywire: &str) -> Client {
+        let mut child = Command::new(keywire)
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn keywire lsp");
+        let stdin = Arc::new(Mutex::new(child.stdin.take().expect("stdin")));
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = mpsc::channel();
+        let answer = stdin.clone();
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(stdout);
+            while let Some(msg) = read_frame(&mut r) {
+                let now = Instant::now();
+                if msg.get("method").is_some() && msg.get("id").is_some() {
+                    let result = if msg["method"] == "workspace/configuration" {
+                        let n = msg["params"]["items"].as_array().map_or(0, Vec::len);
+                        Value::Array(vec![Value::Null; n])
+                    } else {
+                        Value::Null
+                    };
+                    let reply = json!({"jsonrpc": "2.0", "id": msg["id"], "result": result});
+                    let mut w = answer.lock().unwrap_or_else(|e| e.into_inner());
+                    let _ = w.write_all(&frame(&reply));
+                    let _ = w.flush();
+                    continue;
+                }
+                if tx.send((now, msg)).is_err() {
+                    break;
+                }
+            }
+        });
+        Client {
+            child,
+            stdin,
+            incoming: rx,
+            next_id: 1,
+        }
+    }
+
+    fn send(&self, msg: &Value) {
+        let mut w = self.stdin.lock().unwrap_or_else(|e| e.into_inner());
+        w.write_all(&frame(msg)).expect("write to keywire lsp");
+        w.flush().expect("flush");
+    }
+
+    fn notify(&self, method: &str, params: Value) {
+        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        loop {
+            let (_, msg) = self.next(TIMEOUT).expect("response");
+            if msg.get("id") == Some(&json!(id)) {
+                return msg;
+            }
+        }
+    }
+
+    fn next(&self, timeout: Duration) -> Option<(Instant, Value)> {
+        match self.incoming.recv_timeout(timeout) {
+            Ok(m) => Some(m),
+            Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => None,
+        }
+    }
+
+    /// Wait for publishDiagnostics for `uri` (with `version`, if given): when it came.
+    fn published(&self, uri: &str, version: Option<i64>) -> Option<Instant> {
+        let deadline = Instant::now() + TIMEOUT;
+        while let Some((at, msg)) = self.next(deadline.saturating_duration_since(Instant::now())) {
+            if msg["method"] == "textDocument/publishDiagnostics"
+                && msg["params"]["uri"] == uri
+                && version.is_none_or(|v| msg["params"]["version"] == v)
+            {
+                return Some(at);
+            }
+        }
+        None
+    }
+
+    fn initialize(&mut self, root: &Path) {
+        let uri = file_uri(root);
+        self.request(
+            "initialize",
+            json!({
+                "processId": std::process::id(),
+                "rootUri": uri,
+                "workspaceFolders": [{"uri": uri, "name": "bench"}],
+                "capabilities": {
+                    "textDocument": {
+                        "synchronization": {"didSave": false},
+                        "publishDiagnostics": {"relatedInformation": true},
+                    },
+                },
+            }),
+        );
+        self.notify("initialized", json!({}));
+    }
+
+    fn open(&self, path: &Path, language: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {
+                "uri": file_uri(path), "languageId": language, "version": 1, "text": text,
+            }}),
+        );
+    }
+
+    fn rss_mb(&self) -> f64 {
+        std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmRSS:"))
+                    .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+            })
+            .map_or(f64::NAN, |kb| kb / 1024.0)
+    }
+
+    fn close(mut self) {
+        let _ = self.request("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+        let _ = self.child.wait();
+    }
+}
+
+fn file_uri(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[i]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// A workspace for the server: a generated corpus plus a 10,000-line module, 100 modules that
+/// read `SERVICE_API_KEY` next to a .env, made once.
+fn lsp_workspace(work: &Path, files: usize) -> std::io::Result<PathBuf> {
+    let dir = work.join(format!("lsp-{files}"));
+    let marker = dir.join(".generated");
+    let stamp = format!("files={files} v=1\n");
+    if std::fs::read_to_string(&marker).ok().as_deref() == Some(stamp.as_str()) {
+        return Ok(dir);
+    }
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    corpus::generate(&dir, files, 3)?;
+    std::fs::create_dir_all(dir.join("big"))?;
+    std::fs::write(dir.join("big/huge.py"), corpus::big_module(10_000, 5))?;
+    let env_dir = dir.join("envtest");
+    std::fs::create_dir_all(&env_dir)?;
+    std::fs::write(env_dir.join(".env"), "SERVICE_API_KEY=abc123\n")?;
+    for i in 0..100 {
+        std::fs::write(
+            env_dir.join(format!("m{i}.py")),
+            format!("import os\n\nKEY_{i} = os.environ[\"SERVICE_API_KEY\"]\n"),
+        )?;
+    }
+    std::fs::write(&marker, stamp)?;
+    Ok(dir)
+}
+
+pub fn run(args: &[String]) -> ExitCode {
+    let work = work_dir(args);
+    let edits: usize = flag(args, "--edits")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1000);
+    let keywire = flag(args, "--keywire").unwrap_or_else(|| env!("CARGO_BIN_EXE_keywire").into());
+    let _ = std::fs::create_dir_all(&work);
+    println!("machine: {}", machine());
+    println!("load average before: {}", loadavg());
+
+    // (a) Server-side work for one keystroke, in process.
+    keystroke(&work);
+
+    let ws5k = match lsp_workspace(&work, 5000) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("workspace: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+
+    // (d) Cold start, (e) RSS after indexing 5k.
+    let mut c = Client::spawn(&keywire);
+    let t0 = Instant::now();
+    c.initialize(&ws5k);
+    let first = ws5k.join("svc0/settings.py");
+    let text = std::fs::read_to_string(&first).unwrap_or_default();
+    let opened = Instant::now();
+    c.open(&first, "python", &text);
+    let at = c.published(&file_uri(&first), Some(1));
+    match at {
+        Some(at) => println!(
+            "| cold start, 5k files: initialize → first diagnostics | {:.0} ms (didOpen → diagnostics {:.0} ms) |",
+            ms(at - t0),
+            ms(at - opened)
+        ),
+        None => println!("| cold start, 5k files | no diagnostics within {TIMEOUT:?} |"),
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    println!("| RSS after indexing 5k files | {:.0} MB |", c.rss_mb());
+
+    // (b) Round trips on a 10,000-line file.
+    let huge = ws5k.join("big/huge.py");
+    let huge_text = std::fs::read_to_string(&huge).unwrap_or_default();
+    let huge_uri = file_uri(&huge);
+    c.open(&huge, "python", &huge_text);
+    c.published(&huge_uri, Some(1));
+    let last_line = huge_text.lines().count().saturating_sub(1);
+    let mut rtts = Vec::with_capacity(edits);
+    for k in 0..edits {
+        let version = 2 + k as i64;
+        // Type a character into the final comment, or delete it again.
+        let change = if k % 2 == 0 {
+            json!({"range": {"start": {"line": last_line, "character": 15},
+                             "end": {"line": last_line, "character": 15}}, "text": "x"})
+        } else {
+            json!({"range": {"start": {"line": last_line, "character": 15},
+                             "end": {"line": last_line, "character": 16}}, "text": ""})
+        };
+        let sent = Instant::now();
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": huge_uri, "version": version},
+                   "contentChanges": [change]}),
+        );
+        match c.published(&huge_uri, Some(version)) {
+            Some(at) => rtts.push(ms(at - sent)),
+            None => {
+                println!("| round trip | no diagnostics for version {version} |");
+                break;
+            }
+        }
+    }
+    rtts.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "| didChange → publishDiagnostics, 10,000-line file, {} edits | p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms (includes the server's 25 ms debounce) |",
+        rtts.len(),
+        percentile(&rtts, 0.5),
+        percentile(&rtts, 0.95),
+        percentile(&rtts, 0.99)
+    );
+    // Close the big file: the .env measurement is about the 100 small ones.
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": huge_uri}}),
+    );
+
+    // (c) A .env edit with 100 open Python files.
+    let env_dir = ws5k.join("envtest");
+    let env_path = env_dir.join(".env");
+    let env_uri = file_uri(&env_path);
+    let mut uris = Vec::new();
+    for i in 0..100 {
+        let p = env_dir.join(format!("m{i}.py"));
+        let t = std::fs::read_to_string(&p).unwrap_or_default();
+        c.open(&p, "python", &t);
+        uris.push(file_uri(&p));
+    }
+    let env_text = std::fs::read_to_string(&env_path).unwrap_or_default();
+    c.open(&env_path, "dotenv", &env_text);
+    // Let every open file publish once.
+    let settle = Instant::now() + Duration::from_secs(10);
+    let mut seen = std::collections::HashSet::new();
+    while seen.len() < uris.len() && Instant::now() < settle {
+        if let Some((_, msg)) = c.next(Duration::from_millis(500)) {
+            if msg["method"] == "textDocument/publishDiagnostics" {
+                seen.insert(msg["params"]["uri"].as_str().unwrap_or("").to_string());
+            }
+        }
+    }
+    while c.next(Duration::from_millis(300)).is_some() {}
+    let mut times = Vec::new();
+    for k in 0..10 {
+        // Rename the key and back: every file's diagnostics change each time.
+        let text = if k % 2 == 0 {
+            "SERVICE_API_KEX=abc123\n"
+        } else {
+            "SERVICE_API_KEY=abc123\n"
+        };
+        let sent = Instant::now();
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": env_uri, "version": 2 + k},
+                   "contentChanges": [{"text": text}]}),
+        );
+        let mut pending: std::collections::HashSet<&str> =
+            uris.iter().map(String::as_str).collect();
+        let mut last = sent;
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !pending.is_empty() && Instant::now() < deadline {
+            let Some((at, msg)) = c.next(deadline.saturating_duration_since(Instant::now())) else {
+                break;
+            };
+            if msg["method"] == "textDocument/publishDiagnostics" {
+                if let Some(u) = msg["params"]["uri"].as_str() {
+                    if pending.remove(u) {
+                        last = at;
+                    }
+                }
+            }
+        }
+        if pending.is_empty() {
+            times.push(ms(last - sent));
+        } else {
+            println!(
+                "| .env edit | {} of 100 files not re-published |",
+                pending.len()
+            );
+            break;
+        }
+    }
+    times.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "| .env edit with 100 open Python files → all 100 re-published | median {:.1} ms, max {:.1} ms over {} edits (includes the 25 ms debounce) |",
+        percentile(&times, 0.5),
+        times.last().copied().unwrap_or(f64::NAN),
+        times.len()
+    );
+    c.close();
+
+    // (e) RSS after indexing 20k files.
+    if let Ok(ws20k) = lsp_workspace(&work, 20000) {
+        let mut c = Client::spawn(&keywire);
+        let t0 = Instant::now();
+        c.initialize(&ws20k);
+        let first = ws20k.join("svc0/settings.py");
+        let text = std::fs::read_to_string(&first).unwrap_or_default();
+        c.open(&first, "python", &text);
+        if let Some(at) = c.published(&file_uri(&first), Some(1)) {
+            std::thread::sleep(Duration::from_millis(300));
+            println!(
+                "| cold start, 20k files: initialize → first diagnostics | {:.0} ms |",
+                ms(at - t0)
+            );
+            println!("| RSS after indexing 20k files | {:.0} MB |", c.rss_mb());
+        }
+        c.close();
+    }
+    println!("load average after: {}", loadavg());
+    ExitCode::SUCCESS
+}
+
+/// (a) One keystroke on a 10,000-line file, server-side, in process: the document's
+/// incremental tree-sitter reparse, the engine's full fact extraction (what the analysis pass
+/// does with the new text), and checking the module.
+fn keystroke(work: &Path) {
+    use keywire::engine::config::Config;
+    use keywire::engine::python;
+    use keywire::engine::workspace::Workspace;
+    use tree_sitter::{InputEdit, Parser, Point};
+
+    let text = corpus::big_module(10_000, 5);
+    let lines = text.lines().count();
+    let mut parser = Parser::new();
+    parser
+        .set_language(&tree_sitter_python::LANGUAGE.into())
+        .expect("python grammar");
+    let mut tree = parser.parse(&text, None).expect("tree");
+    let at = text.len() - 2; // inside the final comment
+    let mut cur = text.clone();
+    let (mut incremental, mut full_parse, mut extract, mut walk, mut check) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let root = work.join("keystroke");
+    let path = root.join("huge.py");
+    for k in 0..200 {
+        let insert = k % 2 == 0;
+        let row = lines - 1;
+        let col = at - cur[..at].rfind('\n').map_or(0, |i| i + 1);
+        let edit = if insert {
+            cur.insert(at, 'x');
+            InputEdit {
+                start_byte: at,
+                old_end_byte: at,
+                new_end_byte: at + 1,
+                start_position: Point::new(row, col),
+                old_end_position: Point::new(row, col),
+                new_end_position: Point::new(row, col + 1),
+            }
+        } else {
+            cur.remove(at);
+            InputEdit {
+                start_byte: at,
+                old_end_byte: at + 1,
+                new_end_byte: at,
+                start_position: Point::new(row, col),
+                old_end_position: Point::new(row, col + 1),
+                new_end_position: Point::new(row, col),
+            }
+        };
+        let t = Instant::now();
+        tree.edit(&edit);
+        tree = parser.parse(&cur, Some(&tree)).expect("reparse");
+        incremental.push(ms(t.elapsed()));
+        let t = Instant::now();
+        let _ = parser.parse(&cur, None);
+        full_parse.push(ms(t.elapsed()));
+        let t = Instant::now();
+        let facts = python::extract(&cur);
+        extract.push(ms(t.elapsed()));
+        let t = Instant::now();
+        let from_tree = python::extract_tree(&cur, &tree);
+        walk.push(ms(t.elapsed()));
+        assert_eq!(from_tree, facts, "facts from the incremental tree differ");
+        let mut ws = Workspace::new(&root, Config::default());
+        ws.set_python_facts(path.clone(), std::sync::Arc::new(facts));
+        let t = Instant::now();
+        let findings = ws.check_python(&path, &cur);
+        check.push(ms(t.elapsed()));
+        std::hint::black_box(findings);
+    }
+    for v in [
+        &mut incremental,
+        &mut full_parse,
+        &mut extract,
+        &mut walk,
+        &mut check,
+    ] {
+        v.sort_by(|a, b| a.total_cmp(b));
+    }
+    println!(
+        "| keystroke, {lines}-line file ({:.0} KB), server-side p50 | incremental tree-sitter reparse {:.2} ms; full tree-sitter parse {:.1} ms; fact extraction with its own full parse (what each pass does today) {:.1} ms; `extract_tree` from the incrementally reparsed tree {:.1} ms; check {:.2} ms |",
+        text.len() as f64 / 1024.0,
+        percentile(&incremental, 0.5),
+        percentile(&full_parse, 0.5),
+        percentile(&extract, 0.5),
+        percentile(&walk, 0.5),
+        percentile(&check, 0.5)
+    );
+}

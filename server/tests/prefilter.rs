@@ -1,0 +1,205 @@
+//! The prefilter changes no finding. Every test corpus (the rule fixtures, the workspaces, the
+//! secrets fixture, the CLI fixtures) and generated workspaces are loaded and checked with the
+//! prefilter off and in both of its modes; the rendered findings (messages, spans, related
+//! information, fixes and their edits) must be identical. And the facts the light scanner gives
+//! for the files it keeps from tree-sitter must equal the full extractor's.
+
+mod common;
+
+#[path = "../benches/perf/corpus.rs"]
+mod corpus;
+
+use std::path::{Path, PathBuf};
+
+use keywire::cli::check::check_all;
+use keywire::engine::python::{self, PyFacts, Relevance};
+use keywire::engine::secrets;
+use keywire::loader::{self, LoadOptions, Prefilter};
+
+/// Every fixture directory that is a workspace of its own.
+fn fixture_corpora() -> Vec<PathBuf> {
+    let tests = common::repo_root().join("tests");
+    let mut out = vec![tests.join("secrets")];
+    for group in ["rules", "workspaces", "cli"] {
+        let Ok(entries) = std::fs::read_dir(tests.join(group)) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            if e.path().is_dir() {
+                out.push(e.path());
+            }
+        }
+    }
+    out.sort();
+    assert!(out.len() > 20, "fixtures not found: {out:?}");
+    out
+}
+
+/// Findings of a whole check, rendered with everything in them, in a stable order.
+fn rendered(dir: &Path, prefilter: Prefilter) -> Option<Vec<String>> {
+    let opts = LoadOptions {
+        prefilter,
+        ..LoadOptions::default()
+    };
+    // Some CLI fixtures are broken on purpose (a bad config): nothing to compare there.
+    let loaded = loader::load(&[dir.to_path_buf()], &opts).ok()?;
+    let mut out: Vec<String> = check_all(&loaded)
+        .iter()
+        .map(|f| format!("{f:?}"))
+        .collect();
+    out.sort();
+    Some(out)
+}
+
+fn assert_same_findings(dir: &Path) -> usize {
+    let Some(off) = rendered(dir, Prefilter::Off) else {
+        return 0;
+    };
+    for mode in [Prefilter::Facts, Prefilter::Findings] {
+        let on = rendered(dir, mode).expect("loads with the prefilter too");
+        if on != off {
+            let missing: Vec<_> = off.iter().filter(|f| !on.contains(f)).collect();
+            let extra: Vec<_> = on.iter().filter(|f| !off.contains(f)).collect();
+            panic!(
+                "{}: findings differ with {mode:?}\nonly without the prefilter: {missing:#?}\nonly with it: {extra:#?}",
+                dir.display()
+            );
+        }
+    }
+    off.len()
+}
+
+/// What the light facts leave out by design, removed from the full facts.
+fn expected_light(mut full: PyFacts, relevance: Relevance) -> PyFacts {
+    if relevance == Relevance::EnvOnly {
+        // KW104 reads written values: none may look like a key in a file left unparsed.
+        assert!(
+            !full.env_writes.iter().any(|w| w
+                .value
+                .as_ref()
+                .is_some_and(|v| secrets::looks_like_key(&v.value))),
+            "an env write of a key in an env-only file"
+        );
+        full.env_reads.clear();
+        full.env_writes.clear();
+    }
+    // Only KW104 reads secret constants, and only those whose value looks like a key.
+    full.secret_constants
+        .retain(|c| secrets::looks_like_key(&c.value.value));
+    full.has_syntax_errors = false;
+    full
+}
+
+/// Light facts equal the full extractor's on every Python file under `dir`; returns how many
+/// files the light scan handled.
+fn assert_light_facts(dir: &Path) -> usize {
+    let mut light_files = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|x| x != "py") {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let p = python::prefilter(&text);
+            let full = python::extract(&text);
+            if let Some(light) = p.light {
+                assert!(
+                    !full.has_syntax_errors,
+                    "{}: the fixture has syntax errors",
+                    path.display()
+                );
+                assert_eq!(
+                    light,
+                    expected_light(full.clone(), p.relevance),
+                    "{}: light facts differ",
+                    path.display()
+                );
+                light_files += 1;
+            }
+            let fast = python::extract_fast(&text);
+            if p.relevance == Relevance::Quiet {
+                assert_eq!(fast, expected_light(full, Relevance::Quiet));
+            } else {
+                assert_eq!(fast, full, "{}", path.display());
+            }
+        }
+    }
+    light_files
+}
+
+#[test]
+fn fixtures_give_the_same_findings_with_the_prefilter() {
+    let mut findings = 0;
+    for dir in fixture_corpora() {
+        findings += assert_same_findings(&dir);
+        assert_light_facts(&dir);
+    }
+    assert!(findings > 50, "only {findings} findings in the fixtures");
+}
+
+#[test]
+fn generated_workspace_gives_the_same_findings_with_the_prefilter() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let stats = corpus::generate(&root, 400, 7).unwrap();
+    assert!(stats.config_files >= 25, "{stats:?}");
+
+    let light = assert_light_facts(&root);
+    assert!(light > 300, "only {light} files were prefiltered");
+    let findings = assert_same_findings(&root);
+    // KW203 through an app.py the prefilter keeps from tree-sitter, KW101/KW104/KW202/KW3xx…
+    assert!(findings >= 5, "only {findings} findings");
+    let with_kw203 = rendered(&root, Prefilter::Findings)
+        .unwrap()
+        .iter()
+        .filter(|f| f.contains("KW203"))
+        .count();
+    assert!(with_kw203 > 0, "no KW203 through a prefiltered module");
+
+    // Without .env files, env-only files stay unparsed in the Findings mode unless a module has
+    // model configurations: both ways must still agree.
+    for e in walk_env_files(&root) {
+        std::fs::remove_file(e).unwrap();
+    }
+    assert_same_findings(&root);
+    for e in walk(&root) {
+        let text = std::fs::read_to_string(&e).unwrap_or_default();
+        if text.contains("autogen") {
+            std::fs::remove_file(e).unwrap();
+        }
+    }
+    assert_same_findings(&root);
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            if e.path().is_dir() {
+                stack.push(e.path());
+            } else {
+                out.push(e.path());
+            }
+        }
+    }
+    out
+}
+
+fn walk_env_files(dir: &Path) -> Vec<PathBuf> {
+    walk(dir)
+        .into_iter()
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(".env"))
+        })
+        .collect()
+}

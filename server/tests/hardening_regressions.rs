@@ -200,6 +200,144 @@ fn saved_fuzz_inputs_pass() {
     eprintln!("{ran} saved fuzz inputs replayed");
 }
 
+/// Tokens the mutator splices in: what keywire's rules and parsers look for.
+const DICTIONARY: &[&str] = &[
+    "\"",
+    "'",
+    "\"\"\"",
+    "#",
+    "\\",
+    "\n",
+    "\r\n",
+    "\r",
+    "=",
+    "export ",
+    "${",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    ":",
+    ",",
+    "é",
+    "😀",
+    "日本",
+    "\u{feff}",
+    "import os\n",
+    "os.environ[\"",
+    "os.getenv(\"",
+    "os.environ.setdefault(\"",
+    "load_dotenv()",
+    "from dotenv import load_dotenv\n",
+    "config_list",
+    "\"api_key\": ",
+    "\"apikey\": ",
+    "\"api_type\": \"azure\"",
+    "\"base_url\": ",
+    "OpenAIChatCompletionClient(",
+    "AzureOpenAIChatCompletionClient(",
+    "llm_config=",
+    "OPENAI_API_KEY",
+    "AZURE_OPENAI_API_KEY",
+    "sk-proj-",
+    "sk-ant-",
+    "# keywire: ignore",
+];
+
+/// A small deterministic generator (xorshift64*): the smoke run is the same on every machine.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// One to four libFuzzer-style mutations of `input`, splicing from `others`.
+fn mutate(rng: &mut Rng, input: &[u8], others: &[&[u8]]) -> Vec<u8> {
+    let mut out = input.to_vec();
+    for _ in 0..1 + rng.below(4) {
+        let at = rng.below(out.len() + 1);
+        match rng.below(7) {
+            0 if !out.is_empty() => {
+                let i = rng.below(out.len());
+                out[i] ^= 1 << rng.below(8);
+            }
+            1 => out.insert(at, rng.next() as u8),
+            2 if !out.is_empty() => {
+                let end = (at + 1 + rng.below(16)).min(out.len());
+                out.drain(at.min(end)..end);
+            }
+            3 if !out.is_empty() => {
+                let start = rng.below(out.len());
+                let end = (start + 1 + rng.below(64)).min(out.len());
+                let piece = out[start..end].to_vec();
+                out.splice(at..at, piece);
+            }
+            4 if !others.is_empty() => {
+                let other = others[rng.below(others.len())];
+                let start = rng.below(other.len() + 1);
+                let end = (start + rng.below(256)).min(other.len());
+                out.splice(at..at, other[start..end].iter().copied());
+            }
+            _ => {
+                let token = DICTIONARY[rng.below(DICTIONARY.len())];
+                out.splice(at..at, token.bytes());
+            }
+        }
+    }
+    out.truncate(64 * 1024);
+    out
+}
+
+/// The fuzz targets' short smoke run on stable Rust, for CI (the coverage-guided cargo-fuzz
+/// runs need their own toolchain build; docs/hardening.md): mutated seeds go through every
+/// target for `KEYWIRE_FUZZ_SMOKE_SECS` seconds each (default 4). A failing input is written
+/// under `target/fuzz-smoke/<target>/` so it can be replayed and kept as a regression.
+#[test]
+fn fuzz_smoke_on_mutated_seeds() {
+    let secs: u64 = std::env::var("KEYWIRE_FUZZ_SMOKE_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(4);
+    let seeds = seeds();
+    let mut rng = Rng(0x6b65_7977_6972_6531);
+    for target in TARGETS {
+        let pool: Vec<&[u8]> = seeds
+            .iter()
+            .filter(|(t, _, _)| t == target)
+            .map(|(_, _, b)| b.as_slice())
+            .collect();
+        let deadline = std::time::Instant::now() + Duration::from_secs(secs);
+        let mut runs = 0;
+        while std::time::Instant::now() < deadline {
+            let base = pool[rng.below(pool.len())];
+            let input = mutate(&mut rng, base, &pool);
+            if std::panic::catch_unwind(|| run_target(target, &input)).is_err() {
+                let dir = repo_root().join("target/fuzz-smoke").join(target);
+                std::fs::create_dir_all(&dir).unwrap();
+                let path = dir.join(format!("failure-{runs}"));
+                std::fs::write(&path, &input).unwrap();
+                panic!(
+                    "{target} failed on a mutated seed, saved as {}",
+                    path.display()
+                );
+            }
+            runs += 1;
+        }
+        eprintln!("fuzz smoke: {target}: {runs} inputs in {secs} s");
+        assert!(runs > 0, "{target}: no input ran");
+    }
+}
+
 // ------------------------------------------------------------------ the model itself
 
 #[test]
@@ -424,4 +562,58 @@ fn kw202_fix_imports_load_dotenv_when_its_import_is_below() {
     let second = keywire(&dir, &["check", "--fix"]);
     assert_eq!(second.status.code(), Some(0));
     assert_eq!(std::fs::read_to_string(dir.join("app.py")).unwrap(), fixed);
+}
+
+/// Found by the stable fuzz smoke (tests/hardening/fuzz-regressions/fix_loop/
+/// kw202-fix-after-shadowing-import): after `from dotenv import load_dotenv`, a later
+/// `import load_dotenv` rebinds the name to a module, yet KW202's fix kept calling
+/// `load_dotenv()`, which never loads anything: the finding stayed and each `--fix` added a
+/// call. The fix now uses the short name only when dotenv's import is the last one binding it.
+#[test]
+fn kw202_fix_imports_load_dotenv_again_when_the_name_is_rebound() {
+    let py = "import os\nfrom dotenv import load_dotenv\nimport load_dotenv\nx = os.environ[\"OPENAI_API_KEY\"]\n";
+    let mut input = py.as_bytes().to_vec();
+    input.push(0xFF);
+    input.extend(b"OPENAI_API_KEY=sk-proj-abc\n");
+    harness::fix_loop(&input);
+
+    let (_tmp, dir) = tempdir();
+    write(&dir.join(".env"), "OPENAI_API_KEY=sk-proj-abc\n");
+    write(&dir.join("app.py"), py);
+    let first = keywire(&dir, &["check", "--fix", "--select", "KW202"]);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stdout));
+    let fixed = std::fs::read_to_string(dir.join("app.py")).unwrap();
+    assert_eq!(
+        fixed.matches("from dotenv import load_dotenv").count(),
+        2,
+        "{fixed}"
+    );
+    let second = keywire(&dir, &["check", "--fix", "--select", "KW202"]);
+    assert_eq!(second.status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(dir.join("app.py")).unwrap(), fixed);
+}
+
+/// Found by the `fix_loop` fuzz target (tests/hardening/fuzz-regressions/fix_loop/
+/// kw101-syntax-error-add-api-key): in a config dict broken by a syntax error, tree-sitter
+/// hides some pairs in an ERROR node. KW101 reported the entry as missing `api_key`, and its fix
+/// inserted the pair where the parser again swallowed it: every `--fix` added another one. An
+/// entry with a syntax error inside now counts as having unknown fields (like `**kwargs`).
+#[test]
+fn kw101_does_not_report_an_entry_with_a_syntax_error_inside() {
+    let py = "from autogen import AssistantAgent\na = AssistantAgent(\"a\", llm_config={\"config_list\": [{\"model\": \"gpt-4o\": os.envfrom os import getenv\n\nx(mod[\"K\"]}]})\n";
+    let mut input = py.as_bytes().to_vec();
+    input.push(0xFF);
+    harness::fix_loop(&input);
+
+    let (_tmp, dir) = tempdir();
+    write(&dir.join("app.py"), py);
+    let out = keywire(&dir, &["check", "--select", "KW101"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    // The same entry without the error is reported.
+    write(
+        &dir.join("app.py"),
+        "from autogen import AssistantAgent\na = AssistantAgent(\"a\", llm_config={\"config_list\": [{\"model\": \"gpt-4o\"}]})\n",
+    );
+    let out = keywire(&dir, &["check", "--select", "KW101"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
 }

@@ -218,6 +218,16 @@ impl Workspace {
         findings.retain(|f| !suppressed(index.line_of(f.span.start), f.rule.code()));
         for f in &mut findings {
             f.severity = self.config.severity_for(f.rule, f.severity);
+            // Like ruff, no fix edits a Python file that does not parse: where the parser
+            // recovered, an inserted line can land in the error and change nothing, so the same
+            // fix would be offered (and applied by --fix) again and again.
+            f.fixes.retain(|fx| {
+                !fx.edits.iter().any(|e| {
+                    self.python
+                        .get(&e.path)
+                        .is_some_and(|m| m.facts.has_syntax_errors)
+                })
+            });
         }
         findings.sort_by_key(|a| (a.span.start, a.rule));
         findings.dedup_by(|a, b| a.span == b.span && a.rule == b.rule && a.message == b.message);

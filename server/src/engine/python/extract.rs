@@ -21,7 +21,8 @@
 //!   any call that are dicts without `config_list` but with one of [`ENTRY_KEYS`] (AG2 accepts
 //!   a single entry there); `LLMConfig` positional dicts and entry keywords; client kwargs.
 //!   Entries reached through `LLMConfig`/`OpenAIWrapper` carry that constructor.
-//! - A dict key that is not a string literal counts as a splat (`has_splat`): unknown fields.
+//! - A dict key that is not a string literal, or a syntax error inside the entry, counts as a
+//!   splat (`has_splat`): unknown fields.
 //! - `AgentCall::name_span` and entry anchors of `mod.Cls(...)` are the `Cls` identifier.
 //! - `EnvWrite::span` is the assignment, the `setdefault` call, or the `update` pair/keyword;
 //!   for `update(X=v)` the name span is the keyword.
@@ -1568,6 +1569,9 @@ impl<'a> Extractor<'a> {
         }
         let insert = self.insert_point(&kids, dict);
         self.recycle(kids);
+        // Pairs inside a syntax error are invisible: a missing field may be there (and a field
+        // inserted by a fix may land in the error too, so the finding would never go away).
+        has_splat |= dict.has_error();
         let start = dict.start_byte();
         ConfigEntry {
             source: EntrySource::DictLiteral,
@@ -1661,6 +1665,7 @@ impl<'a> Extractor<'a> {
         }
         let insert = self.insert_point(&kids, args);
         self.recycle(kids);
+        has_splat |= args.has_error();
         ConfigEntry {
             source: EntrySource::Kwargs,
             generation,

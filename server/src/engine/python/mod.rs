@@ -154,7 +154,8 @@ pub struct ConfigEntry {
     pub fields: Vec<Field>,
     /// Where a new field is inserted.
     pub insert: InsertPoint,
-    /// `**kwargs` / `**other` splat inside: unknown fields may exist, so absence proves nothing.
+    /// `**kwargs` / `**other` splat, a computed key or a syntax error inside: unknown fields may
+    /// exist, so absence proves nothing.
     pub has_splat: bool,
 }
 

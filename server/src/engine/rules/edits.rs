@@ -52,19 +52,31 @@ pub(super) fn import_os(ctx: &PyCtx) -> Option<Edit> {
 pub(super) fn add_load_dotenv(ctx: &PyCtx) -> Edit {
     let ep = &ctx.facts.edit_points;
     let nl = ep.newline;
-    // The module's own name for load_dotenv only works when its import is above the call: with
-    // `from dotenv import load_dotenv` further down, the call would be a NameError (and the
-    // finding would stay, so every `--fix` added another call).
-    let bound_above = ctx.facts.imports.iter().any(|i| {
-        i.module == "dotenv"
-            && i.level == 0
-            && i.module_level
-            && i.span.end <= ep.after_imports
-            && (i.names.is_empty() || i.names.iter().any(|n| n == "load_dotenv"))
+    // The module's own name for load_dotenv only works when the import that binds it last
+    // above the call is dotenv's: with `from dotenv import load_dotenv` further down the call
+    // is a NameError, and after a later `import load_dotenv` it calls a module (either way the
+    // finding would stay, so every `--fix` added another call). Otherwise import it afresh.
+    let short = ep.load_dotenv_name.as_deref().filter(|name| {
+        let local = name.split('.').next().unwrap_or(name);
+        let binds = |i: &&crate::engine::python::Import| {
+            i.module_level
+                && i.span.end <= ep.after_imports
+                && if i.names.is_empty() {
+                    i.module.split('.').next() == Some(local)
+                } else {
+                    i.names.iter().any(|n| n == local)
+                }
+        };
+        ctx.facts
+            .imports
+            .iter()
+            .filter(binds)
+            .max_by_key(|i| i.span.start)
+            .is_some_and(|i| i.module == "dotenv" && i.level == 0)
     });
-    let text = match (&ep.load_dotenv_name, bound_above) {
-        (Some(name), true) => format!("{nl}{name}(){nl}"),
-        _ => format!("from dotenv import load_dotenv{nl}{nl}load_dotenv(){nl}"),
+    let text = match short {
+        Some(name) => format!("{nl}{name}(){nl}"),
+        None => format!("from dotenv import load_dotenv{nl}{nl}load_dotenv(){nl}"),
     };
     let lead = line_break_before(ctx.text, ep.after_imports, nl);
     insert(ctx.path, ep.after_imports, format!("{lead}{text}"))

@@ -161,6 +161,9 @@ fn template_names(ctx: &PyCtx) -> Vec<String> {
 
 /// Append `NAME=` to the .env this module loads (or the nearest one in scope).
 fn add_to_env_fix(ctx: &PyCtx, name: &str) -> Option<Fix> {
+    // Only a name python-dotenv reads back as itself (no spaces, `=`, `#`, quotes…): anything
+    // else would add a line that still leaves the variable undefined.
+    crate::engine::dotenv::parse(&format!("{name}=\n")).get(name)?;
     let ws = ctx.ws;
     let target = ctx
         .scope()

@@ -44,6 +44,9 @@ pub struct LoadOptions {
     /// Walker threads; 0 picks a number from the machine.
     pub threads: usize,
     pub prefilter: Prefilter,
+    /// Keep every Python file's text in [`Loaded::python`] (the CLI prints code frames from
+    /// them; the language server keeps facts only and reads a closed file when it needs one).
+    pub keep_text: bool,
 }
 
 impl Default for LoadOptions {
@@ -52,6 +55,7 @@ impl Default for LoadOptions {
             max_file_size: MAX_FILE_SIZE,
             threads: 0,
             prefilter: Prefilter::Facts,
+            keep_text: true,
         }
     }
 }
@@ -601,45 +605,42 @@ fn walk(ctx: &WalkCtx, dirs: &[&Path], exclude: Option<Arc<Gitignore>>) {
 
 impl WalkCtx<'_> {
     fn python_file(&self, path: &Path, out: &mut Vec<PyResult>, skipped: &mut Vec<Skipped>) {
-        if self.opts.prefilter == Prefilter::Findings {
-            thread_local! {
-                static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-            }
-            let read = BUF.with_borrow_mut(|buf| {
-                let text = read_source_into(path, self.opts.max_file_size, buf)?;
-                let p = python::prefilter(text);
-                let deferred = Deferred {
-                    env: p.relevance == python::Relevance::EnvOnly,
-                    configs: p.configs,
-                };
-                Ok(match p.light {
-                    // Nothing can be reported in a quiet file: its text is not kept.
-                    Some(light) if p.relevance == python::Relevance::Quiet => {
-                        (Arc::from(""), light, deferred)
-                    }
-                    Some(light) => (Arc::from(text), light, deferred),
-                    None => (Arc::from(text), python::extract(text), deferred),
-                })
-            });
-            match read {
-                Ok((text, facts, deferred)) => {
-                    out.push((path.to_path_buf(), text, facts, deferred))
-                }
-                Err(reason) => skipped.push(Skipped {
-                    path: path.to_path_buf(),
-                    reason,
-                }),
-            }
-            return;
+        thread_local! {
+            // One read buffer per walker thread: no allocation per file for texts not kept.
+            static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
         }
-        match read_source(path, self.opts.max_file_size) {
-            Ok(text) => {
-                let facts = match self.opts.prefilter {
-                    Prefilter::Off => python::extract(&text),
-                    _ => python::extract_fast(&text),
-                };
-                out.push((path.to_path_buf(), text, facts, Deferred::default()));
+        let keep = |text: &str| {
+            if self.opts.keep_text {
+                Arc::from(text)
+            } else {
+                Arc::from("")
             }
+        };
+        let read = BUF.with_borrow_mut(|buf| {
+            let text = read_source_into(path, self.opts.max_file_size, buf)?;
+            Ok(match self.opts.prefilter {
+                Prefilter::Off => (keep(text), python::extract(text), Deferred::default()),
+                Prefilter::Facts => (keep(text), python::extract_fast(text), Deferred::default()),
+                Prefilter::Findings => {
+                    let p = python::prefilter(text);
+                    let deferred = Deferred {
+                        env: p.relevance == python::Relevance::EnvOnly,
+                        configs: p.configs,
+                    };
+                    match p.light {
+                        // Nothing can be reported in a quiet file: its text is not kept.
+                        Some(light) if p.relevance == python::Relevance::Quiet => {
+                            (Arc::from(""), light, deferred)
+                        }
+                        // Kept whatever `keep_text` says: `parse_deferred` may need it.
+                        Some(light) => (Arc::from(text), light, deferred),
+                        None => (keep(text), python::extract(text), deferred),
+                    }
+                }
+            })
+        });
+        match read {
+            Ok((text, facts, deferred)) => out.push((path.to_path_buf(), text, facts, deferred)),
             Err(reason) => skipped.push(Skipped {
                 path: path.to_path_buf(),
                 reason,

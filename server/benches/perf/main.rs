@@ -23,7 +23,8 @@ fn usage() -> ExitCode {
          \x20      perf lsp [--edits N] [--work DIR]\n\
          \x20      perf gen --files N --out DIR [--seed S]\n\
          \x20      perf verify DIR…\n\
-         \x20      perf scan DIR [PASSES]"
+         \x20      perf scan DIR [PASSES]\n\
+         \x20      perf extract [PASSES]"
     );
     ExitCode::from(2)
 }
@@ -119,6 +120,27 @@ fn main() -> ExitCode {
             }) {
                 verify::phases(&PathBuf::from(dir), mode);
             }
+            ExitCode::SUCCESS
+        }
+        "extract" => {
+            // For profilers: fact extraction from a parsed tree, on the keystroke benchmark's
+            // 10,000-line module.
+            let text = corpus::big_module(10_000, 5);
+            let mut parser = tree_sitter::Parser::new();
+            parser
+                .set_language(&tree_sitter_python::LANGUAGE.into())
+                .expect("python grammar");
+            let tree = parser.parse(&text, None).expect("tree");
+            let passes: usize = rest.first().and_then(|n| n.parse().ok()).unwrap_or(50);
+            let t = std::time::Instant::now();
+            for _ in 0..passes {
+                std::hint::black_box(keywire::engine::python::extract_tree(&text, &tree));
+            }
+            println!(
+                "extract_tree, {} KB: {:.2} ms per pass",
+                text.len() / 1024,
+                t.elapsed().as_secs_f64() * 1e3 / passes as f64
+            );
             ExitCode::SUCCESS
         }
         "scan" => {

@@ -6,7 +6,7 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use super::dotenv::Entry;
-use super::python::{EnvWrite, LoadKind, LoadPath, LoadPoint};
+use super::python::{EnvWrite, LoadKind, LoadPath, LoadPoint, PyFacts};
 use super::workspace::{FileKind, PyModule, Workspace};
 
 /// Workspace-wide indexes, rebuilt after any change to the model. The import graph is kept by
@@ -31,6 +31,23 @@ pub struct Derived {
 }
 
 impl Derived {
+    /// Whether two versions of a module give the same graph: [`Derived::build`] reads only
+    /// the module's imports (what they name, in order), its env writes' names (in order) and
+    /// whether it has load points, never a span.
+    pub(crate) fn same_inputs(a: &PyFacts, b: &PyFacts) -> bool {
+        a.imports.len() == b.imports.len()
+            && a.imports
+                .iter()
+                .zip(&b.imports)
+                .all(|(x, y)| x.module == y.module && x.level == y.level && x.names == y.names)
+            && a.env_writes.len() == b.env_writes.len()
+            && a.env_writes
+                .iter()
+                .zip(&b.env_writes)
+                .all(|(x, y)| x.name == y.name)
+            && a.loads.is_empty() == b.loads.is_empty()
+    }
+
     pub(crate) fn build(ws: &Workspace) -> Derived {
         let mut modules: Vec<(&PathBuf, &PyModule)> = ws.python_modules().collect();
         modules.sort_by(|a, b| a.0.cmp(b.0));

@@ -106,8 +106,16 @@ impl Workspace {
     }
 
     pub fn set_python_facts(&mut self, path: PathBuf, facts: Arc<PyFacts>) {
+        // Most edits (a keystroke) change no import, env write or load point: the import graph
+        // stays valid, and rebuilding it would cost a pass over every module of the workspace.
+        let same_graph = self
+            .python
+            .get(&path)
+            .is_some_and(|old| Derived::same_inputs(&old.facts, &facts));
         self.python.insert(path, PyModule { facts });
-        self.derived = OnceLock::new();
+        if !same_graph {
+            self.derived = OnceLock::new();
+        }
     }
 
     /// Add or replace a .env file (or template) from its text.
@@ -123,13 +131,14 @@ impl Workspace {
                 git,
             },
         );
-        self.derived = OnceLock::new();
+        // The import graph is made of Python modules only: it stays.
     }
 
     pub fn remove(&mut self, path: &Path) {
-        self.python.remove(path);
+        if self.python.remove(path).is_some() {
+            self.derived = OnceLock::new();
+        }
         self.envs.remove(path);
-        self.derived = OnceLock::new();
     }
 
     pub fn python_modules(&self) -> impl Iterator<Item = (&PathBuf, &PyModule)> {

@@ -2,7 +2,8 @@
 //! notification path.
 //!
 //! Notification handlers only mutate the session (in arrival order, under the mutex) and
-//! `wake` this worker. The worker waits a short debounce, then runs one *pass*:
+//! `wake` this worker, which runs one *pass* (at once; wake-ups during a pass coalesce into the
+//! next one):
 //!
 //! 1. make sure every open document has a scope (directory and standalone scopes);
 //! 2. (re)index scopes from disk with the loader (`$/progress` when the client supports it);
@@ -22,7 +23,6 @@
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use tokio::task::JoinHandle;
 use tower_lsp_server::ls_types::{Diagnostic, MessageType, ProgressToken, Uri};
@@ -36,10 +36,6 @@ use crate::engine::python::{self, PyFacts};
 use crate::engine::workspace::{file_kind, FileKind, GitStatus, Workspace};
 use crate::loader::{self, GitIgnoreCache, LoadOptions};
 
-/// How long the worker waits after a wake-up before analysing, so a burst of keystrokes
-/// becomes one pass.
-const DEBOUNCE: Duration = Duration::from_millis(25);
-
 pub fn spawn_worker(shared: Arc<Shared>) -> JoinHandle<()> {
     tokio::spawn(async move {
         loop {
@@ -47,14 +43,26 @@ pub fn spawn_worker(shared: Arc<Shared>) -> JoinHandle<()> {
             if shared.lock().shut_down {
                 break;
             }
-            tokio::time::sleep(DEBOUNCE).await;
+            // No debounce: a pass starts at once and takes the latest text; changes that
+            // arrive while it runs leave one wake-up behind, so a burst costs at most one more
+            // pass.
             let s = shared.clone();
             // A panic inside a pass ends that pass only.
             if let Err(e) = tokio::spawn(async move { pass(&s).await }).await {
-                tracing::error!("analysis pass failed: {e}");
+                join_failed("an analysis pass", &e);
             }
         }
     })
+}
+
+/// A background task that did not finish: a panic is an error; a cancellation only happens
+/// when the runtime shuts down (`exit`).
+fn join_failed(what: &str, e: &tokio::task::JoinError) {
+    if e.is_panic() {
+        tracing::error!("{what} panicked: {e}");
+    } else {
+        tracing::debug!("{what} was cancelled: the server is stopping");
+    }
 }
 
 async fn pass(shared: &Arc<Shared>) {
@@ -76,7 +84,7 @@ async fn pass(shared: &Arc<Shared>) {
     let results = match tokio::task::spawn_blocking(move || check(&snapshot)).await {
         Ok(results) => results,
         Err(e) => {
-            tracing::error!("checking failed: {e}");
+            join_failed("checking", &e);
             return;
         }
     };
@@ -122,7 +130,8 @@ fn ensure_scopes(session: &mut Session) {
 /// A scope rebuilt from disk.
 struct Built {
     ws: Workspace,
-    disk: HashMap<PathBuf, Arc<str>>,
+    /// Python files indexed.
+    python: usize,
     indexed: HashSet<PathBuf>,
     /// The rule settings of the project's config file.
     file_rules: RuleSettings,
@@ -130,7 +139,10 @@ struct Built {
 }
 
 fn build_scope(key: &ScopeKey) -> Built {
-    let opts = LoadOptions::default();
+    let opts = LoadOptions {
+        keep_text: false,
+        ..LoadOptions::default()
+    };
     let (roots, dir) = match key {
         ScopeKey::Folder(folder) => (vec![folder.clone()], folder.clone()),
         ScopeKey::Dir(dir) => {
@@ -157,7 +169,7 @@ fn build_scope(key: &ScopeKey) -> Built {
             .unwrap_or_default();
         Built {
             ws: Workspace::new(dir.clone(), config),
-            disk: HashMap::new(),
+            python: 0,
             indexed: HashSet::new(),
             file_rules,
             error,
@@ -169,11 +181,10 @@ fn build_scope(key: &ScopeKey) -> Built {
     match loader::load(&roots, &opts) {
         Ok(loaded) => {
             let mut indexed: HashSet<PathBuf> = loaded.env.iter().cloned().collect();
-            let mut disk = HashMap::with_capacity(loaded.python.len());
-            for file in loaded.python {
-                indexed.insert(file.path.clone());
-                disk.insert(file.path, file.text);
-            }
+            // Facts are kept, texts are not: a closed file's text is read again when a
+            // related location or an edit in it needs positions (RSS stays near the facts).
+            let python = loaded.python.len();
+            indexed.extend(loaded.python.into_iter().map(|file| file.path));
             for skipped in &loaded.skipped {
                 tracing::debug!("skipped {}: {}", skipped.path.display(), skipped.reason);
             }
@@ -184,7 +195,7 @@ fn build_scope(key: &ScopeKey) -> Built {
                 .unwrap_or_default();
             Built {
                 ws: loaded.workspace,
-                disk,
+                python,
                 indexed,
                 file_rules,
                 error: None,
@@ -243,7 +254,7 @@ async fn reindex(shared: &Arc<Shared>) -> bool {
         let built = match tokio::task::spawn_blocking(move || build_scope(&k)).await {
             Ok(built) => built,
             Err(e) => {
-                tracing::error!("indexing panicked: {e}");
+                join_failed("indexing", &e);
                 continue;
             }
         };
@@ -258,8 +269,8 @@ async fn reindex(shared: &Arc<Shared>) -> bool {
         tracing::info!(
             "indexed {:?}: {} Python and {} .env files",
             key,
-            built.disk.len(),
-            built.indexed.len() - built.disk.len()
+            built.python,
+            built.indexed.len() - built.python
         );
         let mut ws = built.ws;
         // The editor's settings, under the file's.
@@ -268,7 +279,6 @@ async fn reindex(shared: &Arc<Shared>) -> bool {
             key,
             Scope {
                 ws: Arc::new(ws),
-                disk: Arc::new(built.disk),
                 indexed: Arc::new(built.indexed),
                 generation,
                 ready: true,
@@ -289,7 +299,7 @@ async fn reindex(shared: &Arc<Shared>) -> bool {
 }
 
 enum DiskUpdate {
-    Python(Arc<str>, Box<PyFacts>),
+    Python(Box<PyFacts>),
     Env(Arc<str>, GitStatus),
     Remove,
 }
@@ -326,7 +336,7 @@ async fn refresh_from_disk(shared: &Arc<Shared>) {
                     ) {
                         (FileKind::Python, Ok(text)) => {
                             let facts = python::extract(&text);
-                            DiskUpdate::Python(text, Box::new(facts))
+                            DiskUpdate::Python(Box::new(facts))
                         }
                         (FileKind::Env | FileKind::EnvTemplate, Ok(text)) => {
                             let status = git.status(&path);
@@ -353,14 +363,12 @@ async fn refresh_from_disk(shared: &Arc<Shared>) {
         };
         let ws = Arc::make_mut(&mut scope.ws);
         match update {
-            DiskUpdate::Python(text, facts) => {
-                ws.set_python_facts(path.clone(), Arc::new(*facts));
-                Arc::make_mut(&mut scope.disk).insert(path, text);
+            DiskUpdate::Python(facts) => {
+                ws.set_python_facts(path, Arc::new(*facts));
             }
             DiskUpdate::Env(text, status) => ws.set_env(path, &text, status),
             DiskUpdate::Remove => {
                 ws.remove(&path);
-                Arc::make_mut(&mut scope.disk).remove(&path);
             }
         }
     }
@@ -376,6 +384,8 @@ struct Install {
     standalone: bool,
     text: Arc<str>,
     git: Option<GitStatus>,
+    /// The document's incrementally reparsed tree, for that text.
+    tree: Option<tree_sitter::Tree>,
     facts: Option<PyFacts>,
 }
 
@@ -413,6 +423,7 @@ pub async fn install_documents(shared: &Arc<Shared>, only: Option<&Uri>) {
                 standalone: doc.standalone,
                 text: doc.text(),
                 git,
+                tree: doc.tree().cloned(),
                 facts: None,
             });
         }
@@ -426,7 +437,14 @@ pub async fn install_documents(shared: &Arc<Shared>, only: Option<&Uri>) {
         work.into_iter()
             .map(|mut job| {
                 match job.kind {
-                    FileKind::Python => job.facts = Some(python::extract(&job.text)),
+                    FileKind::Python => {
+                        // The document keeps its tree reparsed incrementally: only the walk
+                        // over it is left (a third of a full parse and walk).
+                        job.facts = Some(match job.tree.take() {
+                            Some(tree) => python::extract_tree(&job.text, &tree),
+                            None => python::extract(&job.text),
+                        })
+                    }
                     _ if job.git.is_none() => {
                         job.git = Some(if job.standalone {
                             GitStatus::Unknown
@@ -489,7 +507,6 @@ pub struct DocSnap {
 #[derive(Clone, Debug)]
 pub struct ScopeSnap {
     pub ws: Arc<Workspace>,
-    pub disk: Arc<HashMap<PathBuf, Arc<str>>>,
 }
 
 /// Everything an analysis needs, taken under the lock in one go.
@@ -545,7 +562,6 @@ pub fn snapshot(shared: &Shared, only: Option<&Uri>) -> Option<Snapshot> {
         }
         scopes.entry(key.clone()).or_insert_with(|| ScopeSnap {
             ws: scope.ws.clone(),
-            disk: scope.disk.clone(),
         });
         docs.push(DocSnap {
             uri: doc.uri.clone(),

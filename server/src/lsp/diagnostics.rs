@@ -137,7 +137,7 @@ impl<'a> Converter<'a> {
         self.scope
     }
 
-    /// The current text of any file: open document, workspace, disk.
+    /// The current text of any file: open document, workspace (.env files), disk.
     pub fn text(&self, path: &Path) -> Option<Arc<Indexed>> {
         if let Some(hit) = self.cache.borrow().get(path) {
             return hit.clone();
@@ -147,7 +147,6 @@ impl<'a> Converter<'a> {
             .get(path)
             .map(|d| d.text.clone())
             .or_else(|| self.scope.ws.env_file(path).map(|f| f.text.clone()))
-            .or_else(|| self.scope.disk.get(path).cloned())
             .or_else(|| {
                 path.is_absolute()
                     .then(|| loader::read_source(path, loader::MAX_FILE_SIZE).ok())

@@ -110,9 +110,6 @@ pub enum ScopeKey {
 #[derive(Clone, Debug)]
 pub struct Scope {
     pub ws: Arc<Workspace>,
-    /// Python texts read from disk (for ranges of related locations and fix edits in files
-    /// that are not open). .env texts live in the workspace itself.
-    pub disk: Arc<HashMap<PathBuf, Arc<str>>>,
     /// Files the disk index loaded: only these are re-read when they change or close.
     pub indexed: Arc<HashSet<PathBuf>>,
     /// Bumped whenever the workspace is rebuilt: open documents must be installed again.
@@ -129,7 +126,6 @@ impl Scope {
     pub fn empty(root: PathBuf, config: Config, generation: u64, ready: bool) -> Scope {
         Scope {
             ws: Arc::new(Workspace::new(root, config)),
-            disk: Arc::default(),
             indexed: Arc::default(),
             generation,
             ready,

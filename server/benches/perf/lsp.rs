@@ -140,6 +140,27 @@ impl Client {
         None
     }
 
+    /// After `didOpen` on a folder being indexed: when the first diagnostics for `uri` came
+    /// (provisional ones, checked before the index) and when indexing ended (`$/progress` end;
+    /// the full diagnostics follow in the same pass).
+    fn cold_start(&self, uri: &str) -> (Option<Instant>, Option<Instant>) {
+        let deadline = Instant::now() + TIMEOUT;
+        let (mut first, mut indexed) = (None, None);
+        while first.is_none() || indexed.is_none() {
+            let Some((at, msg)) = self.next(deadline.saturating_duration_since(Instant::now()))
+            else {
+                break;
+            };
+            if msg["method"] == "textDocument/publishDiagnostics" && msg["params"]["uri"] == uri {
+                first.get_or_insert(at);
+            }
+            if msg["method"] == "$/progress" && msg["params"]["value"]["kind"] == "end" {
+                indexed.get_or_insert(at);
+            }
+        }
+        (first, indexed)
+    }
+
     fn initialize(&mut self, root: &Path) {
         let uri = file_uri(root);
         self.request(
@@ -149,6 +170,7 @@ impl Client {
                 "rootUri": uri,
                 "workspaceFolders": [{"uri": uri, "name": "bench"}],
                 "capabilities": {
+                    "window": {"workDoneProgress": true},
                     "textDocument": {
                         "synchronization": {"didSave": false},
                         "publishDiagnostics": {"relatedInformation": true},
@@ -259,14 +281,14 @@ pub fn run(args: &[String]) -> ExitCode {
     let text = std::fs::read_to_string(&first).unwrap_or_default();
     let opened = Instant::now();
     c.open(&first, "python", &text);
-    let at = c.published(&file_uri(&first), Some(1));
-    match at {
-        Some(at) => println!(
-            "| cold start, 5k files: initialize → first diagnostics | {:.0} ms (didOpen → diagnostics {:.0} ms) |",
+    match c.cold_start(&file_uri(&first)) {
+        (Some(at), indexed) => println!(
+            "| cold start, 5k files: initialize → first diagnostics | {:.0} ms (didOpen → diagnostics {:.0} ms; the whole folder indexed after {}) |",
             ms(at - t0),
-            ms(at - opened)
+            ms(at - opened),
+            indexed.map_or("?".into(), |i| format!("{:.0} ms", ms(i - t0)))
         ),
-        None => println!("| cold start, 5k files | no diagnostics within {TIMEOUT:?} |"),
+        (None, _) => println!("| cold start, 5k files | no diagnostics within {TIMEOUT:?} |"),
     }
     std::thread::sleep(Duration::from_millis(300));
     println!("| RSS after indexing 5k files | {:.0} MB |", c.rss_mb());
@@ -305,7 +327,7 @@ pub fn run(args: &[String]) -> ExitCode {
     }
     rtts.sort_by(|a, b| a.total_cmp(b));
     println!(
-        "| didChange → publishDiagnostics, 10,000-line file, {} edits | p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms (includes the server's 25 ms debounce) |",
+        "| didChange → publishDiagnostics, 10,000-line file, {} edits | p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms (no debounce) |",
         rtts.len(),
         percentile(&rtts, 0.5),
         percentile(&rtts, 0.95),
@@ -383,7 +405,7 @@ pub fn run(args: &[String]) -> ExitCode {
     }
     times.sort_by(|a, b| a.total_cmp(b));
     println!(
-        "| .env edit with 100 open Python files → all 100 re-published | median {:.1} ms, max {:.1} ms over {} edits (includes the 25 ms debounce) |",
+        "| .env edit with 100 open Python files → all 100 re-published | median {:.1} ms, max {:.1} ms over {} edits (no debounce) |",
         percentile(&times, 0.5),
         times.last().copied().unwrap_or(f64::NAN),
         times.len()
@@ -398,11 +420,12 @@ pub fn run(args: &[String]) -> ExitCode {
         let first = ws20k.join("svc0/settings.py");
         let text = std::fs::read_to_string(&first).unwrap_or_default();
         c.open(&first, "python", &text);
-        if let Some(at) = c.published(&file_uri(&first), Some(1)) {
+        if let (Some(at), indexed) = c.cold_start(&file_uri(&first)) {
             std::thread::sleep(Duration::from_millis(300));
             println!(
-                "| cold start, 20k files: initialize → first diagnostics | {:.0} ms |",
-                ms(at - t0)
+                "| cold start, 20k files: initialize → first diagnostics | {:.0} ms (the whole folder indexed after {}) |",
+                ms(at - t0),
+                indexed.map_or("?".into(), |i| format!("{:.0} ms", ms(i - t0)))
             );
             println!("| RSS after indexing 20k files | {:.0} MB |", c.rss_mb());
         }

@@ -174,11 +174,26 @@ impl Workspace {
 
     /// Findings for one Python module, given its current text (facts come from the model).
     pub fn check_python(&self, path: &Path, text: &str) -> Vec<Finding> {
+        self.check_python_with(path, text, false)
+    }
+
+    /// The findings of [`Workspace::check_python`] that no other file can change (see
+    /// [`rules::check_python_local`]): what is known before the workspace is indexed.
+    pub fn check_python_local(&self, path: &Path, text: &str) -> Vec<Finding> {
+        self.check_python_with(path, text, true)
+    }
+
+    fn check_python_with(&self, path: &Path, text: &str, local: bool) -> Vec<Finding> {
         let Some(module) = self.python.get(path) else {
             return Vec::new();
         };
         let ctx = PyCtx::new(self, path, text, &module.facts);
-        let findings = rules::check_python(&ctx, |r| self.config.enabled(r));
+        let enabled = |r| self.config.enabled(r);
+        let findings = if local {
+            rules::check_python_local(&ctx, enabled)
+        } else {
+            rules::check_python(&ctx, enabled)
+        };
         self.finish(
             findings,
             |line, code| {

@@ -88,7 +88,7 @@ async fn pass(shared: &Arc<Shared>) {
             return;
         }
     };
-    publish(shared, results).await;
+    publish(shared, results, false).await;
 }
 
 /// Every open document gets a scope; unused directory and standalone scopes are dropped.
@@ -205,6 +205,134 @@ fn build_scope(key: &ScopeKey) -> Built {
             tracing::warn!("indexing {} failed: {e}", dir.display());
             empty(Some(e.to_string()))
         }
+    }
+}
+
+/// How long a document opened in a folder being indexed waits before it is checked alone.
+const PROVISIONAL_AFTER: std::time::Duration = std::time::Duration::from_millis(150);
+
+/// First diagnostics before a workspace folder is indexed: Python documents in folders still
+/// waiting for their index, never published yet, are checked alone (with the .env files of
+/// their directory and its parents up to the folder) by the rules that look at nothing else,
+/// so the user sees them in milliseconds instead of after the whole folder is read. The full
+/// pass after indexing adds what needs the workspace and never retracts one of these.
+///
+/// Runs beside the worker (from `didOpen`), since the worker may be busy indexing that folder,
+/// and only when indexing takes longer than [`PROVISIONAL_AFTER`]: a small project gets its
+/// full diagnostics at once, without a first partial set.
+pub async fn provisional(shared: Arc<Shared>) {
+    let after = shared.lock().provisional_after.unwrap_or(PROVISIONAL_AFTER);
+    tokio::time::sleep(after).await;
+    struct Job {
+        doc: DocSnap,
+        root: PathBuf,
+        tree: Option<tree_sitter::Tree>,
+    }
+    let (jobs, enc, related, open) = {
+        let s = shared.lock();
+        if s.settings_pending || s.shut_down {
+            return;
+        }
+        let mut open = HashMap::new();
+        let mut jobs = Vec::new();
+        for doc in s.docs.values() {
+            let key = s.scope_of_doc(doc);
+            let ScopeKey::Folder(root) = &key else {
+                continue;
+            };
+            let waiting = s.scopes.get(&key).is_some_and(|sc| !sc.ready);
+            if doc.kind != FileKind::Python || doc.published.is_some() || !waiting {
+                continue;
+            }
+            let text = doc.text_snapshot();
+            open.insert(
+                doc.path.clone(),
+                OpenDoc {
+                    uri: doc.uri.clone(),
+                    version: doc.version,
+                    text: text.clone(),
+                },
+            );
+            jobs.push(Job {
+                root: root.clone(),
+                tree: doc.tree().cloned(),
+                doc: DocSnap {
+                    uri: doc.uri.clone(),
+                    version: doc.version,
+                    path: doc.path.clone(),
+                    kind: doc.kind,
+                    text,
+                    scope: key.clone(),
+                    provisional: true,
+                },
+            });
+        }
+        (jobs, s.enc, s.caps.related_information, Arc::new(open))
+    };
+    if jobs.is_empty() {
+        return;
+    }
+    let configs: Vec<(Config, RuleSettings)> = jobs
+        .iter()
+        .map(|job| {
+            loader::find_config(&job.root)
+                .ok()
+                .flatten()
+                .map(|found| (found.config, RuleSettings::from_file(&found.file)))
+                .unwrap_or_default()
+        })
+        .collect();
+    let configs: Vec<Config> = {
+        let s = shared.lock();
+        configs
+            .into_iter()
+            .map(|(config, file)| s.configure(config, &file))
+            .collect()
+    };
+    let checked = tokio::task::spawn_blocking(move || {
+        let mut gitignores = GitIgnoreCache::default();
+        let mut results = Vec::new();
+        for (job, config) in jobs.into_iter().zip(configs) {
+            let mut ws = Workspace::new(job.root.clone(), config);
+            let facts = match &job.tree {
+                Some(tree) => python::extract_tree(&job.doc.text, tree),
+                None => python::extract(&job.doc.text),
+            };
+            ws.set_python_facts(job.doc.path.clone(), Arc::new(facts));
+            let dirs = job
+                .doc
+                .path
+                .ancestors()
+                .skip(1)
+                .take_while(|d| d.starts_with(&job.root));
+            for dir in dirs {
+                for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                    let path = entry.path();
+                    if !matches!(file_kind(&path), FileKind::Env | FileKind::EnvTemplate) {
+                        continue;
+                    }
+                    if let Ok(text) = loader::read_source(&path, loader::MAX_FILE_SIZE) {
+                        let status = gitignores.status(&path);
+                        ws.set_env(path, &text, status);
+                    }
+                }
+            }
+            let key = job.doc.scope.clone();
+            let snapshot = Snapshot {
+                enc,
+                related,
+                docs: vec![job.doc],
+                open: open.clone(),
+                scopes: HashMap::from([(key, ScopeSnap { ws: Arc::new(ws) })]),
+            };
+            results.extend(check(&snapshot));
+        }
+        results
+    })
+    .await;
+    match checked {
+        Ok(results) => publish(&shared, results, true).await,
+        Err(e) => join_failed("a provisional check", &e),
     }
 }
 
@@ -502,6 +630,8 @@ pub struct DocSnap {
     pub kind: FileKind,
     pub text: Arc<str>,
     pub scope: ScopeKey,
+    /// Checked before its workspace is indexed: only findings no other file can change.
+    pub provisional: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -570,6 +700,7 @@ pub fn snapshot(shared: &Shared, only: Option<&Uri>) -> Option<Snapshot> {
             kind: doc.kind,
             text,
             scope: key,
+            provisional: false,
         });
     }
     Some(Snapshot {
@@ -607,7 +738,7 @@ pub fn check(snapshot: &Snapshot) -> Vec<Checked> {
 
 /// Publish results that are still current and new; clear closed documents. In pull mode,
 /// ask the client to pull again when something it pulled has changed.
-async fn publish(shared: &Arc<Shared>, results: Vec<Checked>) {
+async fn publish(shared: &Arc<Shared>, results: Vec<Checked>, provisional: bool) {
     let (clears, sends, refresh) = {
         let mut guard = shared.lock();
         let s = &mut *guard;
@@ -627,6 +758,9 @@ async fn publish(shared: &Arc<Shared>, results: Vec<Checked>) {
             };
             if doc.version != r.version {
                 continue; // Computed for an outdated version: never published.
+            }
+            if provisional && doc.published.is_some() {
+                continue; // The full check was first: it knows more.
             }
             let hash = diagnostics::hash(&r.diagnostics);
             if pull {

@@ -302,6 +302,7 @@ pub fn safe_title(title: &str) -> String {
 pub fn findings(conv: &Converter, doc: &DocSnap) -> Vec<Finding> {
     let ws = &conv.scope().ws;
     let run = || match doc.kind {
+        FileKind::Python if doc.provisional => ws.check_python_local(&doc.path, &doc.text),
         FileKind::Python => ws.check_python(&doc.path, &doc.text),
         FileKind::Env | FileKind::EnvTemplate => ws.check_env(&doc.path),
         FileKind::Other => Vec::new(),

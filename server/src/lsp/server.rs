@@ -269,6 +269,13 @@ impl LanguageServer for Backend {
         let options = params.initialization_options.unwrap_or_default();
         // Enables `keywire/debugDocumentText` (for tests).
         let debug = options.get("debug").and_then(Value::as_bool) == Some(true);
+        // Tests only (with `debug`): how long an opened document waits before being checked
+        // alone while its folder is indexed.
+        let provisional_after = options
+            .get("debugProvisionalAfterMs")
+            .and_then(Value::as_u64)
+            .filter(|_| debug)
+            .map(std::time::Duration::from_millis);
         let (init_settings, warnings) = Settings::parse(&options);
         if let Some(level) = &init_settings.log_level {
             super::set_log_level(level);
@@ -304,6 +311,7 @@ impl LanguageServer for Backend {
             s.settings_pending = caps.configuration;
             s.caps = caps;
             s.debug = debug;
+            s.provisional_after = provisional_after;
             s.log_level = init_settings.log_level.clone();
             s.init_settings = init_settings;
             s.init_warnings = warnings;
@@ -378,6 +386,7 @@ impl LanguageServer for Backend {
             }
         }
         self.wake();
+        tokio::spawn(analysis::provisional(self.shared.clone()));
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {

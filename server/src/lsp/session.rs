@@ -140,6 +140,9 @@ pub struct Session {
     pub caps: Caps,
     /// `initializationOptions.debug`: enables `keywire/debugDocumentText` (tests).
     pub debug: bool,
+    /// How long a document opened while its folder is indexed waits before it is checked
+    /// alone (see `analysis::provisional`); None: the default.
+    pub provisional_after: Option<std::time::Duration>,
     pub docs: HashMap<Uri, Document>,
     /// Workspace folder paths.
     pub folders: Vec<PathBuf>,

@@ -42,6 +42,8 @@ pub struct PyCtx<'a> {
     pub text: &'a str,
     pub facts: &'a PyFacts,
     scope: std::cell::OnceCell<ModuleScope<'a>>,
+    /// Set by [`PyCtx::scope`]: the running rule looked beyond this module.
+    looked_beyond: std::cell::Cell<bool>,
 }
 
 impl<'a> PyCtx<'a> {
@@ -52,12 +54,14 @@ impl<'a> PyCtx<'a> {
             text,
             facts,
             scope: std::cell::OnceCell::new(),
+            looked_beyond: std::cell::Cell::new(false),
         }
     }
 
     /// The module's import chain and load points, computed on first use (most modules never
     /// need it).
     pub fn scope(&self) -> &ModuleScope<'a> {
+        self.looked_beyond.set(true);
         self.scope
             .get_or_init(|| ModuleScope::new(self.ws, self.path))
     }
@@ -209,6 +213,24 @@ pub fn check_python(ctx: &PyCtx, enabled: impl Fn(Rule) -> bool) -> Vec<Finding>
     for &rule in Rule::ALL.iter().filter(|r| r.is_python()) {
         if enabled(rule) {
             run_python(rule, ctx, &mut out);
+        }
+    }
+    out
+}
+
+/// [`check_python`] for a module whose workspace is not indexed yet: only the findings of rules
+/// that never looked beyond the module (its import chain, .env files, other modules' writes),
+/// which the rest of the workspace cannot change.
+pub fn check_python_local(ctx: &PyCtx, enabled: impl Fn(Rule) -> bool) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for &rule in Rule::ALL.iter().filter(|r| r.is_python()) {
+        if enabled(rule) {
+            ctx.looked_beyond.set(false);
+            let before = out.len();
+            run_python(rule, ctx, &mut out);
+            if ctx.looked_beyond.get() {
+                out.truncate(before);
+            }
         }
     }
     out

@@ -203,3 +203,40 @@ fn walk_env_files(dir: &Path) -> Vec<PathBuf> {
         })
         .collect()
 }
+
+/// Skipping function bodies that cannot hold a fact (the extractor's pruning) changes no fact:
+/// every Python file of the fixtures and of a generated workspace, and the benchmark's large
+/// module, give equal facts with and without it.
+#[test]
+fn pruned_extraction_gives_the_same_facts() {
+    let tests = common::repo_root().join("tests");
+    let mut texts: Vec<(String, String)> = Vec::new();
+    for dir in ["rules", "workspaces", "secrets", "cli", "hardening"] {
+        for p in walk(&tests.join(dir)) {
+            if p.extension().is_some_and(|e| e == "py") {
+                if let Ok(t) = std::fs::read_to_string(&p) {
+                    texts.push((p.display().to_string(), t));
+                }
+            }
+        }
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    corpus::generate(tmp.path(), 300, 7).unwrap();
+    for p in walk(tmp.path()) {
+        if p.extension().is_some_and(|e| e == "py") {
+            texts.push((
+                p.display().to_string(),
+                std::fs::read_to_string(&p).unwrap(),
+            ));
+        }
+    }
+    texts.push(("big module".into(), corpus::big_module(2_000, 3)));
+    assert!(texts.len() > 300, "{}", texts.len());
+    for (name, text) in &texts {
+        assert_eq!(
+            python::extract(text),
+            python::extract_unpruned(text),
+            "{name}: pruning changed the facts"
+        );
+    }
+}

@@ -185,6 +185,18 @@ pub fn scan(dir: &Path, passes: usize) {
         best,
         bytes as f64 / 1e6 / best
     );
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    for text in &texts {
+        let p = python::prefilter(text);
+        let key = match p.relevance {
+            Relevance::Full => format!("parsed ({})", p.reason),
+            other => format!("{other:?}"),
+        };
+        *counts.entry(key).or_default() += 1;
+    }
+    for (kind, n) in counts {
+        println!("  {kind}: {n}");
+    }
 }
 
 /// `phases DIR`: where the time of one check goes, in process: load (walk, read, prefilter,

@@ -175,8 +175,14 @@ pub fn python(data: &[u8]) {
     let py = text(data);
     let files = Files::new(&[(ENV, SMALL_ENV), (PY, &py)]);
     check(&files, &GitStatus::Unknown);
-    // Facts on their own, too (what the loader and the server extract in parallel).
-    let _ = keywire::engine::python::extract(&py);
+    // Facts on their own, too (what the loader and the server extract in parallel); skipping
+    // function bodies that cannot hold a fact changes no fact.
+    let facts = keywire::engine::python::extract(&py);
+    assert_eq!(
+        facts,
+        keywire::engine::python::extract_unpruned(&py),
+        "pruned extraction differs"
+    );
 }
 
 /// `.env` text → parse and findings.

@@ -37,6 +37,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use aho_corasick::AhoCorasick;
 use tree_sitter::{Language, Node, Parser, TreeCursor};
 
 use super::{
@@ -83,8 +84,23 @@ pub fn extract(text: &str) -> PyFacts {
 /// [`extract`] from a tree already parsed from exactly `text` (an editor's document, kept
 /// current by incremental reparsing): the walk without the parse.
 pub fn extract_tree(text: &str, tree: &tree_sitter::Tree) -> PyFacts {
+    extract_tree_with(text, tree, true)
+}
+
+/// [`extract`] visiting every node, even function bodies that cannot hold a fact (for the
+/// differential tests of that pruning).
+#[doc(hidden)]
+pub fn extract_unpruned(text: &str) -> PyFacts {
+    let Some(tree) = new_parser().and_then(|mut p| p.parse(text, None)) else {
+        return extract(text);
+    };
+    extract_tree_with(text, &tree, false)
+}
+
+fn extract_tree_with(text: &str, tree: &tree_sitter::Tree, prune: bool) -> PyFacts {
     let root = tree.root_node();
     let mut ex = Extractor::new(text, root);
+    ex.prune = prune;
     ex.walk(root);
     let mut facts = ex.finish(root);
     facts.edit_points.newline = newline_of(text);
@@ -459,6 +475,14 @@ struct Extractor<'a> {
     node_vecs: Vec<Vec<Node<'a>>>,
     /// `import dotenv [as d]` at module scope: the local name.
     dotenv_module: Option<String>,
+    /// Skip function bodies that cannot hold a fact ([`Extractor::inert_body`]).
+    prune: bool,
+    /// Names ever bound to an import (`Module`/`Symbol`): the only way a call resolves to
+    /// something keywire knows, besides star imports.
+    imported_names: Vec<&'a str>,
+    /// An automaton over `imported_names`, and how many names it was built from.
+    imported_ac: Option<(usize, AhoCorasick)>,
+    saw_star: bool,
 }
 
 impl<'a> Extractor<'a> {
@@ -476,6 +500,10 @@ impl<'a> Extractor<'a> {
             cursors: vec![root.walk()],
             node_vecs: Vec::new(),
             dotenv_module: None,
+            prune: true,
+            imported_names: Vec::new(),
+            imported_ac: None,
+            saw_star: false,
         }
     }
 
@@ -625,6 +653,9 @@ impl<'a> Extractor<'a> {
     fn bind(&mut self, name: &'a str, binding: Binding) {
         if name.is_empty() {
             return;
+        }
+        if matches!(binding, Binding::Module(_) | Binding::Symbol(..)) {
+            self.imported_names.push(name);
         }
         if let Some(scope) = self.scopes.last_mut() {
             scope.names.insert(name, binding);
@@ -828,6 +859,63 @@ impl<'a> Extractor<'a> {
         }
     }
 
+    /// Whether a function body cannot add a fact, so its nodes need no visit (most of a large
+    /// module's nodes are in function bodies). Its bindings are local, so skipping it changes
+    /// nothing outside; inside, every fact needs a token the body would contain: a call that
+    /// resolves (through a name bound to an import, in `imported_names`), an import, a
+    /// `global`/`nonlocal` rebinding, `config_list`/`llm_config` keys and keywords, `environ`/
+    /// `getenv`, `dotenv`, or a `keywire:` comment. Substring matches (no word boundaries) only
+    /// make it skip less. Not used after a star import (any name may resolve then).
+    fn inert_body(&mut self, body: Node<'a>) -> bool {
+        static TOKENS: OnceLock<AhoCorasick> = OnceLock::new();
+        if self.saw_star {
+            return false;
+        }
+        let text = self.slice(body).as_bytes();
+        let tokens = TOKENS.get_or_init(|| {
+            AhoCorasick::new([
+                "import",
+                "global",
+                "nonlocal",
+                "config_list",
+                "llm_config",
+                "environ",
+                "getenv",
+                "dotenv",
+                "keywire:",
+            ])
+            .expect("static patterns")
+        });
+        if tokens.is_match(text) {
+            return false;
+        }
+        if self.imported_names.is_empty() {
+            return true;
+        }
+        let n = self.imported_names.len();
+        if self
+            .imported_ac
+            .as_ref()
+            .is_none_or(|(built, _)| *built != n)
+        {
+            let Ok(ac) = AhoCorasick::new(&self.imported_names) else {
+                return false;
+            };
+            self.imported_ac = Some((n, ac));
+        }
+        let Some((_, ac)) = &self.imported_ac else {
+            return false;
+        };
+        // As a whole word (`os` is in `close`): overlapping matches, so that a longer name
+        // matching inside a word cannot hide a shorter one that is a word.
+        let word = |c: Option<&u8>| {
+            c.is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80)
+        };
+        !ac.find_overlapping_iter(text).any(|m| {
+            !word(m.start().checked_sub(1).and_then(|i| text.get(i))) && !word(text.get(m.end()))
+        })
+    }
+
     /// Returns whether to descend into the node.
     fn enter(&mut self, node: Node<'a>, field: u16) -> bool {
         let g = self.g;
@@ -861,6 +949,10 @@ impl<'a> Extractor<'a> {
                     frame.pops_function = true;
                     if let Some(params) = parent.child_by_field_id(g.f.parameters) {
                         self.bind_parameters(params);
+                    }
+                    if self.prune && self.inert_body(node) {
+                        self.frames.push(frame);
+                        return false;
                     }
                 } else if pk == k.class_definition {
                     self.scopes.push(Scope::new(ScopeKind::Class));
@@ -1026,6 +1118,7 @@ impl<'a> Extractor<'a> {
             if ck == k.wildcard_import {
                 names.push("*".to_string());
                 if level == 0 {
+                    self.saw_star = true;
                     if let Some(scope) = self.scopes.last_mut() {
                         scope.stars.push(module.clone());
                     }

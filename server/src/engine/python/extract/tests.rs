@@ -979,3 +979,29 @@ from autogen import (  # keywire: ignore[KW109]
     assert_eq!(facts.suppressions[0].line, 10);
     assert!(facts.secret_constants.iter().any(|s| s.name == "KEY"));
 }
+
+/// Function bodies are skipped only when they cannot hold a fact: a client constructed through
+/// an imported (or aliased, or star-imported) name, or an env read through an alias, inside a
+/// function, with none of the trigger words, is still found.
+#[test]
+fn pruned_function_bodies_keep_every_fact() {
+    let cases = [
+        "from autogen_ext.models.openai import OpenAIChatCompletionClient\n\ndef make():\n    return OpenAIChatCompletionClient(model=\"gpt-4o\")\n",
+        "from autogen_ext.models.openai import OpenAIChatCompletionClient as C\n\ndef make():\n    return C(model=\"gpt-4o\")\n",
+        "import autogen_ext.models.openai as m\n\ndef make():\n    return m.OpenAIChatCompletionClient(model=\"gpt-4o\")\n",
+        "from autogen_ext.models.openai import *\n\ndef make():\n    return OpenAIChatCompletionClient(model=\"gpt-4o\")\n",
+        "from os import getenv as ge\n\ndef key():\n    return ge(\"OPENAI_API_KEY\")\n",
+    ];
+    for text in cases {
+        let pruned = extract(text);
+        assert_eq!(pruned, super::extract_unpruned(text), "{text}");
+        assert!(
+            !pruned.entries.is_empty() || !pruned.env_reads.is_empty(),
+            "no fact found in:\n{text}"
+        );
+    }
+    // And a body with nothing in it is skipped without changing anything.
+    let text = "from autogen_ext.models.openai import OpenAIChatCompletionClient\n\ndef f(x):\n    return [i * 2 for i in x]\n\nc = OpenAIChatCompletionClient(model=\"gpt-4o\")\n";
+    assert_eq!(extract(text), super::extract_unpruned(text));
+    assert_eq!(extract(text).entries.len(), 1);
+}

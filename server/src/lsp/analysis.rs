@@ -241,7 +241,8 @@ pub async fn provisional(shared: Arc<Shared>) {
                 continue;
             };
             let waiting = s.scopes.get(&key).is_some_and(|sc| !sc.ready);
-            if doc.kind != FileKind::Python || doc.published.is_some() || !waiting {
+            let too_large = doc.len_bytes() as u64 > loader::MAX_FILE_SIZE;
+            if doc.kind != FileKind::Python || doc.published.is_some() || !waiting || too_large {
                 continue;
             }
             let text = doc.text_snapshot();
@@ -520,6 +521,7 @@ struct Install {
 /// Feed open documents whose current version is not in their workspace yet (all of them, or
 /// just `only`).
 pub async fn install_documents(shared: &Arc<Shared>, only: Option<&Uri>) {
+    let mut too_large = Vec::new();
     let work: Vec<Install> = {
         let mut guard = shared.lock();
         let s = &mut *guard;
@@ -540,6 +542,15 @@ pub async fn install_documents(shared: &Arc<Shared>, only: Option<&Uri>) {
             if doc.installed == Some((scope.generation, doc.version)) {
                 continue;
             }
+            // Like `keywire check`: a file this large is generated or data, and analysing it
+            // would hold up every other request.
+            if doc.len_bytes() as u64 > loader::MAX_FILE_SIZE {
+                if !std::mem::replace(&mut doc.too_large_noted, true) {
+                    too_large.push(doc.path.clone());
+                }
+                continue;
+            }
+            doc.too_large_noted = false;
             let git = scope.ws.env_file(&doc.path).map(|f| f.git.clone());
             out.push(Install {
                 uri,
@@ -557,6 +568,18 @@ pub async fn install_documents(shared: &Arc<Shared>, only: Option<&Uri>) {
         }
         out
     };
+    for path in too_large {
+        let message = format!(
+            "keywire: {} is larger than {} MB and is not checked",
+            path.display(),
+            loader::MAX_FILE_SIZE / (1024 * 1024)
+        );
+        tracing::warn!("{message}");
+        shared
+            .client
+            .show_message(MessageType::WARNING, message)
+            .await;
+    }
     if work.is_empty() {
         return;
     }

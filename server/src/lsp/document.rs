@@ -79,6 +79,8 @@ pub struct Document {
     pub published: Option<(i32, u64)>,
     /// Hash of the diagnostics last returned by a pull (`textDocument/diagnostic`).
     pub pulled: Option<u64>,
+    /// The user was told that this document is too large to check.
+    pub too_large_noted: bool,
 }
 
 impl Document {
@@ -108,6 +110,7 @@ impl Document {
             installed: None,
             published: None,
             pulled: None,
+            too_large_noted: false,
         }
     }
 
@@ -117,6 +120,11 @@ impl Document {
 
     pub fn tree(&self) -> Option<&Tree> {
         self.tree.as_ref()
+    }
+
+    /// Size of the current text in bytes.
+    pub fn len_bytes(&self) -> usize {
+        self.rope.len_bytes()
     }
 
     /// The current text (shared; cheap after the first call for a version).

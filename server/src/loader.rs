@@ -530,12 +530,54 @@ impl Drop for Sink<'_, '_> {
     }
 }
 
+/// Files the walker's ignore rules are read from in a directory it enters. Opening one that is
+/// a FIFO blocks until a writer comes (forever, for `mkfifo .gitignore`).
+const IGNORE_FILES: &[&str] = &[".gitignore", ".ignore", ".git/info/exclude"];
+
+/// An ignore file in `dir` that cannot be read without blocking (a FIFO, socket or device).
+fn blocking_ignore_file(dir: &Path) -> Option<PathBuf> {
+    IGNORE_FILES.iter().map(|f| dir.join(f)).find(|p| {
+        fs::metadata(p).is_ok_and(|m| {
+            let t = m.file_type();
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::FileTypeExt;
+                t.is_fifo() || t.is_socket() || t.is_char_device() || t.is_block_device()
+            }
+            #[cfg(not(unix))]
+            {
+                !t.is_file() && !t.is_dir()
+            }
+        })
+    })
+}
+
 fn walk(ctx: &WalkCtx, dirs: &[&Path], exclude: Option<Arc<Gitignore>>) {
     let mut builder = WalkBuilder::new(dirs[0]);
     for dir in &dirs[1..] {
         builder.add(dir);
     }
+    // The walker reads the ignore files of the roots and of their parents before anything
+    // else: with one that would block, it reads none.
+    let blocking_above: Vec<PathBuf> = dirs
+        .iter()
+        .flat_map(|d| d.ancestors())
+        .filter_map(blocking_ignore_file)
+        .collect();
+    if !blocking_above.is_empty() {
+        builder
+            .git_ignore(false)
+            .ignore(false)
+            .git_exclude(false)
+            .parents(false);
+        lock(&ctx.skipped).extend(blocking_above.into_iter().map(|path| Skipped {
+            path,
+            reason: "not a regular file: no ignore rules were read".into(),
+        }));
+    }
     let root = ctx.root.to_path_buf();
+    let blocked = Arc::new(Mutex::new(Vec::new()));
+    let blocked_in_filter = blocked.clone();
     builder
         .hidden(false)
         .follow_links(false)
@@ -551,6 +593,15 @@ fn walk(ctx: &WalkCtx, dirs: &[&Path], exclude: Option<Arc<Gitignore>>) {
             }
             if is_dir && DEFAULT_SKIP_DIRS.iter().any(|d| name == *d) {
                 return false;
+            }
+            if is_dir {
+                if let Some(file) = blocking_ignore_file(entry.path()) {
+                    lock(&blocked_in_filter).push(Skipped {
+                        path: file,
+                        reason: "not a regular file: its directory is not checked".into(),
+                    });
+                    return false;
+                }
             }
             !is_excluded(exclude.as_deref(), &root, entry.path(), is_dir)
         });
@@ -601,6 +652,7 @@ fn walk(ctx: &WalkCtx, dirs: &[&Path], exclude: Option<Arc<Gitignore>>) {
             WalkState::Continue
         })
     });
+    lock(&ctx.skipped).append(&mut lock(&blocked));
 }
 
 impl WalkCtx<'_> {

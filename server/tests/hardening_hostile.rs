@@ -499,18 +499,39 @@ fn cli_unreadable_file() {
     }
 }
 
-/// Known hang, outside keywire's code: the `ignore` crate opens every `.gitignore` it walks
-/// past, and opening a FIFO blocks until a writer comes (BurntSushi/ripgrep#2761 is the same
-/// family). Kept as an ignored test so it can be turned on when the walker guards against it.
+/// The `ignore` crate opens every `.gitignore` it walks past, and opening a FIFO blocks until
+/// a writer comes (BurntSushi/ripgrep#2761 is the same family). keywire looks first: a
+/// directory with such an ignore file is not walked, and one above the roots means no ignore
+/// rules are read; each is named on stderr.
 #[test]
-#[ignore = "known hang in the `ignore` crate's walker: a FIFO .gitignore blocks (docs/hardening.md)"]
 fn cli_fifo_gitignore_does_not_hang() {
     let (_a, dir) = tempdir();
     std::fs::create_dir(dir.join(".git")).unwrap();
     mkfifo(&dir.join(".gitignore"));
-    write(&dir.join("main.py"), "x = 1\n");
-    let out = keywire_env(&dir, &["check"], &[], Duration::from_secs(10));
-    assert_no_panic(&text(&out.stderr), "FIFO .gitignore");
+    write(
+        &dir.join("main.py"),
+        "import os\nkey = \"sk-proj-Zx81hQmPq7Lr2Vn5Ws9Tb3Kc6Yd0Fe4GjT3BlbkFJa1\"\n",
+    );
+    std::fs::create_dir(dir.join("sub")).unwrap();
+    mkfifo(&dir.join("sub/.gitignore"));
+    write(&dir.join("sub/other.py"), "x = 1\n");
+    let out = keywire_env(&dir, &["check", "."], &[], Duration::from_secs(20));
+    let stderr = text(&out.stderr);
+    assert_no_panic(&stderr, "FIFO .gitignore");
+    assert!(
+        stderr.contains(".gitignore: not a regular file: no ignore rules were read"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("sub/.gitignore: not a regular file: its directory is not checked"),
+        "{stderr}"
+    );
+    // The rest is checked.
+    assert!(
+        text(&out.stdout).contains("main.py"),
+        "{}",
+        text(&out.stdout)
+    );
 }
 
 // ------------------------------------------------------------------ LSP

@@ -383,7 +383,8 @@ fn cli_cases() -> Vec<CliCase> {
                 stdout: &[
                     "my dir/a %20 b.py:4:18: KW201",
                     "é 日本.py:4:18: KW201",
-                    "new\nline.py:4:18: KW201",
+                    // Escaped: a file name does not split a diagnostic over two lines.
+                    "new\\nline.py:4:18: KW201",
                     "bad\u{fffd}name.py:4:18: KW201",
                 ],
                 stderr: &[],

@@ -1300,3 +1300,37 @@ async fn provisional_diagnostics_before_a_large_folder_is_indexed() {
         "no provisional diagnostics first: {seen:?}"
     );
 }
+
+/// A client that never answers `window/workDoneProgress/create` still gets diagnostics: the
+/// server gives up on progress after a short wait instead of holding indexing back for good.
+#[tokio::test]
+async fn a_client_that_never_answers_progress_creation_still_gets_diagnostics() {
+    let (_dir, root) = tempdir();
+    std::fs::write(root.join(".env"), "OPENAI_API_KEY=sk-proj-abc\n").unwrap();
+    let (mut client, _server) = TestClient::in_process();
+    client.unanswered.push("window/workDoneProgress/create");
+    client
+        .initialize(
+            Some(&root),
+            false,
+            json!({"window": {"workDoneProgress": true}}),
+        )
+        .await;
+    let uri = file_uri(&root.join("app.py"));
+    client
+        .open(
+            &uri,
+            "python",
+            1,
+            "import os\nkey = os.environ[\"OPENAI_API_KEY\"]\n",
+        )
+        .await;
+    let params = client
+        .wait_diagnostics(&uri, |d| d.iter().any(|d| d["code"] == "KW202"))
+        .await;
+    assert_eq!(params["version"], 1);
+    assert!(client
+        .server_requests
+        .iter()
+        .any(|r| r["method"] == "window/workDoneProgress/create"));
+}

@@ -15,7 +15,7 @@ use crate::loader::{self, LoadError, LoadOptions, Loaded};
 
 use super::output::{self, text::TextOptions, Sources};
 use super::{
-    display_path, print_error, CheckArgs, CliError, ColorWhen, Format, EXIT_CLEAN, EXIT_ERROR,
+    display_path_text, print_error, CheckArgs, CliError, ColorWhen, Format, EXIT_CLEAN, EXIT_ERROR,
     EXIT_FINDINGS,
 };
 
@@ -85,7 +85,7 @@ fn check(args: &CheckArgs) -> Result<u8, CliError> {
             for (path, reason) in &outcome.failed {
                 print_error(&format!(
                     "cannot apply fixes to {}: {reason}",
-                    display_path(path, session.cwd.as_deref())
+                    display_path_text(path, session.cwd.as_deref())
                 ));
                 write_failed = true;
             }
@@ -148,16 +148,16 @@ impl Session<'_> {
         let cwd = self.cwd.as_deref();
         let mut loaded = loader::load(&self.args.paths, &self.opts).map_err(|e| match e {
             LoadError::Config(c) => {
-                let shown = display_path(&c.path, cwd);
+                let shown = display_path_text(&c.path, cwd);
                 CliError(c.with_path(shown).to_string())
             }
             LoadError::NotFound(p) => CliError(format!(
                 "{}: no such file or directory",
-                display_path(&p, cwd)
+                display_path_text(&p, cwd)
             )),
             LoadError::Io { path, error } => CliError(format!(
                 "{}: {}",
-                display_path(&path, cwd),
+                display_path_text(&path, cwd),
                 loader::io_reason(&error)
             )),
         })?;
@@ -173,7 +173,7 @@ impl Session<'_> {
                 let _ = writeln!(
                     err,
                     "keywire: skipped {}: {}",
-                    display_path(&s.path, cwd),
+                    display_path_text(&s.path, cwd),
                     s.reason
                 );
             }

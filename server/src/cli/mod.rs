@@ -137,6 +137,26 @@ pub fn display_path(path: &Path, cwd: Option<&Path>) -> String {
     }
 }
 
+/// [`display_path`] for a line of text (see [`printable_text`]). JSON output keeps the real
+/// name (its strings are escaped anyway).
+pub fn display_path_text(path: &Path, cwd: Option<&Path>) -> String {
+    printable_text(&display_path(path, cwd))
+}
+
+/// Control characters escaped (`\n`, `\t`, `\u{1b}`): a file name cannot split a diagnostic
+/// over two lines or drive the terminal.
+pub fn printable_text(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 fn relative_to(path: &Path, base: &Path) -> Option<PathBuf> {
     if !path.is_absolute() || !base.is_absolute() {
         return None;
@@ -172,6 +192,18 @@ fn relative_to(path: &Path, base: &Path) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_paths_escape_control_characters() {
+        assert_eq!(
+            display_path_text(Path::new("/w/a\nb\t\u{1b}.py"), Some(Path::new("/w"))),
+            "a\\nb\\t\\u{1b}.py"
+        );
+        assert_eq!(
+            display_path_text(Path::new("/w/日本.py"), Some(Path::new("/w"))),
+            "日本.py"
+        );
+    }
 
     #[test]
     fn display_paths_are_relative_with_slashes() {

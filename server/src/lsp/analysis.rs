@@ -355,12 +355,14 @@ async fn reindex(shared: &Arc<Shared>) -> bool {
     if progress && folders > 0 {
         let token =
             ProgressToken::String(format!("keywire/index/{}", shared.lock().next_generation()));
-        if shared
-            .client
-            .create_work_done_progress(token.clone())
-            .await
-            .is_ok()
-        {
+        // A client that does not answer promptly gets no progress, rather than no diagnostics
+        // until it answers.
+        let created = tokio::time::timeout(
+            std::time::Duration::from_secs(2),
+            shared.client.create_work_done_progress(token.clone()),
+        )
+        .await;
+        if matches!(created, Ok(Ok(_))) {
             ongoing = Some(
                 shared
                     .client

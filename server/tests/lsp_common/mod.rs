@@ -41,6 +41,8 @@ pub struct TestClient {
     pub settings: Value,
     /// How long to wait before answering `workspace/configuration` (a slow client).
     pub settings_delay: Duration,
+    /// Server requests this client never answers (a broken client).
+    pub unanswered: Vec<&'static str>,
 }
 
 pub fn frame(msg: &Value) -> Vec<u8> {
@@ -98,6 +100,7 @@ impl TestClient {
             init_result: Value::Null,
             settings: Value::Null,
             settings_delay: Duration::ZERO,
+            unanswered: Vec::new(),
         }
     }
 
@@ -167,6 +170,9 @@ impl TestClient {
         match (method, msg.get("id").cloned()) {
             (Some(method), Some(id)) => {
                 self.server_requests.push(msg.clone());
+                if self.unanswered.contains(&method.as_str()) {
+                    return;
+                }
                 let result = if method == "workspace/configuration" {
                     let items = msg["params"]["items"].as_array().map_or(0, Vec::len);
                     tokio::time::sleep(self.settings_delay).await;

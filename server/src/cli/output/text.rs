@@ -10,8 +10,8 @@ use annotate_snippets::{normalize_untrusted_str, AnnotationKind, Group, Level, R
 use crate::engine::{Severity, Span};
 
 use super::{Diag, Sources, Summary};
-use crate::cli::display_path;
 use crate::cli::redact::redact;
+use crate::cli::{display_path_text, printable_text};
 
 pub struct TextOptions {
     pub color: bool,
@@ -29,7 +29,7 @@ pub fn render_diag(
     let severity = f.severity;
     let level_style = severity_style(severity);
     let bold = Style::new().effects(Effects::BOLD);
-    let path = normalize_untrusted_str(&diag.path);
+    let path = normalize_untrusted_str(&printable_text(&diag.path));
     let message = normalize_untrusted_str(&f.message);
     if opts.color {
         let _ = writeln!(
@@ -58,7 +58,7 @@ pub fn render_diag(
     }
     for rel in &f.related {
         let (start, _) = sources.range(&rel.path, rel.span);
-        let rel_path = display_path(&rel.path, cwd);
+        let rel_path = display_path_text(&rel.path, cwd);
         notes.push((
             Level::NOTE,
             normalize_untrusted_str(&format!("{rel_path}:{}: {}", start.line, rel.message)),

@@ -397,6 +397,30 @@ fn the_position_model_follows_the_specification() {
 
 // ------------------------------------------------------------------ found defects
 
+/// The `fix_loop` target on a Python module and its `.env` (its input format).
+fn fix_loop_on(py: &str, env: &str) {
+    let mut input = py.as_bytes().to_vec();
+    input.push(0xFF);
+    input.extend(env.as_bytes());
+    harness::fix_loop(&input);
+}
+
+/// End to end: `keywire check --fix <extra>` on `app.py` (and `.env`) resolves everything in one
+/// run and a second run changes nothing. Returns the fixed `app.py`.
+fn fixed_in_one_run(py: &str, env: &str, extra: &[&str]) -> String {
+    let (_tmp, dir) = tempdir();
+    write(&dir.join(".env"), env);
+    write(&dir.join("app.py"), py);
+    let args: Vec<&str> = ["check", "--fix"].iter().chain(extra).copied().collect();
+    let first = keywire(&dir, &args);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stdout));
+    let fixed = std::fs::read_to_string(dir.join("app.py")).unwrap();
+    let second = keywire(&dir, &args);
+    assert_eq!(second.status.code(), Some(0), "{}", text(&second.stdout));
+    assert_eq!(std::fs::read_to_string(dir.join("app.py")).unwrap(), fixed);
+    fixed
+}
+
 /// Found by `hardening_secrets.rs`: with `RUST_LOG=trace`, tower-lsp-server logged every
 /// message in and out (`<- {"method":"textDocument/didOpen",…"text":"OPENAI_API_KEY=sk-…"}`),
 /// so a trace log of a session held every key of every open `.env` file. Fixed in
@@ -525,11 +549,7 @@ fn malformed_requests_and_lying_lengths_get_answers() {
 #[test]
 fn kw203_with_a_syntax_error_does_not_loop() {
     let py = "import os\nfrom dotenv import load_dotenv\nload_dotenv()\nc = {\n  \"a\": \"b\",\n  v\": \"x\",\n  \"k\": os.environ[\"OPENAI_API_KEY\"],\n}\n";
-    let env = "OPENAI_API_KEY=sk-proj-abc\n";
-    let mut input = py.as_bytes().to_vec();
-    input.push(0xFF);
-    input.extend(env.as_bytes());
-    harness::fix_loop(&input);
+    fix_loop_on(py, "OPENAI_API_KEY=sk-proj-abc\n");
 }
 
 /// Found by the `fix_loop` fuzz target (tests/hardening/fuzz-regressions/fix_loop/
@@ -541,27 +561,15 @@ fn kw203_with_a_syntax_error_does_not_loop() {
 #[test]
 fn kw202_fix_imports_load_dotenv_when_its_import_is_below() {
     let py = "import os\nfrom autogen import AssistantAgent\nx = os.environ[\"OPENAI_API_KEY\"]\nfrom dotenv import load_dotenv\n";
-    let mut input = py.as_bytes().to_vec();
-    input.push(0xFF);
-    input.extend(b"OPENAI_API_KEY=sk-proj-abc\n");
-    harness::fix_loop(&input);
-
-    // End to end: one --fix run resolves it, a second changes nothing.
-    let (_tmp, dir) = tempdir();
-    write(&dir.join(".env"), "OPENAI_API_KEY=sk-proj-abc\n");
-    write(&dir.join("app.py"), py);
-    let first = keywire(&dir, &["check", "--fix"]);
-    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stdout));
-    let fixed = std::fs::read_to_string(dir.join("app.py")).unwrap();
+    let env = "OPENAI_API_KEY=sk-proj-abc\n";
+    fix_loop_on(py, env);
+    let fixed = fixed_in_one_run(py, env, &[]);
     let call = fixed.find("load_dotenv()").unwrap();
     let import = fixed.find("from dotenv import load_dotenv").unwrap();
     assert!(
         import < call,
         "load_dotenv() called before its import:\n{fixed}"
     );
-    let second = keywire(&dir, &["check", "--fix"]);
-    assert_eq!(second.status.code(), Some(0));
-    assert_eq!(std::fs::read_to_string(dir.join("app.py")).unwrap(), fixed);
 }
 
 /// Found by the stable fuzz smoke (tests/hardening/fuzz-regressions/fix_loop/
@@ -572,25 +580,14 @@ fn kw202_fix_imports_load_dotenv_when_its_import_is_below() {
 #[test]
 fn kw202_fix_imports_load_dotenv_again_when_the_name_is_rebound() {
     let py = "import os\nfrom dotenv import load_dotenv\nimport load_dotenv\nx = os.environ[\"OPENAI_API_KEY\"]\n";
-    let mut input = py.as_bytes().to_vec();
-    input.push(0xFF);
-    input.extend(b"OPENAI_API_KEY=sk-proj-abc\n");
-    harness::fix_loop(&input);
-
-    let (_tmp, dir) = tempdir();
-    write(&dir.join(".env"), "OPENAI_API_KEY=sk-proj-abc\n");
-    write(&dir.join("app.py"), py);
-    let first = keywire(&dir, &["check", "--fix", "--select", "KW202"]);
-    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stdout));
-    let fixed = std::fs::read_to_string(dir.join("app.py")).unwrap();
+    let env = "OPENAI_API_KEY=sk-proj-abc\n";
+    fix_loop_on(py, env);
+    let fixed = fixed_in_one_run(py, env, &["--select", "KW202"]);
     assert_eq!(
         fixed.matches("from dotenv import load_dotenv").count(),
         2,
         "{fixed}"
     );
-    let second = keywire(&dir, &["check", "--fix", "--select", "KW202"]);
-    assert_eq!(second.status.code(), Some(0));
-    assert_eq!(std::fs::read_to_string(dir.join("app.py")).unwrap(), fixed);
 }
 
 /// Found by the `fix_loop` fuzz target (tests/hardening/fuzz-regressions/fix_loop/
@@ -601,9 +598,7 @@ fn kw202_fix_imports_load_dotenv_again_when_the_name_is_rebound() {
 #[test]
 fn kw101_does_not_report_an_entry_with_a_syntax_error_inside() {
     let py = "from autogen import AssistantAgent\na = AssistantAgent(\"a\", llm_config={\"config_list\": [{\"model\": \"gpt-4o\": os.envfrom os import getenv\n\nx(mod[\"K\"]}]})\n";
-    let mut input = py.as_bytes().to_vec();
-    input.push(0xFF);
-    harness::fix_loop(&input);
+    fix_loop_on(py, "");
 
     let (_tmp, dir) = tempdir();
     write(&dir.join("app.py"), py);

@@ -120,27 +120,30 @@ static CLASS: [u8; 256] = {
     t
 };
 
-/// Bytes that end a run of [`Scanner::skip_simple`]: line breaks, comments, quotes, `\\`, `;`.
+/// Bytes that end a run of [`Scanner::skip_simple`]: line breaks, comments, quotes, `\\`, `;`
+/// (every class but brackets).
 static STOP: [bool; 256] = {
     let mut t = [false; 256];
-    t[b'\n' as usize] = true;
-    t[b'#' as usize] = true;
-    t[b'\'' as usize] = true;
-    t[b'"' as usize] = true;
-    t[b'\\' as usize] = true;
-    t[b';' as usize] = true;
+    let mut i = 0;
+    while i < 256 {
+        t[i] = matches!(CLASS[i], NL | HASH | QUOTE | BACKSLASH | SEMI);
+        i += 1;
+    }
     t
 };
 
 /// Bracket depth change per byte.
 static DEPTH: [i8; 256] = {
     let mut t = [0i8; 256];
-    t[b'(' as usize] = 1;
-    t[b'[' as usize] = 1;
-    t[b'{' as usize] = 1;
-    t[b')' as usize] = -1;
-    t[b']' as usize] = -1;
-    t[b'}' as usize] = -1;
+    let mut i = 0;
+    while i < 256 {
+        t[i] = match CLASS[i] {
+            OPEN => 1,
+            CLOSE => -1,
+            _ => 0,
+        };
+        i += 1;
+    }
     t
 };
 

@@ -246,21 +246,6 @@ const DICTIONARY: &[&str] = &[
     "# keywire: ignore",
 ];
 
-/// A small deterministic generator (xorshift64*): the smoke run is the same on every machine.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
 /// One to four libFuzzer-style mutations of `input`, splicing from `others`.
 fn mutate(rng: &mut Rng, input: &[u8], others: &[&[u8]]) -> Vec<u8> {
     let mut out = input.to_vec();

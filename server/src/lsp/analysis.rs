@@ -21,7 +21,7 @@
 //! file's findings) need no dependency tracking, and there are few open documents.
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tokio::task::JoinHandle;
@@ -138,6 +138,25 @@ struct Built {
     error: Option<String>,
 }
 
+/// The project config found from `dir` (defaults when there is none or it is broken; the
+/// full index reports its errors) and its rule settings.
+fn project_config(dir: &Path) -> (Config, RuleSettings) {
+    loader::find_config(dir)
+        .ok()
+        .flatten()
+        .map(|found| (found.config, RuleSettings::from_file(&found.file)))
+        .unwrap_or_default()
+}
+
+/// An open document's facts. The document keeps its tree reparsed incrementally: with it, only
+/// the walk is left (a third of a full parse and walk).
+fn document_facts(text: &str, tree: Option<&tree_sitter::Tree>) -> PyFacts {
+    match tree {
+        Some(tree) => python::extract_tree(text, tree),
+        None => python::extract(text),
+    }
+}
+
 fn build_scope(key: &ScopeKey) -> Built {
     let opts = LoadOptions {
         keep_text: false,
@@ -162,11 +181,7 @@ fn build_scope(key: &ScopeKey) -> Built {
         ScopeKey::Standalone(_) => (Vec::new(), PathBuf::new()),
     };
     let empty = |error: Option<String>| {
-        let (config, file_rules) = loader::find_config(&dir)
-            .ok()
-            .flatten()
-            .map(|found| (found.config, RuleSettings::from_file(&found.file)))
-            .unwrap_or_default();
+        let (config, file_rules) = project_config(&dir);
         Built {
             ws: Workspace::new(dir.clone(), config),
             python: 0,
@@ -273,16 +288,8 @@ pub async fn provisional(shared: Arc<Shared>) {
     if jobs.is_empty() {
         return;
     }
-    let configs: Vec<(Config, RuleSettings)> = jobs
-        .iter()
-        .map(|job| {
-            loader::find_config(&job.root)
-                .ok()
-                .flatten()
-                .map(|found| (found.config, RuleSettings::from_file(&found.file)))
-                .unwrap_or_default()
-        })
-        .collect();
+    let configs: Vec<(Config, RuleSettings)> =
+        jobs.iter().map(|job| project_config(&job.root)).collect();
     let configs: Vec<Config> = {
         let s = shared.lock();
         configs
@@ -295,10 +302,7 @@ pub async fn provisional(shared: Arc<Shared>) {
         let mut results = Vec::new();
         for (job, config) in jobs.into_iter().zip(configs) {
             let mut ws = Workspace::new(job.root.clone(), config);
-            let facts = match &job.tree {
-                Some(tree) => python::extract_tree(&job.doc.text, tree),
-                None => python::extract(&job.doc.text),
-            };
+            let facts = document_facts(&job.doc.text, job.tree.as_ref());
             ws.set_python_facts(job.doc.path.clone(), Arc::new(facts));
             let dirs = job
                 .doc
@@ -591,12 +595,7 @@ pub async fn install_documents(shared: &Arc<Shared>, only: Option<&Uri>) {
             .map(|mut job| {
                 match job.kind {
                     FileKind::Python => {
-                        // The document keeps its tree reparsed incrementally: only the walk
-                        // over it is left (a third of a full parse and walk).
-                        job.facts = Some(match job.tree.take() {
-                            Some(tree) => python::extract_tree(&job.text, &tree),
-                            None => python::extract(&job.text),
-                        })
+                        job.facts = Some(document_facts(&job.text, job.tree.as_ref()))
                     }
                     _ if job.git.is_none() => {
                         job.git = Some(if job.standalone {

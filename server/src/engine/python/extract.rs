@@ -908,9 +908,7 @@ impl<'a> Extractor<'a> {
         };
         // As a whole word (`os` is in `close`): overlapping matches, so that a longer name
         // matching inside a word cannot hide a shorter one that is a word.
-        let word = |c: Option<&u8>| {
-            c.is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80)
-        };
+        let word = |c: Option<&u8>| c.is_some_and(|&c| super::prefilter::is_word_byte(c));
         !ac.find_overlapping_iter(text).any(|m| {
             !word(m.start().checked_sub(1).and_then(|i| text.get(i))) && !word(text.get(m.end()))
         })

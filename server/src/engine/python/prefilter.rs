@@ -103,7 +103,8 @@ fn patterns() -> &'static Patterns {
     })
 }
 
-fn is_word_byte(c: u8) -> bool {
+/// A byte of an identifier (any non-ASCII byte counts: Python names may be Unicode).
+pub(super) fn is_word_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
 }
 

@@ -28,11 +28,12 @@ use tokio::task::JoinHandle;
 use tower_lsp_server::ls_types::{Diagnostic, MessageType, ProgressToken, Uri};
 
 use super::diagnostics::{self, Converter};
+use super::document::{parse_text, Document};
 use super::position::Encoding;
 use super::session::{Scope, ScopeKey, Session, Shared};
 use super::settings::RuleSettings;
 use crate::engine::config::Config;
-use crate::engine::python::{self, PyFacts};
+use crate::engine::python::{self, FactsBase, PyFacts};
 use crate::engine::workspace::{file_kind, FileKind, GitStatus, Workspace};
 use crate::loader::{self, GitIgnoreCache, LoadOptions};
 
@@ -148,12 +149,85 @@ fn project_config(dir: &Path) -> (Config, RuleSettings) {
         .unwrap_or_default()
 }
 
-/// An open document's facts. The document keeps its tree reparsed incrementally: with it, only
-/// the walk is left (a third of a full parse and walk).
-fn document_facts(text: &str, tree: Option<&tree_sitter::Tree>) -> PyFacts {
+/// A document's tree as the analysis gets it: maybe still to be reparsed, and the facts base
+/// of an earlier version.
+struct DocTree {
+    tree: Option<tree_sitter::Tree>,
+    stale: bool,
+    base: Option<Arc<FactsBase>>,
+}
+
+impl DocTree {
+    fn of(doc: &Document) -> DocTree {
+        let (tree, stale) = doc.tree_as_is();
+        DocTree {
+            tree,
+            stale,
+            base: doc.facts_base.clone(),
+        }
+    }
+}
+
+struct DocFacts {
+    facts: Arc<PyFacts>,
+    /// A new base, when the facts were extracted.
+    base: Option<Arc<FactsBase>>,
+    /// The tree reparsed here, for the document to keep.
+    reparsed: Option<tree_sitter::Tree>,
+}
+
+impl DocFacts {
+    /// Give the document what was learnt at its `version` (a base is good for any later
+    /// version, a tree only for its own); the facts.
+    fn keep(self, doc: &mut Document, version: i32) -> Arc<PyFacts> {
+        if let Some(base) = self.base {
+            doc.facts_base = Some(base);
+        }
+        if let Some(tree) = self.reparsed {
+            doc.adopt_tree(version, tree);
+        }
+        self.facts
+    }
+}
+
+/// An open Python document's facts, made and kept as an analysis pass does (for the
+/// benchmarks, which time a keystroke through the server's own code).
+#[doc(hidden)]
+pub fn refresh_facts(doc: &mut Document) -> Arc<PyFacts> {
+    let (version, text) = (doc.version, doc.text());
+    document_facts(&text, DocTree::of(doc)).keep(doc, version)
+}
+
+/// An open document's facts: carried over from the base when the edits since cannot change
+/// them (no parse, no walk), else extracted from the document's tree, reparsed incrementally.
+fn document_facts(text: &Arc<str>, doc: DocTree) -> DocFacts {
+    if let Some(facts) = doc.base.as_ref().and_then(|base| base.reuse(text)) {
+        return DocFacts {
+            facts: Arc::new(facts),
+            base: None,
+            reparsed: None,
+        };
+    }
+    let tree = if doc.stale {
+        parse_text(text, doc.tree.as_ref())
+    } else {
+        doc.tree
+    };
     match tree {
-        Some(tree) => python::extract_tree(text, tree),
-        None => python::extract(text),
+        Some(tree) => {
+            let base = Arc::new(FactsBase::new(text.clone(), tree.clone()));
+            DocFacts {
+                facts: base.facts().clone(),
+                base: Some(base),
+                reparsed: doc.stale.then_some(tree),
+            }
+        }
+        // Too large for a kept tree.
+        None => DocFacts {
+            facts: Arc::new(python::extract(text)),
+            base: None,
+            reparsed: None,
+        },
     }
 }
 
@@ -241,7 +315,7 @@ pub async fn provisional(shared: Arc<Shared>) {
     struct Job {
         doc: DocSnap,
         root: PathBuf,
-        tree: Option<tree_sitter::Tree>,
+        tree: DocTree,
     }
     let (jobs, enc, related, open) = {
         let s = shared.lock();
@@ -271,7 +345,7 @@ pub async fn provisional(shared: Arc<Shared>) {
             );
             jobs.push(Job {
                 root: root.clone(),
-                tree: doc.tree().cloned(),
+                tree: DocTree::of(doc),
                 doc: DocSnap {
                     uri: doc.uri.clone(),
                     version: doc.version,
@@ -302,8 +376,8 @@ pub async fn provisional(shared: Arc<Shared>) {
         let mut results = Vec::new();
         for (job, config) in jobs.into_iter().zip(configs) {
             let mut ws = Workspace::new(job.root.clone(), config);
-            let facts = document_facts(&job.doc.text, job.tree.as_ref());
-            ws.set_python_facts(job.doc.path.clone(), Arc::new(facts));
+            let facts = document_facts(&job.doc.text, job.tree).facts;
+            ws.set_python_facts(job.doc.path.clone(), facts);
             let dirs = job
                 .doc
                 .path
@@ -519,9 +593,8 @@ struct Install {
     standalone: bool,
     text: Arc<str>,
     git: Option<GitStatus>,
-    /// The document's incrementally reparsed tree, for that text.
-    tree: Option<tree_sitter::Tree>,
-    facts: Option<PyFacts>,
+    tree: DocTree,
+    facts: Option<DocFacts>,
 }
 
 /// Feed open documents whose current version is not in their workspace yet (all of them, or
@@ -568,7 +641,7 @@ pub async fn install_documents(shared: &Arc<Shared>, only: Option<&Uri>) {
                 standalone: doc.standalone,
                 text: doc.text(),
                 git,
-                tree: doc.tree().cloned(),
+                tree: DocTree::of(doc),
                 facts: None,
             });
         }
@@ -595,7 +668,15 @@ pub async fn install_documents(shared: &Arc<Shared>, only: Option<&Uri>) {
             .map(|mut job| {
                 match job.kind {
                     FileKind::Python => {
-                        job.facts = Some(document_facts(&job.text, job.tree.as_ref()))
+                        let tree = std::mem::replace(
+                            &mut job.tree,
+                            DocTree {
+                                tree: None,
+                                stale: false,
+                                base: None,
+                            },
+                        );
+                        job.facts = Some(document_facts(&job.text, tree));
                     }
                     _ if job.git.is_none() => {
                         job.git = Some(if job.standalone {
@@ -620,6 +701,7 @@ pub async fn install_documents(shared: &Arc<Shared>, only: Option<&Uri>) {
         let Some(doc) = s.docs.get_mut(&job.uri) else {
             continue;
         };
+        let facts = job.facts.map(|f| f.keep(doc, job.version));
         let Some(scope) = s.scopes.get_mut(&job.key) else {
             continue;
         };
@@ -627,8 +709,8 @@ pub async fn install_documents(shared: &Arc<Shared>, only: Option<&Uri>) {
             continue; // Outdated: the next pass installs the newer text.
         }
         let ws = Arc::make_mut(&mut scope.ws);
-        match (job.kind, job.facts) {
-            (FileKind::Python, Some(facts)) => ws.set_python_facts(job.path, Arc::new(facts)),
+        match (job.kind, facts) {
+            (FileKind::Python, Some(facts)) => ws.set_python_facts(job.path, facts),
             (FileKind::Env | FileKind::EnvTemplate, _) => {
                 ws.set_env(job.path, &job.text, job.git.unwrap_or_default())
             }

@@ -137,11 +137,11 @@ pub async fn completion(
         }
         let key = s.scope_of_doc(doc);
         let ws = s.scopes.get(&key).map(|sc| sc.ws.clone());
-        let tree = doc.tree().cloned();
         let path = doc.path.clone();
         let Some(doc) = s.docs.get_mut(&uri) else {
             return Ok(None);
         };
+        let tree = doc.tree().cloned();
         (doc.text(), tree, path, enc, ws)
     };
     let items = tokio::task::spawn_blocking(move || {

@@ -2,12 +2,14 @@
 //! kept up to date incrementally.
 //!
 //! `didChange` applies each content change in order: the LSP range is converted once (through
-//! [`super::position`]) to a byte range of the current rope, the rope is edited, the tree gets
-//! the matching [`InputEdit`], and after the whole batch the tree is reparsed incrementally with
-//! the old tree. Points given to tree-sitter count rows the way the rope counts lines (`\n`,
-//! `\r\n` and a lone `\r`); tree-sitter itself only counts `\n`, so in a Python file with a
-//! lone `\r` the rows of some nodes are off. Nothing reads rows from the tree (byte offsets
-//! are used throughout), and reuse during reparse is driven by byte offsets.
+//! [`super::position`]) to a byte range of the current rope, the rope is edited and the tree
+//! gets the matching [`InputEdit`]. The reparse is left to whoever next reads the tree
+//! ([`Document::tree`], or the analysis worker off the session lock, [`parse_text`]): a
+//! keystroke whose facts follow from the last ones ([`FactsBase::reuse`]) needs none. Points
+//! given to tree-sitter count rows the way the rope counts lines (`\n`, `\r\n` and a lone
+//! `\r`); tree-sitter itself only counts `\n`, so in a Python file with a lone `\r` the rows
+//! of some nodes are off. Nothing reads rows from the tree (byte offsets are used throughout),
+//! and reuse during reparse is driven by byte offsets.
 
 use std::cell::RefCell;
 use std::path::PathBuf;
@@ -18,6 +20,7 @@ use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 use tree_sitter::{InputEdit, Parser, Point, Tree};
 
 use super::position::{self, Encoding};
+use crate::engine::python::FactsBase;
 use crate::engine::workspace::FileKind;
 
 /// Python files above this size get no tree (the engine parses its own copy anyway).
@@ -60,6 +63,14 @@ pub fn parse_rope(rope: &Rope, old: Option<&Tree>) -> Option<Tree> {
     .flatten()
 }
 
+/// Parse `text`, reusing `old` (already edited to match it) when given.
+pub fn parse_text(text: &str, old: Option<&Tree>) -> Option<Tree> {
+    if text.len() > MAX_TREE_BYTES {
+        return None;
+    }
+    with_parser(|parser| parser.parse(text, old)).flatten()
+}
+
 #[derive(Debug)]
 pub struct Document {
     pub uri: Uri,
@@ -71,6 +82,10 @@ pub struct Document {
     pub version: i32,
     rope: Rope,
     tree: Option<Tree>,
+    /// `tree` (or its absence) does not match the text yet: edited, not reparsed.
+    tree_stale: bool,
+    /// The facts of an earlier version, which later ones may follow from without a parse.
+    pub facts_base: Option<Arc<FactsBase>>,
     /// The whole text of this version, built on first use.
     text: Option<Arc<str>>,
     /// `(scope generation, version)` installed in the engine workspace.
@@ -106,6 +121,8 @@ impl Document {
             version,
             rope,
             tree,
+            tree_stale: false,
+            facts_base: None,
             text: None,
             installed: None,
             published: None,
@@ -118,8 +135,27 @@ impl Document {
         &self.rope
     }
 
-    pub fn tree(&self) -> Option<&Tree> {
+    /// The tree of the current text (reparsed here if edits are pending).
+    pub fn tree(&mut self) -> Option<&Tree> {
+        if self.tree_stale {
+            self.tree = parse_rope(&self.rope, self.tree.as_ref());
+            self.tree_stale = false;
+        }
         self.tree.as_ref()
+    }
+
+    /// The tree as it is, and whether it still needs a reparse ([`parse_text`]) to match the
+    /// current text: for the analysis worker, which reparses off the session lock.
+    pub fn tree_as_is(&self) -> (Option<Tree>, bool) {
+        (self.tree.clone(), self.tree_stale)
+    }
+
+    /// Take a tree reparsed elsewhere for `version`, if the document is still at it.
+    pub fn adopt_tree(&mut self, version: i32, tree: Tree) {
+        if self.version == version && self.tree_stale {
+            self.tree = Some(tree);
+            self.tree_stale = false;
+        }
     }
 
     /// Size of the current text in bytes.
@@ -150,14 +186,11 @@ impl Document {
         changes: Vec<TextDocumentContentChangeEvent>,
         enc: Encoding,
     ) {
-        let python = self.kind == FileKind::Python;
-        let mut reparse_from_scratch = false;
         for change in changes {
             match change.range {
                 None => {
                     self.rope = Rope::from_str(&change.text);
                     self.tree = None;
-                    reparse_from_scratch = true;
                 }
                 Some(range) => {
                     let a = position::rope_offset(&self.rope, range.start, enc);
@@ -185,14 +218,7 @@ impl Document {
         }
         self.version = version;
         self.text = None;
-        if python {
-            let old = if reparse_from_scratch {
-                None
-            } else {
-                self.tree.as_ref()
-            };
-            self.tree = parse_rope(&self.rope, old);
-        }
+        self.tree_stale = self.kind == FileKind::Python;
     }
 }
 
@@ -245,7 +271,8 @@ mod tests {
         );
         assert_eq!(&*d.text(), "# 😀\nimport os\ny = os.environ[\"日本\"]\n");
         assert_eq!(d.version, 2);
-        assert_eq!(d.tree().unwrap().root_node().to_sexp(), fresh_sexp(&d));
+        let sexp = d.tree().unwrap().root_node().to_sexp();
+        assert_eq!(sexp, fresh_sexp(&d));
         d.apply_changes(3, vec![change(0, 2, 0, 4, "")], Encoding::Utf16);
         assert_eq!(&*d.text(), "# \nimport os\ny = os.environ[\"日本\"]\n");
         // Full replacement.
@@ -259,7 +286,8 @@ mod tests {
             Encoding::Utf8,
         );
         assert!(d.tree().unwrap().root_node().has_error());
-        assert_eq!(d.tree().unwrap().root_node().to_sexp(), fresh_sexp(&d));
+        let sexp = d.tree().unwrap().root_node().to_sexp();
+        assert_eq!(sexp, fresh_sexp(&d));
     }
 
     #[test]

@@ -38,6 +38,11 @@ mod settings;
 mod symbols;
 mod transport;
 
+#[doc(hidden)]
+pub use analysis::refresh_facts;
+#[doc(hidden)]
+pub use document::Document;
+
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;

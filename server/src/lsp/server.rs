@@ -83,17 +83,17 @@ impl Backend {
     /// `keywire/debugDocumentText`: the server's copy of an open document (tests only; needs
     /// `initializationOptions.debug`).
     pub async fn debug_document_text(&self, params: DebugParams) -> Result<DebugDocument> {
-        let s = self.shared.lock();
+        let mut s = self.shared.lock();
         if !s.debug {
             return Err(Error::method_not_found());
         }
         let doc = s
             .docs
-            .get(&params.uri)
+            .get_mut(&params.uri)
             .ok_or_else(|| Error::invalid_params("document is not open"))?;
-        let tree_matches_fresh_parse = doc.tree().map(|tree| {
-            parse_rope(doc.rope(), None)
-                .is_some_and(|fresh| fresh.root_node().to_sexp() == tree.root_node().to_sexp())
+        let incremental = doc.tree().map(|tree| tree.root_node().to_sexp());
+        let tree_matches_fresh_parse = incremental.map(|sexp| {
+            parse_rope(doc.rope(), None).is_some_and(|fresh| fresh.root_node().to_sexp() == sexp)
         });
         Ok(DebugDocument {
             version: doc.version,

@@ -28,6 +28,7 @@
 //!   for `update(X=v)` the name span is the keyword.
 //! - Output vectors are in source order (env reads renumbered accordingly).
 
+mod incremental;
 pub(super) mod strings;
 #[cfg(test)]
 mod tests;
@@ -39,6 +40,8 @@ use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
 use tree_sitter::{Language, Node, Parser, TreeCursor};
+
+pub use incremental::FactsBase;
 
 use super::{
     AgentCall, ConfigEntry, EntrySource, EnvRead, EnvReadKind, EnvWrite, Field, FieldValue, Import,
@@ -107,6 +110,40 @@ fn extract_tree_with(text: &str, tree: &tree_sitter::Tree, prune: bool) -> PyFac
     facts
 }
 
+/// What decides whether a function body could be skipped: kept with a document's facts, so
+/// that an edit inside a body can be judged without a walk.
+struct PruneHints {
+    /// Every name bound to an import anywhere in the module (a superset of what the walk knew
+    /// at any body, so "inert" by these is inert at the walk's time too).
+    imported: Option<AhoCorasick>,
+    saw_star: bool,
+}
+
+/// [`extract_tree`] and its [`PruneHints`].
+fn extract_tree_hinted(text: &str, tree: &tree_sitter::Tree) -> (PyFacts, PruneHints) {
+    let root = tree.root_node();
+    let mut ex = Extractor::new(text, root);
+    ex.walk(root);
+    let mut names = ex.imported_names.clone();
+    names.sort_unstable();
+    names.dedup();
+    let (imported, unbuilt) = match names.is_empty() {
+        true => (None, false),
+        false => match AhoCorasick::new(&names) {
+            Ok(ac) => (Some(ac), false),
+            Err(_) => (None, true),
+        },
+    };
+    // Without the automaton no body can be judged inert: as after a star import.
+    let hints = PruneHints {
+        imported,
+        saw_star: ex.saw_star || unbuilt,
+    };
+    let mut facts = ex.finish(root);
+    facts.edit_points.newline = newline_of(text);
+    (facts, hints)
+}
+
 fn language() -> &'static Language {
     static LANG: OnceLock<Language> = OnceLock::new();
     LANG.get_or_init(|| tree_sitter_python::LANGUAGE.into())
@@ -125,9 +162,43 @@ pub(super) fn newline_of(text: &str) -> &'static str {
     }
 }
 
+/// Whether the text of a function body holds none of the tokens a fact needs (see
+/// `Extractor::inert_body`): none of the fixed tokens, and none of `imported` (the names bound
+/// to imports) as a whole word. Substring matches only make it answer "no" more often.
+fn inert_text(text: &[u8], imported: Option<&AhoCorasick>) -> bool {
+    static TOKENS: OnceLock<AhoCorasick> = OnceLock::new();
+    let tokens = TOKENS.get_or_init(|| {
+        AhoCorasick::new([
+            "import",
+            "global",
+            "nonlocal",
+            "config_list",
+            "llm_config",
+            "environ",
+            "getenv",
+            "dotenv",
+            "keywire:",
+        ])
+        .expect("static patterns")
+    });
+    if tokens.is_match(text) {
+        return false;
+    }
+    let Some(ac) = imported else {
+        return true;
+    };
+    // As a whole word (`os` is in `close`): overlapping matches, so that a longer name
+    // matching inside a word cannot hide a shorter one that is a word.
+    let word = |c: Option<&u8>| c.is_some_and(|&c| super::prefilter::is_word_byte(c));
+    !ac.find_overlapping_iter(text).any(|m| {
+        !word(m.start().checked_sub(1).and_then(|i| text.get(i))) && !word(text.get(m.end()))
+    })
+}
+
 /// Node kind ids of the Python grammar.
 struct Kinds {
     comment: u16,
+    string_content: u16,
     call: u16,
     argument_list: u16,
     keyword_argument: u16,
@@ -206,6 +277,7 @@ fn grammar() -> &'static Grammar {
         Grammar {
             k: Kinds {
                 comment: n("comment"),
+                string_content: n("string_content"),
                 call: n("call"),
                 argument_list: n("argument_list"),
                 keyword_argument: n("keyword_argument"),
@@ -867,51 +939,27 @@ impl<'a> Extractor<'a> {
     /// `getenv`, `dotenv`, or a `keywire:` comment. Substring matches (no word boundaries) only
     /// make it skip less. Not used after a star import (any name may resolve then).
     fn inert_body(&mut self, body: Node<'a>) -> bool {
-        static TOKENS: OnceLock<AhoCorasick> = OnceLock::new();
         if self.saw_star {
             return false;
         }
-        let text = self.slice(body).as_bytes();
-        let tokens = TOKENS.get_or_init(|| {
-            AhoCorasick::new([
-                "import",
-                "global",
-                "nonlocal",
-                "config_list",
-                "llm_config",
-                "environ",
-                "getenv",
-                "dotenv",
-                "keywire:",
-            ])
-            .expect("static patterns")
-        });
-        if tokens.is_match(text) {
-            return false;
-        }
-        if self.imported_names.is_empty() {
-            return true;
-        }
         let n = self.imported_names.len();
-        if self
-            .imported_ac
-            .as_ref()
-            .is_none_or(|(built, _)| *built != n)
+        if n > 0
+            && self
+                .imported_ac
+                .as_ref()
+                .is_none_or(|(built, _)| *built != n)
         {
             let Ok(ac) = AhoCorasick::new(&self.imported_names) else {
                 return false;
             };
             self.imported_ac = Some((n, ac));
         }
-        let Some((_, ac)) = &self.imported_ac else {
-            return false;
-        };
-        // As a whole word (`os` is in `close`): overlapping matches, so that a longer name
-        // matching inside a word cannot hide a shorter one that is a word.
-        let word = |c: Option<&u8>| c.is_some_and(|&c| super::prefilter::is_word_byte(c));
-        !ac.find_overlapping_iter(text).any(|m| {
-            !word(m.start().checked_sub(1).and_then(|i| text.get(i))) && !word(text.get(m.end()))
-        })
+        let imported = self
+            .imported_ac
+            .as_ref()
+            .filter(|_| n > 0)
+            .map(|(_, ac)| ac);
+        inert_text(self.slice(body).as_bytes(), imported)
     }
 
     /// Returns whether to descend into the node.

@@ -7,7 +7,7 @@ mod extract;
 mod light;
 mod prefilter;
 
-pub use extract::{extract, extract_tree, extract_unpruned};
+pub use extract::{extract, extract_tree, extract_unpruned, FactsBase};
 pub use prefilter::{extract_fast, prefilter, Prefiltered, Relevance};
 
 use crate::engine::providers::{Constructor, Generation};

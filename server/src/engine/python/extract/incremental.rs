@@ -1,0 +1,452 @@
+//! The facts of an edited document without a parse or a walk, when the edit cannot change them.
+//!
+//! Most keystrokes land inside one token: a name being typed in a function body, a comment,
+//! the words of a string. When an edit stays inside one token and leaves it a token of the
+//! same kind between the same neighbours, the tree keeps its shape (only that token's length
+//! changes); when, in addition, no fact depends on that token, the new facts are the old ones
+//! with the offsets after the token moved. [`FactsBase::reuse`] proves both from the two texts,
+//! the base's tree and what its walk knew, or answers `None` (then: parse and extract).
+//!
+//! Tokens no fact depends on:
+//! - anything inside a function body that the walk skips ([`inert_text`]) before and after the
+//!   edit: the outermost such body around the token, which the walk always reaches, so the
+//!   two walks are the same walk;
+//! - outside function bodies, a comment that is not a `keywire:` comment before or after the
+//!   edit (suppressions are the only fact read from comments).
+//!
+//! Edits that add or remove a line break are never reused: rows (suppression lines) stay put.
+
+use std::collections::HashSet;
+use std::sync::{Arc, OnceLock};
+
+use tree_sitter::{Node, Tree};
+
+use super::{extract_tree_hinted, grammar, inert_text, language, PruneHints};
+use crate::engine::python::{FieldValue, PyFacts};
+use crate::engine::text::Span;
+
+/// A document's text, its exact tree and its facts: what later versions are compared with.
+pub struct FactsBase {
+    text: Arc<str>,
+    tree: Tree,
+    facts: Arc<PyFacts>,
+    hints: PruneHints,
+}
+
+impl std::fmt::Debug for FactsBase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the text: it may hold secrets.
+        f.debug_struct("FactsBase")
+            .field("len", &self.text.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The kind of token an edit stays inside.
+#[derive(PartialEq)]
+enum Token {
+    Comment,
+    /// A name or the words of a string.
+    Word,
+}
+
+impl FactsBase {
+    /// Extract the facts of `text` from `tree`, which must be parsed from exactly `text`.
+    pub fn new(text: Arc<str>, tree: Tree) -> FactsBase {
+        let (facts, hints) = extract_tree_hinted(&text, &tree);
+        FactsBase {
+            text,
+            tree,
+            facts: Arc::new(facts),
+            hints,
+        }
+    }
+
+    pub fn facts(&self) -> &Arc<PyFacts> {
+        &self.facts
+    }
+
+    pub fn text(&self) -> &Arc<str> {
+        &self.text
+    }
+
+    pub fn tree(&self) -> &Tree {
+        &self.tree
+    }
+
+    /// The facts of `text`, a later version of the base's text, when they follow from the
+    /// base's without a parse: `None` unless every difference is inside one token no fact
+    /// depends on. Cost: comparing the texts, plus a few tree lookups.
+    pub fn reuse(&self, text: &str) -> Option<PyFacts> {
+        let (old, new) = (self.text.as_bytes(), text.as_bytes());
+        let Some((s, old_end, new_end)) = differing(old, new) else {
+            return Some((*self.facts).clone());
+        };
+        let (removed, inserted) = (&old[s..old_end], &new[s..new_end]);
+        // Control bytes end lines (or, NUL, the input) for the lexer.
+        if removed
+            .iter()
+            .chain(inserted)
+            .any(|&b| b < 0x20 && b != b'\t')
+        {
+            return None;
+        }
+        let delta = new_end as isize - old_end as isize;
+        let (token, span) = self.token(old, new, s, old_end, new_end, delta)?;
+        // The walk always reaches the outermost function body around the token; skipped
+        // there before and after the edit, the two walks are the same walk.
+        match outermost_function_body(self.tree.root_node(), span) {
+            Some(body) => self.inert_before_and_after(old, new, body, delta)?,
+            None if token == Token::Comment => {}
+            None => return None,
+        }
+        let mut facts = (*self.facts).clone();
+        // No fact offset lies strictly inside the token.
+        map_offsets(&mut facts, &mut |x| {
+            if x <= span.start {
+                Some(x)
+            } else if x >= span.end {
+                x.checked_add_signed(delta)
+            } else {
+                None
+            }
+        })?;
+        Some(facts)
+    }
+
+    /// The token of the base's tree the edit `old[s..old_end]` → `new[s..new_end]` stays
+    /// inside, if it stays one token of the same kind; its span in the old text.
+    fn token(
+        &self,
+        old: &[u8],
+        new: &[u8],
+        s: usize,
+        old_end: usize,
+        new_end: usize,
+        delta: isize,
+    ) -> Option<(Token, Span)> {
+        let k = &grammar().k;
+        let root = self.tree.root_node();
+        let word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+        let ws = s - old[..s].iter().rev().take_while(|b| word(b)).count();
+        let we = old_end + old[old_end..].iter().take_while(|b| word(b)).count();
+        let name = root
+            .descendant_for_byte_range(ws, we)
+            .filter(|n| n.kind_id() == k.identifier && n.byte_range() == (ws..we));
+        if name.is_some() && old[s..old_end].iter().chain(&new[s..new_end]).all(word) {
+            // A name: the run of word bytes around the edit is one identifier token.
+            let new_word = &new[ws..we.checked_add_signed(delta)?];
+            if new_word.is_empty() || new_word[0].is_ascii_digit() {
+                return None;
+            }
+            if is_keyword(&old[ws..we]) || is_keyword(new_word) {
+                return None;
+            }
+            // Neighbours that could join the run to another token: a quote (a string
+            // prefix), a non-ASCII identifier byte, `1.` before it (a float exponent).
+            let joins = |b: Option<&u8>| matches!(b, Some(b'"' | b'\'' | 0x80..=0xff));
+            let before = ws.checked_sub(1).and_then(|i| old.get(i));
+            if joins(before) || joins(old.get(we)) {
+                return None;
+            }
+            if before == Some(&b'.') && ws >= 2 && old[ws - 2].is_ascii_digit() {
+                return None;
+            }
+            return Some((Token::Word, Span::new(ws, we)));
+        }
+        // A comment or string words: the smallest node around the edit and the byte before it.
+        let node = root.descendant_for_byte_range(s.checked_sub(1)?, old_end)?;
+        let span = Span::new(node.start_byte(), node.end_byte());
+        if span.start >= s || span.end < old_end {
+            return None;
+        }
+        let new_token = &new[span.start..span.end.checked_add_signed(delta)?];
+        if node.kind_id() == k.comment {
+            let suppression = |t: &[u8]| memchr::memmem::find(t, b"keywire").is_some();
+            if suppression(&old[span.start..span.end]) || suppression(new_token) {
+                return None;
+            }
+            return Some((Token::Comment, span));
+        }
+        if node.kind_id() == k.string_content {
+            // Quotes, braces and backslashes end, split or escape string words; so may any
+            // of them next to the edit. A string with escapes is not judged at all.
+            let special = |b: &u8| matches!(b, b'"' | b'\'' | b'{' | b'}' | b'\\');
+            let string = node.parent()?;
+            let edited = old[s..old_end].iter().chain(&new[s..new_end]);
+            if edited.clone().any(special)
+                || old[string.byte_range()].contains(&b'\\')
+                || special(&old[s - 1])
+                || old.get(old_end).is_some_and(special)
+                || new_token.is_empty()
+            {
+                return None;
+            }
+            return Some((Token::Word, span));
+        }
+        None
+    }
+
+    /// `Some` if `body` cannot hold a fact in the old text and in the new.
+    fn inert_before_and_after(
+        &self,
+        old: &[u8],
+        new: &[u8],
+        body: Node<'_>,
+        delta: isize,
+    ) -> Option<()> {
+        if self.hints.saw_star {
+            return None;
+        }
+        let (start, end) = (body.start_byte(), body.end_byte());
+        let imported = self.hints.imported.as_ref();
+        let inert = inert_text(&old[start..end], imported)
+            && inert_text(&new[start..end.checked_add_signed(delta)?], imported);
+        inert.then_some(())
+    }
+}
+
+/// The first differing byte and the ends of the differing parts: `old[s..old_end]` became
+/// `new[s..new_end]`. `None` when the texts are equal.
+fn differing(old: &[u8], new: &[u8]) -> Option<(usize, usize, usize)> {
+    let prefix = common_len(old, new, false);
+    if prefix == old.len() && prefix == new.len() {
+        return None;
+    }
+    let max_suffix = old.len().min(new.len()) - prefix;
+    let suffix = common_len(old, new, true).min(max_suffix);
+    Some((prefix, old.len() - suffix, new.len() - suffix))
+}
+
+/// Length of the common start of `a` and `b` (`rev`: of their common end).
+fn common_len(a: &[u8], b: &[u8], rev: bool) -> usize {
+    const BLOCK: usize = 256;
+    let n = a.len().min(b.len());
+    let at = |s: &[u8], i: usize, len: usize| -> std::ops::Range<usize> {
+        if rev {
+            s.len() - i - len..s.len() - i
+        } else {
+            i..i + len
+        }
+    };
+    let mut i = 0;
+    // Whole blocks with one comparison each (memcmp), then byte by byte.
+    while i + BLOCK <= n && a[at(a, i, BLOCK)] == b[at(b, i, BLOCK)] {
+        i += BLOCK;
+    }
+    while i < n && a[at(a, i, 1)] == b[at(b, i, 1)] {
+        i += 1;
+    }
+    i
+}
+
+/// The outermost function body that holds `token`.
+fn outermost_function_body(root: Node<'_>, token: Span) -> Option<Node<'_>> {
+    let g = grammar();
+    let mut cursor = root.walk();
+    loop {
+        let node = cursor.node();
+        if node.kind_id() == g.k.function_definition {
+            if let Some(body) = node.child_by_field_id(g.f.body) {
+                if body.start_byte() <= token.start && token.end <= body.end_byte() {
+                    return Some(body);
+                }
+            }
+        }
+        if cursor.goto_first_child_for_byte(token.start).is_none()
+            || cursor.node().start_byte() > token.start
+        {
+            return None;
+        }
+    }
+}
+
+/// A keyword of the grammar (`if`, `print`, `match`, …): a name that may change the parse.
+fn is_keyword(word: &[u8]) -> bool {
+    static KEYWORDS: OnceLock<HashSet<&'static [u8]>> = OnceLock::new();
+    KEYWORDS
+        .get_or_init(|| {
+            let lang = language();
+            (0..lang.node_kind_count() as u16)
+                .filter(|&id| !lang.node_kind_is_named(id))
+                .filter_map(|id| lang.node_kind_for_id(id))
+                .map(str::as_bytes)
+                .filter(|k| {
+                    k.first()
+                        .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+                        && k.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+                })
+                .collect()
+        })
+        .contains(word)
+}
+
+/// Apply `f` to every byte offset in the facts; `None` if `f` refuses one.
+fn map_offsets(facts: &mut PyFacts, f: &mut impl FnMut(usize) -> Option<usize>) -> Option<()> {
+    let mut span = |s: &mut Span| -> Option<()> {
+        s.start = f(s.start)?;
+        s.end = f(s.end)?;
+        Some(())
+    };
+    for i in &mut facts.imports {
+        span(&mut i.span)?;
+        let mut stmt = Span::empty(i.stmt_start);
+        span(&mut stmt)?;
+        i.stmt_start = stmt.start;
+    }
+    for r in &mut facts.env_reads {
+        span(&mut r.name_span)?;
+        span(&mut r.span)?;
+        let mut stmt = Span::empty(r.stmt_start);
+        span(&mut stmt)?;
+        r.stmt_start = stmt.start;
+    }
+    for w in &mut facts.env_writes {
+        span(&mut w.name_span)?;
+        span(&mut w.span)?;
+        if let Some(v) = &mut w.value {
+            span(&mut v.span)?;
+        }
+    }
+    for l in &mut facts.loads {
+        span(&mut l.span)?;
+        span(&mut l.stmt_span)?;
+        let mut stmt = Span::empty(l.stmt_start);
+        span(&mut stmt)?;
+        l.stmt_start = stmt.start;
+    }
+    for e in &mut facts.entries {
+        span(&mut e.anchor)?;
+        span(&mut e.span)?;
+        let mut insert = Span::empty(e.insert.offset);
+        span(&mut insert)?;
+        e.insert.offset = insert.start;
+        for field in &mut e.fields {
+            span(&mut field.key_span)?;
+            span(&mut field.value_span)?;
+            span(&mut field.span)?;
+            if let FieldValue::Str(s) = &mut field.value {
+                span(&mut s.span)?;
+            }
+        }
+    }
+    for a in &mut facts.agents {
+        span(&mut a.name_span)?;
+        for kw in &mut a.kwargs {
+            span(&mut kw.name_span)?;
+            span(&mut kw.span)?;
+        }
+    }
+    for c in &mut facts.llm_configs {
+        span(&mut c.span)?;
+        for (_, key) in &mut c.keys {
+            span(key)?;
+        }
+    }
+    for c in &mut facts.secret_constants {
+        span(&mut c.name_span)?;
+        span(&mut c.value.span)?;
+        span(&mut c.stmt_span)?;
+    }
+    let mut after = Span::empty(facts.edit_points.after_imports);
+    span(&mut after)?;
+    facts.edit_points.after_imports = after.start;
+    Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::python::extract;
+
+    const SOURCE: &str = "\
+import os
+from autogen import AssistantAgent
+
+config_list = [{\"model\": \"gpt-4o\", \"api_key\": os.environ[\"OPENAI_API_KEY\"]}]  # models
+
+
+def helper(items, limit=3):
+    \"\"\"Keep a few.\"\"\"
+    total = 0  # running total
+    for item in items:
+        total += len(item)
+    log = f\"kept {total} of {limit} items\"
+    return total
+
+
+def reads():
+    return os.environ[\"OTHER\"]
+
+
+agent = AssistantAgent(\"a\", llm_config={\"config_list\": config_list})
+";
+
+    fn base(text: &str) -> FactsBase {
+        let mut parser = tree_sitter::Parser::new();
+        parser.set_language(language()).unwrap();
+        let tree = parser.parse(text, None).unwrap();
+        FactsBase::new(Arc::from(text), tree)
+    }
+
+    /// `SOURCE` with the first `at` replaced by `with`; the reuse answer, checked against a
+    /// fresh extraction when there is one.
+    fn reuse(at: &str, with: &str) -> Option<PyFacts> {
+        assert!(SOURCE.contains(at), "{at}");
+        let new = SOURCE.replacen(at, with, 1);
+        let reused = base(SOURCE).reuse(&new);
+        if let Some(facts) = &reused {
+            assert_eq!(facts, &extract(&new), "{at} → {with}");
+        }
+        reused
+    }
+
+    #[test]
+    fn edits_inside_one_token_no_fact_reads_are_reused() {
+        // A name, its start and its end, in a body with nothing to extract.
+        assert!(reuse("total += len", "totals += len").is_some());
+        assert!(reuse("total += len", "xtotal += len").is_some());
+        assert!(reuse("total += len", "tota += len").is_some());
+        // Words of a string, an f-string between its fields, a docstring.
+        assert!(reuse("{total} of", "{total} out of").is_some());
+        assert!(reuse("Keep a few", "Keep only a few").is_some());
+        // Comments: in a function body and at module level (after facts, which move).
+        assert!(reuse("# running total", "# the running total").is_some());
+        let moved = reuse("# models", "# the models, all of them").unwrap();
+        assert_eq!(moved.agents.len(), 1);
+        assert_eq!(
+            extract(SOURCE).agents[0].name_span.start + 17,
+            moved.agents[0].name_span.start
+        );
+        // Several keystrokes at once (the composed edit is still inside the name).
+        assert!(reuse("limit} items", "limitless} items").is_some());
+        // No difference at all.
+        assert_eq!(base(SOURCE).reuse(SOURCE), Some(extract(SOURCE)));
+    }
+
+    #[test]
+    fn edits_that_may_change_facts_or_the_tree_are_not() {
+        // The body starts to read the environment, or to name an import.
+        assert!(reuse("total += len", "environ += len").is_none());
+        assert!(reuse("total += len", "os += len").is_none());
+        // A name in a body that has facts; a name at module level.
+        assert!(reuse(
+            "def reads():\n    return os",
+            "def reads():\n    return oss"
+        )
+        .is_none());
+        assert!(reuse("agent = ", "agents = ").is_none());
+        // A name becomes a keyword, or a string prefix; a new token; a new line.
+        assert!(reuse("log = f", "print = f").is_none());
+        assert!(reuse("total = 0", "total =0").is_none());
+        assert!(reuse("total = 0  #", "total = 0 ;#").is_none());
+        assert!(reuse("# running total", "# running\n total").is_none());
+        // A string: a quote, a brace, next to a brace.
+        assert!(reuse("kept {total}", "kept\" {total}").is_none());
+        assert!(reuse("kept {total}", "kept { {total}").is_none());
+        assert!(reuse("kept {total}", "keptx{total}").is_none());
+        // A comment becomes a suppression.
+        assert!(reuse("# running total", "# keywire: ignore").is_none());
+        assert!(reuse("# models", "# keywire: ignore[KW101]").is_none());
+    }
+}

@@ -183,6 +183,27 @@ pub fn python(data: &[u8]) {
         keywire::engine::python::extract_unpruned(&py),
         "pruned extraction differs"
     );
+    // Keystrokes (a name character typed, a character deleted) at a few places: facts carried
+    // over from the unedited text equal fresh ones.
+    let Some(base) = keywire::engine::python::FactsBase::parse(py.as_str().into()) else {
+        return;
+    };
+    let step = py.len() / 7 + 1;
+    for at in (0..py.len())
+        .step_by(step)
+        .filter(|&i| py.is_char_boundary(i))
+    {
+        let mut typed = py.clone();
+        typed.insert(at, 'a');
+        let mut deleted = py.clone();
+        deleted.remove(at);
+        for edited in [typed, deleted] {
+            if let Some(carried) = base.reuse(&edited) {
+                let fresh = keywire::engine::python::extract(&edited);
+                assert_eq!(carried, fresh, "facts carried over an edit at {at} differ");
+            }
+        }
+    }
 }
 
 /// `.env` text → parse and findings.

@@ -62,6 +62,12 @@ impl FactsBase {
         }
     }
 
+    /// Parse `text` and extract its facts (`None` only if the parser cannot be made).
+    pub fn parse(text: Arc<str>) -> Option<FactsBase> {
+        let tree = super::new_parser()?.parse(&*text, None)?;
+        Some(FactsBase::new(text, tree))
+    }
+
     pub fn facts(&self) -> &Arc<PyFacts> {
         &self.facts
     }
@@ -383,10 +389,7 @@ agent = AssistantAgent(\"a\", llm_config={\"config_list\": config_list})
 ";
 
     fn base(text: &str) -> FactsBase {
-        let mut parser = tree_sitter::Parser::new();
-        parser.set_language(language()).unwrap();
-        let tree = parser.parse(text, None).unwrap();
-        FactsBase::new(Arc::from(text), tree)
+        FactsBase::parse(Arc::from(text)).unwrap()
     }
 
     /// `SOURCE` with the first `at` replaced by `with`; the reuse answer, checked against a

@@ -129,7 +129,7 @@ fn extract_tree_hinted(text: &str, tree: &tree_sitter::Tree) -> (PyFacts, PruneH
     names.dedup();
     let (imported, unbuilt) = match names.is_empty() {
         true => (None, false),
-        false => match AhoCorasick::new(&names) {
+        false => match names_automaton(&names) {
             Ok(ac) => (Some(ac), false),
             Err(_) => (None, true),
         },
@@ -162,24 +162,36 @@ pub(super) fn newline_of(text: &str) -> &'static str {
     }
 }
 
+/// An automaton over a few names, cheap to build (a module may add names many times).
+fn names_automaton<P: AsRef<[u8]>>(names: &[P]) -> Result<AhoCorasick, aho_corasick::BuildError> {
+    AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+        .prefilter(false)
+        .build(names)
+}
+
 /// Whether the text of a function body holds none of the tokens a fact needs (see
 /// `Extractor::inert_body`): none of the fixed tokens, and none of `imported` (the names bound
 /// to imports) as a whole word. Substring matches only make it answer "no" more often.
 fn inert_text(text: &[u8], imported: Option<&AhoCorasick>) -> bool {
     static TOKENS: OnceLock<AhoCorasick> = OnceLock::new();
     let tokens = TOKENS.get_or_init(|| {
-        AhoCorasick::new([
-            "import",
-            "global",
-            "nonlocal",
-            "config_list",
-            "llm_config",
-            "environ",
-            "getenv",
-            "dotenv",
-            "keywire:",
-        ])
-        .expect("static patterns")
+        // A DFA without prefilter: the rare-byte prefilter stops too often in code.
+        AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .prefilter(false)
+            .build([
+                "import",
+                "global",
+                "nonlocal",
+                "config_list",
+                "llm_config",
+                "environ",
+                "getenv",
+                "dotenv",
+                "keywire:",
+            ])
+            .expect("static patterns")
     });
     if tokens.is_match(text) {
         return false;
@@ -227,6 +239,8 @@ struct Kinds {
     wildcard_import: u16,
     function_definition: u16,
     class_definition: u16,
+    decorated_definition: u16,
+    pass_statement: u16,
     lambda: u16,
     delete_statement: u16,
     named_expression: u16,
@@ -306,6 +320,8 @@ fn grammar() -> &'static Grammar {
                 wildcard_import: n("wildcard_import"),
                 function_definition: n("function_definition"),
                 class_definition: n("class_definition"),
+                decorated_definition: n("decorated_definition"),
+                pass_statement: n("pass_statement"),
                 lambda: n("lambda"),
                 delete_statement: n("delete_statement"),
                 named_expression: n("named_expression"),
@@ -726,7 +742,10 @@ impl<'a> Extractor<'a> {
         if name.is_empty() {
             return;
         }
-        if matches!(binding, Binding::Module(_) | Binding::Symbol(..)) {
+        // Distinct names only: the automaton over them is rebuilt when one is added.
+        if matches!(binding, Binding::Module(_) | Binding::Symbol(..))
+            && !self.imported_names.contains(&name)
+        {
             self.imported_names.push(name);
         }
         if let Some(scope) = self.scopes.last_mut() {
@@ -949,7 +968,7 @@ impl<'a> Extractor<'a> {
                 .as_ref()
                 .is_none_or(|(built, _)| *built != n)
         {
-            let Ok(ac) = AhoCorasick::new(&self.imported_names) else {
+            let Ok(ac) = names_automaton(&self.imported_names) else {
                 return false;
             };
             self.imported_ac = Some((n, ac));
@@ -960,6 +979,53 @@ impl<'a> Extractor<'a> {
             .filter(|_| n > 0)
             .map(|(_, ac)| ac);
         inert_text(self.slice(body).as_bytes(), imported)
+    }
+
+    /// Whether a whole `def` or `class` (signature, default values, body) cannot add a fact or
+    /// a binding outside it, so that only its name is bound: the text holds none of the tokens
+    /// a fact needs ([`Extractor::inert_body`]) and no `:=` (which binds in the enclosing
+    /// scope); a class body, whose assignments count as module level, holds only methods,
+    /// a docstring and assignments to names that are not credential-like (no secret constant).
+    /// Skipping the signatures too keeps a large module's walk to its top level.
+    fn inert_definition(&mut self, node: Node<'a>) -> bool {
+        let k = &self.g.k;
+        if !self.inert_body(node)
+            || memchr::memmem::find(self.slice(node).as_bytes(), b":=").is_some()
+        {
+            return false;
+        }
+        if node.kind_id() == k.function_definition {
+            return true;
+        }
+        let Some(body) = node.child_by_field_id(self.g.f.body) else {
+            return false;
+        };
+        let kids = self.kids(body);
+        let plain = kids.iter().all(|&stmt| {
+            let kind = stmt.kind_id();
+            if kind == k.function_definition
+                || kind == k.decorated_definition
+                || kind == k.pass_statement
+                || kind == k.comment
+            {
+                return true;
+            }
+            if kind != k.expression_statement || stmt.named_child_count() != 1 {
+                return false;
+            }
+            let Some(inner) = stmt.named_child(0) else {
+                return false;
+            };
+            if inner.kind_id() == k.string {
+                return true;
+            }
+            inner.kind_id() == k.assignment
+                && inner.child_by_field_id(self.g.f.left).is_some_and(|left| {
+                    left.kind_id() == k.identifier && !is_credential_name(self.slice(left))
+                })
+        });
+        self.recycle(kids);
+        plain
     }
 
     /// Returns whether to descend into the node.
@@ -1013,6 +1079,10 @@ impl<'a> Extractor<'a> {
             if let Some(name) = node.child_by_field_id(g.f.name) {
                 let name = self.slice(name);
                 self.bind(name, Binding::Other);
+            }
+            if self.prune && self.inert_definition(node) {
+                self.frames.push(frame);
+                return false;
             }
         } else if kind == k.import_statement
             || kind == k.import_from_statement

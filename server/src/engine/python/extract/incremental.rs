@@ -8,11 +8,14 @@
 //! the base's tree and what its walk knew, or answers `None` (then: parse and extract).
 //!
 //! Tokens no fact depends on:
-//! - anything inside a function body that the walk skips ([`inert_text`]) before and after the
-//!   edit: the outermost such body around the token, which the walk always reaches, so the
-//!   two walks are the same walk;
+//! - anything inside a function body that could be skipped ([`inert_text`]) before and after
+//!   the edit (the outermost such body around the token);
 //! - outside function bodies, a comment that is not a `keywire:` comment before or after the
 //!   edit (suppressions are the only fact read from comments).
+//!
+//! Both rest on skipping a body or a definition changing no fact, which the pruning
+//! differential tests and the `python` fuzz target check: the facts of a walk that visits
+//! every node do not read such a token.
 //!
 //! Edits that add or remove a line break are never reused: rows (suppression lines) stay put.
 

@@ -1005,3 +1005,31 @@ fn pruned_function_bodies_keep_every_fact() {
     assert_eq!(extract(text), super::extract_unpruned(text));
     assert_eq!(extract(text).entries.len(), 1);
 }
+
+/// Whole `def`s and `class`es are skipped only when nothing in them reaches outside: a
+/// class-level credential constant, a class-level `if`, a `:=` in a default value (it binds in
+/// the enclosing scope), and an env read in a default value are all still found.
+#[test]
+fn pruned_definitions_keep_every_fact() {
+    let cases = [
+        ("class Settings:\n    \"\"\"Doc.\"\"\"\n    API_KEY = \"sk-proj-abcdefghijklmnopqrstuvwxyz0123456789\"\n\n    def get(self):\n        return self.API_KEY\n", "secret"),
+        ("class Settings:\n    if True:\n        API_TOKEN = \"abcdefghijklmnopqrstuvwxyz0123\"\n", "secret"),
+        ("from autogen import AssistantAgent\n\ndef f(x=(cfg := {\"model\": \"gpt-4o\", \"api_key\": \"k\"})):\n    return x\n\nagent = AssistantAgent(\"a\", llm_config=cfg)\n", "entry"),
+        ("import os\n\ndef f(key=os.environ[\"OPENAI_API_KEY\"]):\n    return key\n", "read"),
+        ("import os\n\nclass A(dict):\n    retries: int = 3\n\n    def go(self):\n        return os.getenv(\"OPENAI_API_KEY\")\n", "read"),
+    ];
+    for (text, want) in cases {
+        let pruned = extract(text);
+        assert_eq!(pruned, super::extract_unpruned(text), "{text}");
+        let found = match want {
+            "secret" => !pruned.secret_constants.is_empty(),
+            "entry" => !pruned.entries.is_empty(),
+            _ => pruned.env_reads.iter().any(|r| r.name == "OPENAI_API_KEY"),
+        };
+        assert!(found, "no {want} found in:\n{text}");
+    }
+    // A plain class and a plain function: skipped, and their names still shadow imports.
+    let text = "from autogen import AssistantAgent\n\nclass Service:\n    \"\"\"Doc.\"\"\"\n    name: str = \"x\"\n\n    def run(self, item):\n        return item\n\ndef AssistantAgent(**kw):\n    return kw\n\nagent = AssistantAgent(llm_config={\"model\": \"m\"})\n";
+    assert_eq!(extract(text), super::extract_unpruned(text));
+    assert!(extract(text).agents.is_empty());
+}

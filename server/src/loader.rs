@@ -346,6 +346,7 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
 
     py_results.sort_by(|a, b| a.0.cmp(&b.0));
     py_results.dedup_by(|a, b| a.0 == b.0);
+    scan_deferred(&mut py_results, opts.max_file_size);
     parse_deferred(
         &mut py_results,
         !env_paths.is_empty() || !context.is_empty(),
@@ -485,6 +486,29 @@ struct Deferred {
     env: bool,
     /// It has model configurations (its rules look variables up in the whole workspace).
     configs: bool,
+    /// Its imports and edit points were left out (no light scan).
+    light: bool,
+}
+
+/// Give the files left without a light scan their imports after all when some module loads a
+/// .env file (which modules run before it is what imports decide). Their text was not kept:
+/// it is read again (a file gone since keeps no facts).
+fn scan_deferred(results: &mut [PyResult], max_file_size: u64) {
+    if !results.iter().any(|r| r.3.light) || !results.iter().any(|r| !r.2.loads.is_empty()) {
+        return;
+    }
+    results.par_iter_mut().filter(|r| r.3.light).for_each(|r| {
+        let text = if r.1.is_empty() {
+            match read_source(&r.0, max_file_size) {
+                Ok(text) => text,
+                Err(_) => return,
+            }
+        } else {
+            r.1.clone()
+        };
+        r.2 = python::extract_fast(&text);
+        r.3.light = false;
+    });
 }
 
 /// Parse the files whose env facts were left out when they can matter after all: with .env
@@ -674,10 +698,11 @@ impl WalkCtx<'_> {
                 Prefilter::Off => (keep(text), python::extract(text), Deferred::default()),
                 Prefilter::Facts => (keep(text), python::extract_fast(text), Deferred::default()),
                 Prefilter::Findings => {
-                    let p = python::prefilter(text);
+                    let p = python::prefilter_findings(text);
                     let deferred = Deferred {
                         env: p.relevance == python::Relevance::EnvOnly,
                         configs: p.configs,
+                        light: p.light_left_out,
                     };
                     match p.light {
                         // Nothing can be reported in a quiet file: its text is not kept.

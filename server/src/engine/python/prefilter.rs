@@ -26,6 +26,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, Matc
 
 use super::{extract, light, PyFacts};
 use crate::engine::providers::CONSTRUCTORS;
+use crate::engine::secrets;
 
 /// How much of a file the rules can use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,6 +52,8 @@ pub struct Prefiltered {
     /// Why a file is [`Relevance::Full`] (for statistics): `config`, `dotenv`, `suppression`,
     /// `key` (a key-like literal) or `scan` (the light scan gave up).
     pub reason: &'static str,
+    /// [`prefilter_findings`] left the light scan out: `light` holds no imports or edit points.
+    pub light_left_out: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -156,11 +159,24 @@ fn triggers(text: &str) -> Found {
 
 /// Decide how much of `text` the rules can use.
 pub fn prefilter(text: &str) -> Prefiltered {
+    prefilter_with(text, false)
+}
+
+/// [`prefilter`] for a one-shot check, which needs only what can change a finding: a file that
+/// is not parsed and holds no string that could be a key ([`may_hold_key_literal`]) gets no
+/// light scan either, so its imports and edit points are left out ([`Prefiltered::light_left_out`]).
+/// Imports matter only when some module loads a .env file: the caller scans such files then.
+pub fn prefilter_findings(text: &str) -> Prefiltered {
+    prefilter_with(text, true)
+}
+
+fn prefilter_with(text: &str, findings_only: bool) -> Prefiltered {
     let full = |configs, reason| Prefiltered {
         relevance: Relevance::Full,
         configs,
         light: None,
         reason,
+        light_left_out: false,
     };
     let found = triggers(text);
     if found.config {
@@ -172,6 +188,20 @@ pub fn prefilter(text: &str) -> Prefiltered {
     if found.suppression {
         return full(false, "suppression");
     }
+    let relevance = if found.env {
+        Relevance::EnvOnly
+    } else {
+        Relevance::Quiet
+    };
+    if findings_only && !may_hold_key_literal(text.as_bytes()) {
+        return Prefiltered {
+            relevance,
+            configs: false,
+            light: Some(PyFacts::default()),
+            reason: "",
+            light_left_out: true,
+        };
+    }
     let Some(scan) = light::scan(text, &found.environ) else {
         return full(false, "scan");
     };
@@ -179,15 +209,113 @@ pub fn prefilter(text: &str) -> Prefiltered {
         return full(false, "key");
     }
     Prefiltered {
-        relevance: if found.env {
-            Relevance::EnvOnly
-        } else {
-            Relevance::Quiet
-        },
+        relevance,
         configs: false,
         light: Some(scan.facts),
         reason: "",
+        light_left_out: false,
     }
+}
+
+/// Whether some string literal in `b` may look like a key. A key-like literal (`looks_like_key`)
+/// is all key characters, 16 or more; so, tried at every quote as a closing one: the key
+/// characters (and escapes) before it, back to a quote, are a literal's whole content, which
+/// is a candidate when `looks_like_key` accepts it (unchecked with an escape), or when another
+/// piece follows (an implicit concatenation: `"sk-" "…"`). Answers yes more often than needed,
+/// never less.
+#[doc(hidden)]
+pub fn may_hold_key_literal(b: &[u8]) -> bool {
+    const MIN: usize = 16;
+    /// Longer concatenations are candidates without a look.
+    const MAX_VALUE: usize = 4096;
+    /// Byte classes: 1 a key character or a backslash, 2 a quote, 4 a string prefix letter.
+    static CLASS: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut c = 0;
+        while c < 256 {
+            let b = c as u8;
+            if b.is_ascii_alphanumeric()
+                || matches!(b, b'-' | b'_' | b'.' | b'+' | b'/' | b'=' | b'~' | b'\\')
+            {
+                t[c] |= 1;
+            }
+            if b == b'"' || b == b'\'' {
+                t[c] |= 2;
+            }
+            if matches!(b, b'r' | b'R' | b'b' | b'B' | b'u' | b'U' | b'f' | b'F') {
+                t[c] |= 4;
+            }
+            c += 1;
+        }
+        t
+    };
+    let is = |c: Option<&u8>, class: u8| c.is_some_and(|&c| CLASS[c as usize] & class != 0);
+    // `\N{NAME}` escapes hold blanks and braces: such a file is not judged here.
+    if memchr::memmem::find(b, b"\\N{").is_some() {
+        return true;
+    }
+    let mut value: Vec<u8> = Vec::new();
+    for i in memchr::memchr2_iter(b'"', b'\'', b) {
+        let start = i - b[..i]
+            .iter()
+            .rev()
+            .take_while(|&&c| CLASS[c as usize] & 1 != 0)
+            .count();
+        if start == i || start == 0 || !is(b.get(start - 1), 2) {
+            continue;
+        }
+        // Follow implicit concatenation: quotes, blanks, line continuations, comments and a
+        // prefix, then a piece of key characters ending at a quote.
+        value.clear();
+        value.extend_from_slice(&b[start..i]);
+        let mut j = i;
+        loop {
+            let mut k = j + 1;
+            let mut quotes = 0;
+            while is(b.get(k), 2) {
+                k += 1;
+                quotes += 1;
+            }
+            loop {
+                match b.get(k) {
+                    Some(b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b'\\') => k += 1,
+                    Some(b'#') => k += memchr::memchr(b'\n', &b[k..]).unwrap_or(b.len() - k),
+                    _ => break,
+                }
+            }
+            for _ in 0..2 {
+                if is(b.get(k), 4) && is(b.get(k + 1), 2 | 4) {
+                    k += 1;
+                }
+            }
+            while is(b.get(k), 2) {
+                k += 1;
+                quotes += 1;
+            }
+            if quotes == 0 {
+                break;
+            }
+            let len = b[k..]
+                .iter()
+                .take_while(|&&c| CLASS[c as usize] & 1 != 0)
+                .count();
+            if len == 0 || !is(b.get(k + len), 2) {
+                break;
+            }
+            value.extend_from_slice(&b[k..k + len]);
+            j = k + len;
+            if value.len() > MAX_VALUE {
+                return true;
+            }
+        }
+        if value.len() >= MIN
+            && (value.contains(&b'\\')
+                || std::str::from_utf8(&value).is_ok_and(secrets::looks_like_key))
+        {
+            return true;
+        }
+    }
+    false
 }
 
 /// [`extract`] for files that can produce findings, the light scan for the others: the result
@@ -201,5 +329,53 @@ pub fn extract_fast(text: &str) -> PyFacts {
             ..
         } => facts,
         _ => extract(text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "sk-proj-Abcdefghijklmnopqrstuvwxyz0123456789";
+
+    #[test]
+    fn key_like_literals_are_candidates_however_written() {
+        let cases = [
+            format!("API_KEY = \"{KEY}\"\n"),
+            format!("x = r'{KEY}'\n"),
+            format!("X = '''{KEY}'''\n"),
+            // Split by implicit concatenation, over a line, a comment and a prefix.
+            "K = (\"sk-proj-Abcdefgh\"  # first half\n     u'ijklmnopqrstuvwxyz0123456789')\n"
+                .into(),
+            "K = \"sk-proj-Abcd\" \\\n    \"efghijklmnopqrstuvwxyz0123456789\"\n".into(),
+            "K = \"sk-\"\"proj-Abcdefghijklmnopqrstuvwxyz0123456789\"\n".into(),
+            // Escapes are not judged.
+            "K = \"\\x73k-proj-Abcdefghijklmnopqrstuvwxyz0123\"\n".into(),
+            "K = \"\\N{LATIN SMALL LETTER S}k-proj-Abcdefghijklmnop\"\n".into(),
+        ];
+        for text in &cases {
+            assert!(may_hold_key_literal(text.as_bytes()), "missed in:\n{text}");
+        }
+    }
+
+    #[test]
+    fn ordinary_strings_are_not_candidates() {
+        let text = "\"\"\"Return 'foo' or 'bar'.\"\"\"\n__all__ = [\"ArgumentTypeError\", \"SpecialFileError\"]\n\
+                    path = '/usr/local/lib/python3/site-packages'\nmsg = f\"{x!r}: not found\"\n\
+                    d = {'a': 'b', \"key\": \"value\"}\nurl = 'https://example.com/a/b/c/d/e/f'\n";
+        assert!(!may_hold_key_literal(text.as_bytes()));
+    }
+
+    #[test]
+    fn light_scan_is_left_out_only_where_nothing_can_be_reported() {
+        let quiet = "import json\n\ndef f(x):\n    return json.dumps(x)\n";
+        let p = prefilter_findings(quiet);
+        assert_eq!(p.relevance, Relevance::Quiet);
+        assert!(p.light_left_out);
+        assert!(!prefilter(quiet).light_left_out);
+        let with_key = format!("import json\nTOKEN = \"{KEY}\"\n");
+        let p = prefilter_findings(&with_key);
+        assert!(!p.light_left_out);
+        assert_eq!(p.relevance, Relevance::Full);
     }
 }

@@ -272,6 +272,7 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
         python: Mutex::new(Vec::new()),
         env: Mutex::new(Vec::new()),
         skipped: Mutex::new(Vec::new()),
+        loads_seen: Default::default(),
     };
 
     let dirs: Vec<&Path> = roots
@@ -532,6 +533,9 @@ struct WalkCtx<'a> {
     python: Mutex<Vec<PyResult>>,
     env: Mutex<Vec<PathBuf>>,
     skipped: Mutex<Vec<Skipped>>,
+    /// A module with a load point was seen: imports matter, every file gets its light scan
+    /// (the files read before are scanned again at the end, [`scan_deferred`]).
+    loads_seen: std::sync::atomic::AtomicBool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -698,7 +702,12 @@ impl WalkCtx<'_> {
                 Prefilter::Off => (keep(text), python::extract(text), Deferred::default()),
                 Prefilter::Facts => (keep(text), python::extract_fast(text), Deferred::default()),
                 Prefilter::Findings => {
-                    let p = python::prefilter_findings(text);
+                    use std::sync::atomic::Ordering::Relaxed;
+                    let p = if self.loads_seen.load(Relaxed) {
+                        python::prefilter(text)
+                    } else {
+                        python::prefilter_findings(text)
+                    };
                     let deferred = Deferred {
                         env: p.relevance == python::Relevance::EnvOnly,
                         configs: p.configs,
@@ -711,7 +720,13 @@ impl WalkCtx<'_> {
                         }
                         // Kept whatever `keep_text` says: `parse_deferred` may need it.
                         Some(light) => (Arc::from(text), light, deferred),
-                        None => (keep(text), python::extract(text), deferred),
+                        None => {
+                            let facts = python::extract(text);
+                            if !facts.loads.is_empty() {
+                                self.loads_seen.store(true, Relaxed);
+                            }
+                            (keep(text), facts, deferred)
+                        }
                     }
                 }
             })

@@ -476,27 +476,33 @@ fn is_lowercase_identifier(v: &str) -> bool {
 /// (`gpt-4o-2024-08-06`, `text-embedding-3-large`).
 pub fn looks_like_key(value: &str) -> bool {
     let v = value;
-    if v.is_empty()
-        || v.chars().any(is_blank_char)
-        || v.contains("://")
-        || v.contains("${")
-        || placeholder_kind(v).is_some()
-        || looks_like_path(v)
-        || looks_like_host(v)
-    {
+    if v.is_empty() || v.chars().any(is_blank_char) {
         return false;
     }
-    if providers::provider_for_key(v).is_some() {
-        let prefix_len = providers::public_prefix(v).map_or(0, str::len);
-        let rest = &v[prefix_len..];
-        if rest.chars().count() >= 16
-            && rest.chars().all(is_key_char)
-            && shannon_entropy(rest) >= 2.0
-            && !is_lowercase_identifier(rest)
-        {
-            return true;
-        }
+    // The shape first (cheap), then what rules a shaped value out (placeholders are not).
+    (provider_shaped(v) || generic_shaped(v))
+        && !(v.contains("://")
+            || v.contains("${")
+            || placeholder_kind(v).is_some()
+            || looks_like_path(v)
+            || looks_like_host(v))
+}
+
+/// A known provider's prefix and a random-looking rest of 16 or more key characters.
+fn provider_shaped(v: &str) -> bool {
+    if providers::provider_for_key(v).is_none() {
+        return false;
     }
+    let prefix_len = providers::public_prefix(v).map_or(0, str::len);
+    let rest = &v[prefix_len..];
+    rest.chars().count() >= 16
+        && rest.chars().all(is_key_char)
+        && shannon_entropy(rest) >= 2.0
+        && !is_lowercase_identifier(rest)
+}
+
+/// 20 or more key characters, two kinds of letters or digits, random-looking.
+fn generic_shaped(v: &str) -> bool {
     if v.chars().count() < 20 || !v.chars().all(is_key_char) || is_uuid(v) {
         return false;
     }

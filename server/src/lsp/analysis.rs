@@ -151,6 +151,7 @@ fn project_config(dir: &Path) -> (Config, RuleSettings) {
 
 /// A document's tree as the analysis gets it: maybe still to be reparsed, and the facts base
 /// of an earlier version.
+#[derive(Default)]
 struct DocTree {
     tree: Option<tree_sitter::Tree>,
     stale: bool,
@@ -668,14 +669,7 @@ pub async fn install_documents(shared: &Arc<Shared>, only: Option<&Uri>) {
             .map(|mut job| {
                 match job.kind {
                     FileKind::Python => {
-                        let tree = std::mem::replace(
-                            &mut job.tree,
-                            DocTree {
-                                tree: None,
-                                stale: false,
-                                base: None,
-                            },
-                        );
+                        let tree = std::mem::take(&mut job.tree);
                         job.facts = Some(document_facts(&job.text, tree));
                     }
                     _ if job.git.is_none() => {

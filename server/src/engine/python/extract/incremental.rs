@@ -75,14 +75,6 @@ impl FactsBase {
         &self.facts
     }
 
-    pub fn text(&self) -> &Arc<str> {
-        &self.text
-    }
-
-    pub fn tree(&self) -> &Tree {
-        &self.tree
-    }
-
     /// The facts of `text`, a later version of the base's text, when they follow from the
     /// base's without a parse: `None` unless every difference is inside one token no fact
     /// depends on. Cost: comparing the texts, plus a few tree lookups.

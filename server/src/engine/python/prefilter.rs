@@ -95,8 +95,10 @@ fn patterns() -> &'static Patterns {
         }
         add("dotenv", Trigger::Dotenv, false);
         add("keywire:", Trigger::Suppression, false);
-        add("environ", Trigger::Env, false);
-        add("getenv", Trigger::Env, false);
+        // Env access resolves only through the names themselves (`os.environ`, an imported
+        // `getenv`): as words (not `use_environment`, whose statements are no env writes).
+        add("environ", Trigger::Env, true);
+        add("getenv", Trigger::Env, true);
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .kind(Some(AhoCorasickKind::DFA))

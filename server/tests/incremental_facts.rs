@@ -4,7 +4,8 @@
 //! comments, sometimes quotes, braces, keywords, `keywire:` and line breaks); after each
 //! step, whenever `FactsBase::reuse` answers (from the base taken before the script: the
 //! edits compose), its facts must equal `python::extract` of the new text. Enough steps must
-//! be answered for the test to mean something.
+//! be answered for the test to mean something. `KEYWIRE_INCREMENTAL_SCALE=N` runs N times as
+//! many scripts.
 
 mod hardening_common;
 
@@ -106,6 +107,14 @@ fn edit(rng: &mut Rng, text: &mut String) -> String {
     }
 }
 
+/// `KEYWIRE_INCREMENTAL_SCALE`: how many times the default number of scripts (1 in CI).
+fn scale() -> usize {
+    std::env::var("KEYWIRE_INCREMENTAL_SCALE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1)
+}
+
 #[test]
 fn reused_facts_equal_fresh_facts() {
     let mut sources = Vec::new();
@@ -121,7 +130,7 @@ fn reused_facts_equal_fresh_facts() {
         if generated {
             (steps, answered) = (0, 0);
         }
-        let scripts = if generated { 300 } else { 60 };
+        let scripts = scale() * if generated { 300 } else { 60 };
         for _ in 0..scripts {
             let base = FactsBase::new(Arc::from(source.as_str()), parse(source));
             let mut text = source.clone();

@@ -94,8 +94,8 @@ impl FactsBase {
         }
         let delta = new_end as isize - old_end as isize;
         let (token, span) = self.token(old, new, s, old_end, new_end, delta)?;
-        // The walk always reaches the outermost function body around the token; skipped
-        // there before and after the edit, the two walks are the same walk.
+        // A token in a function body matters unless that body could be skipped, before the
+        // edit and after it; outside bodies only comments are judged (see the module docs).
         match outermost_function_body(self.tree.root_node(), span) {
             Some(body) => self.inert_before_and_after(old, new, body, delta)?,
             None if token == Token::Comment => {}

@@ -101,13 +101,24 @@ pub fn extract_unpruned(text: &str) -> PyFacts {
 }
 
 fn extract_tree_with(text: &str, tree: &tree_sitter::Tree, prune: bool) -> PyFacts {
+    walk_tree(text, tree, prune, |_| ()).0
+}
+
+/// Walk `tree` and finish its facts; `seen` reads the extractor before it finishes.
+fn walk_tree<'a, T>(
+    text: &'a str,
+    tree: &'a tree_sitter::Tree,
+    prune: bool,
+    seen: impl FnOnce(&Extractor<'a>) -> T,
+) -> (PyFacts, T) {
     let root = tree.root_node();
     let mut ex = Extractor::new(text, root);
     ex.prune = prune;
     ex.walk(root);
+    let seen = seen(&ex);
     let mut facts = ex.finish(root);
     facts.edit_points.newline = newline_of(text);
-    facts
+    (facts, seen)
 }
 
 /// What decides whether a function body could be skipped: kept with a document's facts, so
@@ -121,27 +132,22 @@ struct PruneHints {
 
 /// [`extract_tree`] and its [`PruneHints`].
 fn extract_tree_hinted(text: &str, tree: &tree_sitter::Tree) -> (PyFacts, PruneHints) {
-    let root = tree.root_node();
-    let mut ex = Extractor::new(text, root);
-    ex.walk(root);
-    let mut names = ex.imported_names.clone();
-    names.sort_unstable();
-    names.dedup();
-    let (imported, unbuilt) = match names.is_empty() {
-        true => (None, false),
-        false => match names_automaton(&names) {
-            Ok(ac) => (Some(ac), false),
-            Err(_) => (None, true),
-        },
-    };
-    // Without the automaton no body can be judged inert: as after a star import.
-    let hints = PruneHints {
-        imported,
-        saw_star: ex.saw_star || unbuilt,
-    };
-    let mut facts = ex.finish(root);
-    facts.edit_points.newline = newline_of(text);
-    (facts, hints)
+    walk_tree(text, tree, true, |ex| {
+        // Distinct already (see `Extractor::bind`).
+        let names = &ex.imported_names;
+        let (imported, unbuilt) = match names.is_empty() {
+            true => (None, false),
+            false => match names_automaton(names) {
+                Ok(ac) => (Some(ac), false),
+                Err(_) => (None, true),
+            },
+        };
+        // Without the automaton no body can be judged inert: as after a star import.
+        PruneHints {
+            imported,
+            saw_star: ex.saw_star || unbuilt,
+        }
+    })
 }
 
 fn language() -> &'static Language {

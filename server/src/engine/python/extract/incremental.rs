@@ -95,11 +95,17 @@ impl FactsBase {
         let delta = new_end as isize - old_end as isize;
         let (token, span) = self.token(old, new, s, old_end, new_end, delta)?;
         // A token in a function body matters unless that body could be skipped, before the
-        // edit and after it; outside bodies only comments are judged (see the module docs).
-        match outermost_function_body(self.tree.root_node(), span) {
-            Some(body) => self.inert_before_and_after(old, new, body, delta)?,
-            None if token == Token::Comment => {}
-            None => return None,
+        // edit and after it; outside bodies only comments between statements are judged, and
+        // not in the first two lines (a shebang or an encoding cookie moves new imports).
+        match place(self.tree.root_node(), span)? {
+            Place::Body(body) => self.inert_before_and_after(old, new, body, delta)?,
+            Place::BetweenStatements if token == Token::Comment => {
+                let second_line_end = memchr::memchr_iter(b'\n', old).nth(1);
+                if second_line_end.is_none_or(|end| span.start <= end) {
+                    return None;
+                }
+            }
+            Place::BetweenStatements => return None,
         }
         let mut facts = (*self.facts).clone();
         // No fact offset lies strictly inside the token.
@@ -241,19 +247,69 @@ fn common_len(a: &[u8], b: &[u8], rev: bool) -> usize {
     i
 }
 
-/// The outermost function body that holds `token`.
-fn outermost_function_body(root: Node<'_>, token: Span) -> Option<Node<'_>> {
+/// Where a token sits, reached from the root through statements and their blocks only:
+/// never inside an expression or an error, whose raw text a fact may hold (an import's dotted
+/// name is read as written, and error recovery can put a comment inside one).
+enum Place<'t> {
+    /// Inside this function body, the outermost around the token.
+    Body(Node<'t>),
+    /// A comment that is a statement list's own child.
+    BetweenStatements,
+}
+
+fn place(root: Node<'_>, token: Span) -> Option<Place<'_>> {
+    /// Statement containers, and the two kinds that are statement lists.
+    static KINDS: OnceLock<(HashSet<u16>, [u16; 2])> = OnceLock::new();
+    let (containers, lists) = KINDS.get_or_init(|| {
+        let lang = language();
+        let id = |k: &str| lang.id_for_node_kind(k, true);
+        let containers = [
+            "module",
+            "block",
+            "function_definition",
+            "class_definition",
+            "decorated_definition",
+            "if_statement",
+            "elif_clause",
+            "else_clause",
+            "for_statement",
+            "while_statement",
+            "try_statement",
+            "except_clause",
+            "except_group_clause",
+            "finally_clause",
+            "with_statement",
+            "match_statement",
+            "case_clause",
+        ]
+        .into_iter()
+        .map(id)
+        .filter(|&id| id != 0)
+        .collect();
+        (containers, [id("module"), id("block")])
+    });
     let g = grammar();
     let mut cursor = root.walk();
+    let mut parent_kind = None;
     loop {
         let node = cursor.node();
-        if node.kind_id() == g.k.function_definition {
+        let kind = node.kind_id();
+        if kind == g.k.function_definition {
             if let Some(body) = node.child_by_field_id(g.f.body) {
                 if body.start_byte() <= token.start && token.end <= body.end_byte() {
-                    return Some(body);
+                    return Some(Place::Body(body));
                 }
             }
         }
+        if kind == g.k.comment && node.start_byte() == token.start && node.end_byte() == token.end {
+            return parent_kind
+                .is_some_and(|k| lists.contains(&k))
+                .then_some(Place::BetweenStatements);
+        }
+        if !containers.contains(&kind) {
+            return None;
+        }
+        parent_kind = Some(kind);
         if cursor.goto_first_child_for_byte(token.start).is_none()
             || cursor.node().start_byte() > token.start
         {
@@ -443,6 +499,24 @@ agent = AssistantAgent(\"a\", llm_config={\"config_list\": config_list})
         assert!(reuse("kept {total}", "kept\" {total}").is_none());
         assert!(reuse("kept {total}", "kept { {total}").is_none());
         assert!(reuse("kept {total}", "keptx{total}").is_none());
+        // Comments not between statements, or in the first two lines (an encoding cookie).
+        let in_dict = "import os\n\nd = {\"model\": \"m\",  # note\n     \"api_key\": \"k\"}\n";
+        assert_eq!(
+            base(in_dict).reuse(&in_dict.replacen("note", "notes", 1)),
+            None
+        );
+        let after = format!("{in_dict}# the end\n");
+        assert!(base(&after)
+            .reuse(&after.replacen("the end", "the real end", 1))
+            .is_some());
+        let broken = "from a#to../gen import AssistantAgent, Use\n\nfrom b import c\n";
+        let new = broken.replacen("Assistant", "Asasistant", 1);
+        assert_eq!(base(broken).reuse(&new), None);
+        let cookie = "#!/usr/bin/env python\n# a comment\nimport os\n";
+        assert_eq!(
+            base(cookie).reuse(&cookie.replacen("a comment", "coding: latin-1", 1)),
+            None
+        );
         // A comment becomes a suppression.
         assert!(reuse("# running total", "# keywire: ignore").is_none());
         assert!(reuse("# models", "# keywire: ignore[KW101]").is_none());

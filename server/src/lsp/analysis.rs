@@ -335,15 +335,9 @@ pub async fn provisional(shared: Arc<Shared>) {
             if doc.kind != FileKind::Python || doc.published.is_some() || !waiting || too_large {
                 continue;
             }
-            let text = doc.text_snapshot();
-            open.insert(
-                doc.path.clone(),
-                OpenDoc {
-                    uri: doc.uri.clone(),
-                    version: doc.version,
-                    text: text.clone(),
-                },
-            );
+            let open_doc = OpenDoc::of(doc);
+            let text = open_doc.text.clone();
+            open.insert(doc.path.clone(), open_doc);
             jobs.push(Job {
                 root: root.clone(),
                 tree: DocTree::of(doc),
@@ -722,6 +716,16 @@ pub struct OpenDoc {
     pub text: Arc<str>,
 }
 
+impl OpenDoc {
+    fn of(doc: &Document) -> OpenDoc {
+        OpenDoc {
+            uri: doc.uri.clone(),
+            version: doc.version,
+            text: doc.text_snapshot(),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct DocSnap {
     pub uri: Uri,
@@ -771,15 +775,9 @@ pub fn snapshot(shared: &Shared, only: Option<&Uri>) -> Option<Snapshot> {
     let mut docs = Vec::new();
     let mut scopes = HashMap::new();
     for doc in s.docs.values() {
-        let text = doc.text_snapshot();
-        open.insert(
-            doc.path.clone(),
-            OpenDoc {
-                uri: doc.uri.clone(),
-                version: doc.version,
-                text: text.clone(),
-            },
-        );
+        let open_doc = OpenDoc::of(doc);
+        let text = open_doc.text.clone();
+        open.insert(doc.path.clone(), open_doc);
         if doc.kind == FileKind::Other || only.is_some_and(|u| *u != doc.uri) {
             continue;
         }

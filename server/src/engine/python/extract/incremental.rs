@@ -339,76 +339,68 @@ fn is_keyword(word: &[u8]) -> bool {
 }
 
 /// Apply `f` to every byte offset in the facts; `None` if `f` refuses one.
-fn map_offsets(facts: &mut PyFacts, f: &mut impl FnMut(usize) -> Option<usize>) -> Option<()> {
-    let mut span = |s: &mut Span| -> Option<()> {
-        s.start = f(s.start)?;
-        s.end = f(s.end)?;
+fn map_offsets<F: FnMut(usize) -> Option<usize>>(facts: &mut PyFacts, f: &mut F) -> Option<()> {
+    fn at<F: FnMut(usize) -> Option<usize>>(f: &mut F, x: &mut usize) -> Option<()> {
+        *x = f(*x)?;
         Some(())
-    };
+    }
+    fn span<F: FnMut(usize) -> Option<usize>>(f: &mut F, s: &mut Span) -> Option<()> {
+        at(f, &mut s.start)?;
+        at(f, &mut s.end)
+    }
     for i in &mut facts.imports {
-        span(&mut i.span)?;
-        let mut stmt = Span::empty(i.stmt_start);
-        span(&mut stmt)?;
-        i.stmt_start = stmt.start;
+        span(f, &mut i.span)?;
+        at(f, &mut i.stmt_start)?;
     }
     for r in &mut facts.env_reads {
-        span(&mut r.name_span)?;
-        span(&mut r.span)?;
-        let mut stmt = Span::empty(r.stmt_start);
-        span(&mut stmt)?;
-        r.stmt_start = stmt.start;
+        span(f, &mut r.name_span)?;
+        span(f, &mut r.span)?;
+        at(f, &mut r.stmt_start)?;
     }
     for w in &mut facts.env_writes {
-        span(&mut w.name_span)?;
-        span(&mut w.span)?;
+        span(f, &mut w.name_span)?;
+        span(f, &mut w.span)?;
         if let Some(v) = &mut w.value {
-            span(&mut v.span)?;
+            span(f, &mut v.span)?;
         }
     }
     for l in &mut facts.loads {
-        span(&mut l.span)?;
-        span(&mut l.stmt_span)?;
-        let mut stmt = Span::empty(l.stmt_start);
-        span(&mut stmt)?;
-        l.stmt_start = stmt.start;
+        span(f, &mut l.span)?;
+        span(f, &mut l.stmt_span)?;
+        at(f, &mut l.stmt_start)?;
     }
     for e in &mut facts.entries {
-        span(&mut e.anchor)?;
-        span(&mut e.span)?;
-        let mut insert = Span::empty(e.insert.offset);
-        span(&mut insert)?;
-        e.insert.offset = insert.start;
+        span(f, &mut e.anchor)?;
+        span(f, &mut e.span)?;
+        at(f, &mut e.insert.offset)?;
         for field in &mut e.fields {
-            span(&mut field.key_span)?;
-            span(&mut field.value_span)?;
-            span(&mut field.span)?;
+            span(f, &mut field.key_span)?;
+            span(f, &mut field.value_span)?;
+            span(f, &mut field.span)?;
             if let FieldValue::Str(s) = &mut field.value {
-                span(&mut s.span)?;
+                span(f, &mut s.span)?;
             }
         }
     }
     for a in &mut facts.agents {
-        span(&mut a.name_span)?;
+        span(f, &mut a.name_span)?;
         for kw in &mut a.kwargs {
-            span(&mut kw.name_span)?;
-            span(&mut kw.span)?;
+            span(f, &mut kw.name_span)?;
+            span(f, &mut kw.span)?;
         }
     }
     for c in &mut facts.llm_configs {
-        span(&mut c.span)?;
+        span(f, &mut c.span)?;
         for (_, key) in &mut c.keys {
-            span(key)?;
+            span(f, key)?;
         }
     }
     for c in &mut facts.secret_constants {
-        span(&mut c.name_span)?;
-        span(&mut c.value.span)?;
-        span(&mut c.stmt_span)?;
+        span(f, &mut c.name_span)?;
+        span(f, &mut c.value.span)?;
+        span(f, &mut c.stmt_span)?;
     }
-    let mut after = Span::empty(facts.edit_points.after_imports);
-    span(&mut after)?;
-    facts.edit_points.after_imports = after.start;
-    Some(())
+    at(f, &mut facts.edit_points.after_imports)
 }
 
 #[cfg(test)]

@@ -8,9 +8,7 @@ mod light;
 mod prefilter;
 
 pub use extract::{extract, extract_tree, extract_unpruned, FactsBase};
-pub use prefilter::{
-    extract_fast, may_hold_key_literal, prefilter, prefilter_findings, Prefiltered, Relevance,
-};
+pub use prefilter::{extract_fast, prefilter, prefilter_findings, Prefiltered, Relevance};
 
 use crate::engine::providers::{Constructor, Generation};
 use crate::engine::text::Span;

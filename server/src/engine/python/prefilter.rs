@@ -225,8 +225,7 @@ fn prefilter_with(text: &str, findings_only: bool) -> Prefiltered {
 /// is a candidate when `looks_like_key` accepts it (unchecked with an escape), or when another
 /// piece follows (an implicit concatenation: `"sk-" "…"`). Answers yes more often than needed,
 /// never less.
-#[doc(hidden)]
-pub fn may_hold_key_literal(b: &[u8]) -> bool {
+fn may_hold_key_literal(b: &[u8]) -> bool {
     const MIN: usize = 16;
     /// Longer concatenations are candidates without a look.
     const MAX_VALUE: usize = 4096;

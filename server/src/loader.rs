@@ -747,7 +747,7 @@ impl WalkCtx<'_> {
         };
         for entry in entries.flatten() {
             let name = entry.file_name();
-            if !name.as_encoded_bytes().starts_with(b".env") {
+            if !name.as_encoded_bytes().windows(3).any(|w| w == b"env") {
                 continue;
             }
             let path = entry.path();

@@ -589,7 +589,9 @@ fn kw101_does_not_report_an_entry_with_a_syntax_error_inside() {
     write(&dir.join("app.py"), py);
     let out = keywire(&dir, &["check", "--select", "KW101"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
-    // The same entry without the error is reported.
+    // The same entry without the error is reported (a warning: the project keeps its
+    // variables in a .env that lacks the key).
+    write(&dir.join(".env"), "MODEL=gpt-4o\n");
     write(
         &dir.join("app.py"),
         "from autogen import AssistantAgent\na = AssistantAgent(\"a\", llm_config={\"config_list\": [{\"model\": \"gpt-4o\"}]})\n",

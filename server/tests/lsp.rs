@@ -482,6 +482,9 @@ async fn env_edits_update_open_python_files() {
         globs,
         [
             "**/.env*",
+            "**/env.*",
+            "**/*.env",
+            "**/*_env",
             "**/*.py",
             "**/.gitignore",
             "**/pyproject.toml",

@@ -92,3 +92,32 @@ fn every_fix_repairs_its_finding_and_adds_nothing() {
     }
     assert!(applied > 10, "only {applied} fixes were exercised");
 }
+
+/// `tests = "secrets"` (the default) keeps only real secrets in test code; "all" checks test
+/// code like any other; "none" skips it.
+#[test]
+fn test_code_policy() {
+    use keywire::engine::config::TestPolicy;
+    let dir = common::repo_root().join("tests/rules/precision-test-code");
+    let files = common::read_dir(&dir);
+    let codes = |policy| {
+        let config = Config {
+            tests: policy,
+            ..Config::default()
+        };
+        let mut codes: Vec<String> = common::check(&files, &config)
+            .iter()
+            .map(|f| f.rule.code().to_string())
+            .collect();
+        codes.sort();
+        codes.dedup();
+        codes
+    };
+    assert_eq!(codes(TestPolicy::Secrets), ["KW104"]);
+    let all = codes(TestPolicy::All);
+    assert!(
+        all.len() > 1 && all.contains(&"KW104".to_string()),
+        "{all:?}"
+    );
+    assert!(codes(TestPolicy::None).is_empty());
+}

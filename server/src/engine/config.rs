@@ -11,6 +11,8 @@
 //! assume-defined = ["OPENAI_API_KEY"]
 //! exclude = ["examples/", "*_test.py"]
 //! env-files = ["config/prod.env"]
+//! tests = "secrets"                 # in test code: "secrets" (default), "all" or "none"
+//! test-paths = ["qa/"]              # more test code, besides tests/, test_*.py, conftest.py…
 //! ```
 
 use std::collections::BTreeMap;
@@ -33,6 +35,36 @@ pub struct Config {
     pub exclude: Vec<String>,
     /// Extra .env files (relative to the project root) treated as loaded for every module.
     pub env_files: Vec<String>,
+    /// Which findings test code gets.
+    pub tests: TestPolicy,
+    /// Gitignore-style globs of further test code.
+    pub test_paths: Vec<String>,
+}
+
+/// What keywire reports in test code (files under a `test`/`tests` folder, `test_*.py`,
+/// `*_test.py`, `conftest.py`, and `test-paths`). Tests build clients with dummy keys, mock the
+/// network and compare config dicts: a missing or fake key there breaks nothing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TestPolicy {
+    /// Only findings about real secrets: a real-looking key in code, a .env with real
+    /// credentials that git does not ignore.
+    #[default]
+    Secrets,
+    /// Test code is checked like any other code.
+    All,
+    /// Test code is not checked.
+    None,
+}
+
+impl TestPolicy {
+    /// Whether `rule` reports in test code under this policy.
+    pub fn reports(self, rule: Rule) -> bool {
+        match self {
+            TestPolicy::All => true,
+            TestPolicy::None => false,
+            TestPolicy::Secrets => matches!(rule, Rule::KW104 | Rule::KW308),
+        }
+    }
 }
 
 impl Config {
@@ -192,6 +224,28 @@ impl Config {
                         return Err(err(key, "expected paths, found an empty string".into()));
                     }
                 }
+                "tests" => {
+                    config.tests = match value.as_str() {
+                        Some("secrets") => TestPolicy::Secrets,
+                        Some("all") => TestPolicy::All,
+                        Some("none") => TestPolicy::None,
+                        _ => {
+                            return Err(err(
+                                key,
+                                format!(
+                                    "expected one of \"secrets\", \"all\" or \"none\", found {}",
+                                    value
+                                ),
+                            ))
+                        }
+                    };
+                }
+                "test-paths" => {
+                    config.test_paths = string_list(value, "globs").map_err(|m| err(key, m))?;
+                    for glob in &config.test_paths {
+                        check_glob(glob).map_err(|m| err(key, m))?;
+                    }
+                }
                 other => {
                     let mut message = "unknown key".to_string();
                     if let Some(s) = suggest_key(other) {
@@ -281,6 +335,8 @@ const KEYS: &[&str] = &[
     "assume-defined",
     "exclude",
     "env-files",
+    "tests",
+    "test-paths",
 ];
 
 const SEVERITIES: &str = "one of \"error\", \"warning\", \"info\", \"hint\" or \"off\"";

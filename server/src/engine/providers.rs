@@ -416,6 +416,19 @@ pub static V04_MODEL_ROUTES: &[(&str, &str, &str)] = &[
     ("claude-", "anthropic", "ANTHROPIC_API_KEY"),
 ];
 
+/// Variables a client library reads interchangeably: defining any one of a group provides the
+/// key. google-genai's `Client` (AG2's `GeminiConfig`, autogen-ext's Gemini routing) reads
+/// `GOOGLE_API_KEY`, then `GEMINI_API_KEY` (google-genai 1.x, `_api_client.py`).
+pub static EQUIVALENT_KEY_VARS: &[&[&str]] = &[&["GEMINI_API_KEY", "GOOGLE_API_KEY"]];
+
+/// `var` and the variables its client reads in its place.
+pub fn equivalent_vars(var: &str) -> Vec<&str> {
+    EQUIVALENT_KEY_VARS
+        .iter()
+        .find(|group| group.contains(&var))
+        .map_or_else(|| vec![var], |group| group.to_vec())
+}
+
 /// Extra variables that hold Azure credentials besides an API key.
 pub static AZURE_TOKEN_VARS: &[&str] = &["AZURE_OPENAI_AD_TOKEN"];
 

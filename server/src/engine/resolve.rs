@@ -524,6 +524,9 @@ pub struct Lookup<'a> {
     pub unloaded: Vec<EnvDef<'a>>,
     /// Definitions in template files (.env.example …), which are never loaded.
     pub templates: Vec<EnvDef<'a>>,
+    /// Some template lists the variable and no real .env sits beside it: a fresh clone, whose
+    /// README says to copy the template. The variable counts as provided.
+    pub template_provided: bool,
 }
 
 impl Lookup<'_> {
@@ -532,6 +535,7 @@ impl Lookup<'_> {
             || !self.configured.is_empty()
             || !self.written.is_empty()
             || self.assumed
+            || self.template_provided
             || (self.unknown_load && !self.unloaded.is_empty())
     }
 
@@ -620,6 +624,13 @@ impl<'a> ModuleScope<'a> {
             };
             if file.template {
                 out.templates.push(def);
+                let dir = env_path.parent();
+                if !ws
+                    .env_files()
+                    .any(|(p, f)| !f.template && p.parent() == dir)
+                {
+                    out.template_provided = true;
+                }
                 continue;
             }
             if configured.iter().any(|c| c == env_path) {
@@ -647,6 +658,18 @@ impl<'a> ModuleScope<'a> {
             }
         }
         out
+    }
+
+    /// The project keeps its environment in files keywire can see: a .env or template in this
+    /// module's directory or above, a loaded .env, or `env-files`. Otherwise variables come from
+    /// the shell or the deployment (or from a .env the user creates after cloning), which
+    /// keywire cannot see.
+    pub fn sees_env_files(&self) -> bool {
+        self.env_in_scope
+            || !self.ws.config.env_files.is_empty()
+            || self
+                .env_loads()
+                .any(|l| matches!(l.target, LoadTarget::File(_)))
     }
 
     /// Names defined for this module: loaded or configured .env keys, written names, assumed.

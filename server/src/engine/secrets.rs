@@ -213,6 +213,14 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "some",
     "please",
     "ai",
+    "another",
+    "other",
+    "mock",
+    "mocked",
+    "testing",
+    "only",
+    "for",
+    "of",
 ];
 
 /// Words that are a placeholder on their own.
@@ -309,6 +317,64 @@ fn longest_x_run(s: &str) -> usize {
     best
 }
 
+/// A run of one character (`1111`, `aaaa`), at least 3 long.
+fn one_repeated_char(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|first| s.chars().count() >= 3 && chars.all(|c| c == first))
+}
+
+/// Counting or the alphabet typed in order: `1234567890`, `abcdef`, `123abc`.
+fn is_sequence(s: &str) -> bool {
+    const RUNS: &str = "0123456789abcdefghijklmnopqrstuvwxyz";
+    let lower = s.to_ascii_lowercase();
+    s.len() >= 4
+        && (RUNS.contains(&lower) || lower.split('-').all(|p| p.len() >= 3 && RUNS.contains(p)))
+}
+
+/// Words in a value that say it is not a real credential.
+const FAKE_MARKERS: &[&str] = &[
+    "mock",
+    "fake",
+    "dummy",
+    "test",
+    "example",
+    "fortestingonly",
+    "placeholder",
+    "sample",
+    "notreal",
+    "invalid",
+];
+
+/// A value that says it is fake (`sk-mock…fortestingonly`, `dummy-key-123`) or is made of runs
+/// of one character or digit: never a real credential.
+pub fn looks_fake(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    if FAKE_MARKERS.iter().any(|m| lower.contains(m)) {
+        return true;
+    }
+    let body = providers::public_prefix(value).map_or(value, |p| &value[p.len()..]);
+    let body = body.trim_matches(['-', '_']);
+    one_repeated_char(body) || is_sequence(body)
+}
+
+/// [`placeholder_kind`] for the value of a variable or field named `name`: also a value that
+/// repeats its variable's name (`SERPER_API_KEY=serper_api_key`).
+pub fn placeholder_for(name: &str, value: &str) -> Option<Placeholder> {
+    let v = value.trim_matches(is_blank_char);
+    let norm = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
+    if !name.is_empty() && v.len() >= 3 && norm(v) == norm(name) {
+        return Some(Placeholder::Template);
+    }
+    placeholder_kind(value)
+}
+
 /// Whether (and how) `value` is a placeholder rather than a real credential. Case-insensitive.
 /// `${VAR}` references are not placeholders; neither is any real-looking key.
 pub fn placeholder_kind(value: &str) -> Option<Placeholder> {
@@ -342,7 +408,12 @@ pub fn placeholder_kind(value: &str) -> Option<Placeholder> {
     }
     if let Some(prefix) = providers::public_prefix(v) {
         let rest = &v[prefix.len()..];
-        if rest.is_empty() || is_filler(rest) || placeholder_words(rest).is_some() {
+        if rest.is_empty()
+            || is_filler(rest)
+            || placeholder_words(rest).is_some()
+            || one_repeated_char(rest.trim_start_matches(['-', '_']))
+            || is_sequence(rest.trim_start_matches(['-', '_']))
+        {
             return Some(Placeholder::PrefixFiller);
         }
     }
@@ -484,6 +555,7 @@ pub fn looks_like_key(value: &str) -> bool {
         && !(v.contains("://")
             || v.contains("${")
             || placeholder_kind(v).is_some()
+            || looks_fake(v)
             || looks_like_path(v)
             || looks_like_host(v))
 }

@@ -50,6 +50,19 @@ pub fn file_kind(path: &Path) -> FileKind {
             FileKind::Env
         };
     }
+    // Templates named another way: `.env_sample`, `.env-example`, `.example_env`, `env.sample`,
+    // `example.env`, `sample.env`… (an `env` word and a template word, nothing else).
+    let lower = name.to_ascii_lowercase();
+    let words: Vec<&str> = lower
+        .trim_start_matches('.')
+        .split(['.', '_', '-'])
+        .collect();
+    if words.len() == 2
+        && words.contains(&"env")
+        && words.iter().any(|w| TEMPLATE_SUFFIXES.contains(w))
+    {
+        return FileKind::EnvTemplate;
+    }
     FileKind::Other
 }
 
@@ -168,6 +181,40 @@ impl Workspace {
         }
     }
 
+    /// Test code: under a `test`/`tests` folder (inside the workspace), `test_*.py`,
+    /// `*_test.py`, `conftest.py`, or matched by `test-paths`.
+    pub fn is_test_code(&self, path: &Path) -> bool {
+        let rel = path.strip_prefix(&self.root).unwrap_or(path);
+        let name = rel
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        let test_file = name == "conftest.py"
+            || (name.starts_with("test_") && name.ends_with(".py"))
+            || name.ends_with("_test.py");
+        let test_dir = rel.parent().is_some_and(|dir| {
+            dir.components().any(|c| {
+                let c = c.as_os_str();
+                c == "test" || c == "tests"
+            })
+        });
+        if test_file || test_dir {
+            return true;
+        }
+        if self.config.test_paths.is_empty() {
+            return false;
+        }
+        // Compiled per call: rare (only with `test-paths`), and `config` may be replaced.
+        let mut builder = ignore::gitignore::GitignoreBuilder::new(&self.root);
+        for glob in &self.config.test_paths {
+            // Invalid globs were rejected when the configuration was read.
+            let _ = builder.add_line(None, glob);
+        }
+        builder.build().ok().is_some_and(|g| {
+            path.starts_with(&self.root) && g.matched_path_or_any_parents(path, false).is_ignore()
+        })
+    }
+
     pub(crate) fn derived(&self) -> &Derived {
         self.derived.get_or_init(|| Arc::new(Derived::build(self)))
     }
@@ -188,7 +235,8 @@ impl Workspace {
             return Vec::new();
         };
         let ctx = PyCtx::new(self, path, text, &module.facts);
-        let enabled = |r| self.config.enabled(r);
+        let test = self.is_test_code(path);
+        let enabled = |r| self.config.enabled(r) && (!test || self.config.tests.reports(r));
         let findings = if local {
             rules::check_python_local(&ctx, enabled)
         } else {
@@ -215,7 +263,10 @@ impl Workspace {
             path,
             file,
         };
-        let findings = rules::check_env(&ctx, |r| self.config.enabled(r));
+        let test = self.is_test_code(path);
+        let findings = rules::check_env(&ctx, |r| {
+            self.config.enabled(r) && (!test || self.config.tests.reports(r))
+        });
         let suppressions = env_suppressions(&file.text);
         self.finish(
             findings,
@@ -310,6 +361,30 @@ mod tests {
         assert_eq!(file_kind(Path::new(".env.local")), FileKind::Env);
         assert_eq!(file_kind(Path::new(".env.example")), FileKind::EnvTemplate);
         assert_eq!(file_kind(Path::new(".envrc")), FileKind::Other);
+        for template in [
+            ".env_sample",
+            ".env_example",
+            ".env-example",
+            ".example_env",
+            "env.sample",
+            "env.example",
+            "example.env",
+            "sample.env",
+            ".env.template",
+        ] {
+            assert_eq!(
+                file_kind(Path::new(template)),
+                FileKind::EnvTemplate,
+                "{template}"
+            );
+        }
+        for other in ["environment.py", "env.py", "my.env", "env", "sample.json"] {
+            assert_ne!(
+                file_kind(Path::new(other)),
+                FileKind::EnvTemplate,
+                "{other}"
+            );
+        }
         assert_eq!(file_kind(Path::new("run.sh")), FileKind::Other);
     }
 

@@ -30,6 +30,10 @@ use crate::engine::workspace::{file_kind, FileKind};
 /// Globs watched through `workspace/didChangeWatchedFiles`.
 const WATCHED: &[&str] = &[
     "**/.env*",
+    // Templates named another way (`env.sample`, `example.env`, `.example_env`…).
+    "**/env.*",
+    "**/*.env",
+    "**/*_env",
     "**/*.py",
     "**/.gitignore",
     "**/pyproject.toml",

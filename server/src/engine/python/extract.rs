@@ -247,6 +247,9 @@ struct Kinds {
     class_definition: u16,
     decorated_definition: u16,
     pass_statement: u16,
+    comparison_operator: u16,
+    assert_statement: u16,
+    with_statement: u16,
     lambda: u16,
     delete_statement: u16,
     named_expression: u16,
@@ -328,6 +331,9 @@ fn grammar() -> &'static Grammar {
                 class_definition: n("class_definition"),
                 decorated_definition: n("decorated_definition"),
                 pass_statement: n("pass_statement"),
+                comparison_operator: n("comparison_operator"),
+                assert_statement: n("assert_statement"),
+                with_statement: n("with_statement"),
                 lambda: n("lambda"),
                 delete_statement: n("delete_statement"),
                 named_expression: n("named_expression"),
@@ -1617,7 +1623,39 @@ impl<'a> Extractor<'a> {
         keys
     }
 
+    /// Inside a comparison or an `assert`, or in the body of `with pytest.raises(...)`: a value
+    /// there is only compared or expected to fail, never used to make a call.
+    fn compared_only(&self) -> bool {
+        let k = &self.g.k;
+        self.frames.iter().any(|f| {
+            f.kind == k.comparison_operator
+                || f.kind == k.assert_statement
+                || (f.kind == k.with_statement && {
+                    let text = self.slice(f.node);
+                    let head = text.split(':').next().unwrap_or(text);
+                    head.contains("raises(") || head.contains("assertRaises")
+                })
+        })
+    }
+
+    /// `Client(...).dump_component()`: the object is built only to be serialised (a settings
+    /// default, a gallery entry) and never makes a call.
+    fn serialised_only(&self, call: Node<'a>) -> bool {
+        call.parent().is_some_and(|p| {
+            p.kind_id() == self.g.k.attribute
+                && p.child_by_field_id(self.g.f.attribute).is_some_and(|a| {
+                    matches!(
+                        self.slice(a),
+                        "dump_component" | "_to_config" | "model_dump"
+                    )
+                })
+        })
+    }
+
     fn dictionary(&mut self, dict: Node<'a>) {
+        if self.compared_only() {
+            return;
+        }
         let Some(value) = self.config_list_pair(dict) else {
             return;
         };
@@ -2007,6 +2045,7 @@ impl<'a> Extractor<'a> {
                 Callee::LoadDotenv | Callee::DotenvValues | Callee::ConfigListFromDotenv => {
                     self.load_point(node, args, callee);
                 }
+                Callee::Ctor(_) if self.compared_only() || self.serialised_only(node) => return,
                 Callee::Ctor(c) => match c.kind {
                     ConstructorKind::Agent => self.agent_call(c, name_node, args),
                     ConstructorKind::Client => {
@@ -2031,6 +2070,9 @@ impl<'a> Extractor<'a> {
         let Some(args) = args else {
             return;
         };
+        if self.compared_only() {
+            return;
+        }
         let kids = self.kids(args);
         for &kid in &kids {
             if kid.kind_id() != k.keyword_argument {

@@ -2,8 +2,9 @@
 
 use std::path::Path;
 
-use crate::engine::diagnostic::Edit;
+use crate::engine::diagnostic::{Edit, Fix};
 use crate::engine::python::ConfigEntry;
+use crate::engine::resolve::LoadTarget;
 use crate::engine::text::Span;
 
 use super::PyCtx;
@@ -114,4 +115,46 @@ pub(super) fn replace_string_value(ctx: &PyCtx, span: Span, value: &str) -> Edit
         Span::new(span.start + open + q, span.end - q),
         value,
     )
+}
+
+/// Append `NAME=` to the .env this module loads (or the nearest one in scope).
+pub(super) fn add_to_env(ctx: &PyCtx, name: &str) -> Option<Fix> {
+    // Only a name python-dotenv reads back as itself (no spaces, `=`, `#`, quotes…): anything
+    // else would add a line that still leaves the variable undefined.
+    crate::engine::dotenv::parse(&format!("{name}=\n")).get(name)?;
+    let ws = ctx.ws;
+    let target = ctx
+        .scope()
+        .env_loads()
+        .find_map(|l| match &l.target {
+            LoadTarget::File(p) => Some(p.clone()),
+            _ => None,
+        })
+        .or_else(|| {
+            ctx.path
+                .ancestors()
+                .skip(1)
+                .take_while(|d| d.starts_with(&ws.root))
+                .find_map(|d| {
+                    let p = d.join(".env");
+                    ws.env_file(&p).map(|_| p)
+                })
+        })?;
+    let file = ws.env_file(&target)?;
+    let text = &file.text;
+    let sep = if text.is_empty() || text.ends_with('\n') {
+        ""
+    } else {
+        "\n"
+    };
+    Some(Fix {
+        title: format!("Add `{name}=` to {}", ws.display_path(&target)),
+        edits: vec![replace(
+            &target,
+            Span::empty(text.len()),
+            format!("{sep}{name}=\n"),
+        )],
+        safe: false,
+        sensitive: false,
+    })
 }

@@ -69,8 +69,9 @@ pub(super) struct EntryInfo<'a> {
     pub local: bool,
     /// Authenticates another way (Azure AD token, credential object, AWS).
     pub other_auth: bool,
-    /// The client the entry selects cannot talk to its endpoint (KW105 reports it); rules
-    /// about the key stay quiet because the intended provider is unclear.
+    /// The client the entry selects cannot talk to its endpoint (KW105 reports it), or what
+    /// selects the provider is not a literal: rules about the key stay quiet because the
+    /// intended provider is unclear.
     pub conflict: bool,
 }
 
@@ -81,6 +82,7 @@ const ENDPOINT_FIELDS: &[&str] = &[
     "host",
     "client_host",
     "api_base",
+    "model_endpoint",
 ];
 
 impl<'a> EntryInfo<'a> {
@@ -124,7 +126,9 @@ impl<'a> EntryInfo<'a> {
                 }
             }
             if c.generation == Generation::Ag2Config && c.provider == Some("google") {
-                fallback_var = Some("GOOGLE_GEMINI_API_KEY");
+                // ag2.config.GeminiConfig builds a google-genai client, which reads its own
+                // variables (see providers::EQUIVALENT_KEY_VARS).
+                fallback_var = Some("GEMINI_API_KEY");
             }
         }
         let fallback_var = fallback_var.or(client.fallback_var);
@@ -134,7 +138,16 @@ impl<'a> EntryInfo<'a> {
             .filter(|p| p.id != client.id);
         let target = host_provider.or(routed).unwrap_or(client);
         let explicit = client.id != "openai" && (api_type_value.is_some() || constructor.is_some());
-        let conflict = host_provider.is_some_and(|h| h.id != client.id && explicit);
+        // What decides the provider is computed (a name imported from elsewhere, a function
+        // call): which service the entry talks to is unknown, unless the endpoint says.
+        let not_literal =
+            |f: Option<&Field>| f.is_some_and(|f| !matches!(f.value, FieldValue::Str(_)));
+        let routes_on_model = constructor
+            .is_some_and(|c| c.generation == Generation::V04 && c.provider == Some("openai"));
+        let unknown_provider = host_provider.is_none()
+            && (not_literal(api_type) || (routes_on_model && not_literal(entry.field("model"))));
+        let conflict =
+            unknown_provider || host_provider.is_some_and(|h| h.id != client.id && explicit);
         let local = host.as_deref().is_some_and(providers::is_local_host) || !client.needs_key;
         let key = entry.field(constructor.map_or("api_key", |c| c.key_kwarg));
         let other_auth = client.aws_credentials
@@ -144,6 +157,12 @@ impl<'a> EntryInfo<'a> {
                 "credential",
                 "aws_access_key",
                 "aws_profile_name",
+                // Vertex AI: project and service-account credentials instead of a key.
+                "project_id",
+                "credentials",
+                "google_application_credentials",
+                // A custom client class: it authenticates however it likes.
+                "model_client_cls",
             ]
             .iter()
             .any(|k| entry.field(k).is_some());

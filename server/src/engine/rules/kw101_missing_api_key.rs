@@ -4,18 +4,31 @@
 //! When `api_key` is absent, AutoGen (and the OpenAI, Anthropic, … SDKs underneath) read a
 //! provider-specific environment variable instead: `OPENAI_API_KEY` for OpenAI entries,
 //! `AZURE_OPENAI_API_KEY` for `api_type: "azure"`, `ANTHROPIC_API_KEY`, `GOOGLE_GEMINI_API_KEY`
-//! (`GEMINI_API_KEY` for AutoGen 0.4 `gemini-*` models), `MISTRAL_API_KEY`, `GROQ_API_KEY`,
-//! `TOGETHER_API_KEY`, `COHERE_API_KEY`, `CEREBRAS_API_KEY`. If that variable is set nowhere
-//! keywire can see — no loaded `.env`, no `os.environ[...] = ...`, not in `assume-defined` —
-//! the first LLM call fails with "invalid API key" / HTTP 401.
+//! (`GEMINI_API_KEY` for AG2's `GeminiConfig` and AutoGen 0.4 `gemini-*` models),
+//! `MISTRAL_API_KEY`, `GROQ_API_KEY`, `TOGETHER_API_KEY`, `COHERE_API_KEY`, `CEREBRAS_API_KEY`.
+//! If that variable is never set, the first LLM call fails with "invalid API key" / HTTP 401.
 //!
-//! Not reported for local endpoints (localhost, 127.0.0.0/8, `*.local`, Ollama), for entries
-//! that authenticate another way (`azure_ad_token`, `azure_ad_token_provider`, `credential`,
-//! AWS credentials), or when KW102 found a misspelled `api_key` in the same entry.
+//! keywire cannot see a shell, so how sure it is depends on what it can see:
+//! - the variable is in a `.env` that nothing on the module's import chain loads: a warning
+//!   that says so, and the preferred fix loads that file;
+//! - the project keeps its environment in files keywire sees (a `.env` or template in the
+//!   module's folder or above, a loaded `.env`, `env-files`) and none of them has the variable:
+//!   a warning;
+//! - otherwise (no `.env` in the checkout, perhaps a gitignored one the user creates after
+//!   cloning, or keys exported in the shell): a hint that names the variable the client reads.
+//!
+//! A variable listed in a template (`.env.example`, `env.sample`, …) with no real `.env`
+//! beside it counts as provided: a fresh clone, whose README says to copy the template.
+//!
+//! Not reported for local endpoints (localhost, 127.0.0.0/8, `host.docker.internal`, `*.local`,
+//! Ollama), for entries that authenticate another way (`azure_ad_token`,
+//! `azure_ad_token_provider`, `credential`, AWS credentials, Vertex AI project/credentials), for
+//! custom clients (`model_client_cls`), when the provider cannot be told, or when KW102 found a
+//! misspelled `api_key` in the same entry.
 //!
 //! Bad:
 //! ```python
-//! config_list = [{"model": "gpt-4o"}]          # and OPENAI_API_KEY is set nowhere
+//! config_list = [{"model": "gpt-4o"}]          # and .env lacks OPENAI_API_KEY
 //! ```
 //! Good:
 //! ```python
@@ -24,20 +37,24 @@
 //! If the variable is only set in your shell or deployment, list it under `assume-defined` in
 //! `[tool.keywire]`.
 //!
-//! Fix: insert `"api_key": os.environ["<VAR>"]` (`api_key=os.environ["<VAR>"]` for
-//! constructors), adding `import os` when missing.
+//! Fixes (none applied by `--fix`: each changes what the program does): when the variable
+//! sits in a `.env` nothing loads, add `load_dotenv()` (reading it in code would only trade the
+//! 401 for a `KeyError`); otherwise add `<VAR>=` to the `.env`, or insert
+//! `"api_key": os.environ["<VAR>"]` (`api_key=os.environ["<VAR>"]` for constructors), adding
+//! `import os` when missing.
 
 use super::edits;
 use super::entry::{env_expr, EntryInfo};
 use super::kw102_unknown_config_key::misspelled_key_field;
 use super::PyCtx;
-use crate::engine::diagnostic::{Finding, Fix};
+use crate::engine::diagnostic::{Finding, Fix, Severity};
+use crate::engine::providers;
 use crate::engine::rules::Rule;
 
 pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
     for entry in &ctx.facts.entries {
         let info = EntryInfo::new(ctx, entry);
-        if info.key.is_some() || info.local || info.other_auth || entry.has_splat {
+        if info.key.is_some() || info.local || info.other_auth || info.conflict || entry.has_splat {
             continue;
         }
         if misspelled_key_field(entry).is_some() {
@@ -61,31 +78,63 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             }
             continue;
         };
-        let lookup = ctx.scope().lookup(var);
-        if lookup.is_defined() {
+        let scope = ctx.scope();
+        if providers::equivalent_vars(var)
+            .iter()
+            .any(|v| *v != var && scope.lookup(v).is_defined())
+        {
             continue;
         }
-        let mut message = format!(
-            "{what} and {var} is not defined, so the {} client has no key",
-            info.client.display
-        );
-        let mut finding_related = Vec::new();
-        if let Some(def) = lookup.unloaded.first() {
-            message.push_str(&format!(
-                "; {var} is set in {}, but nothing on this module's import chain loads it",
-                ctx.ws.display_path(def.env)
-            ));
-            finding_related.push((
-                def.env.to_path_buf(),
+        let lookup = scope.lookup(var);
+        if lookup.is_defined() || lookup.unknown_load {
+            continue;
+        }
+        let client = info.client.display;
+        let mut fixes = Vec::new();
+        let mut related = None;
+        let (message, severity) = if let Some(def) = lookup.unloaded.first() {
+            let env = ctx.ws.display_path(def.env);
+            related = Some((
+                def.env,
                 def.entry.key_span,
                 format!("{var} is defined here"),
             ));
-        } else if let Some(def) = lookup.templates.first() {
-            message.push_str(&format!(
-                "; it is only listed in {}",
-                ctx.ws.display_path(def.env)
-            ));
-        }
+            if scope.env_loads().next().is_none() {
+                fixes.push(Fix {
+                    title: "Add `load_dotenv()` after the imports".into(),
+                    edits: vec![edits::add_load_dotenv(ctx)],
+                    safe: false,
+                    sensitive: false,
+                });
+            }
+            (
+                format!(
+                    "{var} is set in {env}, but nothing on this module's import chain loads that file; {what}, so the {client} client gets no key"
+                ),
+                Severity::Warning,
+            )
+        } else if scope.sees_env_files() {
+            let mut m = format!(
+                "{what}, and {var}, which the {client} client reads instead, is in none of the .env files this module loads"
+            );
+            if let Some(def) = lookup.templates.first() {
+                m.push_str(&format!(
+                    " (it is listed in {})",
+                    ctx.ws.display_path(def.env)
+                ));
+            }
+            fixes.extend(edits::add_to_env(ctx, var));
+            (m, Severity::Warning)
+        } else {
+            (
+                format!(
+                    "{what}: the {client} client reads {var} from the environment; keywire sees no .env for this module, so set it in your shell or a `.env`"
+                ),
+                Severity::Hint,
+            )
+        };
+        // Where the file is not loaded, reading the variable in code would only trade the
+        // 401 for a KeyError: loading the file is the fix.
         let mut edits = vec![edits::add_field(
             ctx,
             entry,
@@ -93,17 +142,24 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             &env_expr(var),
         )];
         edits.extend(edits::import_os(ctx));
-        let mut finding = Finding::new(Rule::KW101, ctx.path, entry.anchor, message).fix(Fix {
-            title: format!(
-                "Add `{}`",
-                entry.field_text(entry_key_name(&info), &env_expr(var))
-            ),
-            edits,
-            safe: true,
-            sensitive: false,
-        });
-        for (path, span, msg) in finding_related {
+        if related.is_none() {
+            fixes.push(Fix {
+                title: format!(
+                    "Add `{}`",
+                    entry.field_text(entry_key_name(&info), &env_expr(var))
+                ),
+                edits,
+                safe: false,
+                sensitive: false,
+            });
+        }
+        let mut finding =
+            Finding::new(Rule::KW101, ctx.path, entry.anchor, message).severity(severity);
+        if let Some((path, span, msg)) = related {
             finding = finding.related(path, span, msg);
+        }
+        for fix in fixes {
+            finding = finding.fix(fix);
         }
         out.push(finding);
     }

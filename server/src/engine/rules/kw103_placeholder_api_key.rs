@@ -15,6 +15,10 @@
 //! OpenAIChatCompletionClient(model="gpt-4o", api_key=os.environ["OPENAI_API_KEY"])
 //! ```
 //!
+//! The same holds for a placeholder or empty value written into the environment for a key
+//! variable (`os.environ["OPENAI_API_KEY"] = ""`): the variable then counts as set, and every
+//! client that falls back to it sends that value.
+//!
 //! No automatic fix: read the key from the environment, and keep the real key in `.env`.
 
 use super::entry::EntryInfo;
@@ -35,7 +39,7 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
         if info.local {
             continue;
         }
-        let Some(kind) = secrets::placeholder_kind(&lit.value) else {
+        let Some(kind) = secrets::placeholder_for(&key.key, &lit.value) else {
             continue;
         };
         if providers::is_dummy_key(&lit.value) && kind != Placeholder::Empty {
@@ -54,5 +58,24 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             ),
         };
         out.push(Finding::new(Rule::KW103, ctx.path, lit.span, message));
+    }
+    for write in &ctx.facts.env_writes {
+        let Some(lit) = &write.value else { continue };
+        if !secrets::is_credential_name(&write.name) || providers::is_dummy_key(&lit.value) {
+            continue;
+        }
+        let Some(kind) = secrets::placeholder_for(&write.name, &lit.value) else {
+            continue;
+        };
+        out.push(Finding::new(
+            Rule::KW103,
+            ctx.path,
+            lit.span,
+            format!(
+                "{} is set to {}: every client that reads it sends that and gets 401; set the real key in `.env` or your shell instead",
+                write.name,
+                kind.describe()
+            ),
+        ));
     }
 }

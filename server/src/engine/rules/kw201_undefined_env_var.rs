@@ -22,11 +22,8 @@ use super::edits;
 use super::PyCtx;
 use crate::engine::diagnostic::{Finding, Fix, Severity};
 use crate::engine::python::FieldValue;
-use crate::engine::resolve::LoadTarget;
 use crate::engine::rules::Rule;
 use crate::engine::secrets;
-
-use crate::engine::text::Span;
 
 pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
     if !ctx.scope().env_in_scope {
@@ -113,7 +110,7 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                 sensitive: false,
             });
         }
-        if let Some(fix) = add_to_env_fix(ctx, &read.name) {
+        if let Some(fix) = edits::add_to_env(ctx, &read.name) {
             finding = finding.fix(fix);
         }
         out.push(finding);
@@ -157,46 +154,4 @@ fn template_names(ctx: &PyCtx) -> Vec<String> {
     names.sort();
     names.dedup();
     names
-}
-
-/// Append `NAME=` to the .env this module loads (or the nearest one in scope).
-fn add_to_env_fix(ctx: &PyCtx, name: &str) -> Option<Fix> {
-    // Only a name python-dotenv reads back as itself (no spaces, `=`, `#`, quotes…): anything
-    // else would add a line that still leaves the variable undefined.
-    crate::engine::dotenv::parse(&format!("{name}=\n")).get(name)?;
-    let ws = ctx.ws;
-    let target = ctx
-        .scope()
-        .env_loads()
-        .find_map(|l| match &l.target {
-            LoadTarget::File(p) => Some(p.clone()),
-            _ => None,
-        })
-        .or_else(|| {
-            ctx.path
-                .ancestors()
-                .skip(1)
-                .take_while(|d| d.starts_with(&ws.root))
-                .find_map(|d| {
-                    let p = d.join(".env");
-                    ws.env_file(&p).map(|_| p)
-                })
-        })?;
-    let file = ws.env_file(&target)?;
-    let text = &file.text;
-    let sep = if text.is_empty() || text.ends_with('\n') {
-        ""
-    } else {
-        "\n"
-    };
-    Some(Fix {
-        title: format!("Add `{name}=` to {}", ws.display_path(&target)),
-        edits: vec![edits::replace(
-            &target,
-            Span::empty(text.len()),
-            format!("{sep}{name}=\n"),
-        )],
-        safe: false,
-        sensitive: false,
-    })
 }

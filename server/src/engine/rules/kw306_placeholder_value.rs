@@ -50,7 +50,7 @@ pub(super) fn check(ctx: &EnvCtx, out: &mut Vec<Finding>) {
         }
         // Stray quotes around it are KW302's.
         let value = &without_quotes(literal);
-        let message = match secrets::placeholder_kind(value) {
+        let message = match secrets::placeholder_for(key, value) {
             None | Some(Placeholder::Empty) => continue,
             Some(Placeholder::SessionToken) => format!(
                 "`{key}` holds a value starting with `sess-`: this is a ChatGPT session token, \

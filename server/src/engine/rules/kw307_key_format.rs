@@ -83,7 +83,7 @@ pub(super) fn check(ctx: &EnvCtx, out: &mut Vec<Finding>) {
         if value.is_empty()
             || value.contains("${")
             || value.contains("://")
-            || secrets::placeholder_kind(value).is_some()
+            || secrets::placeholder_for(&entry.key, value).is_some()
             || providers::is_dummy_key(value)
             || secrets::looks_like_path(value)
         {

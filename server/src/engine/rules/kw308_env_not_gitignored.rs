@@ -119,7 +119,7 @@ fn holds_credential(entry: &Entry) -> bool {
     };
     let value = &without_quotes(literal);
     !value.is_empty()
-        && secrets::placeholder_kind(value).is_none()
+        && secrets::placeholder_for(&entry.key, value).is_none()
         && !providers::is_dummy_key(value)
         && !value.contains("${")
         && !value.contains("://")

@@ -1,0 +1,6 @@
+import os
+
+from dotenv import load_dotenv
+
+load_dotenv()
+TAVILY = os.environ["TAVILY_API_KEY"]

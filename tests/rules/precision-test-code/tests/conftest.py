@@ -1,0 +1,3 @@
+import os
+
+os.environ["OPENAI_API_KEY"] = "test"

@@ -615,6 +615,11 @@ impl<'a> ModuleScope<'a> {
             }
         }
         for (env_path, file) in ws.env_files() {
+            if file.template && commented_out(&file.text, name) {
+                // `# OPENAI_API_KEY=` in a template: an optional variable, e.g. for a provider
+                // the project lets the user choose.
+                out.template_provided = true;
+            }
             let Some(entry) = file.parsed.get(name).filter(|e| e.value.is_some()) else {
                 continue;
             };
@@ -625,9 +630,12 @@ impl<'a> ModuleScope<'a> {
             if file.template {
                 out.templates.push(def);
                 let dir = env_path.parent();
-                if !ws
-                    .env_files()
-                    .any(|(p, f)| !f.template && p.parent() == dir)
+                // Copied to .env, the template's variables are there only if something loads
+                // that .env.
+                if self.env_loads().next().is_some()
+                    && !ws
+                        .env_files()
+                        .any(|(p, f)| !f.template && p.parent() == dir)
                 {
                     out.template_provided = true;
                 }
@@ -708,6 +716,20 @@ impl<'a> ModuleScope<'a> {
     pub fn workspace(&self) -> &'a Workspace {
         self.ws
     }
+}
+
+/// `# NAME=…` (or `#NAME=`, `# export NAME=`) on a line of its own.
+fn commented_out(text: &str, name: &str) -> bool {
+    text.contains(name)
+        && text.lines().any(|line| {
+            let Some(rest) = line.trim_start().strip_prefix('#') else {
+                return false;
+            };
+            let rest = rest.trim_start();
+            let rest = rest.strip_prefix("export ").unwrap_or(rest).trim_start();
+            rest.strip_prefix(name)
+                .is_some_and(|after| after.trim_start().starts_with('='))
+        })
 }
 
 pub fn sets_environment(point: &LoadPoint) -> bool {

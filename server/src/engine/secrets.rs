@@ -541,8 +541,7 @@ fn is_lowercase_identifier(v: &str) -> bool {
 
 /// Whether `value` looks like an API key or other secret token: a known provider format (a key
 /// prefix from the provider table followed by at least 16 key characters, or Azure's 32 hex
-/// characters), or at least 20 characters of key alphabet with at least two of lower case /
-/// upper case / digits and an entropy of at least 3.5 bits per character (3.0 for hex). Never
+/// characters), or at least 20 characters of key alphabet with digits and letters and an entropy of at least 3.5 bits per character (3.0 for hex). Never
 /// a placeholder, URL, path, host name, UUID, `${VAR}` reference, or a lower-case identifier
 /// (`gpt-4o-2024-08-06`, `text-embedding-3-large`).
 pub fn looks_like_key(value: &str) -> bool {
@@ -581,7 +580,10 @@ fn generic_shaped(v: &str) -> bool {
     let lower = v.bytes().any(|b| b.is_ascii_lowercase());
     let upper = v.bytes().any(|b| b.is_ascii_uppercase());
     let digit = v.bytes().any(|b| b.is_ascii_digit());
-    if usize::from(lower) + usize::from(upper) + usize::from(digit) < 2
+    // Random keys of this length hold digits; letters alone are names
+    // (`NotRequiredSinceWeAreLocal`, `Py_HasFileSystemDefaultEncoding`).
+    if !digit
+        || usize::from(lower) + usize::from(upper) + usize::from(digit) < 2
         || is_lowercase_identifier(v)
     {
         return false;

@@ -181,17 +181,24 @@ impl Workspace {
         }
     }
 
-    /// Test code: under a `test`/`tests` folder (inside the workspace), `test_*.py`,
-    /// `*_test.py`, `conftest.py`, or matched by `test-paths`.
-    pub fn is_test_code(&self, path: &Path) -> bool {
+    /// Test code: under a `test`/`tests` folder (inside the workspace), `conftest.py`, a
+    /// `test_*.py` / `*_test.py` module that holds tests (`def test…`, pytest, unittest; scripts
+    /// named `llm_test.py` that try a model out are not), or matched by `test-paths`.
+    pub fn is_test_code(&self, path: &Path, text: &str) -> bool {
         let rel = path.strip_prefix(&self.root).unwrap_or(path);
         let name = rel
             .file_name()
             .map(|n| n.to_string_lossy())
             .unwrap_or_default();
+        let holds_tests = || {
+            ["def test", "pytest", "unittest"]
+                .iter()
+                .any(|w| text.contains(w))
+        };
         let test_file = name == "conftest.py"
-            || (name.starts_with("test_") && name.ends_with(".py"))
-            || name.ends_with("_test.py");
+            || (((name.starts_with("test_") && name.ends_with(".py"))
+                || name.ends_with("_test.py"))
+                && holds_tests());
         let test_dir = rel.parent().is_some_and(|dir| {
             dir.components().any(|c| {
                 let c = c.as_os_str();
@@ -235,7 +242,7 @@ impl Workspace {
             return Vec::new();
         };
         let ctx = PyCtx::new(self, path, text, &module.facts);
-        let test = self.is_test_code(path);
+        let test = self.is_test_code(path, text);
         let enabled = |r| self.config.enabled(r) && (!test || self.config.tests.reports(r));
         let findings = if local {
             rules::check_python_local(&ctx, enabled)
@@ -263,7 +270,7 @@ impl Workspace {
             path,
             file,
         };
-        let test = self.is_test_code(path);
+        let test = self.is_test_code(path, "");
         let findings = rules::check_env(&ctx, |r| {
             self.config.enabled(r) && (!test || self.config.tests.reports(r))
         });

@@ -18,7 +18,10 @@
 //!   cloning, or keys exported in the shell): a hint that names the variable the client reads.
 //!
 //! A variable listed in a template (`.env.example`, `env.sample`, …) with no real `.env`
-//! beside it counts as provided: a fresh clone, whose README says to copy the template.
+//! beside it counts as provided when something on the import chain calls `load_dotenv()`: a
+//! fresh clone, whose README says to copy the template. Without any `load_dotenv()` the copy is
+//! never read, and the preferred fix adds the call. A variable commented out in a template
+//! (`# OPENAI_API_KEY=`) is optional and never reported.
 //!
 //! Not reported for local endpoints (localhost, 127.0.0.0/8, `host.docker.internal`, `*.local`,
 //! Ollama), for entries that authenticate another way (`azure_ad_token`,
@@ -90,6 +93,7 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             continue;
         }
         let client = info.client.display;
+        let loads_missing = scope.env_loads().next().is_none();
         let mut fixes = Vec::new();
         let mut related = None;
         let (message, severity) = if let Some(def) = lookup.unloaded.first() {
@@ -99,7 +103,7 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                 def.entry.key_span,
                 format!("{var} is defined here"),
             ));
-            if scope.env_loads().next().is_none() {
+            if loads_missing {
                 fixes.push(Fix {
                     title: "Add `load_dotenv()` after the imports".into(),
                     edits: vec![edits::add_load_dotenv(ctx)],
@@ -118,10 +122,20 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                 "{what}, and {var}, which the {client} client reads instead, is in none of the .env files this module loads"
             );
             if let Some(def) = lookup.templates.first() {
-                m.push_str(&format!(
-                    " (it is listed in {})",
-                    ctx.ws.display_path(def.env)
-                ));
+                let template = ctx.ws.display_path(def.env);
+                if loads_missing {
+                    m = format!(
+                        "{what}, and {var}, which the {client} client reads instead, is only listed in {template}: nothing on this module's import chain calls load_dotenv(), so a .env copied from it is never read"
+                    );
+                    fixes.push(Fix {
+                        title: "Add `load_dotenv()` after the imports".into(),
+                        edits: vec![edits::add_load_dotenv(ctx)],
+                        safe: false,
+                        sensitive: false,
+                    });
+                } else {
+                    m.push_str(&format!(" (it is listed in {template})"));
+                }
             }
             fixes.extend(edits::add_to_env(ctx, var));
             (m, Severity::Warning)
@@ -142,7 +156,10 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             &env_expr(var),
         )];
         edits.extend(edits::import_os(ctx));
-        if related.is_none() {
+        let load_offered = fixes
+            .iter()
+            .any(|f| f.edits.iter().any(|e| e.new_text.contains("load_dotenv()")));
+        if !load_offered && related.is_none() {
             fixes.push(Fix {
                 title: format!(
                     "Add `{}`",

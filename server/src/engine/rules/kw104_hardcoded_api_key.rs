@@ -68,6 +68,11 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
         let FieldValue::Str(lit) = &key.value else {
             continue;
         };
+        // A local server takes any string (`"NotRequiredSinceWeAreLocal"`); only a real
+        // provider's key would leak there.
+        if info.local && providers::provider_for_key(&lit.value).is_none() {
+            continue;
+        }
         let var = providers::provider_for_key(&lit.value)
             .filter(|p| !p.key_vars.is_empty())
             .unwrap_or(info.target)

@@ -8,6 +8,12 @@
 //! your variables come from). Reads with an explicit default are intentional and exempt.
 //! Severity is error when the read feeds a config field, warning otherwise.
 //!
+//! A variable listed in a template (`.env.example`, `env.sample`, `example.env`…) with no real
+//! `.env` beside it counts as defined when the module's import chain calls `load_dotenv()`: a
+//! fresh clone, whose README says to copy the template. Without any `load_dotenv()`, the copy is
+//! never read: reported, with that fix first. A variable commented out in a template
+//! (`# OPENAI_API_KEY=`) is optional and never reported.
+//!
 //! The message says why: a close name is defined ("did you mean `OPENAI_API_KEY`?"), the name
 //! is only listed in `.env.example`, or it is in another `.env` this module does not load.
 //!
@@ -16,7 +22,9 @@
 //! api_key = os.environ["OPENAI_KEY"]
 //! ```
 //!
-//! Fixes: rename to the close defined name; add `NAME=` to the `.env` file (then fill it in).
+//! Fixes (none applied by `--fix`): add `load_dotenv()` when only a template lists the name
+//! and nothing loads a `.env`; rename to the close defined name; add `NAME=` to the `.env`
+//! file (then fill it in).
 
 use super::edits;
 use super::PyCtx;
@@ -62,6 +70,7 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
         };
         let mut message = format!("{} is not defined", read.name);
         let mut finding_related = None;
+        let mut load_fix = false;
         if let Some(def) = lookup.unloaded.first() {
             message.push_str(&format!(
                 ": it is defined in {}, which this module does not load",
@@ -71,6 +80,17 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                 def.env,
                 def.entry.key_span,
                 format!("{} is defined here", read.name),
+            ));
+        } else if let Some(def) = lookup.templates.first().filter(|_| !has_env_loads) {
+            message.push_str(&format!(
+                ": it is listed in {}, but nothing on this module's import chain calls load_dotenv(), so a .env copied from it is never read",
+                ctx.ws.display_path(def.env)
+            ));
+            load_fix = true;
+            finding_related = Some((
+                def.env,
+                def.entry.key_span,
+                format!("{} is listed here", read.name),
             ));
         } else if let Some(def) = lookup.templates.first() {
             message.push_str(&format!(
@@ -101,6 +121,14 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             Finding::new(Rule::KW201, ctx.path, read.name_span, message).severity(severity);
         if let Some((path, span, msg)) = finding_related {
             finding = finding.related(path, span, msg);
+        }
+        if load_fix {
+            finding = finding.fix(Fix {
+                title: "Add `load_dotenv()` after the imports".into(),
+                edits: vec![edits::add_load_dotenv(ctx)],
+                safe: false,
+                sensitive: false,
+            });
         }
         if let Some(name) = close {
             finding = finding.fix(Fix {

@@ -15,7 +15,9 @@
 //! {"model": "gpt-4o", "api_key": os.environ["OPENAI_API_KEY"]}
 //! ```
 //!
-//! Not reported where `None` is handled: the value is bound to a name that is checked
+//! Not reported when the variable is the one the client falls back to anyway
+//! (`api_key=os.getenv("OPENAI_API_KEY")` for OpenAI: on `None` the SDK reads the same variable
+//! and raises its own clear error), or where `None` is handled: the value is bound to a name that is checked
 //! afterwards (`if not key: raise ...`, `if key is None`, `assert key`, `key or default`), or
 //! the variable's presence is checked (`if "X" not in os.environ`, `if not os.getenv("X")`).
 //!
@@ -43,6 +45,7 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             || read.has_default
             || seen.contains(i)
             || none_is_handled(ctx.text, read)
+            || info.fallback_var == Some(read.name.as_str())
         {
             continue;
         }

@@ -343,8 +343,13 @@ fn json_shape_and_character_columns() {
         for fix in d["fixes"].as_array().unwrap() {
             let k = keys(fix);
             assert!(
-                k == vec!["edits", "title"] || k == vec!["edits", "sensitive", "title"],
+                k == vec!["applicability", "edits", "title"]
+                    || k == vec!["applicability", "edits", "sensitive", "title"],
                 "{k:?}"
+            );
+            assert!(
+                fix["applicability"] == "safe" || fix["applicability"] == "unsafe",
+                "{fix}"
             );
             if fix.get("sensitive").is_some() {
                 assert_eq!(fix["sensitive"], true);

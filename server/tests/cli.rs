@@ -343,8 +343,13 @@ fn json_shape_and_character_columns() {
         for fix in d["fixes"].as_array().unwrap() {
             let k = keys(fix);
             assert!(
-                k == vec!["edits", "title"] || k == vec!["edits", "sensitive", "title"],
+                k == vec!["applicability", "edits", "title"]
+                    || k == vec!["applicability", "edits", "sensitive", "title"],
                 "{k:?}"
+            );
+            assert!(
+                fix["applicability"] == "safe" || fix["applicability"] == "unsafe",
+                "{fix}"
             );
             if fix.get("sensitive").is_some() {
                 assert_eq!(fix["sensitive"], true);
@@ -510,6 +515,115 @@ fn fix_applies_safe_fixes_and_rechecks() {
         stdout(&again)
     );
     assert_eq!(code(&again), code(&out));
+}
+
+/// A project with one finding per kind of fix: a safe fix of an error (whitespace around a key),
+/// an unsafe fix of a warning (whitespace in a value that may mean it) and a safe fix of a hint
+/// (`os.getenv` feeding a key).
+fn fix_kinds_project(dir: &Path) {
+    write(
+        &dir.join(".env"),
+        b"OPENAI_API_KEY=\" sk-proj-Zx81hQmPq7Lr2Vn5Ws9Tb3Kc6Yd0Fe4GjT3BlbkFJa1Qw8\"\nGREETING=\" hello \"\n",
+    );
+    write(
+        &dir.join("app.py"),
+        b"import os\n\nfrom autogen import AssistantAgent\nfrom dotenv import load_dotenv\n\nload_dotenv()\n\n\
+config_list = [{\"model\": \"gpt-4o\", \"api_key\": os.getenv(\"OPENAI_API_KEY\")}]\n\
+assistant = AssistantAgent(\"assistant\", llm_config={\"config_list\": config_list})\n",
+    );
+}
+
+#[test]
+fn fix_applies_only_safe_fixes_and_counts_the_unsafe_ones_left() {
+    let dir = tempfile::tempdir().unwrap();
+    fix_kinds_project(dir.path());
+    let app = fs::read_to_string(dir.path().join("app.py")).unwrap();
+
+    let out = keywire(dir.path(), &["check", "--fix", "--no-color"]);
+    let text = stdout(&out);
+    assert!(text.contains("Fixed 1 finding\n"), "{text}");
+    assert!(
+        text.contains("1 fix available with --unsafe-fixes"),
+        "{text}"
+    );
+    let env = fs::read_to_string(dir.path().join(".env")).unwrap();
+    assert!(env.starts_with("OPENAI_API_KEY=sk-proj-"), "{env}");
+    assert!(
+        env.contains("GREETING=\" hello \""),
+        "the unsafe fix was applied:\n{env}"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("app.py")).unwrap(),
+        app,
+        "a hint's fix was applied"
+    );
+
+    // JSON: the counts go to stderr.
+    let out = keywire(dir.path(), &["check", "--fix", "--format", "json"]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("Fixed 0 findings") && err.contains("1 fix available with --unsafe-fixes"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unsafe_fixes_applies_unsafe_fixes_but_not_hints() {
+    let dir = tempfile::tempdir().unwrap();
+    fix_kinds_project(dir.path());
+    let app = fs::read_to_string(dir.path().join("app.py")).unwrap();
+
+    let out = keywire(dir.path(), &["check", "--unsafe-fixes", "--no-color"]);
+    let text = stdout(&out);
+    assert!(text.contains("Fixed 2 findings\n"), "{text}");
+    assert!(!text.contains("--unsafe-fixes"), "{text}");
+    let env = fs::read_to_string(dir.path().join(".env")).unwrap();
+    assert!(env.contains("GREETING=hello\n"), "{env}");
+    assert_eq!(
+        fs::read_to_string(dir.path().join("app.py")).unwrap(),
+        app,
+        "a hint's fix was applied"
+    );
+    // The hint is left, and fails nothing.
+    assert_eq!(code(&out), 0, "{text}");
+    let out = keywire(
+        dir.path(),
+        &["check", "--fix", "--unsafe-fixes", "--no-color"],
+    );
+    assert!(
+        stdout(&out).contains("Fixed 0 findings"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn json_fixes_say_whether_they_are_safe() {
+    let dir = tempfile::tempdir().unwrap();
+    fix_kinds_project(dir.path());
+    let v = json(&keywire(dir.path(), &["check", "--format", "json"]));
+    let mut seen: Vec<(String, String, String)> = diagnostics(&v)
+        .iter()
+        .flat_map(|d| {
+            d["fixes"].as_array().unwrap().iter().map(move |f| {
+                (
+                    d["code"].as_str().unwrap().to_string(),
+                    d["severity"].as_str().unwrap().to_string(),
+                    f["applicability"].as_str().unwrap().to_string(),
+                )
+            })
+        })
+        .collect();
+    seen.sort();
+    let expected: Vec<(String, String, String)> = [
+        ("KW204", "hint", "safe"),
+        ("KW301", "error", "safe"),
+        ("KW301", "warning", "unsafe"),
+    ]
+    .iter()
+    .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+    .collect();
+    assert_eq!(seen, expected);
 }
 
 /// No output format ever shows a key: not in messages, code frames or JSON fix edits.

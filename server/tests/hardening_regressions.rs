@@ -390,13 +390,17 @@ fn fix_loop_on(py: &str, env: &str) {
     harness::fix_loop(&input);
 }
 
-/// End to end: `keywire check --fix <extra>` on `app.py` (and `.env`) resolves everything in one
-/// run and a second run changes nothing. Returns the fixed `app.py`.
+/// End to end: `keywire check --unsafe-fixes <extra>` on `app.py` (and `.env`) resolves
+/// everything in one run and a second run changes nothing. Returns the fixed `app.py`.
 fn fixed_in_one_run(py: &str, env: &str, extra: &[&str]) -> String {
     let (_tmp, dir) = tempdir();
     write(&dir.join(".env"), env);
     write(&dir.join("app.py"), py);
-    let args: Vec<&str> = ["check", "--fix"].iter().chain(extra).copied().collect();
+    let args: Vec<&str> = ["check", "--unsafe-fixes"]
+        .iter()
+        .chain(extra)
+        .copied()
+        .collect();
     let first = keywire(&dir, &args);
     assert_eq!(first.status.code(), Some(0), "{}", text(&first.stdout));
     let fixed = std::fs::read_to_string(dir.join("app.py")).unwrap();
@@ -538,7 +542,7 @@ fn kw203_with_a_syntax_error_does_not_loop() {
 }
 
 /// Found by the `fix_loop` fuzz target (tests/hardening/fuzz-regressions/fix_loop/
-/// kw202-fix-before-dotenv-import): KW202's safe fix "Add `load_dotenv()` after the imports"
+/// kw202-fix-before-dotenv-import): KW202's fix "Add `load_dotenv()` after the imports"
 /// reused the module's `load_dotenv` name even when `from dotenv import load_dotenv` comes
 /// further down, after the first non-import statement. The fixed file raised NameError, the
 /// finding stayed, and every `keywire check --fix` added another `load_dotenv()` line. Fixed in

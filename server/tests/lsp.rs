@@ -798,12 +798,13 @@ async fn hover_definition_references_completion_symbols() {
 }
 
 #[tokio::test]
-async fn fix_all_applies_every_safe_fix() {
+async fn fix_all_applies_safe_fixes_only() {
     let (_dir, root) = tempdir();
     let (mut client, server) = TestClient::in_process();
     client.initialize(Some(&root), false, json!({})).await;
     let uri = file_uri(&root.join(".env"));
-    let text = "A=\" x\"\nB=\"y \"\n";
+    // A token's whitespace is certainly wrong (safe fix); a greeting's may be meant (unsafe).
+    let text = "SERVICE_TOKEN=\" x\"\nGREETING=\"y \"\n";
     client.open(&uri, "dotenv", 1, text).await;
     client
         .wait_diagnostics(&uri, |d| {
@@ -820,19 +821,38 @@ async fn fix_all_applies_every_safe_fix() {
     assert_eq!(actions.len(), 1, "{actions:?}");
     assert_eq!(actions[0]["kind"], "source.fixAll.keywire");
     let fixed = apply_edits(text, &edits_for(&actions[0], &uri), false);
+    assert_eq!(fixed, "SERVICE_TOKEN=x\nGREETING=\"y \"\n");
     client.change_full(&uri, 2, &fixed).await;
     let params = client
         .wait_notification("textDocument/publishDiagnostics", |p| {
             p["uri"] == uri.as_str() && p["version"] == 2
         })
         .await;
+    let left: Vec<&Value> = params["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "KW301")
+        .collect();
     assert!(
-        params["diagnostics"]
+        left.len() == 1 && left[0]["range"]["start"]["line"] == 1,
+        "{fixed:?} {params}"
+    );
+    // The unsafe fix is still offered on its own.
+    let diag = left[0].clone();
+    let quick = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": diag["range"], "context": {"diagnostics": [diag]}}),
+        )
+        .await;
+    assert!(
+        quick
             .as_array()
             .unwrap()
             .iter()
-            .all(|d| d["code"] != "KW301"),
-        "{fixed:?} {params}"
+            .any(|a| a["kind"] == "quickfix"),
+        "{quick:?}"
     );
     client.shutdown_and_exit().await;
     assert_eq!(server.await.unwrap(), 0);

@@ -19,7 +19,7 @@ use super::{
     EXIT_FINDINGS,
 };
 
-/// Fix passes at most: a pass applies every non-overlapping safe fix, then re-checks.
+/// Fix passes at most: a pass applies every non-overlapping applicable fix, then re-checks.
 const MAX_FIX_PASSES: usize = 10;
 
 pub fn run(args: &CheckArgs) -> u8 {
@@ -72,12 +72,16 @@ fn check(args: &CheckArgs) -> Result<u8, CliError> {
     let mut findings = check_all(&loaded);
     let mut fixed = 0;
     let mut write_failed = false;
-    if args.fix {
+    let fixing = args.fix || args.unsafe_fixes;
+    if fixing {
         // A finding whose fix was applied is not fixed again in a later pass (should a fix not
         // remove its finding, it must not be applied ten times).
         let mut attempted: HashSet<FindingKey> = HashSet::new();
         for _ in 0..MAX_FIX_PASSES {
-            let plan = plan_fixes(findings.iter().filter(|f| !attempted.contains(&key(f))));
+            let plan = plan_fixes(
+                findings.iter().filter(|f| !attempted.contains(&key(f))),
+                args.unsafe_fixes,
+            );
             if plan.fixes.is_empty() {
                 break;
             }
@@ -102,7 +106,11 @@ fn check(args: &CheckArgs) -> Result<u8, CliError> {
     let cwd = session.cwd.as_deref();
     let mut sources = Sources::new(&loaded);
     let diags = output::prepare(findings, &mut sources, cwd);
-    let summary = output::summarize(&diags, loaded.file_count());
+    let mut summary = output::summarize(&diags, loaded.file_count());
+    if args.unsafe_fixes {
+        // Given already: what is left conflicted with another fix.
+        summary.unsafe_fixable = 0;
+    }
     let fails = diags
         .iter()
         .any(|d| d.finding.severity >= Severity::Warning);
@@ -112,8 +120,11 @@ fn check(args: &CheckArgs) -> Result<u8, CliError> {
     match args.format {
         Format::Json => {
             out = output::json::render(&diags, &mut sources, cwd);
-            if args.fix && !args.quiet {
+            if fixing && !args.quiet {
                 eprintln!("{}", output::text::fixed_line(fixed));
+                if summary.unsafe_fixable > 0 {
+                    eprintln!("{}", output::text::unsafe_line(summary.unsafe_fixable));
+                }
             }
         }
         Format::Text => {
@@ -122,7 +133,7 @@ fn check(args: &CheckArgs) -> Result<u8, CliError> {
                 output::text::render_diag(&mut out, diag, &mut sources, cwd, &opts);
             }
             if !args.quiet {
-                if args.fix {
+                if fixing {
                     out.push_str(&output::text::fixed_line(fixed));
                     out.push('\n');
                 }
@@ -224,19 +235,20 @@ pub struct PlannedFix {
     pub paths: Vec<PathBuf>,
 }
 
-/// Choose at most one fix per finding (its first safe one) whose edits overlap no edit already
-/// chosen in the same file. An edit identical to a chosen one is shared, not repeated.
-pub fn plan_fixes<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> FixPlan {
+/// Choose at most one fix per finding (its [`Finding::bulk_fix`]: safe ones only unless
+/// `unsafe_fixes`, and none for hints) whose edits overlap no edit already chosen in the same
+/// file. An edit identical to a chosen one is shared, not repeated.
+pub fn plan_fixes<'a>(
+    findings: impl IntoIterator<Item = &'a Finding>,
+    unsafe_fixes: bool,
+) -> FixPlan {
     let mut plan = FixPlan::default();
     let mut order: Vec<&Finding> = findings.into_iter().collect();
     order.sort_by(|a, b| (&a.path, a.span.start, a.rule).cmp(&(&b.path, b.span.start, b.rule)));
     for finding in order {
-        let Some(fix) = finding.fixes.iter().find(|f| f.safe) else {
+        let Some(fix) = finding.bulk_fix(unsafe_fixes) else {
             continue;
         };
-        if fix.edits.is_empty() {
-            continue;
-        }
         let mut new: Vec<Edit> = Vec::new();
         let mut conflict = false;
         for edit in &fix.edits {
@@ -395,7 +407,7 @@ mod tests {
             finding("/p/.gitignore", 0, &[(0, 0, ".env\n")], true),
             finding("/p/.gitignore", 1, &[(0, 0, ".env\n")], true),
         ];
-        let plan = plan_fixes(&findings);
+        let plan = plan_fixes(&findings, false);
         assert_eq!(plan.fixes.len(), 4);
         let env = &plan.edits[Path::new("/p/.env")];
         assert_eq!(
@@ -403,6 +415,26 @@ mod tests {
             vec!["a", "x"]
         );
         assert_eq!(plan.edits[Path::new("/p/.gitignore")].len(), 1);
+    }
+
+    #[test]
+    fn unsafe_fixes_only_when_asked_and_never_for_hints() {
+        let hint = finding("/p/.env", 30, &[(30, 31, "h")], true).severity(Severity::Hint);
+        let findings = vec![
+            finding("/p/.env", 10, &[(10, 12, "c")], false),
+            hint,
+            finding("/p/.env", 40, &[(40, 41, "w")], true).severity(Severity::Warning),
+        ];
+        let texts = |plan: &FixPlan| {
+            plan.edits[Path::new("/p/.env")]
+                .iter()
+                .map(|e| e.new_text.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(texts(&plan_fixes(&findings, false)), vec!["w"]);
+        assert_eq!(texts(&plan_fixes(&findings, true)), vec!["c", "w"]);
+        assert!(findings[0].has_only_unsafe_bulk_fix());
+        assert!(!findings[1].has_only_unsafe_bulk_fix());
     }
 
     #[test]
@@ -433,7 +465,7 @@ mod tests {
             ]),
             fix(vec![edit(root.join(".gitignore"), 8, 8, ".env\n", false)]),
         ];
-        let plan = plan_fixes(&findings);
+        let plan = plan_fixes(&findings, false);
         let outcome = apply_plan(&plan, &loaded);
         assert!(outcome.failed.is_empty(), "{:?}", outcome.failed);
         assert_eq!(outcome.applied, 2);
@@ -449,7 +481,7 @@ mod tests {
 
         // An edit past the end of a file is refused, and its fix not counted.
         let stale = vec![fix(vec![edit(root.join(".gitignore"), 99, 99, "x", false)])];
-        let outcome = apply_plan(&plan_fixes(&stale), &loaded);
+        let outcome = apply_plan(&plan_fixes(&stale, false), &loaded);
         assert_eq!(outcome.applied, 0);
         assert_eq!(outcome.failed.len(), 1);
     }

@@ -66,9 +66,14 @@ pub struct CheckArgs {
     #[arg(long, value_name = "CODES", value_delimiter = ',')]
     pub ignore: Vec<String>,
 
-    /// Apply every safe fix, then report what remains.
+    /// Apply the safe fixes of warnings and errors, then report what remains.
     #[arg(long)]
     pub fix: bool,
+
+    /// Apply unsafe fixes of warnings and errors too (they can change what a working program
+    /// does: review them). Implies --fix.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
 
     /// When to use colour.
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
@@ -236,6 +241,7 @@ mod tests {
             "--ignore",
             "KW102",
             "--fix",
+            "--unsafe-fixes",
             "--no-color",
             "-q",
         ])
@@ -250,7 +256,7 @@ mod tests {
             Some(vec!["KW1".to_string(), "KW303".to_string()])
         );
         assert_eq!(args.ignore, vec!["KW101".to_string(), "KW102".to_string()]);
-        assert!(args.fix && args.no_color && args.quiet);
+        assert!(args.fix && args.unsafe_fixes && args.no_color && args.quiet);
         assert!(Cli::try_parse_from(["keywire", "check", "--format", "xml"]).is_err());
         assert!(Cli::try_parse_from(["keywire", "check", "--color", "sometimes"]).is_err());
     }

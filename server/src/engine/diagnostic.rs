@@ -122,6 +122,23 @@ impl Finding {
         self.fixes.push(fix);
         self
     }
+
+    /// The fix a bulk fix (`keywire check --fix`, `source.fixAll.keywire`) may apply: the first
+    /// one with edits that is safe (or any, with `unsafe_fixes`). Only warnings and errors:
+    /// fixes of hints and infos are applied one at a time, never in bulk.
+    pub fn bulk_fix(&self, unsafe_fixes: bool) -> Option<&Fix> {
+        if self.severity < Severity::Warning {
+            return None;
+        }
+        self.fixes
+            .iter()
+            .find(|f| !f.edits.is_empty() && (f.safe || unsafe_fixes))
+    }
+
+    /// A bulk fix needs `--unsafe-fixes`: no safe one applies, an unsafe one would.
+    pub fn has_only_unsafe_bulk_fix(&self) -> bool {
+        self.bulk_fix(false).is_none() && self.bulk_fix(true).is_some()
+    }
 }
 
 /// `noun` with its indefinite article, for messages: "an OpenAI key", "a Groq key".

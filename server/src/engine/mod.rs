@@ -5,6 +5,8 @@ pub mod config;
 pub mod diagnostic;
 pub mod dotenv;
 pub mod fix;
+#[rustfmt::skip] // Generated: see the file.
+pub mod known_keys;
 pub mod providers;
 pub mod python;
 pub mod resolve;

@@ -2,6 +2,8 @@
 //! variables their SDKs read, their hosts, their key formats, and the AutoGen constructors that
 //! target them. Rules look things up here and never hard-code provider facts.
 
+use super::known_keys::KeyTable;
+
 /// One LLM provider.
 #[derive(Debug)]
 pub struct Provider {
@@ -482,6 +484,120 @@ pub static CONFIG_ENTRY_KEYS: &[&str] = &[
     "project",
 ];
 
+/// Keys an AutoGen 0.2 / AG2 config entry or `llm_config` may hold in some version keywire
+/// knows: what `OpenAIWrapper` keeps, the client constructors' and `create()`'s keywords it
+/// passes them to, what each provider's client reads, AG2's `LLMConfig` and entry fields (an
+/// `llm_config` without `config_list` is itself the entry, and 0.2 merges top-level keys into
+/// every entry), and the completion list above.
+pub fn is_known_v02_key(key: &str) -> bool {
+    use super::known_keys::*;
+    [
+        &AUTOGEN02_WRAPPER_KWARGS,
+        &AUTOGEN02_PROVIDER_KEYS,
+        &OPENAI_CLIENT_KWARGS,
+        &AZURE_OPENAI_CLIENT_KWARGS,
+        &OPENAI_CHAT_CREATE_KWARGS,
+        &AG2_LLM_CONFIG_KEYS,
+        &AG2_ENTRY_KEYS,
+        &AG2_PROVIDER_KEYS,
+    ]
+    .iter()
+    .any(|t| t.contains(key))
+        || CONFIG_ENTRY_KEYS.contains(&key)
+}
+
+/// Candidates for a did-you-mean on an unknown 0.2 / AG2 key.
+pub fn v02_keys() -> impl Iterator<Item = &'static str> {
+    use super::known_keys::*;
+    [
+        &AUTOGEN02_WRAPPER_KWARGS,
+        &OPENAI_CLIENT_KWARGS,
+        &AZURE_OPENAI_CLIENT_KWARGS,
+        &OPENAI_CHAT_CREATE_KWARGS,
+        &AG2_LLM_CONFIG_KEYS,
+        &AG2_ENTRY_KEYS,
+    ]
+    .into_iter()
+    .flat_map(|t| t.keys.iter().copied())
+    .chain(CONFIG_ENTRY_KEYS.iter().copied())
+}
+
+/// What a model client's constructor does with a keyword it does not declare.
+#[derive(Clone, Copy, Debug)]
+pub enum ClientKeywords {
+    /// Keeps only these keys (compared lower-cased when `lowercase`) and drops every other one
+    /// silently.
+    Filtered {
+        tables: &'static [&'static KeyTable],
+        lowercase: bool,
+    },
+    /// Passes unknown keywords on to a constructor that takes `**kwargs`: keywire makes no
+    /// claim about them.
+    Forwarded,
+}
+
+/// How a model client's constructor treats keywords (None: not an autogen-ext client).
+pub fn client_keywords(ctor: &Constructor) -> Option<ClientKeywords> {
+    use super::known_keys::*;
+    if ctor.kind != ConstructorKind::Client || ctor.generation != Generation::V04 {
+        return None;
+    }
+    // `_openai_client_from_config` keeps `AsyncOpenAI()`'s keywords, `_create_args_from_config`
+    // the create arguments; the rest of `OpenAIClientConfiguration` is read by the client.
+    static OPENAI: &[&KeyTable] = &[
+        &AUTOGEN_EXT_OPENAI_CLIENT_KEYS,
+        &OPENAI_CLIENT_KWARGS,
+        &OPENAI_CREATE_PARAMS_BASE,
+        &AUTOGEN_EXT_OPENAI_EXTRA_CREATE_KEYS,
+    ];
+    static AZURE: &[&KeyTable] = &[
+        &AUTOGEN_EXT_AZURE_OPENAI_CLIENT_KEYS,
+        &AZURE_OPENAI_CLIENT_KWARGS,
+        &OPENAI_CREATE_PARAMS_BASE,
+        &AUTOGEN_EXT_OPENAI_EXTRA_CREATE_KEYS,
+    ];
+    static ANTHROPIC: &[&KeyTable] =
+        &[&AUTOGEN_EXT_ANTHROPIC_CLIENT_KEYS, &ANTHROPIC_CLIENT_KWARGS];
+    static OLLAMA: &[&KeyTable] = &[&AUTOGEN_EXT_OLLAMA_CLIENT_KEYS, &OLLAMA_CHAT_REQUEST_FIELDS];
+    let filtered = |tables, lowercase| ClientKeywords::Filtered { tables, lowercase };
+    Some(match ctor.name {
+        "OpenAIChatCompletionClient" => filtered(OPENAI, false),
+        "AzureOpenAIChatCompletionClient" => filtered(AZURE, false),
+        "AnthropicChatCompletionClient" => filtered(ANTHROPIC, false),
+        // Compares lower-cased keys.
+        "OllamaChatCompletionClient" => filtered(OLLAMA, true),
+        // Passes every keyword but `model_info` to azure-ai-inference's
+        // `ChatCompletionsClient(**kwargs)`.
+        _ => ClientKeywords::Forwarded,
+    })
+}
+
+impl ClientKeywords {
+    /// Whether the client keeps `key` (always true for forwarded keywords).
+    pub fn accepts(self, key: &str) -> bool {
+        match self {
+            ClientKeywords::Filtered { tables, lowercase } => {
+                let key = if lowercase {
+                    std::borrow::Cow::Owned(key.to_ascii_lowercase())
+                } else {
+                    std::borrow::Cow::Borrowed(key)
+                };
+                tables.iter().any(|t| t.contains(&key))
+            }
+            ClientKeywords::Forwarded => true,
+        }
+    }
+
+    /// The keys the client keeps (none listed for forwarded keywords).
+    pub fn keys(self) -> impl Iterator<Item = &'static str> {
+        let tables: &'static [&'static KeyTable] = match self {
+            ClientKeywords::Filtered { tables, .. } => tables,
+            ClientKeywords::Forwarded => &[],
+        };
+        tables.iter().flat_map(|t| t.keys.iter().copied())
+    }
+}
+
 /// Values local runtimes accept as a key.
 pub static DUMMY_KEYS: &[&str] = &[
     "NULL",
@@ -666,6 +782,60 @@ mod tests {
         assert_eq!(host_of("http://localhost:11434"), Some("localhost"));
         assert!(is_local_host("127.0.0.1"));
         assert!(!is_local_host("api.openai.com"));
+    }
+
+    #[test]
+    fn key_tables_are_sorted_and_name_their_source() {
+        for table in crate::engine::known_keys::ALL {
+            assert!(!table.keys.is_empty() && !table.sources.is_empty());
+            assert!(
+                table.keys.windows(2).all(|w| w[0] < w[1]),
+                "{:?}",
+                table.sources
+            );
+            for source in table.sources {
+                // `package version `file Class``
+                let mut words = source.split_whitespace();
+                let (package, version) = (words.next().unwrap(), words.next().unwrap());
+                assert!(
+                    !package.is_empty()
+                        && version.split('.').all(|n| n.parse::<u32>().is_ok())
+                        && source.contains(".py"),
+                    "{source}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn valid_keys_are_known() {
+        for key in [
+            "seed",
+            "cache_seed",
+            "top_k",
+            "temperature",
+            "timeout",
+            "config_list",
+        ] {
+            assert!(is_known_v02_key(key), "{key}");
+        }
+        for key in [
+            "apikey",
+            "api_base",
+            "request_timeout",
+            "engine",
+            "retry_wait_time",
+        ] {
+            assert!(!is_known_v02_key(key), "{key}");
+        }
+        let client = |name| {
+            let c = CONSTRUCTORS.iter().find(|c| c.name == name).unwrap();
+            client_keywords(c).unwrap()
+        };
+        let azure = client("AzureOpenAIChatCompletionClient");
+        assert!(azure.accepts("azure_endpoint") && !azure.accepts("endpoint"));
+        assert!(client("OllamaChatCompletionClient").accepts("Top_K"));
+        assert!(client("AzureAIChatCompletionClient").accepts("anything"));
     }
 
     #[test]

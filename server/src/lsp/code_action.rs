@@ -13,8 +13,9 @@
 //!   .env parser: the action is only offered when the comment is recognised and, for .env
 //!   files, every value python-dotenv loads stays the same (so never inside a multi-line
 //!   quoted value).
-//! - `source.fixAll.keywire` recomputes the document's findings and applies every `safe` fix
-//!   whose edits overlap none already taken.
+//! - `source.fixAll.keywire` recomputes the document's findings and applies, per warning or
+//!   error, its first safe fix whose edits overlap none already taken (as `keywire check --fix`
+//!   does: never an unsafe fix, never a hint's).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -332,8 +333,8 @@ pub fn ignore_edit(
     ok.then_some((span, insert))
 }
 
-/// `source.fixAll.keywire`: every safe fix of the document's current findings that overlaps
-/// no fix already taken.
+/// `source.fixAll.keywire`: the bulk fix (safe, of a warning or error) of each of the document's
+/// current findings that overlaps no fix already taken.
 async fn fix_all(shared: &Arc<Shared>, uri: &Uri, caps: &Caps) -> Option<CodeAction> {
     analysis::install_documents(shared, Some(uri)).await;
     let snapshot = analysis::snapshot(shared, Some(uri))?;
@@ -343,11 +344,7 @@ async fn fix_all(shared: &Arc<Shared>, uri: &Uri, caps: &Caps) -> Option<CodeAct
         let findings = diagnostics::findings(&conv, doc);
         let mut taken: Vec<(std::path::PathBuf, Span)> = Vec::new();
         let mut out: Vec<FixData> = Vec::new();
-        for fix in findings
-            .iter()
-            .flat_map(|f| f.fixes.iter())
-            .filter(|f| f.safe)
-        {
+        for fix in findings.iter().filter_map(|f| f.bulk_fix(false)) {
             let clashes = fix.edits.iter().any(|e| {
                 taken
                     .iter()

@@ -3,13 +3,14 @@
 //! ```json
 //! {"version":1,"diagnostics":[{"code","name","severity","message","path",
 //!   "range":{"start":{"line","column"},"end":{"line","column"}},
-//!   "fixes":[{"title","edits":[{"path","range","new_text"}]}],
+//!   "fixes":[{"title","applicability","edits":[{"path","range","new_text"}]}],
 //!   "related":[{"path","range","message"}]}]}
 //! ```
 //!
 //! Paths are relative to the current directory with `/`; lines and columns are 1-based, columns
-//! counted in Unicode scalar values. A sensitive fix has `"edits": []` and `"sensitive": true`:
-//! its edits carry a secret.
+//! counted in Unicode scalar values. `applicability` is `"safe"` (`--fix` applies it) or
+//! `"unsafe"` (only `--unsafe-fixes` does). A sensitive fix has `"edits": []` and
+//! `"sensitive": true`: its edits carry a secret.
 
 use std::path::Path;
 
@@ -55,6 +56,7 @@ impl Serialize for Pos {
 #[derive(Serialize)]
 struct JsonFix<'a> {
     title: &'a str,
+    applicability: &'static str,
     edits: Vec<JsonEdit<'a>>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     sensitive: bool,
@@ -84,6 +86,7 @@ pub fn render(diags: &[Diag], sources: &mut Sources, cwd: Option<&Path>) -> Stri
             .iter()
             .map(|fix| JsonFix {
                 title: &fix.title,
+                applicability: if fix.safe { "safe" } else { "unsafe" },
                 edits: if fix.sensitive {
                     Vec::new()
                 } else {

@@ -109,7 +109,10 @@ pub struct Summary {
     pub warnings: usize,
     pub infos: usize,
     pub hints: usize,
+    /// Findings `--fix` would fix (warnings and errors with a safe fix).
     pub fixable: usize,
+    /// Findings only `--unsafe-fixes` would fix.
+    pub unsafe_fixable: usize,
     /// Files with at least one finding.
     pub files_with_problems: usize,
     /// Files checked.
@@ -161,8 +164,10 @@ pub fn summarize(diags: &[Diag], files: usize) -> Summary {
             Severity::Info => s.infos += 1,
             Severity::Hint => s.hints += 1,
         }
-        if d.finding.fixes.iter().any(|f| f.safe) {
+        if d.finding.bulk_fix(false).is_some() {
             s.fixable += 1;
+        } else if d.finding.has_only_unsafe_bulk_fix() {
+            s.unsafe_fixable += 1;
         }
         if last_path != Some(d.path.as_str()) {
             s.files_with_problems += 1;

@@ -137,6 +137,9 @@ pub fn summary_line(s: &Summary, color: bool) -> String {
     if s.fixable > 0 {
         let _ = write!(line, "; {} fixable with --fix", s.fixable);
     }
+    if s.unsafe_fixable > 0 {
+        let _ = write!(line, "; {}", unsafe_line(s.unsafe_fixable));
+    }
     if color {
         let bold = Style::new().effects(Effects::BOLD);
         format!("{bold}{line}{bold:#}")
@@ -147,6 +150,14 @@ pub fn summary_line(s: &Summary, color: bool) -> String {
 
 pub fn fixed_line(n: usize) -> String {
     format!("Fixed {}", plural(n, "finding", "findings"))
+}
+
+/// "2 fixes available with --unsafe-fixes".
+pub fn unsafe_line(n: usize) -> String {
+    format!(
+        "{} available with --unsafe-fixes",
+        plural(n, "fix", "fixes")
+    )
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -200,5 +211,10 @@ mod tests {
             "Found 4 problems (1 error, 2 warnings, 1 hint) in 2 files"
         );
         assert_eq!(fixed_line(1), "Fixed 1 finding");
+        s.unsafe_fixable = 2;
+        assert_eq!(
+            summary_line(&s, false),
+            "Found 4 problems (1 error, 2 warnings, 1 hint) in 2 files; 2 fixes available with --unsafe-fixes"
+        );
     }
 }

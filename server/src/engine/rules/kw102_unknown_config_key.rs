@@ -6,14 +6,31 @@
 //! often unset → HTTP 401), and the first LLM call fails with
 //! `TypeError: create() got an unexpected keyword argument 'apikey'`.
 //!
-//! Recognised: `apikey`, `apiKey`, `api-key`, `API_KEY`, `openai_api_key`, `key` → `api_key`;
-//! `api_base` (openai < 1.0), `base-url`, `baseurl`, `baseUrl` → `base_url`; `request_timeout`
-//! → `timeout`; `engine`, `deployment_name`, `deployment_id` → `model` (Azure deployments are
-//! named by `model`); `apiType` → `api_type`; `apiVersion`, `api-version` → `api_version`;
-//! `"api_type": "open_ai"` → `"openai"`; at the top of an `llm_config`: `seed` → `cache_seed`,
-//! `config-list` / `configList` → `config_list`; agent keyword `lm_config` / `llmconfig` /
-//! `llmConfig` → `llm_config`. Other unknown keys within a small edit distance of a real one are
-//! reported too.
+//! Recognised in config entries: `apikey`, `apiKey`, `api-key`, `API_KEY`, `openai_api_key`,
+//! `key` → `api_key`; `api_base` (openai < 1.0), `base-url`, `baseurl`, `baseUrl` → `base_url`;
+//! `request_timeout` → `timeout`; `engine`, `deployment_name`, `deployment_id` → `model` (Azure
+//! deployments are named by `model`); `apiType` → `api_type`; `apiVersion`, `api-version` →
+//! `api_version`; `"api_type": "open_ai"` → `"openai"`; `retry_wait_time` and
+//! `max_retry_period` (AutoGen < 0.2 retry settings, gone with openai 1.x). At the top of an
+//! `llm_config` dict: `config-list` / `configList` → `config_list`, and the legacy
+//! `request_timeout`, `api_base`, `retry_wait_time`, `max_retry_period` (AutoGen 0.2 passes
+//! them to `create()`, AG2's `LLMConfig` rejects them). Agent keyword `lm_config` /
+//! `llmconfig` / `llmConfig` → `llm_config`. Other unknown keys within a small edit distance of
+//! exactly one real key are reported too, except in entries for a custom `model_client_cls`
+//! (which receives every key).
+//!
+//! autogen-ext model clients (`OpenAIChatCompletionClient`, `AzureOpenAIChatCompletionClient`,
+//! `AnthropicChatCompletionClient`, `OllamaChatCompletionClient`) keep only the keywords they
+//! know and drop the rest without a word: `AzureOpenAIChatCompletionClient(endpoint=...)` is
+//! never used (the client takes `azure_endpoint`). Such a keyword is reported when a close
+//! keyword the client does take exists. `AzureAIChatCompletionClient` passes its keywords on
+//! to azure-ai-inference, so its keywords are not checked.
+//!
+//! A key is reported only when no version keywire knows accepts it: the valid keys are read
+//! from AutoGen 0.2 (`pyautogen`), AG2 0.x, autogen-ext and the openai, anthropic and ollama
+//! SDKs (`server/src/engine/known_keys.rs` names the versions and files). So `seed` (an
+//! OpenAI `create()` parameter and an AG2 `LLMConfig` field), Ollama's `top_k` and
+//! `cache_seed` are never reported.
 //!
 //! Bad:
 //! ```python
@@ -24,16 +41,22 @@
 //! {"model": "gpt-4o", "api_key": os.environ["OPENAI_API_KEY"]}
 //! ```
 //!
-//! Fix: rename the key (keeping its quotes).
+//! Fix: rename the key (keeping its quotes). The rename is safe when the old key certainly
+//! fails (AutoGen sends it to the OpenAI client's `create()`: a `TypeError`; an AG2 config
+//! class rejects it; a misspelt agent keyword). It is unsafe when the old key is merely ignored
+//! (a non-OpenAI `api_type`, an autogen-ext client dropping it): renaming changes what the
+//! program does. A did-you-mean from edit distance is always unsafe (it is a guess).
 
 use super::edits;
 use super::PyCtx;
 use crate::engine::diagnostic::{Finding, Fix};
-use crate::engine::providers::{self, ConstructorKind, Generation};
+use crate::engine::providers::{self, ClientKeywords, ConstructorKind, Generation};
 use crate::engine::python::{ConfigEntry, Field, FieldValue};
 use crate::engine::rules::Rule;
 use crate::engine::text::Span;
 
+/// Misspelt or legacy config-entry keys and their real names. None of them is accepted by any
+/// version keywire knows (a test checks this against `known_keys`).
 const ENTRY_RENAMES: &[(&str, &str)] = &[
     ("apikey", "api_key"),
     ("apiKey", "api_key"),
@@ -57,11 +80,17 @@ const ENTRY_RENAMES: &[(&str, &str)] = &[
     ("api-version", "api_version"),
 ];
 
+/// AutoGen < 0.2 retry settings (`autogen.Completion`), removed with openai 1.x; no key does the
+/// same, so no rename is offered.
+const LEGACY_RETRY_KEYS: &[&str] = &["retry_wait_time", "max_retry_period"];
+
+/// Misspelt top-level `llm_config` keys. Top-level legacy keys are handled apart: AG2's
+/// `LLMConfig` takes `timeout` but not `base_url`.
 const TOP_LEVEL_RENAMES: &[(&str, &str)] = &[
-    ("seed", "cache_seed"),
     ("config-list", "config_list"),
     ("configList", "config_list"),
     ("config_lists", "config_list"),
+    ("request_timeout", "timeout"),
 ];
 
 const AGENT_RENAMES: &[(&str, &str)] = &[
@@ -69,6 +98,33 @@ const AGENT_RENAMES: &[(&str, &str)] = &[
     ("llmconfig", "llm_config"),
     ("llmConfig", "llm_config"),
     ("llm_configs", "llm_config"),
+];
+
+/// Keywords of autogen-ext clients that are another client's or an SDK's name for one the client
+/// takes.
+const CLIENT_RENAMES: &[(&str, &str, &str)] = &[
+    (
+        "AzureOpenAIChatCompletionClient",
+        "endpoint",
+        "azure_endpoint",
+    ),
+    (
+        "AzureOpenAIChatCompletionClient",
+        "api_base",
+        "azure_endpoint",
+    ),
+    (
+        "AzureOpenAIChatCompletionClient",
+        "deployment",
+        "azure_deployment",
+    ),
+    (
+        "AzureOpenAIChatCompletionClient",
+        "deployment_name",
+        "azure_deployment",
+    ),
+    ("OpenAIChatCompletionClient", "api_base", "base_url"),
+    ("AnthropicChatCompletionClient", "api_base", "base_url"),
 ];
 
 /// The field of `entry` that is a misspelling of `api_key`, if any.
@@ -86,27 +142,77 @@ fn rename_for(key: &str, table: &[(&str, &'static str)]) -> Option<&'static str>
         .map(|(_, to)| *to)
 }
 
-fn rename_fix(ctx: &PyCtx, span: Span, from: &str, to: &str) -> Fix {
+fn rename_fix(ctx: &PyCtx, span: Span, from: &str, to: &str, safe: bool) -> Fix {
     Fix {
         title: format!("Rename `{from}` to `{to}`"),
         edits: vec![edits::replace_string_value(ctx, span, to)],
-        safe: true,
+        safe,
         sensitive: false,
     }
 }
 
+/// Whether AutoGen sends an unknown key of this 0.2 / AG2 entry to the OpenAI SDK's `create()`,
+/// which raises `TypeError` for it: the entry selects the OpenAI or Azure client (no `api_type`
+/// means OpenAI) and no custom `model_client_cls`. Other clients ignore unknown keys. AutoGen
+/// 0.2 merges an `llm_config`'s top-level keys into its entries, so one there decides nothing.
+fn unknown_key_fails(ctx: &PyCtx, entry: &ConfigEntry) -> bool {
+    if entry.field("model_client_cls").is_some() {
+        return false;
+    }
+    let inherited = ctx.facts.llm_configs.iter().any(|c| {
+        c.span.start < entry.span.start
+            && entry.span.end <= c.span.end
+            && c.keys
+                .iter()
+                .any(|(k, _)| k == "api_type" || k == "model_client_cls")
+    });
+    if inherited {
+        return false;
+    }
+    match entry.field("api_type").map(|f| &f.value) {
+        None => true,
+        Some(FieldValue::Str(lit)) => {
+            matches!(
+                providers::provider_for_api_type(&lit.value).id,
+                "openai" | "azure"
+            )
+        }
+        Some(_) => false,
+    }
+}
+
 pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
+    // Spans already reported, so a key of an `llm_config` that is also its entry is reported once.
+    let mut reported: Vec<Span> = Vec::new();
     for entry in &ctx.facts.entries {
-        let kwargs = entry
+        let client = entry
             .constructor
-            .is_some_and(|c| c.kind == ConstructorKind::Client);
+            .filter(|c| c.kind == ConstructorKind::Client);
+        if let Some(keywords) = client.and_then(providers::client_keywords) {
+            check_client_keywords(ctx, entry, keywords, out);
+            continue;
+        }
+        // Kwargs of AG2's config classes (dataclasses) are checked by Python itself (TypeError at
+        // construction), so a rename there is safe; only dict entries need did-you-mean on
+        // arbitrary keys.
+        let fails = client.is_some() || unknown_key_fails(ctx, entry);
+        let custom_client = entry.field("model_client_cls").is_some();
         for field in &entry.fields {
-            let to = rename_for(&field.key, ENTRY_RENAMES).or_else(|| {
-                // Kwargs of a known client are checked by Python itself (TypeError at
-                // construction); only dict entries need did-you-mean on arbitrary keys.
-                (!kwargs && entry.generation == Generation::V02)
-                    .then(|| near_known_key(&field.key))
-                    .flatten()
+            if LEGACY_RETRY_KEYS.contains(&field.key.as_str())
+                && !providers::is_known_v02_key(&field.key)
+            {
+                reported.push(field.key_span);
+                out.push(legacy_retry(ctx, field.key_span, &field.key));
+                continue;
+            }
+            let listed = rename_for(&field.key, ENTRY_RENAMES);
+            let to = listed.or_else(|| {
+                (client.is_none()
+                    && entry.generation == Generation::V02
+                    && !custom_client
+                    && !providers::is_known_v02_key(&field.key))
+                .then(|| near_known_key(&field.key, providers::v02_keys()))
+                .flatten()
             });
             if let Some(to) = to {
                 // `engine`/`deployment_name` only mean `model` for Azure-style entries.
@@ -127,8 +233,11 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                     ),
                 );
                 if entry.field(to).is_none() {
-                    finding = finding.fix(rename_fix(ctx, field.key_span, &field.key, to));
+                    // Safe only when the old key certainly fails and the new name is not a guess.
+                    let safe = listed.is_some() && fails;
+                    finding = finding.fix(rename_fix(ctx, field.key_span, &field.key, to, safe));
                 }
+                reported.push(field.key_span);
                 out.push(finding);
             }
             if field.key == "api_type" {
@@ -144,6 +253,8 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                             .fix(Fix {
                                 title: "Change to \"openai\"".into(),
                                 edits: vec![edits::replace_string_value(ctx, lit.span, "openai")],
+                                // AutoGen 0.2 routes the unknown "open_ai" to the OpenAI client
+                                // just as "openai" (no change); AG2 rejects it (a fix).
                                 safe: true,
                                 sensitive: false,
                             }),
@@ -155,7 +266,24 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
     }
     for config in &ctx.facts.llm_configs {
         for (key, span) in &config.keys {
-            if let Some(to) = rename_for(key, TOP_LEVEL_RENAMES) {
+            if reported.contains(span) || providers::is_known_v02_key(key) {
+                continue;
+            }
+            if LEGACY_RETRY_KEYS.contains(&key.as_str()) {
+                out.push(legacy_retry(ctx, *span, key));
+            } else if key == "api_base" {
+                // 0.2 takes a top-level `base_url`, AG2's `LLMConfig` does not: no single rename.
+                out.push(Finding::new(
+                    Rule::KW102,
+                    ctx.path,
+                    *span,
+                    "`api_base` is the openai<1.0 name and not an llm_config key: AutoGen 0.2 passes it to the API call (TypeError) and AG2's LLMConfig rejects it; set `base_url` in each config_list entry",
+                ));
+            } else {
+                let listed = rename_for(key, TOP_LEVEL_RENAMES);
+                let Some(to) = listed.or_else(|| near_known_key(key, providers::v02_keys())) else {
+                    continue;
+                };
                 if config.keys.iter().any(|(k, _)| k == to) {
                     continue;
                 }
@@ -166,7 +294,9 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                         *span,
                         format!("`{key}` is not an llm_config key: did you mean `{to}`?"),
                     )
-                    .fix(rename_fix(ctx, *span, key, to)),
+                    // AutoGen 0.2 passes the unknown key to `create()` (TypeError) and AG2's
+                    // LLMConfig rejects it: the old key certainly fails. A near key is a guess.
+                    .fix(rename_fix(ctx, *span, key, to, listed.is_some())),
                 );
             }
         }
@@ -187,24 +317,143 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                             agent.constructor.name, kwarg.name
                         ),
                     )
-                    .fix(rename_fix(ctx, kwarg.name_span, &kwarg.name, to)),
+                    // The agent constructors take no such keyword: TypeError when it is built.
+                    .fix(rename_fix(ctx, kwarg.name_span, &kwarg.name, to, true)),
                 );
             }
         }
     }
 }
 
-/// A real key within edit distance 2 of an unknown one (long keys only, to avoid noise).
-fn near_known_key(key: &str) -> Option<&'static str> {
-    if key.len() < 5 || providers::CONFIG_ENTRY_KEYS.contains(&key) {
+fn legacy_retry(ctx: &PyCtx, span: Span, key: &str) -> Finding {
+    Finding::new(
+        Rule::KW102,
+        ctx.path,
+        span,
+        format!(
+            "`{key}` is an AutoGen < 0.2 retry setting: AutoGen 0.2 passes it to the API call (TypeError) and AG2 rejects it; the openai client retries by itself (`max_retries`)"
+        ),
+    )
+}
+
+/// An autogen-ext client keyword the client drops, when a close keyword it takes exists.
+fn check_client_keywords(
+    ctx: &PyCtx,
+    entry: &ConfigEntry,
+    keywords: ClientKeywords,
+    out: &mut Vec<Finding>,
+) {
+    let ClientKeywords::Filtered { .. } = keywords else {
+        return;
+    };
+    let Some(ctor) = entry.constructor else {
+        return;
+    };
+    for field in &entry.fields {
+        if keywords.accepts(&field.key) {
+            continue;
+        }
+        let to = CLIENT_RENAMES
+            .iter()
+            .find(|(c, from, _)| *c == ctor.name && *from == field.key)
+            .map(|(_, _, to)| *to)
+            .or_else(|| rename_for(&field.key, ENTRY_RENAMES))
+            .filter(|to| keywords.accepts(to))
+            .or_else(|| near_known_key(&field.key, keywords.keys()));
+        let Some(to) = to else {
+            continue;
+        };
+        if entry.field(to).is_some() {
+            continue;
+        }
+        out.push(
+            Finding::new(
+                Rule::KW102,
+                ctx.path,
+                field.key_span,
+                format!(
+                    "{} drops the unknown keyword `{}` without an error: did you mean `{to}`?",
+                    ctor.name, field.key
+                ),
+            )
+            // The program runs without the dropped keyword (the client may read its
+            // environment instead): renaming changes what it does.
+            .fix(rename_fix(ctx, field.key_span, &field.key, to, false)),
+        );
+    }
+}
+
+/// The one real key close to an unknown one: long keys only, and never two keys that differ
+/// only in a one-letter part (`top_k` / `top_p` are both real).
+fn near_known_key(key: &str, known: impl Iterator<Item = &'static str>) -> Option<&'static str> {
+    if key.len() < 5 {
         return None;
     }
     let lower = key.to_ascii_lowercase().replace('-', "_");
-    providers::CONFIG_ENTRY_KEYS
-        .iter()
-        .filter(|k| k.len() >= 5)
-        .map(|k| (k, strsim::damerau_levenshtein(&lower, k)))
-        .filter(|(_, d)| *d <= 2)
-        .min_by_key(|(_, d)| *d)
-        .map(|(k, _)| *k)
+    let mut best: Option<(&'static str, usize)> = None;
+    let mut tie = false;
+    for k in known {
+        if k.len() < 5 || k == key || one_letter_part_differs(&lower, k) {
+            continue;
+        }
+        let d = strsim::damerau_levenshtein(&lower, k);
+        // Short keys tolerate one edit, longer ones two.
+        if d > if k.len() < 8 { 1 } else { 2 } {
+            continue;
+        }
+        match best {
+            Some((b, bd)) if bd == d && b != k => tie = true,
+            Some((_, bd)) if bd <= d => {}
+            _ => {
+                best = Some((k, d));
+                tie = false;
+            }
+        }
+    }
+    best.filter(|_| !tie).map(|(k, _)| k)
+}
+
+/// `top_k` vs `top_p`: same parts but one, and that one is a single letter in both.
+fn one_letter_part_differs(a: &str, b: &str) -> bool {
+    let (pa, pb): (Vec<&str>, Vec<&str>) = (a.split('_').collect(), b.split('_').collect());
+    if pa.len() != pb.len() {
+        return false;
+    }
+    let differing: Vec<(&&str, &&str)> = pa.iter().zip(&pb).filter(|(x, y)| x != y).collect();
+    differing.len() == 1 && differing[0].0.len() == 1 && differing[0].1.len() == 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renamed_keys_are_never_valid() {
+        for (from, to) in ENTRY_RENAMES.iter().chain(TOP_LEVEL_RENAMES) {
+            assert!(!providers::is_known_v02_key(from), "{from}");
+            assert!(providers::is_known_v02_key(to), "{to}");
+        }
+        for key in LEGACY_RETRY_KEYS.iter().chain(&["api_base"]) {
+            assert!(!providers::is_known_v02_key(key), "{key}");
+        }
+        for (ctor, from, to) in CLIENT_RENAMES {
+            let c = providers::CONSTRUCTORS
+                .iter()
+                .find(|c| c.name == *ctor)
+                .unwrap();
+            let kw = providers::client_keywords(c).unwrap();
+            assert!(!kw.accepts(from) && kw.accepts(to), "{ctor} {from} {to}");
+        }
+    }
+
+    #[test]
+    fn near_keys_need_one_clear_candidate() {
+        let near = |k| near_known_key(k, providers::v02_keys());
+        assert_eq!(near("temprature"), Some("temperature"));
+        assert_eq!(near("max_token"), Some("max_tokens"));
+        assert_eq!(near("top_k"), None);
+        assert_eq!(near("seed"), None);
+        assert!(one_letter_part_differs("top_k", "top_p"));
+        assert!(!one_letter_part_differs("max_token", "max_tokens"));
+    }
 }

@@ -19,7 +19,8 @@
 //!  "api_version": "2024-10-21", "api_key": ...}
 //! ```
 //!
-//! Fix (0.2 / AG2 entries): add `"api_type": "azure"`.
+//! Fix (0.2 / AG2 entries, unsafe): add `"api_type": "azure"`. It selects another client, and
+//! Azure's OpenAI-compatible `/openai/v1/` endpoints do work with the OpenAI client.
 
 use super::edits;
 use super::entry::EntryInfo;
@@ -47,7 +48,9 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                         Some(Fix {
                             title: "Add `\"api_type\": \"azure\"`".into(),
                             edits: vec![edits::add_field(ctx, entry, "api_type", "\"azure\"")],
-                            safe: true,
+                            // Selects another client; Azure's `/openai/v1/` endpoints work with
+                            // the OpenAI client, so the entry may be right as it is.
+                            safe: false,
                             sensitive: false,
                         }),
                     ),
@@ -56,7 +59,8 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                         matches!(field.value, FieldValue::Str(_)).then(|| Fix {
                             title: "Set \"api_type\" to \"azure\"".into(),
                             edits: vec![edits::replace(ctx.path, field.value_span, "\"azure\"")],
-                            safe: true,
+                            // Selects another client (and its credentials): review it.
+                            safe: false,
                             sensitive: false,
                         }),
                     ),

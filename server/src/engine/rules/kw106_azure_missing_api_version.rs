@@ -15,7 +15,8 @@
 //! {"model": "gpt-4o", "api_type": "azure", "api_version": "2024-10-21", ...}
 //! ```
 //!
-//! Fix: add `"api_version": "2024-10-21"` (a generally available version).
+//! Fix (unsafe): add `"api_version": "2024-10-21"` (a generally available version). The
+//! deployment may set `OPENAI_API_VERSION`, which the pinned version would override.
 
 use super::edits;
 use super::entry::EntryInfo;
@@ -44,7 +45,9 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             .fix(Fix {
                 title: format!("Add `{}`", entry.field_text("api_version", &value)),
                 edits: vec![edits::add_field(ctx, entry, "api_version", &value)],
-                safe: true,
+                // The environment the program runs in may set OPENAI_API_VERSION: pinning a
+                // version would then change the API it talks to.
+                safe: false,
                 sensitive: false,
             }),
         );

@@ -16,7 +16,7 @@
 //! {"model": "gpt-4o", "api_type": "azure", "api_key": os.environ["AZURE_OPENAI_API_KEY"], ...}
 //! ```
 //!
-//! Fix: switch to the target provider's conventional variable, offered when that variable is
+//! Fix (unsafe): switch to the target provider's conventional variable, offered when that variable is
 //! defined.
 
 use super::edits;
@@ -60,6 +60,7 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             finding = finding.fix(Fix {
                 title: format!("Use {var}"),
                 edits: vec![edits::replace_string_value(ctx, read.name_span, var)],
+                // Sends another credential: the variable may hold the right key after all.
                 safe: false,
                 sensitive: false,
             });

@@ -23,8 +23,9 @@
 //! llm_config = {"config_list": [{"model": "gpt-4o", "api_key": os.environ["OPENAI_API_KEY"]}]}
 //! ```
 //!
-//! Fix: add `from dotenv import load_dotenv` after the last top-level import and `load_dotenv()`
-//! right after the imports.
+//! Fix (unsafe): add `from dotenv import load_dotenv` after the last top-level import and
+//! `load_dotenv()` right after the imports. Loading a .env changes the whole environment the
+//! program sees, not only this variable.
 
 use super::edits;
 use super::PyCtx;
@@ -85,7 +86,9 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             .fix(Fix {
                 title: "Add `load_dotenv()` after the imports".into(),
                 edits: vec![edits::add_load_dotenv(ctx)],
-                safe: true,
+                // Loading a .env sets every variable in it (and the deployment may set the
+                // variable itself): the program's environment changes.
+                safe: false,
                 sensitive: false,
             });
         if let Some((path, span, msg)) = related {

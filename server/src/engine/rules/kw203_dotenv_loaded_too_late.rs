@@ -23,7 +23,7 @@
 //! from app.config import llm_config
 //! ```
 //!
-//! Fix: move the `load_dotenv()` call (and its import, when needed) above the statement that
+//! Fix (unsafe): move the `load_dotenv()` call (and its import, when needed) above the statement that
 //! triggers the read.
 
 use std::path::Path;
@@ -178,6 +178,7 @@ fn move_fix(ctx: &PyCtx, load: &LoadRef, at: usize) -> Option<Fix> {
             "Move `load_dotenv()` above the import that reads the variable".into()
         },
         edits: list,
+        // Moves a load (and its import) earlier: every variable in the .env is set sooner.
         safe: false,
         sensitive: false,
     })

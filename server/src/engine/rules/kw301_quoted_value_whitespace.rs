@@ -25,9 +25,10 @@
 //! AZURE_OPENAI_ENDPOINT=https://my-res.openai.azure.com/
 //! ```
 //!
-//! Fix (safe): strip the whitespace, and drop the quotes when the stripped value no longer
-//! needs them (no whitespace, `#`, quotes, `\` or `$`). The fix only deletes characters, so it
-//! never carries the secret.
+//! Fix: strip the whitespace, and drop the quotes when the stripped value no longer needs them
+//! (no whitespace, `#`, quotes, `\` or `$`). The fix only deletes characters, so it never
+//! carries the secret. It is safe for credential and endpoint names (no key or URL has such
+//! characters at its ends) and unsafe for other names, whose whitespace may be meant.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -97,7 +98,9 @@ pub(super) fn check(ctx: &EnvCtx, out: &mut Vec<Finding>) {
             .severity(severity_for_name(&entry.key));
         if mapped.is_some() {
             let remove: Vec<usize> = lead.iter().chain(&trail).copied().collect();
-            if let Some(fix) = strip_fix(ctx.path, text, entry, &chars, &remove) {
+            if let Some(mut fix) = strip_fix(ctx.path, text, entry, &chars, &remove) {
+                // Certainly wrong only in a key or URL; other values may mean their whitespace.
+                fix.safe = severity_for_name(&entry.key) == Severity::Error;
                 finding = finding.fix(fix);
             }
         }

@@ -31,10 +31,12 @@
 //! GROQ_API_KEY='gsk_abc123'
 //! ```
 //!
-//! Fix (safe): remove the stray quote characters (for mismatched quotes: make the closing
-//! quote match the opening one). Every fix is checked by re-parsing the line; when removing the
-//! characters alone would change how the line parses (`KEY=“a # b”`), the value is rewritten in
-//! straight quotes instead.
+//! Fix: remove the stray quote characters (for mismatched quotes: make the closing quote match
+//! the opening one). Every fix is checked by re-parsing the line; when removing the characters
+//! alone would change how the line parses (`KEY=“a # b”`), the value is rewritten in straight
+//! quotes instead. Removing quotes is safe for credential and endpoint names (no key or URL
+//! contains them) and unsafe for other names and passwords; closing a mismatched quote is safe
+//! (python-dotenv skips the line or swallows the next ones: never what the file says).
 
 use std::path::Path;
 
@@ -42,7 +44,7 @@ use super::kw301_quoted_value_whitespace::{
     delete, encode_value, reparse, reparses_to, replace, severity_for_name, value_chars,
 };
 use super::EnvCtx;
-use crate::engine::diagnostic::{Finding, Fix};
+use crate::engine::diagnostic::{Finding, Fix, Severity};
 use crate::engine::dotenv::{Entry, ParseError, Quote};
 use crate::engine::rules::Rule;
 use crate::engine::secrets::{self, is_blank_char};
@@ -242,7 +244,10 @@ fn stray_in_entry(ctx: &EnvCtx, entry: &Entry) -> Option<Finding> {
     let mut finding =
         Finding::new(Rule::KW302, ctx.path, span, message).severity(severity_for_name(key));
     if mapped.is_some() {
-        if let Some(fix) = removal_fix(ctx.path, text, entry, &chars, &stray) {
+        if let Some(mut fix) = removal_fix(ctx.path, text, entry, &chars, &stray) {
+            // Certainly wrong only in a key or URL; other values (passwords too) may mean
+            // their quotes.
+            fix.safe = severity_for_name(key) == Severity::Error && !is_password_name(key);
             finding = finding.fix(fix);
         }
     }
@@ -429,6 +434,8 @@ fn mismatch_finding(ctx: &EnvCtx, m: &Mismatch) -> Finding {
         finding = finding.fix(Fix {
             title: format!("Close the value with `{}`", m.open_char),
             edits,
+            // python-dotenv skips the line or swallows the following ones: never what the file
+            // says.
             safe: true,
             sensitive: false,
         });

@@ -121,6 +121,7 @@ fn finding(ctx: &EnvCtx, error: &ParseError) -> Finding {
             f = f.fix(Fix {
                 title,
                 edits,
+                // Sets a variable python-dotenv skips today, with a guessed intent.
                 safe: false,
                 sensitive: false,
             });

@@ -92,6 +92,7 @@ pub(super) fn check(ctx: &EnvCtx, out: &mut Vec<Finding>) {
             finding = finding.fix(Fix {
                 title: format!("Remove the overridden definition of `{key}`"),
                 edits: vec![delete(ctx.path, span)],
+                // The line is dead: later definitions win and no `${KEY}` reads it in between.
                 safe: true,
                 sensitive: false,
             });

@@ -94,30 +94,43 @@ fn every_fix_repairs_its_finding_and_adds_nothing() {
 }
 
 /// `tests = "secrets"` (the default) keeps only real secrets in test code; "all" checks test
-/// code like any other; "none" skips it.
+/// code like any other; "none" skips it. A script named `llm_test.py` holding no tests is not
+/// test code under any policy.
 #[test]
 fn test_code_policy() {
     use keywire::engine::config::TestPolicy;
     let dir = common::repo_root().join("tests/rules/precision-test-code");
     let files = common::read_dir(&dir);
-    let codes = |policy| {
+    let found = |policy| {
         let config = Config {
             tests: policy,
             ..Config::default()
         };
-        let mut codes: Vec<String> = common::check(&files, &config)
+        let mut found: Vec<(String, String)> = common::check(&files, &config)
             .iter()
-            .map(|f| f.rule.code().to_string())
+            .map(|f| {
+                let path = f.path.to_string_lossy().replace('\\', "/");
+                let dir = if path.contains("/tests/") || path.contains("/test_") {
+                    "test"
+                } else {
+                    "app"
+                };
+                (dir.to_string(), f.rule.code().to_string())
+            })
             .collect();
-        codes.sort();
-        codes.dedup();
-        codes
+        found.sort();
+        found.dedup();
+        found
     };
-    assert_eq!(codes(TestPolicy::Secrets), ["KW104"]);
-    let all = codes(TestPolicy::All);
+    let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+    assert_eq!(
+        found(TestPolicy::Secrets),
+        [pair("app", "KW103"), pair("test", "KW104")]
+    );
+    let all = found(TestPolicy::All);
     assert!(
-        all.len() > 1 && all.contains(&"KW104".to_string()),
+        all.len() > 2 && all.contains(&pair("test", "KW104")),
         "{all:?}"
     );
-    assert!(codes(TestPolicy::None).is_empty());
+    assert_eq!(found(TestPolicy::None), [pair("app", "KW103")]);
 }

@@ -527,6 +527,9 @@ pub struct Lookup<'a> {
     /// Some template lists the variable and no real .env sits beside it: a fresh clone, whose
     /// README says to copy the template. The variable counts as provided.
     pub template_provided: bool,
+    /// A .env or template that nothing loads defines it with `export NAME=`: written to be
+    /// `source`d by the shell, which is where the variable comes from.
+    pub shell_sourced: bool,
 }
 
 impl Lookup<'_> {
@@ -536,6 +539,7 @@ impl Lookup<'_> {
             || !self.written.is_empty()
             || self.assumed
             || self.template_provided
+            || self.shell_sourced
             || (self.unknown_load && !self.unloaded.is_empty())
     }
 
@@ -627,6 +631,9 @@ impl<'a> ModuleScope<'a> {
                 env: env_path,
                 entry,
             };
+            if entry.export {
+                out.shell_sourced = true;
+            }
             if file.template {
                 out.templates.push(def);
                 let dir = env_path.parent();

@@ -49,7 +49,7 @@
 
 use super::edits;
 use super::PyCtx;
-use crate::engine::diagnostic::{Finding, Fix};
+use crate::engine::diagnostic::{Finding, Fix, Severity};
 use crate::engine::providers::{self, ClientKeywords, ConstructorKind, Generation};
 use crate::engine::python::{ConfigEntry, Field, FieldValue};
 use crate::engine::rules::Rule;
@@ -248,8 +248,11 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                                 Rule::KW102,
                                 ctx.path,
                                 lit.span,
-                                "`\"api_type\": \"open_ai\"` is the legacy openai<1.0 spelling; AutoGen expects \"openai\"",
+                                "`\"api_type\": \"open_ai\"` is the legacy openai<1.0 spelling: AutoGen 0.2 treats it as \"openai\", but AG2's LLMConfig rejects it",
                             )
+                            // Works on AutoGen 0.1/0.2 (only an `azure` prefix is checked):
+                            // a hint until the project's AutoGen version is known.
+                            .severity(Severity::Hint)
                             .fix(Fix {
                                 title: "Change to \"openai\"".into(),
                                 edits: vec![edits::replace_string_value(ctx, lit.span, "openai")],

@@ -45,6 +45,13 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
         if providers::is_dummy_key(&lit.value) && kind != Placeholder::Empty {
             continue;
         }
+        // `{"api_key": "", "base_url": ""}`: a blank form the program fills in at run time.
+        let blank_endpoint = info
+            .endpoint
+            .is_some_and(|f| matches!(&f.value, FieldValue::Str(s) if s.value.trim().is_empty()));
+        if kind == Placeholder::Empty && blank_endpoint {
+            continue;
+        }
         let message = match kind {
             Placeholder::SessionToken => format!(
                 "`{}` holds a `sess-` value: this is a ChatGPT session token, not an API key; create a key for {}",

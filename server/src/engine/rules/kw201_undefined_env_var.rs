@@ -5,7 +5,10 @@
 //! a `.env` file loaded on the module's import chain, not written by `os.environ[...] = ...`
 //! anywhere in the workspace, and not listed in `assume-defined`. Only checked when a `.env` or
 //! `.env.example` sits in the module's directory or above (otherwise keywire cannot know where
-//! your variables come from). Reads with an explicit default are intentional and exempt.
+//! your variables come from). Reads with an explicit default are intentional and exempt, and so
+//! are reads whose missing value the code handles (`if not key: raise ...`,
+//! `if "X" not in os.environ`), and variables a file defines with `export NAME=` (written to be
+//! `source`d by the shell).
 //! Severity is error when the read feeds a config field, warning otherwise.
 //!
 //! A variable listed in a template (`.env.example`, `env.sample`, `example.env`…) with no real
@@ -27,6 +30,7 @@
 //! file (then fill it in).
 
 use super::edits;
+use super::guards;
 use super::PyCtx;
 use crate::engine::diagnostic::{Finding, Fix, Severity};
 use crate::engine::python::FieldValue;
@@ -50,7 +54,10 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
     }
     let mut candidates: Option<Vec<String>> = None;
     for (i, read) in ctx.facts.env_reads.iter().enumerate() {
-        if read.has_default || !(feeds_config[i] || secrets::is_credential_name(&read.name)) {
+        if read.has_default
+            || !(feeds_config[i] || secrets::is_credential_name(&read.name))
+            || guards::none_is_handled(ctx.text, read)
+        {
             continue;
         }
         let lookup = ctx.scope().lookup(&read.name);

@@ -13,6 +13,7 @@ use super::workspace::{EnvFile, Workspace};
 
 mod edits;
 mod entry;
+mod guards;
 mod kw101_missing_api_key;
 mod kw102_unknown_config_key;
 mod kw103_placeholder_api_key;

@@ -1,2 +1,2 @@
 # A script that tries a model out is not test code, whatever its name.
-config_list = [{"model": "gpt-4o", "api_key": "sk-..."}]
+llm_config = {"config_list": [{"model": "gpt-4o", "api_key": "sk-..."}]}

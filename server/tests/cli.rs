@@ -523,12 +523,12 @@ fn fix_applies_safe_fixes_and_rechecks() {
 fn fix_kinds_project(dir: &Path) {
     write(
         &dir.join(".env"),
-        b"OPENAI_API_KEY=\" sk-proj-Zx81hQmPq7Lr2Vn5Ws9Tb3Kc6Yd0Fe4GjT3BlbkFJa1Qw8\"\nGREETING=\" hello \"\n",
+        b"OPENAI_API_KEY=\" sk-proj-Zx81hQmPq7Lr2Vn5Ws9Tb3Kc6Yd0Fe4GjT3BlbkFJa1Qw8\"\nGREETING=\" hello \"\nTEAM_LLM_KEY=k7Qm2Zx9Lp4Rt8Vb3Nc6\n",
     );
     write(
         &dir.join("app.py"),
         b"import os\n\nfrom autogen import AssistantAgent\nfrom dotenv import load_dotenv\n\nload_dotenv()\n\n\
-config_list = [{\"model\": \"gpt-4o\", \"api_key\": os.getenv(\"OPENAI_API_KEY\")}]\n\
+config_list = [{\"model\": \"gpt-4o\", \"api_key\": os.getenv(\"TEAM_LLM_KEY\")}]\n\
 assistant = AssistantAgent(\"assistant\", llm_config={\"config_list\": config_list})\n",
     );
 }
@@ -616,7 +616,7 @@ fn json_fixes_say_whether_they_are_safe() {
         .collect();
     seen.sort();
     let expected: Vec<(String, String, String)> = [
-        ("KW204", "hint", "safe"),
+        ("KW204", "hint", "unsafe"),
         ("KW301", "error", "safe"),
         ("KW301", "warning", "unsafe"),
     ]

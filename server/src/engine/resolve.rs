@@ -28,6 +28,11 @@ pub struct Derived {
     /// program that runs this one (see [`shared_loaders`]). Empty without loaders.
     shares: Vec<u64>,
     words: usize,
+    /// Modules with env writes, sorted, and per module the writers sharing a program with it
+    /// (the same bitsets as for loaders).
+    writers: Vec<PathBuf>,
+    writer_shares: Vec<u64>,
+    writer_words: usize,
 }
 
 impl Derived {
@@ -69,9 +74,15 @@ impl Derived {
             .filter(|(_, m)| !m.facts.loads.is_empty())
             .map(|(p, _)| (*p).clone())
             .collect();
-        // Imports matter only for which load points run before a module: without any, the
-        // graph stays empty (most of a large tree's build time is resolving imports).
-        let tree = (!d.loaders.is_empty()).then(|| ModuleTree::new(&modules).with_root(&ws.root));
+        d.writers = modules
+            .iter()
+            .filter(|(_, m)| !m.facts.env_writes.is_empty())
+            .map(|(p, _)| (*p).clone())
+            .collect();
+        // Imports matter only for which load points and env writes run with a module: without
+        // any, the graph stays empty (most of a large tree's build time is resolving imports).
+        let tree = (!d.loaders.is_empty() || !d.writers.is_empty())
+            .then(|| ModuleTree::new(&modules).with_root(&ws.root));
         for (m, (path, module)) in modules.iter().enumerate() {
             if let Some(tree) = &tree {
                 let here = path.parent().and_then(|dir| tree.find(dir));
@@ -97,7 +108,46 @@ impl Derived {
             d.words = loaders.len().div_ceil(64);
             d.shares = shared_loaders(&d.imports, &loaders);
         }
+        if !d.writers.is_empty() {
+            let writers: Vec<u32> = d.writers.iter().map(|p| d.index[p]).collect();
+            d.writer_words = writers.len().div_ceil(64);
+            d.writer_shares = shared_loaders(&d.imports, &writers);
+        }
         d
+    }
+
+    /// `path` is imported by no module keywire can see (loaded by a framework or a registry,
+    /// or through a dynamic import) and sits in a package below a module that loads a .env
+    /// (`backend/main.py` and `backend/factory/tools.py`): it may well run in that module's
+    /// program. Sibling scripts in one folder are separate programs and do not count.
+    pub fn orphan_near_loader(&self, path: &Path) -> bool {
+        let Some(&i) = self.index.get(path) else {
+            return false;
+        };
+        let Some(here) = path.parent() else {
+            return false;
+        };
+        self.importers[i as usize].is_empty()
+            && self.loaders.iter().any(|l| {
+                l.parent()
+                    .is_some_and(|dir| here != dir && here.starts_with(dir))
+            })
+    }
+
+    /// Whether `writer`'s env writes run in a program that runs `path`: it is `path`, or is
+    /// imported by, imports, or shares an importer with it. A write in an unrelated script
+    /// defines nothing for this module.
+    pub fn shares_program_with_writer(&self, path: &Path, writer: &Path) -> bool {
+        let (Some(&i), Ok(w)) = (
+            self.index.get(path),
+            self.writers.binary_search_by(|p| p.as_path().cmp(writer)),
+        ) else {
+            return false;
+        };
+        let words = self.writer_words;
+        self.writer_shares
+            .get(i as usize * words + w / 64)
+            .is_some_and(|bits| bits & (1 << (w % 64)) != 0)
     }
 
     /// Modules reachable from `start` by one or more import edges (forward: what it imports;
@@ -428,15 +478,28 @@ impl<'a> ModuleTree<'a> {
     ) -> Vec<u32> {
         let parts: Vec<&str> = module.split('.').filter(|p| !p.is_empty()).collect();
         // Bases without a node have no module below them: nothing to find there.
-        let mut bases: [Option<u32>; 3] = [None; 3];
+        let mut bases: Vec<Option<u32>> = Vec::with_capacity(4);
         if level > 0 {
             let mut base = here;
             for _ in 1..level {
                 base = base.and_then(|b| self.nodes[b as usize].parent);
             }
-            bases[0] = base;
+            bases.push(base);
         } else {
-            bases = [here, self.root, self.src];
+            bases.extend([here, self.root, self.src]);
+            // The folder of the script that was run is on sys.path for every module of its
+            // program: `backend/main.py` makes `from handlers.x import y` in
+            // `backend/factory/f.py` find `backend/handlers/x.py`. Its ancestors stand in for it.
+            let mut up = here.and_then(|h| self.nodes[h as usize].parent);
+            while let Some(dir) = up {
+                if Some(dir) == self.root {
+                    break;
+                }
+                if Some(dir) != self.src {
+                    bases.push(Some(dir));
+                }
+                up = self.nodes[dir as usize].parent;
+            }
         }
         let mut out = Vec::new();
         let mut file = String::new();
@@ -515,7 +578,7 @@ pub struct Lookup<'a> {
     pub loaded: Vec<(EnvDef<'a>, LoadRef<'a>)>,
     /// Definitions in `env-files` from the configuration.
     pub configured: Vec<EnvDef<'a>>,
-    /// `os.environ[...] = ...` anywhere in the workspace.
+    /// `os.environ[...] = ...` in a module that runs in the same program.
     pub written: Vec<(&'a Path, &'a EnvWrite)>,
     pub assumed: bool,
     /// Some load point on the chain loads a file keywire cannot determine.
@@ -534,9 +597,22 @@ pub struct Lookup<'a> {
 
 impl Lookup<'_> {
     pub fn is_defined(&self) -> bool {
+        !self.written.is_empty() || self.defined_outside_code()
+    }
+
+    /// [`Lookup::is_defined`] as seen from a module-level statement at `offset` of `module`:
+    /// a write further down the same module has not run yet.
+    pub fn is_defined_at(&self, module: &Path, offset: usize) -> bool {
+        self.defined_outside_code()
+            || self
+                .written
+                .iter()
+                .any(|(p, w)| *p != module || w.span.start < offset)
+    }
+
+    fn defined_outside_code(&self) -> bool {
         !self.loaded.is_empty()
             || !self.configured.is_empty()
-            || !self.written.is_empty()
             || self.assumed
             || self.template_provided
             || self.shell_sourced
@@ -639,7 +715,7 @@ impl<'a> ModuleScope<'a> {
                 let dir = env_path.parent();
                 // Copied to .env, the template's variables are there only if something loads
                 // that .env.
-                if self.env_loads().next().is_some()
+                if (self.env_loads().next().is_some() || ws.derived().orphan_near_loader(self.path))
                     && !ws
                         .env_files()
                         .any(|(p, f)| !f.template && p.parent() == dir)
@@ -663,8 +739,17 @@ impl<'a> ModuleScope<'a> {
                 out.unloaded.push(def);
             }
         }
+        // The template nearest the module first: the one its README tells it to copy.
+        out.templates.sort_by_key(|d| {
+            let dir = d.env.parent().unwrap_or(Path::new(""));
+            let ancestor = self.path.starts_with(dir);
+            (!ancestor, std::cmp::Reverse(dir.components().count()))
+        });
         if let Some(writes) = ws.derived().writes.get(name) {
             for (path, i) in writes {
+                if !ws.derived().shares_program_with_writer(self.path, path) {
+                    continue;
+                }
                 if let Some(m) = ws.python_module(path) {
                     if let Some(w) = m.facts.env_writes.get(*i) {
                         out.written.push((path.as_path(), w));
@@ -950,6 +1035,17 @@ mod tests {
             bases.extend(importer.parent().map(Path::to_path_buf));
             bases.push(ws.root.clone());
             bases.push(ws.root.join("src"));
+            // The run script's folder may be any ancestor (up to the root).
+            let mut up = importer.parent().and_then(Path::parent);
+            while let Some(d) = up {
+                if d == ws.root || !d.starts_with(&ws.root) {
+                    break;
+                }
+                if d != ws.root.join("src") {
+                    bases.push(d.to_path_buf());
+                }
+                up = d.parent();
+            }
         }
         let mut out = Vec::new();
         let exists = |p: &Path| ws.python_module(p).is_some();

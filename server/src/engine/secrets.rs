@@ -432,6 +432,88 @@ pub fn placeholder_kind(value: &str) -> Option<Placeholder> {
     None
 }
 
+/// Text every [`comment_secrets`] finding contains: a cheap test before looking for comments.
+pub fn may_hold_comment_secret(text: &str) -> bool {
+    [
+        "sk-", "sess-", "gsk_", "AIza", "hf_", "xai-", "pplx-", "passw", "Passw", "PASSW",
+    ]
+    .iter()
+    .any(|p| text.contains(p))
+}
+
+/// A secret written into a comment: its byte range within `comment` and what it is. Only what
+/// cannot be an example: a provider-format key that looks real, a ChatGPT session token
+/// (`sess-` and 20+ characters), or a password after `password:` / `password=` with letters and
+/// digits. Placeholders and fake-looking values never count.
+pub fn comment_secrets(comment: &str) -> Vec<(usize, usize, CommentSecret)> {
+    let mut out = Vec::new();
+    let is_token_char = |c: char| is_key_char(c) && c != '=';
+    let mut start = None;
+    let bytes_end = comment.len();
+    let mut tokens = Vec::new();
+    for (i, c) in comment.char_indices() {
+        match (is_token_char(c), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                tokens.push((s, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        tokens.push((s, bytes_end));
+    }
+    for &(s, e) in &tokens {
+        let token = comment[s..e].trim_end_matches(['.', '-', '_']);
+        let e = s + token.len();
+        if let Some(rest) = token.strip_prefix("sess-") {
+            if rest.len() >= 20
+                && rest.chars().all(|c| c.is_ascii_alphanumeric())
+                && !looks_fake(token)
+            {
+                out.push((s, e, CommentSecret::SessionToken));
+            }
+            continue;
+        }
+        if providers::provider_for_key(token).is_some() && looks_like_key(token) {
+            out.push((s, e, CommentSecret::Key));
+        }
+    }
+    let lower = comment.to_ascii_lowercase();
+    for word in ["password", "passwd"] {
+        let Some(at) = lower.find(word) else { continue };
+        let after = &comment[at + word.len()..];
+        let trimmed = after.trim_start();
+        let Some(value) = trimmed.strip_prefix([':', '=']) else {
+            continue;
+        };
+        let value = value.trim_start();
+        let len = value.find(char::is_whitespace).unwrap_or(value.len());
+        let v = value[..len].trim_matches(['"', '\'', ',', ';']);
+        let s = comment.len() - value.len() + value[..len].find(v).unwrap_or(0);
+        if v.len() >= 8
+            && v.chars().any(|c| c.is_ascii_alphabetic())
+            && v.chars().any(|c| c.is_ascii_digit())
+            && placeholder_kind(v).is_none()
+            && !looks_fake(v)
+            && !v.contains("${")
+            && !v.contains('(')
+        {
+            out.push((s, s + v.len(), CommentSecret::Password));
+        }
+    }
+    out
+}
+
+/// What [`comment_secrets`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CommentSecret {
+    Key,
+    SessionToken,
+    Password,
+}
+
 /// Shannon entropy in bits per character.
 pub fn shannon_entropy(s: &str) -> f64 {
     let mut counts: std::collections::HashMap<char, usize> = std::collections::HashMap::new();

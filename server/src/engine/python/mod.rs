@@ -3,10 +3,12 @@
 //! A module's facts are all that is kept of it once its file is closed: no tree, no text. Rules
 //! read facts only (plus the text when they build fixes).
 
+mod comments;
 mod extract;
 mod light;
 mod prefilter;
 
+pub use comments::comments;
 pub use extract::{extract, extract_tree, extract_unpruned, FactsBase};
 pub use prefilter::{extract_fast, prefilter, prefilter_findings, Prefiltered, Relevance};
 

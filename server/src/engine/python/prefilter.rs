@@ -9,6 +9,7 @@
 //! | load points                             | `dotenv` (`load_dotenv`, `dotenv_values`, `config_list_from_dotenv`) |
 //! | suppressions                            | `keywire:`                                          |
 //! | env reads and writes                    | `environ` or `getenv`                               |
+//! | KW104 on comments                       | a comment holding a secret (`secrets::comment_secrets`: a real-looking provider key, a `sess-` token, a password) |
 //! | KW104 on secret constants and env writes | a plain string literal that `looks_like_key`, as the value of `NAME = …` with a credential word in `NAME` (`key`, `token`, `secret`, `passw`, `credential`, any case) or in a statement that touches `environ` |
 //!
 //! A file with none of these is [`Relevance::Quiet`]: its facts are its imports and edit points,
@@ -189,6 +190,10 @@ fn prefilter_with(text: &str, findings_only: bool) -> Prefiltered {
     }
     if found.suppression {
         return full(false, "suppression");
+    }
+    // KW104 reads comments from the text: a file with a secret in one must be checked.
+    if super::comments::has_comment_secret(text) {
+        return full(false, "comment");
     }
     let relevance = if found.env {
         Relevance::EnvOnly

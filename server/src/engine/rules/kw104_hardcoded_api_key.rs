@@ -6,8 +6,11 @@
 //! Anthropic `sk-ant-`, Groq `gsk_`, Google `AIza`, OpenRouter `sk-or-`, xAI `xai-`, Hugging
 //! Face `hf_`, Perplexity `pplx-`, Azure's 32 hex characters), or 20+ characters with high
 //! entropy — used as `api_key`, written by `os.environ["X"] = "…"`, or assigned to a
-//! credential-like module constant (`OPENAI_API_KEY = "…"`). Placeholders, URLs and paths are
-//! never reported. Messages show only the provider, length and fingerprint of the key.
+//! credential-like module constant (`OPENAI_API_KEY = "…"`). Comments count too: a
+//! provider-format key that looks real, a ChatGPT session token (`sess-…`) or a password after
+//! `password:` left in a comment is committed with the code. Placeholders, fake-looking values
+//! (`mock`, `dummy`, `fortestingonly`, runs of one character), URLs and paths are never
+//! reported. Messages show only the provider, length and fingerprint of the key.
 //!
 //! Bad:
 //! ```python
@@ -30,9 +33,9 @@ use super::entry::{env_expr, EntryInfo};
 use super::PyCtx;
 use crate::engine::diagnostic::{Edit, Finding, Fix};
 use crate::engine::providers;
-use crate::engine::python::{FieldValue, StrLit};
+use crate::engine::python::{self, FieldValue, StrLit};
 use crate::engine::rules::Rule;
-use crate::engine::secrets;
+use crate::engine::secrets::{self, CommentSecret};
 use crate::engine::text::Span;
 
 pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
@@ -119,6 +122,44 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             Some(constant.value.span),
             out,
         );
+    }
+    comment_secrets(ctx, out);
+}
+
+/// Keys, session tokens and passwords left in comments: committed like the code around them.
+fn comment_secrets(ctx: &PyCtx, out: &mut Vec<Finding>) {
+    // Most modules hold no comment with anything secret-shaped: one cheap look first.
+    if !secrets::may_hold_comment_secret(ctx.text) {
+        return;
+    }
+    for (start, end) in python::comments(ctx.text) {
+        let comment = &ctx.text[start..end];
+        for (s, e, kind) in secrets::comment_secrets(comment) {
+            let value = &comment[s..e];
+            let span = Span::new(start + s, start + e);
+            if out.iter().any(|f| f.span == span) {
+                continue;
+            }
+            let what = match kind {
+                CommentSecret::Key => {
+                    format!("a comment holds a key: {}", secrets::describe(value))
+                }
+                CommentSecret::SessionToken => format!(
+                    "a comment holds a ChatGPT session token (sess-…, {} chars)",
+                    value.chars().count()
+                ),
+                CommentSecret::Password => format!(
+                    "a comment holds a password ({} chars)",
+                    value.chars().count()
+                ),
+            };
+            out.push(Finding::new(
+                Rule::KW104,
+                ctx.path,
+                span,
+                format!("{what}: it is committed with the code; remove it and revoke or change it"),
+            ));
+        }
     }
 }
 

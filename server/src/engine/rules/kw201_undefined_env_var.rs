@@ -3,12 +3,11 @@
 //! Reported for reads of credential-like names (a `_`-separated part is KEY, TOKEN, SECRET,
 //! PASSWORD or CREDENTIAL) and of any variable feeding a config field, when the name is not in
 //! a `.env` file loaded on the module's import chain, not written by `os.environ[...] = ...`
-//! anywhere in the workspace, and not listed in `assume-defined`. Only checked when a `.env` or
+//! in a module that runs in the same program (above the read, for a read at module level in the
+//! same module), and not listed in `assume-defined`. Only checked when a `.env` or
 //! `.env.example` sits in the module's directory or above (otherwise keywire cannot know where
 //! your variables come from). Reads with an explicit default are intentional and exempt, and so
-//! are reads whose missing value the code handles (`if not key: raise ...`,
-//! `if "X" not in os.environ`), and variables a file defines with `export NAME=` (written to be
-//! `source`d by the shell).
+//! are variables a file defines with `export NAME=` (written to be `source`d by the shell).
 //! Severity is error when the read feeds a config field, warning otherwise.
 //!
 //! A variable listed in a template (`.env.example`, `env.sample`, `example.env`…) with no real
@@ -30,7 +29,6 @@
 //! file (then fill it in).
 
 use super::edits;
-use super::guards;
 use super::PyCtx;
 use crate::engine::diagnostic::{Finding, Fix, Severity};
 use crate::engine::python::FieldValue;
@@ -54,14 +52,16 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
     }
     let mut candidates: Option<Vec<String>> = None;
     for (i, read) in ctx.facts.env_reads.iter().enumerate() {
-        if read.has_default
-            || !(feeds_config[i] || secrets::is_credential_name(&read.name))
-            || guards::none_is_handled(ctx.text, read)
-        {
+        if read.has_default || !(feeds_config[i] || secrets::is_credential_name(&read.name)) {
             continue;
         }
         let lookup = ctx.scope().lookup(&read.name);
-        if lookup.is_defined() || lookup.unknown_load {
+        let defined = if read.module_level {
+            lookup.is_defined_at(ctx.path, read.span.start)
+        } else {
+            lookup.is_defined()
+        };
+        if defined || lookup.unknown_load {
             continue;
         }
         // Defined in a .env that nothing loads at all: KW202 says that.

@@ -1,0 +1,3 @@
+import os
+
+os.environ["BRAVE_API_KEY"] = os.environ.get("BRAVE", "")

@@ -80,6 +80,10 @@ const ENTRY_RENAMES: &[(&str, &str)] = &[
     ("api-version", "api_version"),
 ];
 
+/// openai < 1.0 names, right for AutoGen 0.1 (which ran on that SDK): renaming them changes a
+/// working 0.1 program, so the rename is never applied in bulk.
+const PRE_V1_NAMES: &[&str] = &["request_timeout", "api_base"];
+
 /// AutoGen < 0.2 retry settings (`autogen.Completion`), removed with openai 1.x; no key does the
 /// same, so no rename is offered.
 const LEGACY_RETRY_KEYS: &[&str] = &["retry_wait_time", "max_retry_period"];
@@ -234,7 +238,8 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                 );
                 if entry.field(to).is_none() {
                     // Safe only when the old key certainly fails and the new name is not a guess.
-                    let safe = listed.is_some() && fails;
+                    let safe =
+                        listed.is_some() && fails && !PRE_V1_NAMES.contains(&field.key.as_str());
                     finding = finding.fix(rename_fix(ctx, field.key_span, &field.key, to, safe));
                 }
                 reported.push(field.key_span);
@@ -299,7 +304,13 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                     )
                     // AutoGen 0.2 passes the unknown key to `create()` (TypeError) and AG2's
                     // LLMConfig rejects it: the old key certainly fails. A near key is a guess.
-                    .fix(rename_fix(ctx, *span, key, to, listed.is_some())),
+                    .fix(rename_fix(
+                        ctx,
+                        *span,
+                        key,
+                        to,
+                        listed.is_some() && !PRE_V1_NAMES.contains(&key.as_str()),
+                    )),
                 );
             }
         }

@@ -418,6 +418,14 @@ pub static V04_MODEL_ROUTES: &[(&str, &str, &str)] = &[
     ("claude-", "anthropic", "ANTHROPIC_API_KEY"),
 ];
 
+/// Variables that switch Google's clients to Vertex AI, which authenticates with the
+/// application-default credentials instead of a key (google-genai 1.x `_api_client.py`).
+pub static VERTEX_AI_VARS: &[&str] = &[
+    "GOOGLE_GENAI_USE_VERTEXAI",
+    "GOOGLE_CLOUD_PROJECT",
+    "GOOGLE_APPLICATION_CREDENTIALS",
+];
+
 /// Variables a client library reads interchangeably: defining any one of a group provides the
 /// key. google-genai's `Client` (AG2's `GeminiConfig`, autogen-ext's Gemini routing) reads
 /// `GOOGLE_API_KEY`, then `GEMINI_API_KEY` (google-genai 1.x, `_api_client.py`).

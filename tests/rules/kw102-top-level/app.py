@@ -8,9 +8,9 @@ from autogen_ext.models.openai import AzureOpenAIChatCompletionClient, OpenAICha
 legacy = {
     "config_list": [{"model": "gpt-4o", "api_key": os.environ["OPENAI_API_KEY"]}],
     "request_timeout": 600,
-    "api_base": "https://api.openai.com/v1",
     "retry_wait_time": 10,
     "max_retry_period": 120,
+    "cache_seed": 42,
 }
 assistant = AssistantAgent("assistant", llm_config=legacy)
 

@@ -23,8 +23,10 @@
 //! never read, and the preferred fix adds the call. A variable commented out in a template
 //! (`# OPENAI_API_KEY=`) is optional and never reported.
 //!
-//! Not reported for local endpoints (localhost, 127.0.0.0/8, `host.docker.internal`, `*.local`,
-//! Ollama), for entries that authenticate another way (`azure_ad_token`,
+//! Not reported when the module reads or writes the variable itself (it checks for it, or sets
+//! it), for mock models (`"model": "mock"`), for Google entries in a module that switches to
+//! Vertex AI (`GOOGLE_GENAI_USE_VERTEXAI`, `GOOGLE_CLOUD_PROJECT`), for local endpoints
+//! (localhost, 127.0.0.0/8, `host.docker.internal`, `*.local`, Ollama), for entries that authenticate another way (`azure_ad_token`,
 //! `azure_ad_token_provider`, `credential`, AWS credentials, Vertex AI project/credentials), for
 //! custom clients (`model_client_cls`), when the provider cannot be told, or when KW102 found a
 //! misspelled `api_key` in the same entry.
@@ -81,6 +83,17 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             }
             continue;
         };
+        // The module handles the variable itself (`if os.getenv("X"): ...`, a check that
+        // raises), or switches Google's client to Vertex AI: the fallback is deliberate.
+        let touches = |name: &str| {
+            ctx.facts.env_reads.iter().any(|r| r.name == name)
+                || ctx.facts.env_writes.iter().any(|w| w.name == name)
+        };
+        if touches(var)
+            || (info.client.id == "google" && providers::VERTEX_AI_VARS.iter().any(|v| touches(v)))
+        {
+            continue;
+        }
         let scope = ctx.scope();
         if providers::equivalent_vars(var)
             .iter()
@@ -140,6 +153,10 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             fixes.extend(edits::add_to_env(ctx, var));
             (m, Severity::Warning)
         } else {
+            // A module that does not parse cannot run: a hint there is noise.
+            if ctx.facts.has_syntax_errors {
+                continue;
+            }
             (
                 format!(
                     "{what}: the {client} client reads {var} from the environment; keywire sees no .env for this module, so set it in your shell or a `.env`"

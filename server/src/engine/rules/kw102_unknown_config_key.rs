@@ -41,6 +41,10 @@
 //! {"model": "gpt-4o", "api_key": os.environ["OPENAI_API_KEY"]}
 //! ```
 //!
+//! `request_timeout` and `api_base` were right on AutoGen 0.1 (openai < 1.0): in a module that
+//! shows nothing of AutoGen 0.2 or later (`cache_seed`, `base_url`, `OpenAIWrapper`, `LLMConfig`, the 0.4 packages, `ag2`), or that uses 0.1's API
+//! (`autogen.ChatCompletion`, an `api_base` key), they are reported as hints.
+//!
 //! Fix: rename the key (keeping its quotes). The rename is safe when the old key certainly
 //! fails (AutoGen sends it to the OpenAI client's `create()`: a `TypeError`; an AG2 config
 //! class rejects it; a misspelt agent keyword). It is unsafe when the old key is merely ignored
@@ -83,6 +87,45 @@ const ENTRY_RENAMES: &[(&str, &str)] = &[
 /// openai < 1.0 names, right for AutoGen 0.1 (which ran on that SDK): renaming them changes a
 /// working 0.1 program, so the rename is never applied in bulk.
 const PRE_V1_NAMES: &[&str] = &["request_timeout", "api_base"];
+
+/// Signs that a module is written for AutoGen 0.2 or later (openai >= 1.0), where the
+/// [`PRE_V1_NAMES`] fail. Without one, the module may be AutoGen 0.1 code, where they are right:
+/// the finding is a hint.
+fn written_for_v02(text: &str) -> bool {
+    let v02 = [
+        "cache_seed",
+        "\"base_url\"",
+        "'base_url'",
+        "base_url=",
+        "OpenAIWrapper",
+        "LLMConfig",
+        "autogen_agentchat",
+        "autogen_ext",
+        "import ag2",
+        "from ag2",
+    ];
+    // 0.1's API (`autogen.ChatCompletion`, `oai.Completion`) and `api_base` beside the key:
+    // code of that generation, whatever else it mentions.
+    let v01 = [
+        "autogen.ChatCompletion",
+        "openai.ChatCompletion",
+        "oai.ChatCompletion",
+        "oai.Completion",
+        "\"api_base\"",
+        "'api_base'",
+    ];
+    v02.iter().any(|m| text.contains(m)) && !v01.iter().any(|m| text.contains(m))
+}
+
+/// The severity for a finding about `key`: a hint for an openai < 1.0 name in code that may be
+/// AutoGen 0.1.
+fn pre_v1_severity(ctx: &PyCtx, key: &str) -> Option<Severity> {
+    (PRE_V1_NAMES.contains(&key) && !written_for_v02(ctx.text)).then_some(Severity::Hint)
+}
+
+/// What a hint from [`pre_v1_severity`] adds to its message.
+const PRE_V1_NOTE: &str =
+    " (right on AutoGen 0.1 with openai<1.0; AutoGen 0.2 and AG2, what `pip install pyautogen` gives today, reject it)";
 
 /// AutoGen < 0.2 retry settings (`autogen.Completion`), removed with openai 1.x; no key does the
 /// same, so no rename is offered.
@@ -236,6 +279,10 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                         field.key
                     ),
                 );
+                if let Some(severity) = pre_v1_severity(ctx, &field.key) {
+                    finding.message.push_str(PRE_V1_NOTE);
+                    finding = finding.severity(severity);
+                }
                 if entry.field(to).is_none() {
                     // Safe only when the old key certainly fails and the new name is not a guess.
                     let safe =
@@ -281,12 +328,17 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                 out.push(legacy_retry(ctx, *span, key));
             } else if key == "api_base" {
                 // 0.2 takes a top-level `base_url`, AG2's `LLMConfig` does not: no single rename.
-                out.push(Finding::new(
+                let mut finding = Finding::new(
                     Rule::KW102,
                     ctx.path,
                     *span,
                     "`api_base` is the openai<1.0 name and not an llm_config key: AutoGen 0.2 passes it to the API call (TypeError) and AG2's LLMConfig rejects it; set `base_url` in each config_list entry",
-                ));
+                );
+                if let Some(severity) = pre_v1_severity(ctx, key) {
+                    finding.message.push_str(PRE_V1_NOTE);
+                    finding = finding.severity(severity);
+                }
+                out.push(finding);
             } else {
                 let listed = rename_for(key, TOP_LEVEL_RENAMES);
                 let Some(to) = listed.or_else(|| near_known_key(key, providers::v02_keys())) else {
@@ -295,13 +347,16 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                 if config.keys.iter().any(|(k, _)| k == to) {
                     continue;
                 }
+                let hint = pre_v1_severity(ctx, key);
+                let note = if hint.is_some() { PRE_V1_NOTE } else { "" };
                 out.push(
                     Finding::new(
                         Rule::KW102,
                         ctx.path,
                         *span,
-                        format!("`{key}` is not an llm_config key: did you mean `{to}`?"),
+                        format!("`{key}` is not an llm_config key: did you mean `{to}`?{note}"),
                     )
+                    .severity(hint.unwrap_or(Severity::Error))
                     // AutoGen 0.2 passes the unknown key to `create()` (TypeError) and AG2's
                     // LLMConfig rejects it: the old key certainly fails. A near key is a guess.
                     .fix(rename_fix(

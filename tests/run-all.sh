@@ -17,6 +17,9 @@ cargo fmt --all -- --check
 echo "== lints"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+echo "== corpus files (repos.csv, labels.csv)"
+python3 tests/corpus/run.py --check-files
+
 echo "== tests"
 cargo test --workspace --locked
 

@@ -114,6 +114,15 @@ fn env_read(conv: &Converter, ws: &Workspace, at: &At, name: &str, kind: EnvRead
             def_line(def.env, def.entry)
         ));
     }
+    if lookup.template_provided {
+        lines.push(
+            "- counted as provided: a template lists it and no `.env` sits beside it yet (copy the template to `.env`)"
+                .into(),
+        );
+    }
+    if lookup.shell_sourced {
+        lines.push("- counted as provided: a file exports it for the shell (`export NAME=`)".into());
+    }
     if lookup.is_defined() {
         out.push_str("Defined:\n");
     } else {

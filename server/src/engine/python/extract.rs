@@ -485,6 +485,8 @@ enum Binding {
     List(usize),
     /// A dict literal (index into the pending dicts).
     Dict(usize),
+    /// A `for` variable over a literal list of strings: `for k in ["A_KEY", "B_KEY"]`.
+    Strs(Vec<StrLit>),
     /// Anything else: shadows outer bindings.
     Other,
 }
@@ -1103,7 +1105,13 @@ impl<'a> Extractor<'a> {
             self.import(node);
         } else if kind == k.for_statement {
             if let Some(left) = node.child_by_field_id(g.f.left) {
-                self.bind_targets_other(left);
+                match self.loop_strings(left, node.child_by_field_id(g.f.right)) {
+                    Some(strs) => {
+                        let name = self.slice(left);
+                        self.bind(name, Binding::Strs(strs));
+                    }
+                    None => self.bind_targets_other(left),
+                }
             }
         }
         self.frames.push(frame);
@@ -1309,8 +1317,35 @@ impl<'a> Extractor<'a> {
     }
 
     /// The single plain-string index of `x["NAME"]`.
-    fn subscript_key(&mut self, node: Node<'a>) -> Option<Node<'a>> {
+    /// `for NAME in ["A", "B"]`: the strings, when the target is one name and every item a
+    /// plain string literal.
+    fn loop_strings(&mut self, left: Node<'a>, right: Option<Node<'a>>) -> Option<Vec<StrLit>> {
         let k = &self.g.k;
+        let right = self.unwrap_parens(right?);
+        if left.kind_id() != k.identifier || (right.kind_id() != k.list && right.kind_id() != k.tuple)
+        {
+            return None;
+        }
+        let kids = self.kids(right);
+        let items: Vec<Node<'a>> = kids
+            .iter()
+            .copied()
+            .filter(|n| n.is_named() && !n.is_extra())
+            .collect();
+        self.recycle(kids);
+        let strs: Option<Vec<StrLit>> = items.iter().map(|&n| self.str_lit(n)).collect();
+        strs.filter(|s| !s.is_empty())
+    }
+
+    fn subscript_key(&mut self, node: Node<'a>) -> Option<Node<'a>> {
+        let key = self.subscript_only_key(node)?;
+        let k = &self.g.k;
+        let kind = key.kind_id();
+        (kind == k.string || kind == k.concatenated_string).then_some(key)
+    }
+
+    /// The one index of a subscript, parentheses removed.
+    fn subscript_only_key(&mut self, node: Node<'a>) -> Option<Node<'a>> {
         let mut key = None;
         let mut count = 0;
         let mut cursor = node.walk();
@@ -1329,9 +1364,7 @@ impl<'a> Extractor<'a> {
             }
         }
         let key = key.filter(|_| count == 1)?;
-        let key = self.unwrap_parens(key);
-        let kind = key.kind_id();
-        (kind == k.string || kind == k.concatenated_string).then_some(key)
+        Some(self.unwrap_parens(key))
     }
 
     fn subscript(&mut self, frame: &Frame<'a>) {
@@ -1446,6 +1479,21 @@ impl<'a> Extractor<'a> {
         }
         if let Some(key) = self.subscript_key(target) {
             self.push_env_write(key, span, value);
+        } else if let Some(key) = self.subscript_only_key(target) {
+            // `for k in ["OPENAI_API_KEY"]: os.environ[k] = ...` writes each of them.
+            if key.kind_id() == self.g.k.identifier {
+                if let Some(Binding::Strs(names)) = self.lookup(self.slice(key)).cloned() {
+                    let value = value.and_then(|v| self.str_lit(self.unwrap_parens(v)));
+                    for name in names {
+                        self.facts.env_writes.push(EnvWrite {
+                            name: name.value,
+                            name_span: name.span,
+                            span,
+                            value: value.clone(),
+                        });
+                    }
+                }
+            }
         }
     }
 

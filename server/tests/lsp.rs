@@ -881,6 +881,56 @@ async fn actions_for(client: &mut TestClient, uri: &str, code: &str) -> Vec<Valu
         .clone()
 }
 
+/// Runs git in `dir` with no user or system configuration.
+fn git(dir: &std::path::Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("this test needs git");
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+}
+
+#[tokio::test]
+async fn a_tracked_env_is_reported_although_ignored_and_is_no_template_for_kw306() {
+    // Committed before .gitignore listed it: git still tracks it.
+    let (_dir, root) = tempdir();
+    let env =
+        "OPENAI_API_KEY=sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb3dEf6h\nHF_TOKEN=changeme\n";
+    std::fs::write(root.join(".env"), env).unwrap();
+    git(&root, &["init", "-q"]);
+    git(&root, &["add", ".env"]);
+    git(&root, &["commit", "-q", "-m", "first"]);
+    std::fs::write(root.join(".gitignore"), ".env\n").unwrap();
+    let (mut client, server) = TestClient::in_process();
+    client.initialize(Some(&root), false, json!({})).await;
+    let uri = file_uri(&root.join(".env"));
+    client.open(&uri, "dotenv", 1, env).await;
+    let params = client
+        .wait_diagnostics(&uri, |d| d.iter().any(|d| d["code"] == "KW308"))
+        .await;
+    let diags = params["diagnostics"].as_array().unwrap();
+    let kw308 = diags.iter().find(|d| d["code"] == "KW308").unwrap();
+    let message = kw308["message"].as_str().unwrap();
+    assert!(
+        message.contains("git tracks it although it is ignored")
+            && message.contains("`git rm --cached .env`"),
+        "{message}"
+    );
+    assert!(!diags.iter().any(|d| d["code"] == "KW306"), "{diags:?}");
+    client.shutdown_and_exit().await;
+    assert_eq!(server.await.unwrap(), 0);
+}
+
 #[tokio::test]
 async fn fixes_that_create_files_need_client_support() {
     // KW308 (.env not gitignored) fixes by adding `.env` to a .gitignore that does not exist.

@@ -66,17 +66,33 @@ pub fn file_kind(path: &Path) -> FileKind {
     FileKind::Other
 }
 
-/// Whether a .env file is tracked by git, as the front end found out.
+/// A .env file's place in git, as the front end found out: ignored, tracked (in git's index,
+/// so committed or about to be, whatever .gitignore says), both, or neither.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum GitStatus {
     #[default]
     Unknown,
     NotInRepo,
+    /// Ignored and not tracked (or git's index could not be read).
     Ignored,
-    /// In a git work tree and not ignored: its root .gitignore is where the fix goes.
+    /// In a git work tree, not ignored and not tracked (or git's index could not be read): its
+    /// root .gitignore is where the fix goes.
     NotIgnored {
         repo_root: PathBuf,
     },
+    /// In git's index: the file is in the repository (or will be with the next commit), even
+    /// when `ignored` (a .gitignore line added after it was committed does not untrack it).
+    Tracked {
+        repo_root: PathBuf,
+        ignored: bool,
+    },
+}
+
+impl GitStatus {
+    /// Whether git tracks the file.
+    pub fn is_tracked(&self) -> bool {
+        matches!(self, GitStatus::Tracked { .. })
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -21,6 +21,12 @@ pub fn repo_root() -> PathBuf {
 /// Files of a fixture, keyed by path relative to the fixture root.
 pub type Files = BTreeMap<PathBuf, String>;
 
+/// A fixture whose root holds this file is a git work tree: the paths it lists (one a line,
+/// relative to the fixture root, `#` comments) are in git's index, and the root `.gitignore`
+/// says what is ignored. The .env files of other fixtures have no git status.
+pub const GIT_TRACKED: &str = ".git-tracked";
+
+/// The fixture's Python and .env files, and its root `.gitignore` and [`GIT_TRACKED`].
 pub fn read_dir(dir: &Path) -> Files {
     let mut files = Files::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -30,7 +36,12 @@ pub fn read_dir(dir: &Path) -> Files {
             let path = entry.path();
             if path.is_dir() {
                 stack.push(path);
-            } else if file_kind(&path) != FileKind::Other {
+            } else if file_kind(&path) != FileKind::Other
+                || (d == dir
+                    && [".gitignore", GIT_TRACKED]
+                        .iter()
+                        .any(|n| path.ends_with(n)))
+            {
                 let text = std::fs::read_to_string(&path).unwrap();
                 files.insert(path.strip_prefix(dir).unwrap().to_path_buf(), text);
             }
@@ -52,11 +63,43 @@ pub fn workspace(files: &Files, config: Config) -> Workspace {
             FileKind::Python => {
                 ws.set_python(path, text);
             }
-            FileKind::Env | FileKind::EnvTemplate => ws.set_env(path, text, GitStatus::Unknown),
+            FileKind::Env | FileKind::EnvTemplate => ws.set_env(path, text, git_status(files, rel)),
             FileKind::Other => {}
         }
     }
     ws
+}
+
+/// The git status of a fixture's .env file (see [`GIT_TRACKED`]).
+pub fn git_status(files: &Files, rel: &Path) -> GitStatus {
+    let Some(tracked) = files.get(Path::new(GIT_TRACKED)) else {
+        return GitStatus::Unknown;
+    };
+    let tracked = tracked
+        .lines()
+        .map(str::trim)
+        .any(|line| !line.starts_with('#') && Path::new(line) == rel);
+    let mut gitignore = ignore::gitignore::GitignoreBuilder::new(root());
+    for line in files
+        .get(Path::new(".gitignore"))
+        .map_or("", String::as_str)
+        .lines()
+    {
+        gitignore.add_line(None, line).unwrap();
+    }
+    let ignored = gitignore
+        .build()
+        .unwrap()
+        .matched_path_or_any_parents(root().join(rel), false)
+        .is_ignore();
+    match (tracked, ignored) {
+        (true, ignored) => GitStatus::Tracked {
+            repo_root: root(),
+            ignored,
+        },
+        (false, true) => GitStatus::Ignored,
+        (false, false) => GitStatus::NotIgnored { repo_root: root() },
+    }
 }
 
 pub fn check(files: &Files, config: &Config) -> Vec<Finding> {

@@ -13,7 +13,9 @@
 //! copied from a dashboard (`sk-...AbCd`), or a `sess-` session token. The message says which
 //! kind. Values local runtimes accept as a dummy key (`ollama`, `EMPTY`, `not-needed`, …) are
 //! not placeholders; empty values are KW305's. Template files (`.env.example`, …) hold
-//! placeholders on purpose and are never reported.
+//! placeholders on purpose and are never reported, and neither is a `.env` that git tracks: a
+//! repository that commits its `.env` ships it as its template (real keys in it are KW308's).
+//! An untracked (local) `.env` is checked.
 //!
 //! Bad:
 //! ```text
@@ -37,7 +39,8 @@ use crate::engine::rules::Rule;
 use crate::engine::secrets::{self, Placeholder};
 
 pub(super) fn check(ctx: &EnvCtx, out: &mut Vec<Finding>) {
-    if ctx.file.template {
+    // A tracked `.env` is the repository's template.
+    if ctx.file.template || ctx.file.git.is_tracked() {
         return;
     }
     for entry in winners(&ctx.parsed().entries) {
@@ -118,5 +121,25 @@ mod tests {
         let path = PathBuf::from(ROOT).join(".env.example");
         let template = "OPENAI_API_KEY=sk-...\nANTHROPIC_API_KEY=<your key>\n";
         assert!(of(&check_at(&path, template, GitStatus::Ignored), Rule::KW306).is_empty());
+    }
+
+    #[test]
+    fn quiet_on_a_tracked_env_only() {
+        let text = "OPENAI_API_KEY=sk-1111\nANTHROPIC_API_KEY=<your key>\n";
+        for ignored in [true, false] {
+            let git = GitStatus::Tracked {
+                repo_root: PathBuf::from(ROOT),
+                ignored,
+            };
+            assert!(of(&check_at(&env_path(), text, git), Rule::KW306).is_empty());
+        }
+        let local = GitStatus::NotIgnored {
+            repo_root: PathBuf::from(ROOT),
+        };
+        assert_eq!(
+            of(&check_at(&env_path(), text, local), Rule::KW306).len(),
+            2
+        );
+        assert_eq!(of(&lint(text), Rule::KW306).len(), 2);
     }
 }

@@ -14,8 +14,10 @@
 //! (DeepSeek and others issue `sk-` keys too). Not reported: empty values and placeholders
 //! (KW305/KW306), `${VAR}` references, dummy keys for local runtimes, variables of a provider
 //! whose endpoint this same file points elsewhere (`OPENAI_BASE_URL=https://api.groq.com/…`
-//! with a Groq key in `OPENAI_API_KEY` is how OpenAI-compatible services are used), and
-//! template files. The message names both providers and never shows the value.
+//! with a Groq key in `OPENAI_API_KEY` is how OpenAI-compatible services are used), template
+//! files, and a `.env` that git tracks (a repository that commits its `.env` ships it as its
+//! template; real keys in it are KW308's). An untracked (local) `.env` is checked. The message
+//! names both providers and never shows the value.
 //!
 //! Bad:
 //! ```text
@@ -42,7 +44,8 @@ use crate::engine::rules::Rule;
 use crate::engine::secrets;
 
 pub(super) fn check(ctx: &EnvCtx, out: &mut Vec<Finding>) {
-    if ctx.file.template {
+    // A tracked `.env` is the repository's template.
+    if ctx.file.template || ctx.file.git.is_tracked() {
         return;
     }
     let entries = &ctx.parsed().entries;
@@ -265,6 +268,20 @@ mod tests {
         let path = PathBuf::from(ROOT).join(".env.example");
         let template = format!("OPENAI_API_KEY={ANT}\n");
         assert!(of(&check_at(&path, &template, GitStatus::Ignored), Rule::KW307).is_empty());
+    }
+
+    #[test]
+    fn quiet_on_a_tracked_env_only() {
+        let text = format!("OPENAI_API_KEY={ANT}\n");
+        let tracked = GitStatus::Tracked {
+            repo_root: PathBuf::from(ROOT),
+            ignored: true,
+        };
+        assert!(of(&check_at(&env_path(), &text, tracked), Rule::KW307).is_empty());
+        one(
+            &check_at(&env_path(), &text, GitStatus::Ignored),
+            Rule::KW307,
+        );
     }
 
     #[test]

@@ -1,31 +1,38 @@
-//! KW308 env-not-gitignored: a .env file with real credentials is not ignored by git.
+//! KW308 env-not-gitignored: a .env file with real credentials is not ignored by git, or git
+//! tracks it anyway.
 //!
 //! The point of moving AutoGen's API keys into `.env` is to keep them out of the code, and so
 //! out of git. If `.gitignore` does not cover the file, the next `git add .` commits every key
 //! in it; once pushed, the keys are public (bots scan GitHub for `sk-` keys within minutes) and
-//! must be revoked.
+//! must be revoked. And `.gitignore` only keeps untracked files out: a `.env` committed before
+//! its ignore line stays in the repository, and every later commit of it too.
 //!
-//! Fires when the front end found the file inside a git work tree and not ignored, and the file
-//! defines at least one credential-like variable (`*_KEY`, `*_TOKEN`, `*_SECRET`, …) with a
-//! real-looking value: not empty, not a placeholder, not a local runtime's dummy key, not a
-//! `${VAR}` reference, URL or file path. The finding sits on the first such variable and names
-//! them all (never their values). Template files (`.env.example`, `.env.sample`,
-//! `.env.template`, `.env.dist`) are meant to be committed and are never reported.
+//! Fires when the front end found the file inside a git work tree and either not ignored, or
+//! tracked by git (listed in its index, ignored or not), and the file defines at least one
+//! credential-like variable (`*_KEY`, `*_TOKEN`, `*_SECRET`, …) with a real-looking value: not
+//! empty, not a placeholder, not a local runtime's dummy key, not a `${VAR}` reference, URL or
+//! file path. The finding sits on the first such variable and names them all (never their
+//! values); for a tracked file it says that git tracks it (although it is ignored, when it is).
+//! A tracked `.env` holding only placeholders is the repository's template and is not reported,
+//! nor are template files (`.env.example`, `.env.sample`, `.env.template`, `.env.dist`), which
+//! are meant to be committed.
 //!
-//! Bad: `.env` holds `OPENAI_API_KEY=sk-proj-…` and `.gitignore` does not mention it.
+//! Bad: `.env` holds `OPENAI_API_KEY=sk-proj-…` and `.gitignore` does not mention it; or
+//! `.gitignore` lists `.env`, but the file was committed before that line was added.
 //!
-//! Good (`.gitignore`):
+//! Good (`.gitignore`, with `.env` not in git's index):
 //! ```text
 //! /.env
 //! ```
 //!
-//! Fix (safe): add the file's path relative to the repository root, anchored with a leading
-//! `/` (`/.env`, `/services/api/.env.local`), to the repository's root `.gitignore`. The engine
-//! does no I/O and cannot know whether that `.gitignore` exists, so the edit inserts the line at
-//! offset 0 with `create` set: it is valid both for an existing file (the line goes first) and
-//! for a missing one (the file is created with that line). If the file was already committed,
-//! also run `git rm --cached <file>` and rotate the keys: ignoring it does not remove it from
-//! history.
+//! Fix (safe), offered when the file is not ignored: add the file's path relative to the
+//! repository root, anchored with a leading `/` (`/.env`, `/services/api/.env.local`), to the
+//! repository's root `.gitignore`. The engine does no I/O and cannot know whether that
+//! `.gitignore` exists, so the edit inserts the line at offset 0 with `create` set: it is valid
+//! both for an existing file (the line goes first) and for a missing one (the file is created
+//! with that line). A tracked file also needs `git rm --cached <file>` (the message names the
+//! path) and new keys: ignoring or untracking it does not remove it from history, so rotate
+//! every key it held.
 
 use std::path::Path;
 
@@ -43,8 +50,10 @@ pub(super) fn check(ctx: &EnvCtx, out: &mut Vec<Finding>) {
     if ctx.file.template {
         return;
     }
-    let GitStatus::NotIgnored { repo_root } = &ctx.file.git else {
-        return;
+    let (repo_root, tracked, ignored) = match &ctx.file.git {
+        GitStatus::NotIgnored { repo_root } => (repo_root, false, false),
+        GitStatus::Tracked { repo_root, ignored } => (repo_root, true, *ignored),
+        _ => return,
     };
     let held: Vec<&Entry> = ctx
         .parsed()
@@ -86,13 +95,32 @@ pub(super) fn check(ctx: &EnvCtx, out: &mut Vec<Finding>) {
     } else {
         "credentials"
     };
-    let message = format!(
-        "`{shown}` holds {what} ({listed}) and git does not ignore it: the next `git add .` \
-         commits {} to the repository",
-        if names.len() == 1 { "it" } else { "them" }
-    );
+    let them = if names.len() == 1 { "it" } else { "them" };
+    let message = if tracked {
+        format!(
+            "`{shown}` holds {what} ({listed}) and git tracks it{}: {} in the repository; \
+             run `git rm --cached {}`{} and rotate {them}",
+            if ignored {
+                " although it is ignored"
+            } else {
+                ""
+            },
+            if names.len() == 1 {
+                "it is"
+            } else {
+                "they are"
+            },
+            shell_quote(&shown),
+            if ignored { "" } else { ", ignore the file" },
+        )
+    } else {
+        format!(
+            "`{shown}` holds {what} ({listed}) and git does not ignore it: the next `git add .` \
+             commits {them} to the repository"
+        )
+    };
     let mut finding = Finding::new(Rule::KW308, ctx.path, first.key_span, message);
-    if let Some(rel) = rel {
+    if let Some(rel) = rel.filter(|_| !ignored) {
         let pattern = format!("/{}", gitignore_escape(&rel));
         finding = finding.fix(Fix {
             title: format!("Add `{pattern}` to .gitignore"),
@@ -134,6 +162,17 @@ fn relative(path: &Path, root: &Path) -> Option<String> {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
     (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+/// `path` as one shell word: as it is when it is made of safe characters, else in single quotes.
+fn shell_quote(path: &str) -> String {
+    let safe =
+        |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | '+' | '@');
+    if !path.is_empty() && path.chars().all(safe) {
+        path.to_string()
+    } else {
+        format!("'{}'", path.replace('\'', "'\\''"))
+    }
 }
 
 /// Escape gitignore's special characters so the pattern matches exactly this path.
@@ -215,6 +254,55 @@ mod tests {
         ));
         assert_eq!(f.fixes[0].edits[0].new_text, "/services/api/.env.local\n");
         assert_eq!(gitignore_escape("a[1]*.env "), "a\\[1]\\*.env\\ ");
+    }
+
+    fn tracked(ignored: bool) -> GitStatus {
+        GitStatus::Tracked {
+            repo_root: PathBuf::from(ROOT),
+            ignored,
+        }
+    }
+
+    #[test]
+    fn tracked_although_ignored() {
+        let text = format!("OPENAI_API_KEY={KEY}\n");
+        let f = one(&check_at(&env_path(), &text, tracked(true)), Rule::KW308);
+        assert_eq!(snippet(&text, &f), "OPENAI_API_KEY");
+        assert_eq!(
+            f.message,
+            "`.env` holds a credential (`OPENAI_API_KEY`) and git tracks it although it is \
+             ignored: it is in the repository; run `git rm --cached .env` and rotate it"
+        );
+        assert_no_secret(&f.message, KEY);
+        assert!(f.fixes.is_empty(), "already ignored: no .gitignore fix");
+    }
+
+    #[test]
+    fn tracked_and_not_ignored() {
+        let path = PathBuf::from(ROOT).join("my app/.env");
+        let text = format!("OPENAI_API_KEY={KEY}\nHF_TOKEN=hf_x1y2z3w4v5u6t7s8r9\n");
+        let f = one(&check_at(&path, &text, tracked(false)), Rule::KW308);
+        assert_eq!(
+            f.message,
+            "`my app/.env` holds credentials (`OPENAI_API_KEY`, `HF_TOKEN`) and git tracks it: \
+             they are in the repository; run `git rm --cached 'my app/.env'`, ignore the file \
+             and rotate them"
+        );
+        assert_eq!(f.fixes.len(), 1);
+        assert_eq!(f.fixes[0].title, "Add `/my app/.env` to .gitignore");
+        assert_eq!(shell_quote("it's"), "'it'\\''s'");
+    }
+
+    #[test]
+    fn tracked_template_or_placeholders_are_quiet() {
+        let placeholders = "OPENAI_API_KEY=sk-1111\nANTHROPIC_API_KEY=<your key>\n";
+        for ignored in [true, false] {
+            let found = check_at(&env_path(), placeholders, tracked(ignored));
+            assert!(of(&found, Rule::KW308).is_empty(), "{found:#?}");
+        }
+        let template = PathBuf::from(ROOT).join(".env.example");
+        let text = format!("OPENAI_API_KEY={KEY}\n");
+        assert!(of(&check_at(&template, &text, tracked(false)), Rule::KW308).is_empty());
     }
 
     #[test]

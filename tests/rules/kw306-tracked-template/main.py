@@ -1,0 +1,6 @@
+import os
+
+from dotenv import load_dotenv
+
+load_dotenv()
+key = os.environ["OPENAI_API_KEY"]

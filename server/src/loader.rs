@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use crate::engine::config::{Config, ConfigError};
 use crate::engine::python::{self, PyFacts};
-use crate::engine::workspace::{file_kind, FileKind, GitStatus, Workspace};
+use crate::engine::workspace::{file_kind, DirMarkers, FileKind, GitStatus, Workspace};
 
 /// Files larger than this are skipped (and reported).
 pub const MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
@@ -271,6 +271,7 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
         root: &root,
         python: Mutex::new(Vec::new()),
         env: Mutex::new(Vec::new()),
+        markers: Mutex::new(Vec::new()),
         skipped: Mutex::new(Vec::new()),
         loads_seen: Default::default(),
     };
@@ -336,6 +337,7 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
     let WalkCtx {
         python: py_results,
         env: env_paths,
+        markers,
         skipped,
         ..
     } = ctx;
@@ -344,6 +346,9 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
     let mut skipped = skipped.into_inner().unwrap_or_else(|e| e.into_inner());
 
     let mut workspace = Workspace::new(root.clone(), config);
+    for (dir, found) in markers.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        workspace.set_dir_markers(dir, found);
+    }
 
     py_results.sort_by(|a, b| a.0.cmp(&b.0));
     py_results.dedup_by(|a, b| a.0 == b.0);
@@ -533,6 +538,8 @@ struct WalkCtx<'a> {
     root: &'a Path,
     python: Mutex<Vec<PyResult>>,
     env: Mutex<Vec<PathBuf>>,
+    /// Directories holding files that say how their programs run (see [`DirMarkers`]).
+    markers: Mutex<Vec<(PathBuf, DirMarkers)>>,
     skipped: Mutex<Vec<Skipped>>,
     /// A module with a load point was seen: imports matter, every file gets its light scan
     /// (the files read before are scanned again at the end, [`scan_deferred`]).
@@ -746,8 +753,10 @@ impl WalkCtx<'_> {
         let Ok(entries) = fs::read_dir(dir) else {
             return;
         };
+        let mut markers = DirMarkers::default();
         for entry in entries.flatten() {
             let name = entry.file_name();
+            markers.note(&name.to_string_lossy());
             if !name.as_encoded_bytes().windows(3).any(|w| w == b"env") {
                 continue;
             }
@@ -771,6 +780,9 @@ impl WalkCtx<'_> {
                 }
             }
             out.push(path);
+        }
+        if markers != DirMarkers::default() {
+            lock(&self.markers).push((dir.to_path_buf(), markers));
         }
     }
 

@@ -266,9 +266,32 @@ def clone(repo: Repo, dest: Path) -> str | None:
     return None
 
 
+def index_env_files(tree: Path) -> str | None:
+    """Put the tree's .env-like files in the fresh repository's index, as a clone has them:
+    every file of the commit is tracked, also a `.env` that a later `.gitignore` line lists.
+    keywire reads the index for exactly these files (tracked ones are the repository's
+    template; tracked ones with real keys have leaked)."""
+    names = [
+        str(p.relative_to(tree))
+        for p in tree.rglob("*")
+        if "env" in p.name and ".git" not in p.relative_to(tree).parts and p.is_file()
+    ]
+    if not names:
+        return None
+    r = run(["git", "-C", str(tree), "add", "--force", "--", *names])
+    if r.returncode:
+        return f"git add failed: {r.stderr.decode(errors='replace').strip()[:300]}"
+    return None
+
+
 def obtain(repo: Repo, work: Path) -> Path | None:
     dest = work / repo.dirname
     if dest.is_dir():
+        # Copies taken before the index was filled get it now.
+        if not (dest / ".git" / "index").exists():
+            err = index_env_files(dest)
+            if err:
+                log(f"corpus:   {repo.name}: {err}")
         return dest
     log(f"corpus: fetching {repo.name}")
     tmp = work / f".{repo.dirname}.partial"
@@ -293,6 +316,8 @@ def obtain(repo: Repo, work: Path) -> Path | None:
         r = run(["git", "init", "--quiet", str(tmp)])
         if r.returncode:
             err = f"git init failed: {r.stderr.decode(errors='replace').strip()}"
+        else:
+            err = index_env_files(tmp)
     if err:
         print(f"corpus: ERROR: cannot obtain {repo.name}@{repo.commit[:12]}: {err}", flush=True)
         if tmp.exists():

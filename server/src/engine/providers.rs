@@ -418,6 +418,20 @@ pub static V04_MODEL_ROUTES: &[(&str, &str, &str)] = &[
     ("claude-", "anthropic", "ANTHROPIC_API_KEY"),
 ];
 
+/// Keyword → the variable the openai SDK reads when the keyword is not given (openai 1.x
+/// `_client.py` `OpenAI.__init__`, `lib/azure.py` `AzureOpenAI.__init__`). A client keyword that
+/// is dropped while its value reads that very variable changes nothing.
+pub static SDK_ENV_DEFAULTS: &[(&str, &str)] = &[
+    ("api_key", "OPENAI_API_KEY"),
+    ("api_key", "AZURE_OPENAI_API_KEY"),
+    ("base_url", "OPENAI_BASE_URL"),
+    ("organization", "OPENAI_ORG_ID"),
+    ("project", "OPENAI_PROJECT_ID"),
+    ("azure_endpoint", "AZURE_OPENAI_ENDPOINT"),
+    ("api_version", "OPENAI_API_VERSION"),
+    ("azure_ad_token", "AZURE_OPENAI_AD_TOKEN"),
+];
+
 /// Variables that switch Google's clients to Vertex AI, which authenticates with the
 /// application-default credentials instead of a key (google-genai 1.x `_api_client.py`).
 pub static VERTEX_AI_VARS: &[&str] = &[
@@ -648,6 +662,14 @@ pub fn api_types() -> impl Iterator<Item = &'static str> {
 
 /// The provider whose key format `value` has, by prefix (or Azure's 32 hex characters).
 pub fn provider_for_key(value: &str) -> Option<&'static Provider> {
+    // `sk-` and 32 hex digits is no OpenAI format: DeepSeek, DashScope and other
+    // OpenAI-compatible services issue such keys.
+    if value
+        .strip_prefix("sk-")
+        .is_some_and(|rest| rest.len() == 32 && rest.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        return None;
+    }
     let mut best: Option<(&'static Provider, usize)> = None;
     for p in PROVIDERS {
         for prefix in p.key_prefixes {
@@ -753,6 +775,8 @@ mod tests {
         );
         assert_eq!(provider_for_key("sk-or-v1-abc").unwrap().id, "openrouter");
         assert_eq!(provider_for_key("sk-proj-abc").unwrap().id, "openai");
+        // DeepSeek / DashScope: `sk-` and 32 hex digits.
+        assert!(provider_for_key("sk-0f3a9c2e7b14d58a6c0e9f2b3d4a5c6e").is_none());
         assert_eq!(provider_for_key("gsk_abc").unwrap().id, "groq");
         assert_eq!(provider_for_key("AIzaSyabc").unwrap().id, "google");
         assert_eq!(

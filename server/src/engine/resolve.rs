@@ -576,7 +576,8 @@ pub struct EnvDef<'a> {
 pub struct Lookup<'a> {
     /// Definitions in .env files some load point on the chain loads, with that load point.
     pub loaded: Vec<(EnvDef<'a>, LoadRef<'a>)>,
-    /// Definitions in `env-files` from the configuration.
+    /// Definitions in `env-files` from the configuration, or in the .env a Pipfile's directory
+    /// holds (pipenv loads it).
     pub configured: Vec<EnvDef<'a>>,
     /// `os.environ[...] = ...` in a module that runs in the same program.
     pub written: Vec<(&'a Path, &'a EnvWrite)>,
@@ -638,7 +639,8 @@ pub struct ModuleScope<'a> {
     /// Every load point in a module that runs in a program that runs this one: in a module
     /// that imports it (transitively), in one it imports, or in one imported by an importer (including `dotenv_values()`, which loads nothing).
     pub loads: Vec<LoadRef<'a>>,
-    /// A .env or template sits in this module's directory or an ancestor inside the workspace.
+    /// A .env or template that defines something sits in this module's directory or an
+    /// ancestor inside the workspace.
     pub env_in_scope: bool,
 }
 
@@ -660,9 +662,15 @@ impl<'a> ModuleScope<'a> {
                 });
             }
         }
-        let env_in_scope = ws.env_files().any(|(env, _)| {
-            env.parent()
-                .is_some_and(|dir| path.starts_with(dir) && dir.starts_with(&ws.root))
+        // An empty .env says nothing about where variables come from, and a template above
+        // the module's own project describes another project.
+        let project = ws.project_dir_of(path);
+        let env_in_scope = ws.env_files().any(|(env, file)| {
+            !file.parsed.entries.is_empty()
+                && (!file.template || project.is_none_or(|p| env.starts_with(p)))
+                && env
+                    .parent()
+                    .is_some_and(|dir| path.starts_with(dir) && dir.starts_with(&ws.root))
         });
         ModuleScope {
             ws,
@@ -710,6 +718,14 @@ impl<'a> ModuleScope<'a> {
             if entry.export {
                 out.shell_sourced = true;
             }
+            if file.template
+                && ws
+                    .project_dir_of(self.path)
+                    .is_some_and(|p| !env_path.starts_with(p))
+            {
+                // Another project's template (this module's project starts below it).
+                continue;
+            }
             if file.template {
                 out.templates.push(def);
                 let dir = env_path.parent();
@@ -724,7 +740,11 @@ impl<'a> ModuleScope<'a> {
                 }
                 continue;
             }
-            if configured.iter().any(|c| c == env_path) {
+            // `pipenv run` loads the .env beside the Pipfile for everything below it.
+            let pipenv = env_path
+                .parent()
+                .is_some_and(|dir| ws.dir_markers(dir).pipenv && self.path.starts_with(dir));
+            if pipenv || configured.iter().any(|c| c == env_path) {
                 out.configured.push(def);
                 continue;
             }

@@ -95,6 +95,32 @@ impl GitStatus {
     }
 }
 
+/// What the files of one directory say about how its code runs, as the front end saw them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DirMarkers {
+    /// A project of its own starts here (`pyproject.toml`, `requirements.txt`, `setup.py`,
+    /// `Pipfile`, `Dockerfile`): templates above it describe another project.
+    pub project_root: bool,
+    /// A `Pipfile`: `pipenv run` and `pipenv shell` load this directory's `.env` themselves.
+    pub pipenv: bool,
+}
+
+impl DirMarkers {
+    /// Take note of one file name of the directory.
+    pub fn note(&mut self, name: &str) {
+        match name {
+            "Pipfile" => {
+                self.pipenv = true;
+                self.project_root = true;
+            }
+            "pyproject.toml" | "requirements.txt" | "setup.py" | "setup.cfg" | "Dockerfile" => {
+                self.project_root = true;
+            }
+            _ => {}
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct EnvFile {
     pub text: Arc<str>,
@@ -114,6 +140,7 @@ pub struct Workspace {
     pub config: Config,
     python: HashMap<PathBuf, PyModule>,
     envs: BTreeMap<PathBuf, EnvFile>,
+    dirs: BTreeMap<PathBuf, DirMarkers>,
     /// Import graph and write index, rebuilt lazily after any change.
     derived: OnceLock<Arc<Derived>>,
 }
@@ -161,6 +188,24 @@ impl Workspace {
             },
         );
         // The import graph is made of Python modules only: it stays.
+    }
+
+    /// Record what a directory's files say about how its code runs.
+    pub fn set_dir_markers(&mut self, dir: PathBuf, markers: DirMarkers) {
+        self.dirs.insert(dir, markers);
+    }
+
+    pub fn dir_markers(&self, dir: &Path) -> DirMarkers {
+        self.dirs.get(dir).copied().unwrap_or_default()
+    }
+
+    /// The nearest directory at or above `path`'s (inside the workspace) where a project of its
+    /// own starts, if any.
+    pub fn project_dir_of<'p>(&self, path: &'p Path) -> Option<&'p Path> {
+        path.ancestors()
+            .skip(1)
+            .take_while(|d| d.starts_with(&self.root))
+            .find(|d| self.dir_markers(d).project_root)
     }
 
     pub fn remove(&mut self, path: &Path) {

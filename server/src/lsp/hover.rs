@@ -121,7 +121,8 @@ fn env_read(conv: &Converter, ws: &Workspace, at: &At, name: &str, kind: EnvRead
         );
     }
     if lookup.shell_sourced {
-        lines.push("- counted as provided: a file exports it for the shell (`export NAME=`)".into());
+        lines
+            .push("- counted as provided: a file exports it for the shell (`export NAME=`)".into());
     }
     if lookup.is_defined() {
         out.push_str("Defined:\n");

@@ -37,6 +37,7 @@ pub fn read_dir(dir: &Path) -> Files {
             if path.is_dir() {
                 stack.push(path);
             } else if file_kind(&path) != FileKind::Other
+                || marks_dir(&path)
                 || (d == dir
                     && [".gitignore", GIT_TRACKED]
                         .iter()
@@ -64,10 +65,25 @@ pub fn workspace(files: &Files, config: Config) -> Workspace {
                 ws.set_python(path, text);
             }
             FileKind::Env | FileKind::EnvTemplate => ws.set_env(path, text, git_status(files, rel)),
-            FileKind::Other => {}
+            FileKind::Other => {
+                if marks_dir(&path) {
+                    let dir = path.parent().unwrap().to_path_buf();
+                    let mut markers = ws.dir_markers(&dir);
+                    markers.note(&path.file_name().unwrap().to_string_lossy());
+                    ws.set_dir_markers(dir, markers);
+                }
+            }
         }
     }
     ws
+}
+
+/// A file that says how its directory's code runs (`Pipfile`, `requirements.txt`…), as the
+/// loader notes it.
+fn marks_dir(path: &Path) -> bool {
+    let mut markers = keywire::engine::workspace::DirMarkers::default();
+    markers.note(&path.file_name().unwrap_or_default().to_string_lossy());
+    markers != keywire::engine::workspace::DirMarkers::default()
 }
 
 /// The git status of a fixture's .env file (see [`GIT_TRACKED`]).

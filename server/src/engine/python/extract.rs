@@ -1322,7 +1322,8 @@ impl<'a> Extractor<'a> {
     fn loop_strings(&mut self, left: Node<'a>, right: Option<Node<'a>>) -> Option<Vec<StrLit>> {
         let k = &self.g.k;
         let right = self.unwrap_parens(right?);
-        if left.kind_id() != k.identifier || (right.kind_id() != k.list && right.kind_id() != k.tuple)
+        if left.kind_id() != k.identifier
+            || (right.kind_id() != k.list && right.kind_id() != k.tuple)
         {
             return None;
         }

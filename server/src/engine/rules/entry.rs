@@ -144,8 +144,13 @@ impl<'a> EntryInfo<'a> {
             |f: Option<&Field>| f.is_some_and(|f| !matches!(f.value, FieldValue::Str(_)));
         let routes_on_model = constructor
             .is_some_and(|c| c.generation == Generation::V04 && c.provider == Some("openai"));
+        // An endpoint keywire cannot read (`base_url=os.environ["ENDPOINT"]` with no value in
+        // a loaded .env) may be any provider's.
+        let unknown_endpoint = endpoint.is_some() && host.is_none();
         let unknown_provider = host_provider.is_none()
-            && (not_literal(api_type) || (routes_on_model && not_literal(entry.field("model"))));
+            && (unknown_endpoint
+                || not_literal(api_type)
+                || (routes_on_model && not_literal(entry.field("model"))));
         let conflict =
             unknown_provider || host_provider.is_some_and(|h| h.id != client.id && explicit);
         // `"model": "mock"`: a test double's entry, which never reaches a provider.

@@ -435,6 +435,19 @@ fn check_client_keywords(
         if entry.field(to).is_some() {
             continue;
         }
+        // `endpoint=os.getenv("AZURE_OPENAI_ENDPOINT")`: the SDK reads that variable for
+        // `azure_endpoint` anyway, so dropping the keyword changes nothing.
+        let reads_sdk_default = match &field.value {
+            FieldValue::Env(i) => ctx.facts.env_reads.get(*i).is_some_and(|read| {
+                providers::SDK_ENV_DEFAULTS
+                    .iter()
+                    .any(|(kw, var)| *kw == to && *var == read.name)
+            }),
+            _ => false,
+        };
+        if reads_sdk_default {
+            continue;
+        }
         out.push(
             Finding::new(
                 Rule::KW102,

@@ -8,6 +8,8 @@
 //! provider does not own the `base_url`'s host, fails the same way. In AutoGen 0.4 an Azure
 //! endpoint needs `AzureOpenAIChatCompletionClient`, not `OpenAIChatCompletionClient`.
 //! Hosts come from string literals or from the value of the variable in a loaded `.env`.
+//! Azure's OpenAI-compatible `…/openai/v1/` endpoints are called with the OpenAI client as they
+//! are, and are not reported.
 //!
 //! Bad:
 //! ```python
@@ -23,7 +25,7 @@
 //! Azure's OpenAI-compatible `/openai/v1/` endpoints do work with the OpenAI client.
 
 use super::edits;
-use super::entry::EntryInfo;
+use super::entry::{EntryInfo, Resolved};
 use super::PyCtx;
 use crate::engine::diagnostic::{Finding, Fix};
 use crate::engine::providers::{self, Generation};
@@ -40,7 +42,12 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             continue;
         };
         let endpoint_name = &endpoint.key;
-        if host_provider.id == "azure" && info.client.id != "azure" {
+        // Azure's `https://x.openai.azure.com/openai/v1/` is its OpenAI-compatible API, which
+        // the plain OpenAI client calls as it is.
+        let openai_compatible = Resolved::of(ctx, endpoint)
+            .value()
+            .is_some_and(|(url, _)| url.to_ascii_lowercase().contains("/openai/v1"));
+        if host_provider.id == "azure" && info.client.id != "azure" && !openai_compatible {
             if info.takes_api_type() {
                 let (message, fix) = match info.api_type {
                     None => (

@@ -8,7 +8,9 @@
 //! `.env.example` sits in the module's directory or above (otherwise keywire cannot know where
 //! your variables come from). Reads with an explicit default are intentional and exempt, and so
 //! are variables a file defines with `export NAME=` (written to be `source`d by the shell).
-//! Severity is error when the read feeds a config field, warning otherwise.
+//! Severity is error when the read feeds a config field, warning for an `os.environ["X"]` read
+//! elsewhere (it raises `KeyError` there), and hint for an `os.getenv("X")` read elsewhere (it
+//! returns None, which may never reach a client).
 //!
 //! A variable listed in a template (`.env.example`, `env.sample`, `example.env`…) with no real
 //! `.env` beside it counts as defined when the module's import chain calls `load_dotenv()`: a
@@ -31,7 +33,7 @@
 use super::edits;
 use super::PyCtx;
 use crate::engine::diagnostic::{Finding, Fix, Severity};
-use crate::engine::python::FieldValue;
+use crate::engine::python::{EnvReadKind, FieldValue};
 use crate::engine::rules::Rule;
 use crate::engine::secrets;
 
@@ -119,10 +121,14 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                 "; did you mean `{name}` (listed in a .env template)?"
             ));
         }
+        // `os.environ["X"]` raises where it is read; `os.getenv("X")` only returns None, which
+        // fails later if at all (it may never reach a client).
         let severity = if feeds_config[i] {
             Severity::Error
-        } else {
+        } else if read.kind == EnvReadKind::Subscript {
             Severity::Warning
+        } else {
+            Severity::Hint
         };
         let mut finding =
             Finding::new(Rule::KW201, ctx.path, read.name_span, message).severity(severity);

@@ -11,7 +11,8 @@
 //! `*_TOKEN`, `*_SECRET`, `*_PASSWORD`, …) whose value is empty or only whitespace (and stray
 //! quote characters), or that has no `=`. Values built from `${OTHER_VAR}` are not checked (they may come from the
 //! environment). Template files (`.env.example`, `.env.sample`, `.env.template`, `.env.dist`)
-//! hold empty values on purpose and are never reported.
+//! hold empty values on purpose and are never reported, and neither is a `.env` that git tracks:
+//! a repository that commits its `.env` ships it as its template.
 //!
 //! Bad:
 //! ```text
@@ -36,7 +37,8 @@ use crate::engine::rules::Rule;
 use crate::engine::secrets::{self, is_blank_char};
 
 pub(super) fn check(ctx: &EnvCtx, out: &mut Vec<Finding>) {
-    if ctx.file.template {
+    // A tracked `.env` is the repository's template: its blanks are for the user to fill in.
+    if ctx.file.template || ctx.file.git.is_tracked() {
         return;
     }
     for entry in winners(&ctx.parsed().entries) {

@@ -189,7 +189,7 @@ mod tests {
     const ANT: &str = "sk-ant-api03-Zk3Jq9Lm2Np8Qr4St6Uv0Wx1Yz5Ab7Cd9Ef3Gh_Ij-Kl2Mn4Op6";
     const OAI: &str = "sk-proj-4fQ9zR2mL8vX1cT7bN3kP6wY0hJ5sD2gA9eU4iO7lK1mN8bV3cX6z";
     const HEX: &str = "0f3a9c2e7b14d58a6c0e9f2b3d4a5c6e";
-    const BARE: &str = "sk-0123456789abcdef0123456789abcdef";
+    const BARE: &str = "sk-Zq8Wm2Lx5Np9Rt3Vb7Hj1Kd4Fg6Sa0Ce2Uy8Io5PqRs7Tu4";
 
     #[test]
     fn another_providers_key() {

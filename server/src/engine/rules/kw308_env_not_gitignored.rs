@@ -146,7 +146,13 @@ fn holds_credential(entry: &Entry) -> bool {
         return false;
     };
     let value = &without_quotes(literal);
+    // A provider's prefix on something too short or too regular to be its key (`sk-openai-1`),
+    // or a value that says it is fake (`1111`, `dummy-secret`): a stand-in, not a leak.
+    let stand_in = (providers::provider_for_key(value).is_some()
+        && !secrets::looks_like_key(value))
+        || secrets::looks_fake(value);
     !value.is_empty()
+        && !stand_in
         && secrets::placeholder_for(&entry.key, value).is_none()
         && !providers::is_dummy_key(value)
         && !value.contains("${")

@@ -256,17 +256,13 @@ local function main()
     end, env_before)
   end
 
-  -- Quick fix in the Python file: pass the key explicitly.
+  -- Quick fix in the Python file: OPENAI_API_KEY is in .env, which nothing loads.
   vim.cmd('buffer ' .. py)
-  local py_before = apply_fix(py, 'KW101', 'api_key')
+  local py_before = apply_fix(py, 'KW101', 'load_dotenv')
   if py_before then
     local text = table.concat(read_lines(py), '\n')
-    check(
-      'app.py: api_key added',
-      text:find('OpenAIChatCompletionClient%(model="gpt%-4o", api_key=os%.environ%["OPENAI_API_KEY"%]%)') ~= nil,
-      text
-    )
-    check('app.py: os imported', text:find('import os') ~= nil, text)
+    check('app.py: load_dotenv() added', text:find('\nload_dotenv%(%)') ~= nil, text)
+    check('app.py: load_dotenv imported', text:find('from dotenv import load_dotenv') ~= nil, text)
     wait_for(py, 'app.py: KW101 gone after the fix', function(list)
       return has_code(list, 'KW101') == nil
     end, py_before)

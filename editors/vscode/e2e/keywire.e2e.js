@@ -8,7 +8,7 @@
 //   - keywire diagnostics for app.py (KW101) and .env (KW303, KW301) in the Problems panel;
 //   - a quick fix from the lightbulb menu (Ctrl+. on the squiggle) in the .env removes KW301;
 //   - a quick fix through the `editor.action.quickFix` command (command palette) in app.py
-//     removes KW101.
+//     (loading .env) removes KW101.
 // Exit status 0 when every check passed.
 const { chromium } = require('playwright-core');
 const fs = require('fs');
@@ -189,14 +189,15 @@ async function step(name, fn) {
     await page.keyboard.type('Quick Fix', { delay: 20 });
     await page.waitForSelector('.quick-input-list .monaco-list-row[aria-label*="Quick Fix"]', { timeout: 15000 });
     await page.keyboard.press('Enter');
-    const addKey = actionRow('Add `api_key=os.environ["OPENAI_API_KEY"]`');
-    await step('app.py: editor.action.quickFix offers "Add `api_key=…`"', () => addKey.waitFor({ state: 'visible', timeout: T }));
+    // OPENAI_API_KEY is in .env, which nothing loads: the fix loads it.
+    const loadDotenv = actionRow('Add `load_dotenv()` after the imports');
+    await step('app.py: editor.action.quickFix offers "Add `load_dotenv()`"', () => loadDotenv.waitFor({ state: 'visible', timeout: T }));
     await shot('vscode-quick-fix-python.png');
-    await step('app.py: quick fix chosen', () => pickAction('Add `api_key=os.environ["OPENAI_API_KEY"]`'));
+    await step('app.py: quick fix chosen', () => pickAction('Add `load_dotenv()` after the imports'));
     await step('app.py: quick fix applied to the text', async () => {
       await page.waitForFunction(() => {
         const ed = document.querySelector('.editor-group-container.active .monaco-editor .view-lines');
-        return ed && ed.innerText.replace(/\u00a0/g, ' ').includes('api_key=os.environ["OPENAI_API_KEY"]');
+        return ed && ed.innerText.replace(/\u00a0/g, ' ').includes('load_dotenv()');
       }, null, { timeout: T }).catch(async (e) => {
         throw new Error(`${e.message.split('\n')[0]}; editor: ${JSON.stringify(await activeEditorText())}`);
       });

@@ -418,18 +418,19 @@ pub static V04_MODEL_ROUTES: &[(&str, &str, &str)] = &[
     ("claude-", "anthropic", "ANTHROPIC_API_KEY"),
 ];
 
-/// Keyword → the variable the openai SDK reads when the keyword is not given (openai 1.x
-/// `_client.py` `OpenAI.__init__`, `lib/azure.py` `AzureOpenAI.__init__`). A client keyword that
-/// is dropped while its value reads that very variable changes nothing.
-pub static SDK_ENV_DEFAULTS: &[(&str, &str)] = &[
-    ("api_key", "OPENAI_API_KEY"),
-    ("api_key", "AZURE_OPENAI_API_KEY"),
-    ("base_url", "OPENAI_BASE_URL"),
-    ("organization", "OPENAI_ORG_ID"),
-    ("project", "OPENAI_PROJECT_ID"),
-    ("azure_endpoint", "AZURE_OPENAI_ENDPOINT"),
-    ("api_version", "OPENAI_API_VERSION"),
-    ("azure_ad_token", "AZURE_OPENAI_AD_TOKEN"),
+/// (Azure client?, keyword, variable): what the openai SDK reads when the keyword is not given
+/// (openai 1.x `_client.py` `OpenAI.__init__`; `lib/azure.py` `AzureOpenAI.__init__`). A client
+/// keyword that is dropped while its value reads that very variable changes nothing.
+pub static SDK_ENV_DEFAULTS: &[(bool, &str, &str)] = &[
+    (false, "api_key", "OPENAI_API_KEY"),
+    (false, "base_url", "OPENAI_BASE_URL"),
+    (false, "organization", "OPENAI_ORG_ID"),
+    (false, "project", "OPENAI_PROJECT_ID"),
+    (true, "api_key", "AZURE_OPENAI_API_KEY"),
+    (true, "azure_endpoint", "AZURE_OPENAI_ENDPOINT"),
+    (true, "api_version", "OPENAI_API_VERSION"),
+    (true, "azure_ad_token", "AZURE_OPENAI_AD_TOKEN"),
+    (true, "organization", "OPENAI_ORG_ID"),
 ];
 
 /// Variables that switch Google's clients to Vertex AI, which authenticates with the

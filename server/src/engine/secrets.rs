@@ -432,6 +432,12 @@ pub fn placeholder_kind(value: &str) -> Option<Placeholder> {
     None
 }
 
+/// A known provider's key prefix, or `sk-` (which OpenAI-compatible services such as DeepSeek
+/// and DashScope use for their own keys).
+pub fn has_key_prefix(value: &str) -> bool {
+    value.starts_with("sk-") || providers::provider_for_key(value).is_some()
+}
+
 /// Text every [`comment_secrets`] finding contains: a cheap test before looking for comments.
 pub fn may_hold_comment_secret(text: &str) -> bool {
     [
@@ -476,7 +482,7 @@ pub fn comment_secrets(comment: &str) -> Vec<(usize, usize, CommentSecret)> {
             }
             continue;
         }
-        if providers::provider_for_key(token).is_some() && looks_like_key(token) {
+        if has_key_prefix(token) && looks_like_key(token) {
             out.push((s, e, CommentSecret::Key));
         }
     }

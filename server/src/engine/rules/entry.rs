@@ -69,6 +69,9 @@ pub(super) struct EntryInfo<'a> {
     pub local: bool,
     /// Authenticates another way (Azure AD token, credential object, AWS).
     pub other_auth: bool,
+    /// The endpoint is computed and keywire cannot read it: the service behind it is unknown
+    /// (the client, and the variable it falls back to, are not).
+    pub unknown_endpoint: bool,
     /// The client the entry selects cannot talk to its endpoint (KW105 reports it), or what
     /// selects the provider is not a literal: rules about the key stay quiet because the
     /// intended provider is unclear.
@@ -148,9 +151,7 @@ impl<'a> EntryInfo<'a> {
         // a loaded .env) may be any provider's.
         let unknown_endpoint = endpoint.is_some() && host.is_none();
         let unknown_provider = host_provider.is_none()
-            && (unknown_endpoint
-                || not_literal(api_type)
-                || (routes_on_model && not_literal(entry.field("model"))));
+            && (not_literal(api_type) || (routes_on_model && not_literal(entry.field("model"))));
         let conflict =
             unknown_provider || host_provider.is_some_and(|h| h.id != client.id && explicit);
         // `"model": "mock"`: a test double's entry, which never reaches a provider.
@@ -189,6 +190,7 @@ impl<'a> EntryInfo<'a> {
             fallback_var,
             local,
             other_auth,
+            unknown_endpoint,
             conflict,
         }
     }

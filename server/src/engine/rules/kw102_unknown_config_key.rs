@@ -439,9 +439,10 @@ fn check_client_keywords(
         // `azure_endpoint` anyway, so dropping the keyword changes nothing.
         let reads_sdk_default = match &field.value {
             FieldValue::Env(i) => ctx.facts.env_reads.get(*i).is_some_and(|read| {
+                let azure = ctor.name.contains("Azure");
                 providers::SDK_ENV_DEFAULTS
                     .iter()
-                    .any(|(kw, var)| *kw == to && *var == read.name)
+                    .any(|(a, kw, var)| *a == azure && *kw == to && *var == read.name)
             }),
             _ => false,
         };

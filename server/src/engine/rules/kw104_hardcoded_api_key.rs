@@ -73,7 +73,7 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
         };
         // A local server takes any string (`"NotRequiredSinceWeAreLocal"`); only a real
         // provider's key would leak there.
-        if info.local && providers::provider_for_key(&lit.value).is_none() {
+        if info.local && !secrets::has_key_prefix(&lit.value) {
             continue;
         }
         let var = providers::provider_for_key(&lit.value)

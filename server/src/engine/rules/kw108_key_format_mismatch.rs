@@ -28,7 +28,7 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
     for entry in &ctx.facts.entries {
         let info = EntryInfo::new(ctx, entry);
         let Some(key) = info.key else { continue };
-        if info.local || info.conflict {
+        if info.local || info.conflict || info.unknown_endpoint {
             continue;
         }
         let resolved = Resolved::of(ctx, key);

@@ -11,8 +11,9 @@
 //! `*_TOKEN`, `*_SECRET`, `*_PASSWORD`, …) whose value is empty or only whitespace (and stray
 //! quote characters), or that has no `=`. Values built from `${OTHER_VAR}` are not checked (they may come from the
 //! environment). Template files (`.env.example`, `.env.sample`, `.env.template`, `.env.dist`)
-//! hold empty values on purpose and are never reported, and neither is a `.env` that git tracks:
-//! a repository that commits its `.env` ships it as its template.
+//! hold empty values on purpose and are never reported, and neither is a `.env` that git tracks
+//! and that holds no real-looking key: a repository that commits its `.env` ships it as its
+//! template.
 //!
 //! Bad:
 //! ```text
@@ -37,8 +38,9 @@ use crate::engine::rules::Rule;
 use crate::engine::secrets::{self, is_blank_char};
 
 pub(super) fn check(ctx: &EnvCtx, out: &mut Vec<Finding>) {
-    // A tracked `.env` is the repository's template: its blanks are for the user to fill in.
-    if ctx.file.template || ctx.file.git.is_tracked() {
+    // A tracked `.env` without a real key is the repository's template: its blanks are for the
+    // user to fill in. (One with real keys is KW308's, and its blanks are still blanks.)
+    if ctx.file.template || (ctx.file.git.is_tracked() && !holds_real_key(ctx)) {
         return;
     }
     for entry in winners(&ctx.parsed().entries) {
@@ -133,4 +135,12 @@ mod tests {
         assert!(of(&check_at(&path, text, GitStatus::Ignored), Rule::KW305).is_empty());
         assert!(of(&lint("OPENAI_API_KEY=${SHELL_KEY}\n"), Rule::KW305).is_empty());
     }
+}
+
+/// Some credential variable of the file holds a value that looks like a real key.
+fn holds_real_key(ctx: &EnvCtx) -> bool {
+    ctx.parsed().entries.iter().any(|e| {
+        secrets::is_credential_name(&e.key)
+            && e.value.as_deref().is_some_and(secrets::looks_like_key)
+    })
 }

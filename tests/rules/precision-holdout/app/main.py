@@ -31,3 +31,10 @@ azure = AzureOpenAIChatCompletionClient(
     api_version="2024-10-21",
     api_key=os.environ["AZURE_OPENAI_API_KEY"],
 )
+# The OpenAI SDK reads OPENAI_API_KEY, not this one: the dropped keyword loses the key.
+wrong_var = OpenAIChatCompletionClient(
+    model="gpt-4o",
+    openai_api_key=os.getenv("AZURE_OPENAI_API_KEY"),  # keywire: ignore[KW107, KW204]
+)
+# A computed endpoint leaves the provider unknown, not the client's own fallback variable.
+no_key = OpenAIChatCompletionClient(model="gpt-4o", base_url=os.environ["LLM_GATEWAY_ENDPOINT"])

@@ -86,6 +86,14 @@ pub(super) fn check(ctx: &EnvCtx, out: &mut Vec<Finding>) {
     }
 }
 
+/// Some credential variable of the file holds a value that looks like a real key.
+fn holds_real_key(ctx: &EnvCtx) -> bool {
+    ctx.parsed().entries.iter().any(|e| {
+        secrets::is_credential_name(&e.key)
+            && e.value.as_deref().is_some_and(secrets::looks_like_key)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::PathBuf;
@@ -135,12 +143,4 @@ mod tests {
         assert!(of(&check_at(&path, text, GitStatus::Ignored), Rule::KW305).is_empty());
         assert!(of(&lint("OPENAI_API_KEY=${SHELL_KEY}\n"), Rule::KW305).is_empty());
     }
-}
-
-/// Some credential variable of the file holds a value that looks like a real key.
-fn holds_real_key(ctx: &EnvCtx) -> bool {
-    ctx.parsed().entries.iter().any(|e| {
-        secrets::is_credential_name(&e.key)
-            && e.value.as_deref().is_some_and(secrets::looks_like_key)
-    })
 }

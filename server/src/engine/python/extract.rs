@@ -250,6 +250,7 @@ struct Kinds {
     comparison_operator: u16,
     assert_statement: u16,
     with_statement: u16,
+    except_clause: u16,
     lambda: u16,
     delete_statement: u16,
     named_expression: u16,
@@ -334,6 +335,7 @@ fn grammar() -> &'static Grammar {
                 comparison_operator: n("comparison_operator"),
                 assert_statement: n("assert_statement"),
                 with_statement: n("with_statement"),
+                except_clause: n("except_clause"),
                 lambda: n("lambda"),
                 delete_statement: n("delete_statement"),
                 named_expression: n("named_expression"),
@@ -762,9 +764,37 @@ impl<'a> Extractor<'a> {
         {
             self.imported_names.push(name);
         }
+        // `try: from autogen_agentchat… import X` / `except ImportError: from autogen import X`:
+        // the fallback runs only where the first import failed, so the first one is what the
+        // code is written against.
+        if matches!(binding, Binding::Module(_) | Binding::Symbol(..))
+            && self.in_import_fallback()
+            && self.scopes.last().is_some_and(|scope| {
+                matches!(
+                    scope.names.get(name),
+                    Some(Binding::Module(_) | Binding::Symbol(..))
+                )
+            })
+        {
+            return;
+        }
         if let Some(scope) = self.scopes.last_mut() {
             scope.names.insert(name, binding);
         }
+    }
+
+    /// Inside `except ImportError:` (or `ModuleNotFoundError`, or a bare `except:`).
+    fn in_import_fallback(&self) -> bool {
+        let k = &self.g.k;
+        self.frames.iter().any(|f| {
+            f.kind == k.except_clause && {
+                let text = self.slice(f.node);
+                let head = text.split(':').next().unwrap_or(text);
+                head.contains("ImportError")
+                    || head.contains("ModuleNotFoundError")
+                    || head.trim() == "except"
+            }
+        })
     }
 
     /// Bind every identifier of a simple target (`a`, `a, b`, `(a, [b])`) to Other.

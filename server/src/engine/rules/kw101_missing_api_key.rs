@@ -48,9 +48,9 @@
 //! `"api_key": os.environ["<VAR>"]` (`api_key=os.environ["<VAR>"]` for constructors), adding
 //! `import os` when missing.
 
-use super::edits;
-use super::entry::{env_expr, EntryInfo};
-use super::kw102_unknown_config_key::misspelled_key_field;
+use super::helpers::edits;
+use super::helpers::entry::{env_expr, EntryInfo};
+use super::helpers::keys::misspelled_key_field;
 use super::PyCtx;
 use crate::engine::diagnostic::{Finding, Fix, Severity};
 use crate::engine::providers;

@@ -51,38 +51,14 @@
 //! (a non-OpenAI `api_type`, an autogen-ext client dropping it): renaming changes what the
 //! program does. A did-you-mean from edit distance is always unsafe (it is a guess).
 
-use super::edits;
+use super::helpers::edits;
+use super::helpers::keys::{rename_for, ENTRY_RENAMES};
 use super::PyCtx;
 use crate::engine::diagnostic::{Finding, Fix, Severity};
 use crate::engine::providers::{self, ClientKeywords, ConstructorKind, Generation};
-use crate::engine::python::{ConfigEntry, Field, FieldValue};
+use crate::engine::python::{ConfigEntry, FieldValue};
 use crate::engine::rules::Rule;
 use crate::engine::text::Span;
-
-/// Misspelt or legacy config-entry keys and their real names. None of them is accepted by any
-/// version keywire knows (a test checks this against `known_keys`).
-const ENTRY_RENAMES: &[(&str, &str)] = &[
-    ("apikey", "api_key"),
-    ("apiKey", "api_key"),
-    ("api-key", "api_key"),
-    ("API_KEY", "api_key"),
-    ("Api_Key", "api_key"),
-    ("openai_api_key", "api_key"),
-    ("key", "api_key"),
-    ("api_base", "base_url"),
-    ("base-url", "base_url"),
-    ("baseurl", "base_url"),
-    ("baseUrl", "base_url"),
-    ("baseURL", "base_url"),
-    ("request_timeout", "timeout"),
-    ("engine", "model"),
-    ("deployment_name", "model"),
-    ("deployment_id", "model"),
-    ("apiType", "api_type"),
-    ("api-type", "api_type"),
-    ("apiVersion", "api_version"),
-    ("api-version", "api_version"),
-];
 
 /// openai < 1.0 names, right for AutoGen 0.1 (which ran on that SDK): renaming them changes a
 /// working 0.1 program, so the rename is never applied in bulk.
@@ -173,21 +149,6 @@ const CLIENT_RENAMES: &[(&str, &str, &str)] = &[
     ("OpenAIChatCompletionClient", "api_base", "base_url"),
     ("AnthropicChatCompletionClient", "api_base", "base_url"),
 ];
-
-/// The field of `entry` that is a misspelling of `api_key`, if any.
-pub(super) fn misspelled_key_field(entry: &ConfigEntry) -> Option<&Field> {
-    entry
-        .fields
-        .iter()
-        .find(|f| rename_for(&f.key, ENTRY_RENAMES) == Some("api_key"))
-}
-
-fn rename_for(key: &str, table: &[(&str, &'static str)]) -> Option<&'static str> {
-    table
-        .iter()
-        .find(|(from, _)| *from == key)
-        .map(|(_, to)| *to)
-}
 
 fn rename_fix(ctx: &PyCtx, span: Span, from: &str, to: &str, safe: bool) -> Fix {
     Fix {

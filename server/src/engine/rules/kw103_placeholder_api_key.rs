@@ -21,7 +21,7 @@
 //!
 //! No automatic fix: read the key from the environment, and keep the real key in `.env`.
 
-use super::entry::EntryInfo;
+use super::helpers::entry::EntryInfo;
 use super::PyCtx;
 use crate::engine::diagnostic::Finding;
 use crate::engine::providers;

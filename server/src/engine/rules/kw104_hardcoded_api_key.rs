@@ -28,8 +28,8 @@
 
 use std::path::PathBuf;
 
-use super::edits;
-use super::entry::{env_expr, EntryInfo};
+use super::helpers::edits;
+use super::helpers::entry::{env_expr, EntryInfo};
 use super::PyCtx;
 use crate::engine::diagnostic::{Edit, Finding, Fix};
 use crate::engine::providers;

@@ -24,8 +24,8 @@
 //! Fix (0.2 / AG2 entries, unsafe): add `"api_type": "azure"`. It selects another client, and
 //! Azure's OpenAI-compatible `/openai/v1/` endpoints do work with the OpenAI client.
 
-use super::edits;
-use super::entry::{EntryInfo, Resolved};
+use super::helpers::edits;
+use super::helpers::entry::{EntryInfo, Resolved};
 use super::PyCtx;
 use crate::engine::diagnostic::{Finding, Fix};
 use crate::engine::providers::{self, Generation};

@@ -18,8 +18,8 @@
 //! Fix (unsafe): add `"api_version": "2024-10-21"` (a generally available version). The
 //! deployment may set `OPENAI_API_VERSION`, which the pinned version would override.
 
-use super::edits;
-use super::entry::EntryInfo;
+use super::helpers::edits;
+use super::helpers::entry::EntryInfo;
 use super::PyCtx;
 use crate::engine::diagnostic::{Finding, Fix};
 use crate::engine::providers::{AZURE_VERSION_VAR, DEFAULT_AZURE_API_VERSION};

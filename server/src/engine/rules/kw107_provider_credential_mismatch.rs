@@ -19,8 +19,8 @@
 //! Fix (unsafe): switch to the target provider's conventional variable, offered when that variable is
 //! defined.
 
-use super::edits;
-use super::entry::{EntryInfo, Resolved};
+use super::helpers::edits;
+use super::helpers::entry::{EntryInfo, Resolved};
 use super::PyCtx;
 use crate::engine::diagnostic::{Finding, Fix};
 use crate::engine::providers;

@@ -17,7 +17,7 @@
 //!
 //! No automatic fix: put the right key in the `.env` file.
 
-use super::entry::{EntryInfo, Resolved};
+use super::helpers::entry::{EntryInfo, Resolved};
 use super::PyCtx;
 use crate::engine::diagnostic::{with_article, Finding};
 use crate::engine::providers;

@@ -30,7 +30,7 @@
 //! and nothing loads a `.env`; rename to the close defined name; add `NAME=` to the `.env`
 //! file (then fill it in).
 
-use super::edits;
+use super::helpers::edits;
 use super::PyCtx;
 use crate::engine::diagnostic::{Finding, Fix, Severity};
 use crate::engine::python::{EnvReadKind, FieldValue};

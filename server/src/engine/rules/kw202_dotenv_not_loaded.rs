@@ -27,7 +27,7 @@
 //! `load_dotenv()` right after the imports. Loading a .env changes the whole environment the
 //! program sees, not only this variable.
 
-use super::edits;
+use super::helpers::edits;
 use super::PyCtx;
 use crate::engine::diagnostic::{Finding, Fix};
 use crate::engine::python::LoadKind;

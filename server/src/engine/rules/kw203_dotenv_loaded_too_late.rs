@@ -28,7 +28,7 @@
 
 use std::path::Path;
 
-use super::edits;
+use super::helpers::edits;
 use super::PyCtx;
 use crate::engine::diagnostic::{Edit, Finding, Fix};
 use crate::engine::python::{EnvRead, PyFacts};

@@ -24,9 +24,9 @@
 //! Fix (unsafe: code that handled `None` would raise `KeyError` instead): replace the read with
 //! `os.environ["X"]` (adding `import os` when missing).
 
-use super::edits;
-use super::entry::{env_expr, EntryInfo};
-use super::guards;
+use super::helpers::edits;
+use super::helpers::entry::{env_expr, EntryInfo};
+use super::helpers::guards;
 use super::PyCtx;
 use crate::engine::diagnostic::{Finding, Fix};
 use crate::engine::python::{EnvReadKind, FieldValue};

@@ -40,8 +40,9 @@
 
 use std::path::Path;
 
-use super::kw301_quoted_value_whitespace::{
-    delete, encode_value, reparse, reparses_to, replace, severity_for_name, value_chars,
+use super::helpers::dotenv_values::{
+    delete, encode_value, is_fancy_quote, is_quote_char, reparse, reparses_to, replace,
+    severity_for_name, value_chars,
 };
 use super::EnvCtx;
 use crate::engine::diagnostic::{Finding, Fix, Severity};
@@ -66,43 +67,6 @@ pub(super) fn check(ctx: &EnvCtx, out: &mut Vec<Finding>) {
             out.push(mismatch_finding(ctx, &m));
         }
     }
-}
-
-/// Typographic quotes and backticks: never quoting in python-dotenv.
-fn is_fancy_quote(c: char) -> bool {
-    matches!(
-        c,
-        '\u{201C}' // “
-            | '\u{201D}' // ”
-            | '\u{201E}' // „
-            | '\u{201F}' // ‟
-            | '\u{2018}' // ‘
-            | '\u{2019}' // ’
-            | '\u{201A}' // ‚
-            | '\u{201B}' // ‛
-            | '\u{00AB}' // «
-            | '\u{00BB}' // »
-            | '\u{2039}' // ‹
-            | '\u{203A}' // ›
-            | '\u{2032}' // ′
-            | '\u{2033}' // ″
-            | '\u{00B4}' // ´
-            | '`'
-    )
-}
-
-/// The value as meant: surrounding whitespace and every quote character removed (what KW301's
-/// and KW302's fixes leave of a key), for the rules that judge the value itself.
-pub(super) fn without_quotes(literal: &str) -> String {
-    literal
-        .trim_matches(|c| is_blank_char(c) || is_quote_char(c))
-        .chars()
-        .filter(|&c| !is_quote_char(c))
-        .collect()
-}
-
-pub(super) fn is_quote_char(c: char) -> bool {
-    c == '\'' || c == '"' || is_fancy_quote(c)
 }
 
 fn quote_name(c: char) -> String {
@@ -445,7 +409,7 @@ fn mismatch_finding(ctx: &EnvCtx, m: &Mismatch) -> Finding {
 
 #[cfg(test)]
 mod tests {
-    use super::super::kw301_quoted_value_whitespace::test_support::*;
+    use super::super::helpers::test_support::*;
     use super::*;
     use crate::engine::diagnostic::Severity;
 

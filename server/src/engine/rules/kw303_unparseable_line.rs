@@ -30,7 +30,7 @@
 
 use std::path::Path;
 
-use super::kw301_quoted_value_whitespace::{reparse, replace};
+use super::helpers::dotenv_values::{reparse, replace};
 use super::kw302_stray_quote;
 use super::EnvCtx;
 use crate::engine::diagnostic::{Edit, Finding, Fix};
@@ -314,7 +314,7 @@ fn diagnose(path: &Path, text: &str, span: Span) -> Diagnosis {
 
 #[cfg(test)]
 mod tests {
-    use super::super::kw301_quoted_value_whitespace::test_support::*;
+    use super::super::helpers::test_support::*;
     use super::*;
     use crate::engine::config::Config;
     use crate::engine::diagnostic::Finding;

@@ -27,7 +27,7 @@
 
 use std::collections::HashMap;
 
-use super::kw301_quoted_value_whitespace::delete;
+use super::helpers::dotenv_values::delete;
 use super::EnvCtx;
 use crate::engine::diagnostic::{Finding, Fix};
 use crate::engine::dotenv::Entry;
@@ -140,7 +140,7 @@ fn line_span(text: &str, entry: &Entry) -> Option<Span> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::kw301_quoted_value_whitespace::test_support::*;
+    use super::super::helpers::test_support::*;
     use super::*;
     use crate::engine::diagnostic::Severity;
 

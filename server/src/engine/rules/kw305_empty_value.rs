@@ -30,8 +30,8 @@
 //! No automatic fix: put the real key in, or comment the line out (or delete it) so a missing
 //! key fails loudly instead.
 
-use super::kw301_quoted_value_whitespace::winners;
-use super::kw302_stray_quote::is_quote_char;
+use super::helpers::dotenv_values::is_quote_char;
+use super::helpers::dotenv_values::winners;
 use super::EnvCtx;
 use crate::engine::diagnostic::Finding;
 use crate::engine::rules::Rule;
@@ -98,7 +98,7 @@ fn holds_real_key(ctx: &EnvCtx) -> bool {
 mod tests {
     use std::path::PathBuf;
 
-    use super::super::kw301_quoted_value_whitespace::test_support::*;
+    use super::super::helpers::test_support::*;
     use super::*;
     use crate::engine::diagnostic::Severity;
     use crate::engine::workspace::GitStatus;

@@ -30,8 +30,8 @@
 //!
 //! No automatic fix: create a key in the provider's console and paste it in.
 
-use super::kw301_quoted_value_whitespace::winners;
-use super::kw302_stray_quote::without_quotes;
+use super::helpers::dotenv_values::winners;
+use super::helpers::dotenv_values::without_quotes;
 use super::EnvCtx;
 use crate::engine::diagnostic::Finding;
 use crate::engine::providers;
@@ -74,7 +74,7 @@ pub(super) fn check(ctx: &EnvCtx, out: &mut Vec<Finding>) {
 mod tests {
     use std::path::PathBuf;
 
-    use super::super::kw301_quoted_value_whitespace::test_support::*;
+    use super::super::helpers::test_support::*;
     use super::*;
     use crate::engine::diagnostic::Severity;
     use crate::engine::workspace::GitStatus;

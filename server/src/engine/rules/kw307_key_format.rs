@@ -34,8 +34,8 @@
 //! another provider's key, the message names that provider's variable; renaming the variable is
 //! not offered, because the code that reads the old name would then find nothing.
 
-use super::kw301_quoted_value_whitespace::winners;
-use super::kw302_stray_quote::without_quotes;
+use super::helpers::dotenv_values::winners;
+use super::helpers::dotenv_values::without_quotes;
 use super::EnvCtx;
 use crate::engine::diagnostic::Finding;
 use crate::engine::dotenv::Entry;
@@ -181,7 +181,7 @@ fn article(words: &str) -> &'static str {
 mod tests {
     use std::path::PathBuf;
 
-    use super::super::kw301_quoted_value_whitespace::test_support::*;
+    use super::super::helpers::test_support::*;
     use super::*;
     use crate::engine::diagnostic::Severity;
     use crate::engine::workspace::GitStatus;

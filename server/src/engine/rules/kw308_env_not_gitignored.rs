@@ -36,7 +36,7 @@
 
 use std::path::Path;
 
-use super::kw302_stray_quote::without_quotes;
+use super::helpers::dotenv_values::without_quotes;
 use super::EnvCtx;
 use crate::engine::diagnostic::{Edit, Finding, Fix};
 use crate::engine::dotenv::Entry;
@@ -201,7 +201,7 @@ fn gitignore_escape(path: &str) -> String {
 mod tests {
     use std::path::PathBuf;
 
-    use super::super::kw301_quoted_value_whitespace::test_support::*;
+    use super::super::helpers::test_support::*;
     use super::*;
     use crate::engine::diagnostic::Severity;
 

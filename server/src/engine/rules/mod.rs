@@ -11,9 +11,7 @@ use super::python::PyFacts;
 use super::resolve::ModuleScope;
 use super::workspace::{EnvFile, Workspace};
 
-mod edits;
-mod entry;
-mod guards;
+mod helpers;
 mod kw101_missing_api_key;
 mod kw102_unknown_config_key;
 mod kw103_placeholder_api_key;

@@ -4,7 +4,7 @@
 use crate::engine::python::EnvRead;
 
 /// Whether the code around `read` deals with a missing variable itself.
-pub(super) fn none_is_handled(text: &str, read: &EnvRead) -> bool {
+pub(crate) fn none_is_handled(text: &str, read: &EnvRead) -> bool {
     let quoted = text
         .get(read.name_span.start..read.name_span.end)
         .unwrap_or("");

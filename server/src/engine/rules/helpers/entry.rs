@@ -6,11 +6,11 @@ use crate::engine::providers::{self, ConstructorKind, Generation, Provider};
 use crate::engine::python::{ConfigEntry, EnvRead, Field, FieldValue, StrLit};
 use crate::engine::resolve::{EnvDef, Lookup};
 
-use super::PyCtx;
+use crate::engine::rules::PyCtx;
 
 /// A value as far as keywire can tell: a literal, or an env read and (when a loaded .env
 /// defines it) its value there.
-pub(super) enum Resolved<'a> {
+pub(crate) enum Resolved<'a> {
     Literal(&'a StrLit),
     Env {
         read: &'a EnvRead,
@@ -51,7 +51,7 @@ impl<'a> Resolved<'a> {
     }
 }
 
-pub(super) struct EntryInfo<'a> {
+pub(crate) struct EntryInfo<'a> {
     pub entry: &'a ConfigEntry,
     /// The provider whose client library handles the entry (reads the fallback variable).
     pub client: &'static Provider,
@@ -209,6 +209,6 @@ impl<'a> EntryInfo<'a> {
 }
 
 /// The text of a new field that reads `var` from the environment.
-pub(super) fn env_expr(var: &str) -> String {
+pub(crate) fn env_expr(var: &str) -> String {
     format!("os.environ[\"{var}\"]")
 }

@@ -7,9 +7,9 @@ use crate::engine::python::ConfigEntry;
 use crate::engine::resolve::LoadTarget;
 use crate::engine::text::Span;
 
-use super::PyCtx;
+use crate::engine::rules::PyCtx;
 
-pub(super) fn insert(path: &Path, at: usize, text: impl Into<String>) -> Edit {
+pub(crate) fn insert(path: &Path, at: usize, text: impl Into<String>) -> Edit {
     Edit {
         path: path.to_path_buf(),
         span: Span::empty(at),
@@ -18,7 +18,7 @@ pub(super) fn insert(path: &Path, at: usize, text: impl Into<String>) -> Edit {
     }
 }
 
-pub(super) fn replace(path: &Path, span: Span, text: impl Into<String>) -> Edit {
+pub(crate) fn replace(path: &Path, span: Span, text: impl Into<String>) -> Edit {
     Edit {
         path: path.to_path_buf(),
         span,
@@ -28,7 +28,7 @@ pub(super) fn replace(path: &Path, span: Span, text: impl Into<String>) -> Edit 
 }
 
 /// Add `key: value` to an entry.
-pub(super) fn add_field(ctx: &PyCtx, entry: &ConfigEntry, key: &str, value: &str) -> Edit {
+pub(crate) fn add_field(ctx: &PyCtx, entry: &ConfigEntry, key: &str, value: &str) -> Edit {
     let p = &entry.insert;
     insert(
         ctx.path,
@@ -38,7 +38,7 @@ pub(super) fn add_field(ctx: &PyCtx, entry: &ConfigEntry, key: &str, value: &str
 }
 
 /// `import os` at the top when the module lacks it.
-pub(super) fn import_os(ctx: &PyCtx) -> Option<Edit> {
+pub(crate) fn import_os(ctx: &PyCtx) -> Option<Edit> {
     let ep = &ctx.facts.edit_points;
     (!ep.has_import_os).then(|| {
         insert(
@@ -50,7 +50,7 @@ pub(super) fn import_os(ctx: &PyCtx) -> Option<Edit> {
 }
 
 /// `from dotenv import load_dotenv` + `load_dotenv()` right after the imports.
-pub(super) fn add_load_dotenv(ctx: &PyCtx) -> Edit {
+pub(crate) fn add_load_dotenv(ctx: &PyCtx) -> Edit {
     let ep = &ctx.facts.edit_points;
     let nl = ep.newline;
     // The module's own name for load_dotenv only works when the import that binds it last
@@ -95,7 +95,7 @@ fn line_break_before(text: &str, at: usize, newline: &'static str) -> &'static s
 
 /// Replace the contents of a string literal, keeping its prefix and quotes (`r"X"` → `r"Y"`).
 /// A span that is no string literal (a keyword argument name) is replaced whole.
-pub(super) fn replace_string_value(ctx: &PyCtx, span: Span, value: &str) -> Edit {
+pub(crate) fn replace_string_value(ctx: &PyCtx, span: Span, value: &str) -> Edit {
     let written = ctx.text.get(span.start..span.end).unwrap_or_default();
     let Some(open) = written.find(['"', '\'']) else {
         return replace(ctx.path, span, value);
@@ -118,7 +118,7 @@ pub(super) fn replace_string_value(ctx: &PyCtx, span: Span, value: &str) -> Edit
 }
 
 /// Append `NAME=` to the .env this module loads (or the nearest one in scope).
-pub(super) fn add_to_env(ctx: &PyCtx, name: &str) -> Option<Fix> {
+pub(crate) fn add_to_env(ctx: &PyCtx, name: &str) -> Option<Fix> {
     // Only a name python-dotenv reads back as itself (no spaces, `=`, `#`, quotes…): anything
     // else would add a line that still leaves the variable undefined.
     crate::engine::dotenv::parse(&format!("{name}=\n")).get(name)?;

@@ -1,0 +1,16 @@
+//! What rules share. A rule imports from here, never from another rule.
+//!
+//! - `entry`: what a config entry means (its client, provider, endpoint, key);
+//! - `edits`: edits Python fixes share (a field, `import os`, `load_dotenv()`, a `.env` line);
+//! - `guards`: whether code handles a missing variable itself;
+//! - `keys`: misspelt and legacy config keys;
+//! - `dotenv_values`: the .env rules' view of definitions, values and quotes;
+//! - `test_support`: the .env rules' unit-test kit.
+
+pub(crate) mod dotenv_values;
+pub(crate) mod edits;
+pub(crate) mod entry;
+pub(crate) mod guards;
+pub(crate) mod keys;
+#[cfg(test)]
+pub(crate) mod test_support;

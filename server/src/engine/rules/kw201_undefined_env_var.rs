@@ -72,7 +72,8 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
         }
         let names = candidates.get_or_insert_with(|| ctx.scope().defined_names());
         let close = closest(&read.name, names);
-        let listed = if close.is_none() {
+        // A name the template lists itself needs no did-you-mean from it.
+        let listed = if close.is_none() && lookup.templates.is_empty() {
             closest(&read.name, &template_names(ctx))
         } else {
             None

@@ -41,12 +41,12 @@
 use std::path::Path;
 
 use super::helpers::dotenv_values::{
-    delete, encode_value, is_fancy_quote, is_quote_char, reparse, reparses_to, replace,
-    severity_for_name, value_chars,
+    delete, encode_value, is_fancy_quote, is_quote_char, mismatch_on_first_line,
+    mismatched_in_error, reparse, reparses_to, replace, severity_for_name, value_chars, Mismatch,
 };
 use super::EnvCtx;
 use crate::engine::diagnostic::{Finding, Fix, Severity};
-use crate::engine::dotenv::{Entry, ParseError, Quote};
+use crate::engine::dotenv::{Entry, Quote};
 use crate::engine::rules::Rule;
 use crate::engine::secrets::{self, is_blank_char};
 use crate::engine::text::Span;
@@ -259,76 +259,6 @@ fn removal_fix(
     })
 }
 
-/// A value opened with one straight quote and closed (on its first line) with the other.
-pub(super) struct Mismatch {
-    pub key: String,
-    /// The opening quote character.
-    pub open: Span,
-    /// The closing quote character that does not match.
-    pub close: Span,
-    pub open_char: char,
-    /// The statement to re-parse after the fix.
-    pub region: Span,
-    /// Whether python-dotenv swallowed the following lines into the value (else it skipped
-    /// the statement).
-    pub swallowed: bool,
-}
-
-/// `[export ]KEY[ ]=[ ]q…q'[ ][# comment]` on the first line of `span`, with no `q` after the
-/// opening one on that line.
-fn mismatch_on_first_line(text: &str, span: Span) -> Option<Mismatch> {
-    let stmt = text.get(span.start..span.end)?;
-    let line_len = stmt.find(['\n', '\r']).unwrap_or(stmt.len());
-    let line = &stmt[..line_len];
-    let mut rest = line.trim_start();
-    let mut offset = line.len() - rest.len();
-    if let Some(after) = rest.strip_prefix("export") {
-        if after.starts_with([' ', '\t']) {
-            let trimmed = after.trim_start_matches([' ', '\t']);
-            offset += rest.len() - trimmed.len();
-            rest = trimmed;
-        }
-    }
-    let key_len = rest.find(|c: char| c == '=' || c == '#' || c.is_whitespace())?;
-    if key_len == 0 {
-        return None;
-    }
-    let key = rest[..key_len].to_string();
-    let after_key = rest[key_len..].trim_start_matches([' ', '\t']);
-    let eq = after_key.strip_prefix('=')?;
-    let value = eq.trim_start_matches([' ', '\t']);
-    let value_at = offset + (rest.len() - value.len());
-    let open_char = value.chars().next()?;
-    let close_char = match open_char {
-        '\'' => '"',
-        '"' => '\'',
-        _ => return None,
-    };
-    // Strip a trailing comment (` # …`) and whitespace.
-    let body = match value.find(" #").or_else(|| value.find("\t#")) {
-        Some(i) => &value[..i],
-        None => value,
-    };
-    let body = body.trim_end();
-    if body.len() < 2 || !body.ends_with(close_char) {
-        return None;
-    }
-    let inner = &body[1..body.len() - 1];
-    if inner.contains(open_char) {
-        return None;
-    }
-    let open = span.start + value_at;
-    let close = open + body.len() - 1;
-    Some(Mismatch {
-        key,
-        open: Span::new(open, open + 1),
-        close: Span::new(close, close + 1),
-        open_char,
-        region: span,
-        swallowed: false,
-    })
-}
-
 /// A mismatched quote python-dotenv accepted by swallowing the following lines (the closing
 /// quote it found is further down).
 fn mismatched_in_entry(text: &str, entry: &Entry) -> Option<Mismatch> {
@@ -343,12 +273,6 @@ fn mismatched_in_entry(text: &str, entry: &Entry) -> Option<Mismatch> {
         swallowed: true,
         ..m
     })
-}
-
-/// A statement python-dotenv could not parse because its value's quotes do not match. KW303
-/// leaves these to this rule.
-pub(super) fn mismatched_in_error(text: &str, error: &ParseError) -> Option<Mismatch> {
-    mismatch_on_first_line(text, error.span)
 }
 
 fn mismatch_finding(ctx: &EnvCtx, m: &Mismatch) -> Finding {

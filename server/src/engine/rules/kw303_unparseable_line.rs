@@ -30,8 +30,7 @@
 
 use std::path::Path;
 
-use super::helpers::dotenv_values::{reparse, replace};
-use super::kw302_stray_quote;
+use super::helpers::dotenv_values::{mismatched_in_error, reparse, replace};
 use super::EnvCtx;
 use crate::engine::diagnostic::{Edit, Finding, Fix};
 use crate::engine::dotenv::{self, ParseError};
@@ -42,7 +41,7 @@ pub(super) fn check(ctx: &EnvCtx, out: &mut Vec<Finding>) {
     let text = ctx.text();
     let kw302_on = ctx.ws.config.enabled(Rule::KW302);
     for error in &ctx.parsed().errors {
-        if kw302_on && kw302_stray_quote::mismatched_in_error(text, error).is_some() {
+        if kw302_on && mismatched_in_error(text, error).is_some() {
             continue;
         }
         out.push(finding(ctx, error));

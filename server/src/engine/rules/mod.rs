@@ -93,6 +93,13 @@ macro_rules! rules {
         impl Rule {
             pub const ALL: &'static [Rule] = &[ $( Rule::$variant, )* ];
 
+            /// A rule of Python modules (else of .env files): the table's kind column.
+            pub fn is_python(self) -> bool {
+                match self {
+                    $( Rule::$variant => rules!(@is_python $kind), )*
+                }
+            }
+
             pub fn meta(self) -> &'static RuleMeta {
                 match self {
                     $( Rule::$variant => &RuleMeta {
@@ -121,6 +128,8 @@ macro_rules! rules {
     (@py env $module:ident $ctx:ident $out:ident) => { () };
     (@env env $module:ident $ctx:ident $out:ident) => { $module::check($ctx, $out) };
     (@env python $module:ident $ctx:ident $out:ident) => { () };
+    (@is_python python) => { true };
+    (@is_python env) => { false };
 }
 
 rules! {
@@ -199,10 +208,6 @@ impl Rule {
             .iter()
             .copied()
             .find(|r| r.code().eq_ignore_ascii_case(s) || r.name() == s)
-    }
-
-    pub fn is_python(self) -> bool {
-        self.code().as_bytes()[2] != b'3'
     }
 }
 

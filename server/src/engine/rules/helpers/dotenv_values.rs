@@ -6,7 +6,7 @@ use std::path::Path;
 
 pub(crate) use super::edits::replace;
 use crate::engine::diagnostic::{Edit, Severity};
-use crate::engine::dotenv::{self, DotenvFile, Entry, Quote};
+use crate::engine::dotenv::{self, DotenvFile, Entry, ParseError, Quote};
 use crate::engine::fix;
 use crate::engine::secrets::{self, is_blank_char};
 use crate::engine::text::Span;
@@ -196,4 +196,80 @@ pub(crate) fn is_fancy_quote(c: char) -> bool {
             | '\u{00B4}' // ´
             | '`'
     )
+}
+
+/// A value opened with one straight quote and closed (on its first line) with the other.
+pub(crate) struct Mismatch {
+    pub key: String,
+    /// The opening quote character.
+    pub open: Span,
+    /// The closing quote character that does not match.
+    pub close: Span,
+    pub open_char: char,
+    /// The statement to re-parse after the fix.
+    pub region: Span,
+    /// Whether python-dotenv swallowed the following lines into the value (else it skipped
+    /// the statement).
+    pub swallowed: bool,
+}
+
+/// `[export ]KEY[ ]=[ ]q…q'[ ][# comment]` on the first line of `span`, with no `q` after the
+/// opening one on that line.
+pub(crate) fn mismatch_on_first_line(text: &str, span: Span) -> Option<Mismatch> {
+    let stmt = text.get(span.start..span.end)?;
+    let line_len = stmt.find(['\n', '\r']).unwrap_or(stmt.len());
+    let line = &stmt[..line_len];
+    let mut rest = line.trim_start();
+    let mut offset = line.len() - rest.len();
+    if let Some(after) = rest.strip_prefix("export") {
+        if after.starts_with([' ', '\t']) {
+            let trimmed = after.trim_start_matches([' ', '\t']);
+            offset += rest.len() - trimmed.len();
+            rest = trimmed;
+        }
+    }
+    let key_len = rest.find(|c: char| c == '=' || c == '#' || c.is_whitespace())?;
+    if key_len == 0 {
+        return None;
+    }
+    let key = rest[..key_len].to_string();
+    let after_key = rest[key_len..].trim_start_matches([' ', '\t']);
+    let eq = after_key.strip_prefix('=')?;
+    let value = eq.trim_start_matches([' ', '\t']);
+    let value_at = offset + (rest.len() - value.len());
+    let open_char = value.chars().next()?;
+    let close_char = match open_char {
+        '\'' => '"',
+        '"' => '\'',
+        _ => return None,
+    };
+    // Strip a trailing comment (` # …`) and whitespace.
+    let body = match value.find(" #").or_else(|| value.find("\t#")) {
+        Some(i) => &value[..i],
+        None => value,
+    };
+    let body = body.trim_end();
+    if body.len() < 2 || !body.ends_with(close_char) {
+        return None;
+    }
+    let inner = &body[1..body.len() - 1];
+    if inner.contains(open_char) {
+        return None;
+    }
+    let open = span.start + value_at;
+    let close = open + body.len() - 1;
+    Some(Mismatch {
+        key,
+        open: Span::new(open, open + 1),
+        close: Span::new(close, close + 1),
+        open_char,
+        region: span,
+        swallowed: false,
+    })
+}
+
+/// A statement python-dotenv could not parse because its value's quotes do not match. KW303
+/// leaves these to this rule.
+pub(crate) fn mismatched_in_error(text: &str, error: &ParseError) -> Option<Mismatch> {
+    mismatch_on_first_line(text, error.span)
 }

@@ -508,12 +508,7 @@ def rule_rows(findings: list[Finding]) -> list[list[str]]:
             [
                 f"{code} {name}".strip(),
                 sev,
-                str(c["findings"]),
-                str(c["TP"]),
-                str(c["defensible"]),
-                str(c["FP"]),
-                str(c["unlabelled"]),
-                precision(c["TP"], c["defensible"], c["FP"]),
+                *count_cells(c),
             ]
         )
     c = tally(findings)
@@ -521,15 +516,22 @@ def rule_rows(findings: list[Finding]) -> list[list[str]]:
         [
             "all",
             "",
-            str(c["findings"]),
-            str(c["TP"]),
-            str(c["defensible"]),
-            str(c["FP"]),
-            str(c["unlabelled"]),
-            precision(c["TP"], c["defensible"], c["FP"]),
+            *count_cells(c),
         ]
     )
     return rows
+
+
+def count_cells(c) -> list[str]:
+    """The counting columns of a table row: findings, TP, defensible, FP, unlabelled, precision."""
+    return [
+        str(c["findings"]),
+        str(c["TP"]),
+        str(c["defensible"]),
+        str(c["FP"]),
+        str(c["unlabelled"]),
+        precision(c["TP"], c["defensible"], c["FP"]),
+    ]
 
 
 RULE_HEADER = ["rule", "severity", "findings", "TP", "defensible", "FP", "unlabelled", "precision"]
@@ -571,12 +573,7 @@ def kind_rows(findings: list[Finding], repos: list[Repo]) -> list[list[str]]:
                 [
                     f"{kind} ({n})",
                     cls,
-                    str(c["findings"]),
-                    str(c["TP"]),
-                    str(c["defensible"]),
-                    str(c["FP"]),
-                    str(c["unlabelled"]),
-                    precision(c["TP"], c["defensible"], c["FP"]),
+                    *count_cells(c),
                 ]
             )
     return rows

@@ -13,9 +13,10 @@
 //! empty, not a placeholder, not a local runtime's dummy key, not a `${VAR}` reference, URL or
 //! file path. The finding sits on the first such variable and names them all (never their
 //! values); for a tracked file it says that git tracks it (although it is ignored, when it is).
-//! A tracked `.env` holding only placeholders is the repository's template and is not reported,
-//! nor are template files (`.env.example`, `.env.sample`, `.env.template`, `.env.dist`), which
-//! are meant to be committed.
+//! A tracked `.env` holding only placeholders is the repository's template and is not reported.
+//! Template files (`.env.example`, `.env.sample`, `env.sample`, …) are meant to be committed:
+//! only a value in one that looks like a real key (a provider's format, or long and random, and
+//! nothing that says it is fake) is reported, on its own line and described, never shown.
 //!
 //! Bad: `.env` holds `OPENAI_API_KEY=sk-proj-…` and `.gitignore` does not mention it; or
 //! `.gitignore` lists `.env`, but the file was committed before that line was added.
@@ -48,6 +49,7 @@ use crate::engine::workspace::GitStatus;
 
 pub(super) fn check(ctx: &EnvCtx, out: &mut Vec<Finding>) {
     if ctx.file.template {
+        template_keys(ctx, out);
         return;
     }
     let (repo_root, tracked, ignored) = match &ctx.file.git {
@@ -135,6 +137,37 @@ pub(super) fn check(ctx: &EnvCtx, out: &mut Vec<Finding>) {
         });
     }
     out.push(finding);
+}
+
+/// A template is committed by design: a value in it that looks like a real key has leaked.
+fn template_keys(ctx: &EnvCtx, out: &mut Vec<Finding>) {
+    let repo_root = match &ctx.file.git {
+        GitStatus::NotIgnored { repo_root } | GitStatus::Tracked { repo_root, .. } => repo_root,
+        _ => return,
+    };
+    let shown = relative(ctx.path, repo_root).unwrap_or_else(|| ".env.example".into());
+    for entry in &ctx.parsed().entries {
+        let Some(literal) = entry.literal.as_deref() else {
+            continue;
+        };
+        let value = without_quotes(literal);
+        if !secrets::is_credential_name(&entry.key)
+            || !secrets::looks_like_key(&value)
+            || secrets::looks_fake(&value)
+        {
+            continue;
+        }
+        out.push(Finding::new(
+            Rule::KW308,
+            ctx.path,
+            entry.key_span,
+            format!(
+                "`{shown}` is a template, committed by design, but `{}` holds what looks like a real key, {}: it is in the repository; replace it with a placeholder and rotate the key",
+                entry.key,
+                secrets::describe(&value)
+            ),
+        ));
+    }
 }
 
 /// A credential-like variable with a real-looking value.
@@ -307,8 +340,27 @@ mod tests {
             assert!(of(&found, Rule::KW308).is_empty(), "{found:#?}");
         }
         let template = PathBuf::from(ROOT).join(".env.example");
-        let text = format!("OPENAI_API_KEY={KEY}\n");
-        assert!(of(&check_at(&template, &text, tracked(false)), Rule::KW308).is_empty());
+        assert!(of(
+            &check_at(&template, placeholders, tracked(false)),
+            Rule::KW308
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn a_real_key_in_a_template_has_leaked() {
+        let template = PathBuf::from(ROOT).join(".env.example");
+        let text = format!("OPENAI_API_KEY={KEY}\nANTHROPIC_API_KEY=<your key>\n");
+        for git in [tracked(false), not_ignored()] {
+            let found = of(&check_at(&template, &text, git), Rule::KW308);
+            assert_eq!(found.len(), 1, "{found:#?}");
+            assert!(found[0].message.starts_with(
+                "`.env.example` is a template, committed by design, but `OPENAI_API_KEY` holds what looks like a real key"
+            ));
+            assert_no_secret(&found[0].message, KEY);
+        }
+        // Not in the repository: nothing has leaked.
+        assert!(of(&check_at(&template, &text, GitStatus::Ignored), Rule::KW308).is_empty());
     }
 
     #[test]
@@ -320,7 +372,5 @@ mod tests {
         for git in [GitStatus::Ignored, GitStatus::NotInRepo, GitStatus::Unknown] {
             assert!(of(&check_at(&env_path(), &text, git), Rule::KW308).is_empty());
         }
-        let template = PathBuf::from(ROOT).join(".env.example");
-        assert!(of(&check_at(&template, &text, not_ignored()), Rule::KW308).is_empty());
     }
 }

@@ -34,6 +34,36 @@ mod kw306_placeholder_value;
 mod kw307_key_format;
 mod kw308_env_not_gitignored;
 
+// The repository's URL and the rule pages' directory are written once, here; the constants
+// below are built from them.
+macro_rules! repository_url {
+    () => {
+        "https://github.com/keywire/keywire"
+    };
+}
+macro_rules! rule_docs_dir {
+    () => {
+        "docs/rules"
+    };
+}
+
+/// The repository diagnostics link into (GitHub-style: pages are under `/blob/main/`).
+pub const REPOSITORY_URL: &str = repository_url!();
+
+/// Where the rule pages live, relative to the repository root: `{RULE_DOCS_DIR}/{code}.md`
+/// (generated from the rules' own documentation by `server/tests/rule_docs.rs`, which also
+/// checks that every link below has its page).
+pub const RULE_DOCS_DIR: &str = rule_docs_dir!();
+
+/// Where rule documentation lives: `{DOCS_BASE}{code}.md`, i.e. [`RULE_DOCS_DIR`] on the
+/// main branch of [`REPOSITORY_URL`].
+pub const DOCS_BASE: &str = concat!(repository_url!(), "/blob/main/", rule_docs_dir!(), "/");
+
+/// The `codeDescription.href` of a rule's diagnostics.
+pub fn rule_docs_url(code: &str) -> String {
+    format!("{DOCS_BASE}{code}.md")
+}
+
 /// What a Python rule sees: the workspace, the module's path, text and facts.
 pub struct PyCtx<'a> {
     pub ws: &'a Workspace,

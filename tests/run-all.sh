@@ -5,10 +5,15 @@ cd "$(dirname "$0")/.."
 
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
-# The no-side-effects test watches keywire's system calls with strace.
-if ! command -v strace >/dev/null 2>&1; then
-  echo "== installing strace"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq strace >/dev/null
+# The no-side-effects test watches keywire's system calls with strace; the git-status tests
+# build real repositories with git; the corpus file check runs on python3.
+missing=()
+command -v strace >/dev/null 2>&1 || missing+=(strace)
+command -v git >/dev/null 2>&1 || missing+=(git)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing ${missing[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 echo "== formatting"

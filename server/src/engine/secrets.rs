@@ -72,6 +72,22 @@ pub fn is_credential_name(name: &str) -> bool {
 
 /// Whether a variable name says it holds an endpoint: a part `ENDPOINT`, `URL`, `URI`, `HOST`,
 /// `BASEURL`, `APIBASE`, or `BASE` as the last part (`OPENAI_API_BASE`, not `BASE_MODEL`).
+/// A secret the application keeps for itself (a web framework's `SECRET_KEY`, a JWT signing
+/// key, a session or encryption key): no provider sees it, so nothing answers 401 for it.
+pub fn is_app_secret_name(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    let parts: Vec<&str> = upper.split('_').filter(|p| !p.is_empty()).collect();
+    matches!(
+        parts.as_slice(),
+        ["SECRET", "KEY"] | ["APP" | "DJANGO" | "FLASK" | "RAILS", "SECRET", "KEY"]
+    ) || parts.iter().any(|p| {
+        matches!(
+            *p,
+            "JWT" | "SIGNING" | "ENCRYPTION" | "SESSION" | "COOKIE" | "CSRF" | "FERNET"
+        )
+    })
+}
+
 pub fn is_endpoint_name(name: &str) -> bool {
     let parts = name_parts(name);
     parts.iter().enumerate().any(|(i, p)| {

@@ -31,7 +31,7 @@
 //! key fails loudly instead.
 
 use super::helpers::dotenv_values::is_quote_char;
-use super::helpers::dotenv_values::winners;
+use super::helpers::dotenv_values::{shipped_template, winners};
 use super::EnvCtx;
 use crate::engine::diagnostic::Finding;
 use crate::engine::rules::Rule;
@@ -40,12 +40,12 @@ use crate::engine::secrets::{self, is_blank_char};
 pub(super) fn check(ctx: &EnvCtx, out: &mut Vec<Finding>) {
     // A tracked `.env` without a real key is the repository's template: its blanks are for the
     // user to fill in. (One with real keys is KW308's, and its blanks are still blanks.)
-    if ctx.file.template || (ctx.file.git.is_tracked() && !holds_real_key(ctx)) {
+    if ctx.file.template || shipped_template(ctx.file, ctx.parsed()) {
         return;
     }
     for entry in winners(&ctx.parsed().entries) {
         let key = &entry.key;
-        if !secrets::is_credential_name(key) {
+        if !secrets::is_credential_name(key) || secrets::is_app_secret_name(key) {
             continue;
         }
         let (span, message) = match entry.literal.as_deref() {
@@ -84,14 +84,6 @@ pub(super) fn check(ctx: &EnvCtx, out: &mut Vec<Finding>) {
         };
         out.push(Finding::new(Rule::KW305, ctx.path, span, message));
     }
-}
-
-/// Some credential variable of the file holds a value that looks like a real key.
-fn holds_real_key(ctx: &EnvCtx) -> bool {
-    ctx.parsed().entries.iter().any(|e| {
-        secrets::is_credential_name(&e.key)
-            && e.value.as_deref().is_some_and(secrets::looks_like_key)
-    })
 }
 
 #[cfg(test)]

@@ -30,8 +30,8 @@
 //!
 //! No automatic fix: create a key in the provider's console and paste it in.
 
-use super::helpers::dotenv_values::winners;
 use super::helpers::dotenv_values::without_quotes;
+use super::helpers::dotenv_values::{shipped_template, winners};
 use super::EnvCtx;
 use crate::engine::diagnostic::Finding;
 use crate::engine::providers;
@@ -40,7 +40,7 @@ use crate::engine::secrets::{self, Placeholder};
 
 pub(super) fn check(ctx: &EnvCtx, out: &mut Vec<Finding>) {
     // A tracked `.env` is the repository's template.
-    if ctx.file.template || ctx.file.git.is_tracked() {
+    if ctx.file.template || shipped_template(ctx.file, ctx.parsed()) {
         return;
     }
     for entry in winners(&ctx.parsed().entries) {
@@ -48,7 +48,10 @@ pub(super) fn check(ctx: &EnvCtx, out: &mut Vec<Finding>) {
         let (Some(literal), Some(span)) = (entry.literal.as_deref(), entry.raw_span) else {
             continue;
         };
-        if !secrets::is_credential_name(key) || providers::is_dummy_key(literal.trim()) {
+        if !secrets::is_credential_name(key)
+            || secrets::is_app_secret_name(key)
+            || providers::is_dummy_key(literal.trim())
+        {
             continue;
         }
         // Stray quotes around it are KW302's.

@@ -34,8 +34,8 @@
 //! another provider's key, the message names that provider's variable; renaming the variable is
 //! not offered, because the code that reads the old name would then find nothing.
 
-use super::helpers::dotenv_values::winners;
 use super::helpers::dotenv_values::without_quotes;
+use super::helpers::dotenv_values::{shipped_template, winners};
 use super::EnvCtx;
 use crate::engine::diagnostic::Finding;
 use crate::engine::dotenv::Entry;
@@ -45,7 +45,7 @@ use crate::engine::secrets;
 
 pub(super) fn check(ctx: &EnvCtx, out: &mut Vec<Finding>) {
     // A tracked `.env` is the repository's template.
-    if ctx.file.template || ctx.file.git.is_tracked() {
+    if ctx.file.template || shipped_template(ctx.file, ctx.parsed()) {
         return;
     }
     let entries = &ctx.parsed().entries;
@@ -271,13 +271,17 @@ mod tests {
     }
 
     #[test]
-    fn quiet_on_a_tracked_env_only() {
-        let text = format!("OPENAI_API_KEY={ANT}\n");
-        let tracked = GitStatus::Tracked {
+    fn quiet_on_a_tracked_env_that_holds_no_real_key() {
+        let tracked = || GitStatus::Tracked {
             repo_root: PathBuf::from(ROOT),
             ignored: true,
         };
-        assert!(of(&check_at(&env_path(), &text, tracked), Rule::KW307).is_empty());
+        // The repository's template: a prefix-less stand-in in a key variable.
+        let template = "OPENAI_API_KEY=my-openai-key-goes-in-here-1234\n";
+        assert!(of(&check_at(&env_path(), template, tracked()), Rule::KW307).is_empty());
+        // Real keys committed: the user's own file, checked as usual.
+        let text = format!("OPENAI_API_KEY={ANT}\n");
+        one(&check_at(&env_path(), &text, tracked()), Rule::KW307);
         one(
             &check_at(&env_path(), &text, GitStatus::Ignored),
             Rule::KW307,

@@ -10,6 +10,7 @@ use crate::engine::dotenv::{self, DotenvFile, Entry, ParseError, Quote};
 use crate::engine::fix;
 use crate::engine::secrets::{self, is_blank_char};
 use crate::engine::text::Span;
+use crate::engine::workspace::EnvFile;
 
 /// The definitions python-dotenv keeps: the last one of each variable, in file order.
 pub(crate) fn winners(entries: &[Entry]) -> impl Iterator<Item = &Entry> {
@@ -272,4 +273,16 @@ pub(crate) fn mismatch_on_first_line(text: &str, span: Span) -> Option<Mismatch>
 /// leaves these to this rule.
 pub(crate) fn mismatched_in_error(text: &str, error: &ParseError) -> Option<Mismatch> {
     mismatch_on_first_line(text, error.span)
+}
+
+/// A `.env` that git tracks and that holds no real-looking key: the repository ships it as its
+/// template, and its blanks and placeholders are for the user to fill in. (A tracked `.env`
+/// with real keys is the user's own file, committed: KW308 says so, and its other values are
+/// checked as usual.)
+pub(crate) fn shipped_template(file: &EnvFile, parsed: &DotenvFile) -> bool {
+    file.git.is_tracked()
+        && !parsed.entries.iter().any(|e| {
+            secrets::is_credential_name(&e.key)
+                && e.value.as_deref().is_some_and(secrets::looks_like_key)
+        })
 }

@@ -55,11 +55,27 @@ fn guarded(code: &str, name: &str) -> bool {
     patterns.iter().any(|p| {
         code.match_indices(p.as_str()).any(|(i, _)| {
             let end = i + p.len();
-            // The whole name, not a longer one (`if not key_path`).
+            let word = |c: char| c.is_alphanumeric() || c == '_' || c == '.';
+            // The whole name, not a longer one (`if not key_path`, `apikey or …`).
             let next = code[end..].chars().next();
-            p.ends_with(':')
-                || p.ends_with(' ')
-                || !next.is_some_and(|c| c.is_alphanumeric() || c == '_')
+            let prev = code[..i].chars().next_back();
+            !prev.is_some_and(word)
+                && (p.ends_with(':') || p.ends_with(' ') || !next.is_some_and(word))
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::guarded;
+
+    #[test]
+    fn whole_names_only() {
+        assert!(guarded("\nif not key:\n    raise", "key"));
+        assert!(guarded(" = key or default", "key"));
+        assert!(guarded("\nassert key, 'set it'", "key"));
+        assert!(!guarded("\nif not key_path:\n", "key"));
+        assert!(!guarded(" = apikey or default", "key"));
+        assert!(!guarded(" = self.key or default", "key"));
+    }
 }

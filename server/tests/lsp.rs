@@ -901,7 +901,7 @@ fn git(dir: &std::path::Path, args: &[&str]) {
 }
 
 #[tokio::test]
-async fn a_tracked_env_is_reported_although_ignored_and_is_no_template_for_kw306() {
+async fn a_tracked_env_is_reported_although_ignored_and_a_template_only_without_real_keys() {
     // Committed before .gitignore listed it: git still tracks it.
     let (_dir, root) = tempdir();
     let env =
@@ -926,7 +926,31 @@ async fn a_tracked_env_is_reported_although_ignored_and_is_no_template_for_kw306
             && message.contains("`git rm --cached .env`"),
         "{message}"
     );
-    assert!(!diags.iter().any(|d| d["code"] == "KW306"), "{diags:?}");
+    // Real keys committed: the user's own file, whose placeholder is still a mistake.
+    assert!(diags.iter().any(|d| d["code"] == "KW306"), "{diags:?}");
+    client.shutdown_and_exit().await;
+    assert_eq!(server.await.unwrap(), 0);
+
+    // Only placeholders, committed: the repository's template. Once the folder is indexed (its
+    // unparseable line, KW303, is reported), nothing is said about its keys.
+    let (_dir, root) = tempdir();
+    let env = "OPENAI_API_KEY=sk-1111\nHF_TOKEN=changeme\nBROKEN=\"abc\"def\n";
+    std::fs::write(root.join(".env"), env).unwrap();
+    git(&root, &["init", "-q"]);
+    git(&root, &["add", ".env"]);
+    git(&root, &["commit", "-q", "-m", "first"]);
+    let (mut client, server) = TestClient::in_process();
+    client.initialize(Some(&root), false, json!({})).await;
+    let uri = file_uri(&root.join(".env"));
+    client.open(&uri, "dotenv", 1, env).await;
+    let about_keys = |d: &Value| {
+        ["KW305", "KW306", "KW307", "KW308"].contains(&d["code"].as_str().unwrap_or(""))
+    };
+    client
+        .wait_diagnostics(&uri, |d| {
+            d.iter().any(|d| d["code"] == "KW303") && !d.iter().any(about_keys)
+        })
+        .await;
     client.shutdown_and_exit().await;
     assert_eq!(server.await.unwrap(), 0);
 }

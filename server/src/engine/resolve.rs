@@ -642,6 +642,8 @@ pub struct ModuleScope<'a> {
     /// A .env or template that defines something sits in this module's directory or an
     /// ancestor inside the workspace.
     pub env_in_scope: bool,
+    /// Where the module's own project starts (see [`Workspace::project_dir_of`]).
+    project: Option<&'a Path>,
 }
 
 impl<'a> ModuleScope<'a> {
@@ -677,6 +679,7 @@ impl<'a> ModuleScope<'a> {
             path,
             loads,
             env_in_scope,
+            project,
         }
     }
 
@@ -702,6 +705,9 @@ impl<'a> ModuleScope<'a> {
                 out.unknown_load = true;
             }
         }
+        // Copied to .env, a template's variables are there only if something loads that .env.
+        let copies_load =
+            self.env_loads().next().is_some() || ws.derived().orphan_near_loader(self.path);
         for (env_path, file) in ws.env_files() {
             if file.template && commented_out(&file.text, name) {
                 // `# OPENAI_API_KEY=` in a template: an optional variable, e.g. for a provider
@@ -718,20 +724,14 @@ impl<'a> ModuleScope<'a> {
             if entry.export {
                 out.shell_sourced = true;
             }
-            if file.template
-                && ws
-                    .project_dir_of(self.path)
-                    .is_some_and(|p| !env_path.starts_with(p))
-            {
+            if file.template && self.project.is_some_and(|p| !env_path.starts_with(p)) {
                 // Another project's template (this module's project starts below it).
                 continue;
             }
             if file.template {
                 out.templates.push(def);
                 let dir = env_path.parent();
-                // Copied to .env, the template's variables are there only if something loads
-                // that .env.
-                if (self.env_loads().next().is_some() || ws.derived().orphan_near_loader(self.path))
+                if copies_load
                     && !ws
                         .env_files()
                         .any(|(p, f)| !f.template && p.parent() == dir)

@@ -1732,12 +1732,12 @@ impl<'a> Extractor<'a> {
     }
 
     fn dictionary(&mut self, dict: Node<'a>) {
-        if self.compared_only() {
-            return;
-        }
         let Some(value) = self.config_list_pair(dict) else {
             return;
         };
+        if self.compared_only() {
+            return;
+        }
         let keys = self.dict_keys(dict);
         self.facts.llm_configs.push(LlmConfigDict {
             span: Self::span(dict),
@@ -2149,9 +2149,6 @@ impl<'a> Extractor<'a> {
         let Some(args) = args else {
             return;
         };
-        if self.compared_only() {
-            return;
-        }
         let kids = self.kids(args);
         for &kid in &kids {
             if kid.kind_id() != k.keyword_argument {
@@ -2163,9 +2160,10 @@ impl<'a> Extractor<'a> {
             ) else {
                 continue;
             };
+            // Only a value that can reach a call is configuration (see `compared_only`).
             match self.slice(name) {
-                "config_list" => self.config_list_value(value, list_ctor),
-                "llm_config" => self.llm_config_value(value),
+                "config_list" if !self.compared_only() => self.config_list_value(value, list_ctor),
+                "llm_config" if !self.compared_only() => self.llm_config_value(value),
                 _ => {}
             }
         }

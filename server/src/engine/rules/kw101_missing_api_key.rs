@@ -108,6 +108,8 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
         let client = info.client.display;
         let loads_missing = scope.env_loads().next().is_none();
         let mut fixes = Vec::new();
+        // The load_dotenv() fix is offered: it removes the cause.
+        let mut loads_the_file = false;
         let mut related = None;
         let (message, severity) = if let Some(def) = lookup.unloaded.first() {
             let env = ctx.ws.display_path(def.env);
@@ -117,12 +119,8 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                 format!("{var} is defined here"),
             ));
             if loads_missing {
-                fixes.push(Fix {
-                    title: "Add `load_dotenv()` after the imports".into(),
-                    edits: vec![edits::add_load_dotenv(ctx)],
-                    safe: false,
-                    sensitive: false,
-                });
+                fixes.push(edits::load_dotenv_fix(ctx));
+                loads_the_file = true;
             }
             (
                 format!(
@@ -140,12 +138,8 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                     m = format!(
                         "{what}, and {var}, which the {client} client reads instead, is only listed in {template}: nothing on this module's import chain calls load_dotenv(), so a .env copied from it is never read"
                     );
-                    fixes.push(Fix {
-                        title: "Add `load_dotenv()` after the imports".into(),
-                        edits: vec![edits::add_load_dotenv(ctx)],
-                        safe: false,
-                        sensitive: false,
-                    });
+                    fixes.push(edits::load_dotenv_fix(ctx));
+                    loads_the_file = true;
                 } else {
                     m.push_str(&format!(" (it is listed in {template})"));
                 }
@@ -173,10 +167,7 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             &env_expr(var),
         )];
         edits.extend(edits::import_os(ctx));
-        let load_offered = fixes
-            .iter()
-            .any(|f| f.edits.iter().any(|e| e.new_text.contains("load_dotenv()")));
-        if !load_offered && related.is_none() {
+        if !loads_the_file && related.is_none() {
             fixes.push(Fix {
                 title: format!(
                     "Add `{}`",

@@ -137,12 +137,7 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             finding = finding.related(path, span, msg);
         }
         if load_fix {
-            finding = finding.fix(Fix {
-                title: "Add `load_dotenv()` after the imports".into(),
-                edits: vec![edits::add_load_dotenv(ctx)],
-                safe: false,
-                sensitive: false,
-            });
+            finding = finding.fix(edits::load_dotenv_fix(ctx));
         }
         if let Some(name) = close {
             finding = finding.fix(Fix {

@@ -29,7 +29,7 @@
 
 use super::helpers::edits;
 use super::PyCtx;
-use crate::engine::diagnostic::{Finding, Fix};
+use crate::engine::diagnostic::Finding;
 use crate::engine::python::LoadKind;
 use crate::engine::rules::Rule;
 
@@ -83,14 +83,7 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                 def.entry.key_span,
                 format!("{} is defined here", read.name),
             )
-            .fix(Fix {
-                title: "Add `load_dotenv()` after the imports".into(),
-                edits: vec![edits::add_load_dotenv(ctx)],
-                // Loading a .env sets every variable in it (and the deployment may set the
-                // variable itself): the program's environment changes.
-                safe: false,
-                sensitive: false,
-            });
+            .fix(edits::load_dotenv_fix(ctx));
         if let Some((path, span, msg)) = related {
             finding = finding.related(path, span, msg);
         }

@@ -49,6 +49,18 @@ pub(crate) fn import_os(ctx: &PyCtx) -> Option<Edit> {
     })
 }
 
+/// The fix that loads the module's `.env`: [`add_load_dotenv`]. Unsafe: loading a .env sets
+/// every variable in it (and the deployment may set the variable itself), so the program's
+/// environment changes.
+pub(crate) fn load_dotenv_fix(ctx: &PyCtx) -> Fix {
+    Fix {
+        title: "Add `load_dotenv()` after the imports".into(),
+        edits: vec![add_load_dotenv(ctx)],
+        safe: false,
+        sensitive: false,
+    }
+}
+
 /// `from dotenv import load_dotenv` + `load_dotenv()` right after the imports.
 pub(crate) fn add_load_dotenv(ctx: &PyCtx) -> Edit {
     let ep = &ctx.facts.edit_points;

@@ -1,4 +1,4 @@
 pub mod cli;
 pub mod engine;
-pub mod loader;
 pub mod lsp;
+pub mod project;

@@ -70,7 +70,7 @@ fn fixture() -> &'static Fixture {
             texts.push(text);
         }
         let loaded =
-            keywire::loader::load(std::slice::from_ref(&root), &Default::default()).unwrap();
+            keywire::project::load(std::slice::from_ref(&root), &Default::default()).unwrap();
         let server = LspHarness::with(false, Some(&root), true);
         Fixture {
             _tmp: tmp,

@@ -445,7 +445,7 @@ fn lsp_trace_logs_do_not_echo_messages() {
 
 /// Found by `hardening_hostile.rs`: a FIFO named `.env` (or named on the command line) made
 /// `keywire check` block forever in `open()`, and the language server's indexer with it.
-/// Fixed in `loader::read_source` (only regular files are opened).
+/// Fixed in `project::read_source` (only regular files are opened).
 #[test]
 fn reading_a_fifo_does_not_block() {
     let (_tmp, dir) = tempdir();
@@ -457,9 +457,9 @@ fn reading_a_fifo_does_not_block() {
     assert!(st.success());
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        let _ = tx.send(keywire::loader::read_source(
+        let _ = tx.send(keywire::project::read_source(
             &fifo,
-            keywire::loader::MAX_FILE_SIZE,
+            keywire::project::MAX_FILE_SIZE,
         ));
     });
     let result = rx

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use keywire::cli::check::check_all;
 use keywire::engine::python::{self, PyFacts, Relevance};
 use keywire::engine::secrets;
-use keywire::loader::{self, LoadOptions, Prefilter};
+use keywire::project::{self, LoadOptions, Prefilter};
 
 /// Every fixture directory that is a workspace of its own.
 fn fixture_corpora() -> Vec<PathBuf> {
@@ -42,7 +42,7 @@ fn rendered(dir: &Path, prefilter: Prefilter) -> Option<Vec<String>> {
         ..LoadOptions::default()
     };
     // Some CLI fixtures are broken on purpose (a bad config): nothing to compare there.
-    let loaded = loader::load(&[dir.to_path_buf()], &opts).ok()?;
+    let loaded = project::load(&[dir.to_path_buf()], &opts).ok()?;
     let mut out: Vec<String> = check_all(&loaded)
         .iter()
         .map(|f| format!("{f:?}"))

@@ -111,9 +111,9 @@ fn main() -> ExitCode {
         }
         "phases" => {
             let mode = match flag(rest, "--prefilter").as_deref() {
-                Some("off") => keywire::loader::Prefilter::Off,
-                Some("facts") => keywire::loader::Prefilter::Facts,
-                _ => keywire::loader::Prefilter::Findings,
+                Some("off") => keywire::project::Prefilter::Off,
+                Some("facts") => keywire::project::Prefilter::Facts,
+                _ => keywire::project::Prefilter::Findings,
             };
             for dir in rest.iter().filter(|a| {
                 !a.starts_with("--") && *a != "off" && *a != "facts" && *a != "findings"

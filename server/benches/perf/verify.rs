@@ -201,14 +201,14 @@ pub fn scan(dir: &Path, passes: usize) {
 
 /// `phases DIR`: where the time of one check goes, in process: load (walk, read, prefilter,
 /// extract), the workspace indexes (import graph), the rules.
-pub fn phases(dir: &Path, prefilter: keywire::loader::Prefilter) {
-    use keywire::loader::{self, LoadOptions};
+pub fn phases(dir: &Path, prefilter: keywire::project::Prefilter) {
+    use keywire::project::{self, LoadOptions};
     let t = Instant::now();
     let opts = LoadOptions {
         prefilter,
         ..LoadOptions::default()
     };
-    let loaded = loader::load(&[dir.to_path_buf()], &opts).expect("load");
+    let loaded = project::load(&[dir.to_path_buf()], &opts).expect("load");
     let t_load = t.elapsed().as_secs_f64();
     let t = Instant::now();
     if let Some(first) = loaded.python.first() {

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use crate::engine::config::check_selector;
 use crate::engine::fix;
 use crate::engine::{Edit, Finding, Rule, Severity};
-use crate::loader::{self, LoadError, LoadOptions, Loaded};
+use crate::project::{self, LoadError, LoadOptions, Loaded};
 
 use super::output::{self, text::TextOptions, Sources};
 use super::{
@@ -60,9 +60,9 @@ fn check(args: &CheckArgs) -> Result<u8, CliError> {
     let mut session = Session {
         args,
         cwd,
-        // One-shot check: only findings matter, so env-only files need no parse (loader docs).
+        // One-shot check: only findings matter, so env-only files need no parse (see `Prefilter::Findings`).
         opts: LoadOptions {
-            prefilter: loader::Prefilter::Findings,
+            prefilter: project::Prefilter::Findings,
             ..LoadOptions::default()
         },
         reported: HashSet::new(),
@@ -160,7 +160,7 @@ impl Session<'_> {
     /// Load the paths, apply `--select`/`--ignore`, report newly skipped files on stderr.
     fn load(&mut self) -> Result<Loaded, CliError> {
         let cwd = self.cwd.as_deref();
-        let mut loaded = loader::load(&self.args.paths, &self.opts).map_err(|e| match e {
+        let mut loaded = project::load(&self.args.paths, &self.opts).map_err(|e| match e {
             LoadError::Config(c) => {
                 let shown = display_path_text(&c.path, cwd);
                 CliError(c.with_path(shown).to_string())
@@ -172,7 +172,7 @@ impl Session<'_> {
             LoadError::Io { path, error } => CliError(format!(
                 "{}: {}",
                 display_path_text(&path, cwd),
-                loader::io_reason(&error)
+                project::io_reason(&error)
             )),
         })?;
         if self.args.select.is_some() || !self.args.ignore.is_empty() {
@@ -253,7 +253,7 @@ pub fn plan_fixes<'a>(
         let mut conflict = false;
         for edit in &fix.edits {
             let edit = Edit {
-                path: loader::normalize(&edit.path),
+                path: project::absolute_normalized(&edit.path),
                 ..edit.clone()
             };
             let chosen = plan.edits.get(&edit.path).map(Vec::as_slice).unwrap_or(&[]);
@@ -275,7 +275,7 @@ pub fn plan_fixes<'a>(
         let mut paths: Vec<PathBuf> = fix
             .edits
             .iter()
-            .map(|e| loader::normalize(&e.path))
+            .map(|e| project::absolute_normalized(&e.path))
             .collect();
         paths.sort();
         paths.dedup();
@@ -312,7 +312,7 @@ pub fn apply_plan(plan: &FixPlan, loaded: &Loaded) -> FixOutcome {
                 Ok(text) => text,
                 Err(e) if e.kind() == io::ErrorKind::NotFound && creates => String::new(),
                 Err(e) => {
-                    failed.push((path.clone(), loader::io_reason(&e)));
+                    failed.push((path.clone(), project::io_reason(&e)));
                     continue;
                 }
             },
@@ -328,13 +328,13 @@ pub fn apply_plan(plan: &FixPlan, loaded: &Loaded) -> FixOutcome {
         if creates {
             if let Some(parent) = path.parent() {
                 if let Err(e) = fs::create_dir_all(parent) {
-                    failed.push((path.clone(), loader::io_reason(&e)));
+                    failed.push((path.clone(), project::io_reason(&e)));
                     continue;
                 }
             }
         }
         if let Err(e) = fs::write(path, new_text) {
-            failed.push((path.clone(), loader::io_reason(&e)));
+            failed.push((path.clone(), project::io_reason(&e)));
         }
     }
     let failed_paths: HashSet<&Path> = failed.iter().map(|(p, _)| p.as_path()).collect();
@@ -443,7 +443,7 @@ mod tests {
         let root = std::fs::canonicalize(dir.path()).unwrap();
         fs::write(root.join("app.py"), "x = 1\n").unwrap();
         fs::write(root.join(".gitignore"), "target/\n").unwrap();
-        let loaded = loader::load(std::slice::from_ref(&root), &LoadOptions::default()).unwrap();
+        let loaded = project::load(std::slice::from_ref(&root), &LoadOptions::default()).unwrap();
         let edit = |path: PathBuf, s: usize, e: usize, t: &str, create: bool| Edit {
             path,
             span: Span::new(s, e),

@@ -28,10 +28,10 @@ use tower_lsp_server::ls_types::{
     WorkspaceEdit,
 };
 
-use super::analysis;
-use super::diagnostics::{self, DiagnosticData, FileEdit, FixData, SOURCE};
+use super::convert::{self, DiagnosticData, FileEdit, FixData, SOURCE};
 use super::position::{Encoding, LineIndex};
 use super::session::{Caps, Shared};
+use super::snapshot;
 use crate::engine::workspace::{parse_suppression, FileKind};
 use crate::engine::{dotenv, python, Span};
 
@@ -106,7 +106,7 @@ pub async fn code_action(
                 if let Some(edit) = workspace_edit(&fix.edits, &caps) {
                     actions.push(
                         CodeAction {
-                            title: diagnostics::safe_title(&fix.title),
+                            title: convert::safe_title(&fix.title),
                             kind: Some(CodeActionKind::QUICKFIX),
                             diagnostics: Some(vec![diag.clone()]),
                             edit: Some(edit),
@@ -336,12 +336,11 @@ pub fn ignore_edit(
 /// `source.fixAll.keywire`: the bulk fix (safe, of a warning or error) of each of the document's
 /// current findings that overlaps no fix already taken.
 async fn fix_all(shared: &Arc<Shared>, uri: &Uri, caps: &Caps) -> Option<CodeAction> {
-    analysis::install_documents(shared, Some(uri)).await;
-    let snapshot = analysis::snapshot(shared, Some(uri))?;
+    let snapshot = snapshot::fresh(shared, Some(uri), uri).await?;
     let fixes = tokio::task::spawn_blocking(move || {
         let doc = snapshot.docs.first()?;
         let conv = snapshot.converter(doc)?;
-        let findings = diagnostics::findings(&conv, doc);
+        let findings = snapshot::findings(&conv, doc);
         let mut taken: Vec<(std::path::PathBuf, Span)> = Vec::new();
         let mut out: Vec<FixData> = Vec::new();
         for fix in findings.iter().filter_map(|f| f.bulk_fix(false)) {

@@ -8,10 +8,10 @@ use std::sync::Arc;
 
 use tower_lsp_server::ls_types::{Position, Uri};
 
-use super::analysis::{self, DocSnap, Snapshot};
-use super::diagnostics::Converter;
+use super::convert::Converter;
 use super::position::LineIndex;
 use super::session::Shared;
+use super::snapshot::{self, DocSnap, Snapshot};
 use crate::engine::dotenv::Entry;
 use crate::engine::python::{EnvRead, FieldValue, StrLit};
 use crate::engine::resolve::{LoadRef, LoadTarget};
@@ -82,9 +82,8 @@ pub enum Target<'a> {
 /// Locate the cursor in the current version of `uri`.
 pub async fn at(shared: &Arc<Shared>, uri: &Uri, pos: Position) -> Option<At> {
     // Every open document, so spans in other open files match their current text.
-    analysis::install_documents(shared, None).await;
+    let snap = snapshot::fresh(shared, None, uri).await?;
     let markdown = shared.lock().caps.markdown_hover;
-    let snap = analysis::snapshot(shared, Some(uri))?;
     let doc = snap.docs.first()?.clone();
     let offset = LineIndex::new(&doc.text).offset(&doc.text, pos, snap.enc);
     Some(At {

@@ -17,8 +17,8 @@ use std::sync::Arc;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
 
+use super::convert::Converter;
 use super::cursor::{self, describe_load, line_of, At, Target};
-use super::diagnostics::Converter;
 use super::session::Shared;
 use crate::engine::dotenv::Entry;
 use crate::engine::python::EnvReadKind;

@@ -2,11 +2,14 @@
 //! API-key wiring, over stdio.
 //!
 //! Layout: [`session`] (state), [`settings`] (editor settings merged under the project's
-//! config file), [`document`] (ropes and trees), [`position`] (the one place
-//! byte offsets meet LSP positions), [`analysis`] (the worker that checks and publishes), and
-//! one file per LSP method group ([`diagnostics`], [`code_action`], [`hover`],
-//! [`definition`], [`completion`], [`symbols`]). The engine knows nothing about LSP: every
-//! conversion lives here.
+//! config file), [`document`] (ropes and trees), [`position`] (the one place byte offsets meet
+//! LSP positions), [`uri`] (paths and URIs), one file per LSP method group ([`diagnostics`],
+//! [`code_action`], [`hover`], [`definition`], [`completion`], [`symbols`]), and the analysis
+//! path, one job per file, in the direction the diagnostics flow: [`worker`] (passes and
+//! publishing), [`scopes`] (indexing from disk), [`install`] (documents and changed files into
+//! workspaces), [`snapshot`] (snapshot and the engine call), [`convert`] (findings to LSP), with
+//! [`provisional`] beside the worker. The engine knows nothing about LSP: every conversion lives
+//! here. Nothing here touches the disk: the project layer ([`crate::project`]) does.
 //!
 //! # Ordering
 //!
@@ -15,7 +18,7 @@
 //! apply their change to the document store *before their first `.await`*, under a
 //! `std::sync::Mutex` that is never held across an `.await`, so the store sees them in
 //! arrival order. A change whose version is not newer than the document's is dropped (and
-//! logged). Analysis and publishing happen later, in the worker (see [`analysis`]), which
+//! logged). Analysis and publishing happen later, in the worker (see [`worker`]), which
 //! never publishes a result computed for a version the document no longer has.
 //!
 //! stdout carries the protocol and nothing else: logs go to stderr (`RUST_LOG`, or the
@@ -23,25 +26,31 @@
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
-mod analysis;
 mod code_action;
 mod completion;
+mod convert;
 mod cursor;
 mod definition;
 mod diagnostics;
 mod document;
 mod hover;
+mod install;
 pub mod position;
+mod provisional;
+mod scopes;
 mod server;
 mod session;
 mod settings;
+mod snapshot;
 mod symbols;
 mod transport;
+mod uri;
+mod worker;
 
 #[doc(hidden)]
-pub use analysis::refresh_facts;
-#[doc(hidden)]
 pub use document::Document;
+#[doc(hidden)]
+pub use install::refresh_facts;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -53,7 +62,7 @@ use tracing_subscriber::layer::{Layer, SubscriberExt};
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{reload, EnvFilter, Registry};
 
-pub use diagnostics::{
+pub use convert::{
     rule_docs_url, DiagnosticData, FileEdit, FixData, DOCS_BASE, REPOSITORY_URL, RULE_DOCS_DIR,
 };
 

@@ -18,13 +18,13 @@ use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
-use super::analysis;
 use super::code_action::{self, SOURCE_FIX_ALL_KEYWIRE};
 use super::document::{parse_rope, Document};
 use super::position::Encoding;
-use super::session::{standalone_path, uri_to_path, Caps, Shared};
+use super::session::{standalone_path, Caps, Shared};
 use super::settings::{self, Settings};
-use super::{completion, definition, diagnostics, hover, symbols};
+use super::uri::uri_to_path;
+use super::{completion, definition, diagnostics, hover, provisional, symbols, worker};
 use crate::engine::workspace::{file_kind, FileKind};
 
 /// Globs watched through `workspace/didChangeWatchedFiles`.
@@ -326,7 +326,7 @@ impl LanguageServer for Backend {
         }
         let mut worker = self.worker.lock().unwrap_or_else(|e| e.into_inner());
         if worker.is_none() {
-            *worker = Some(analysis::spawn_worker(self.shared.clone()));
+            *worker = Some(worker::spawn_worker(self.shared.clone()));
         }
         Ok(result)
     }
@@ -390,7 +390,7 @@ impl LanguageServer for Backend {
             }
         }
         self.wake();
-        tokio::spawn(analysis::provisional(self.shared.clone()));
+        tokio::spawn(provisional::provisional(self.shared.clone()));
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {

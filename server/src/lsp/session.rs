@@ -3,11 +3,11 @@
 //! # Workspace model
 //!
 //! One engine [`Workspace`] per *scope*:
-//! - every workspace folder is a scope, indexed from disk with [`crate::loader::load`] (the
+//! - every workspace folder is a scope, indexed from disk with [`crate::project::load`] (the
 //!   CLI's walk; its root is the folder, or the directory of a `keywire.toml` /
 //!   `[tool.keywire]` pyproject.toml above it);
 //! - a file outside every folder gets its directory as its scope: the `.env*` files next to
-//!   it (loaded through the same loader) plus whatever is open there;
+//!   it (loaded through the same project layer) plus whatever is open there;
 //! - a document with a non-`file:` URI (`untitled:`) is its own scope, analysed alone as
 //!   Python when its languageId is `python` (and ignored otherwise).
 //!
@@ -37,7 +37,6 @@ use super::position::Encoding;
 use super::settings::{self, RuleSettings, Settings};
 use crate::engine::config::Config;
 use crate::engine::workspace::{file_kind, FileKind, Workspace};
-use crate::loader;
 
 /// What the client told us it can do, boiled down to the flags the server looks at.
 #[derive(Clone, Debug, Default)]
@@ -141,7 +140,7 @@ pub struct Session {
     /// `initializationOptions.debug`: enables `keywire/debugDocumentText` (tests).
     pub debug: bool,
     /// How long a document opened while its folder is indexed waits before it is checked
-    /// alone (see `analysis::provisional`); None: the default.
+    /// alone (see `provisional`); None: the default.
     pub provisional_after: Option<std::time::Duration>,
     pub docs: HashMap<Uri, Document>,
     /// Workspace folder paths.
@@ -288,7 +287,7 @@ impl Session {
             return;
         }
         if created {
-            // New files are found by the loader's walk (which knows what to skip).
+            // New files are found by the project layer's walk (which knows what to skip).
             self.reindex.insert(key);
         } else {
             self.disk_dirty.insert(path);
@@ -300,7 +299,7 @@ impl Session {
 pub struct Shared {
     pub client: Client,
     session: Mutex<Session>,
-    /// Wakes the analysis worker (see `analysis.rs`).
+    /// Wakes the analysis worker (see `worker.rs`).
     pub wake: Notify,
 }
 
@@ -319,23 +318,14 @@ impl Shared {
     }
 }
 
-/// The path of a `file:` URI (absolute, `.`/`..` resolved); None for other schemes.
-pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
-    if !uri.scheme().as_str().eq_ignore_ascii_case("file") {
-        return None;
+/// A background task that did not finish: a panic is an error; a cancellation only happens
+/// when the runtime shuts down (`exit`).
+pub fn join_failed(what: &str, e: &tokio::task::JoinError) {
+    if e.is_panic() {
+        tracing::error!("{what} panicked: {e}");
+    } else {
+        tracing::debug!("{what} was cancelled: the server is stopping");
     }
-    let path = uri.to_file_path()?;
-    if !path.is_absolute() {
-        return None;
-    }
-    Some(loader::normalize(&path))
-}
-
-pub fn path_to_uri(path: &Path) -> Option<Uri> {
-    if !path.is_absolute() {
-        return None;
-    }
-    Uri::from_file_path(path)
 }
 
 /// A made-up path for a document with a non-file URI: ends in `.py` so the engine treats it
@@ -373,14 +363,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn uris_and_paths() {
-        let uri: Uri = "file:///tmp/a%20b/x/../c.py".parse().unwrap();
-        assert_eq!(uri_to_path(&uri), Some(PathBuf::from("/tmp/a b/c.py")));
+    fn standalone_paths() {
         let untitled: Uri = "untitled:Untitled-1".parse().unwrap();
-        assert_eq!(uri_to_path(&untitled), None);
         assert_eq!(standalone_path(&untitled), PathBuf::from("Untitled-1.py"));
-        let back = path_to_uri(Path::new("/tmp/a b/c.py")).unwrap();
-        assert_eq!(back.as_str(), "file:///tmp/a%20b/c.py");
     }
 
     #[test]

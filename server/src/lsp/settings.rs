@@ -67,7 +67,7 @@ impl RuleSettings {
     }
 
     /// The rule settings a project config table (`keywire.toml`, or pyproject's
-    /// `[tool.keywire]`) sets. The loader has validated the file; a key that does not parse
+    /// `[tool.keywire]`) sets. The project layer has validated the file; a key that does not parse
     /// is left unset.
     pub fn from_file_table(table: &toml::Table) -> RuleSettings {
         let mut out = RuleSettings::default();
@@ -89,11 +89,8 @@ impl RuleSettings {
     }
 
     /// The rule settings of the project config file at `path` (a `keywire.toml` or a
-    /// pyproject.toml); nothing when it cannot be read.
-    pub fn from_file(path: &Path) -> RuleSettings {
-        let Ok(text) = std::fs::read_to_string(path) else {
-            return RuleSettings::default();
-        };
+    /// pyproject.toml) whose text is `text`; nothing when it does not parse.
+    pub fn from_file_text(path: &Path, text: &str) -> RuleSettings {
         let Ok(table) = text.parse::<toml::Table>() else {
             return RuleSettings::default();
         };

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use crate::engine::text::{floor_char_boundary, LineIndex};
 use crate::engine::{Finding, Severity, Span};
-use crate::loader::{self, Loaded};
+use crate::project::{self, Loaded};
 
 use super::display_path;
 
@@ -43,10 +43,7 @@ impl<'a> Sources<'a> {
             return hit.clone();
         }
         let env = self.loaded.workspace.env_file(path).is_some();
-        let text = self
-            .loaded
-            .text(path)
-            .or_else(|| loader::read_source(path, loader::MAX_FILE_SIZE).ok());
+        let text = self.loaded.text(path).or_else(|| project::read_text(path));
         let source = text.map(|text| {
             Arc::new(Source {
                 index: LineIndex::new(&text),

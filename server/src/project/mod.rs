@@ -1,0 +1,237 @@
+//! The project layer: everything that reads the disk for the engine, shared by the CLI and the
+//! language server. The engine does no I/O; this is where it happens.
+//!
+//! One file per concern: [`config`] (discovery), [`walk`] (the gitignore-aware parallel walk),
+//! [`read`] (the read policy), [`git`] (git status of .env files), [`paths`] (normalising
+//! user-given paths), [`tree`] (loading a tree with all of them). This file is the API both
+//! faces use:
+//!
+//! - [`load`]: a tree, into a [`Loaded`] workspace;
+//! - [`load_file`] / [`update_from_text`]: one file (any kind), into a [`FileUpdate`] to apply
+//!   to a workspace;
+//! - [`env_files_in`] / [`env_files_applying`]: the .env files of a folder, and those that apply
+//!   to it.
+//!
+//! A new file kind needs a reader and an extractor here (dispatched in [`update_from_text`] and
+//! the walk), never code in the CLI or the server. Nothing here knows about LSP or output.
+
+mod config;
+mod git;
+mod paths;
+mod read;
+mod tree;
+mod walk;
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use config::{find_config, FoundConfig};
+pub use git::GitIgnoreCache;
+pub use paths::absolute_normalized;
+pub use read::{io_reason, read_source, read_source_into, read_text, MAX_FILE_SIZE};
+pub use tree::load;
+pub use walk::DEFAULT_SKIP_DIRS;
+
+use crate::engine::config::ConfigError;
+use crate::engine::python::{self, PyFacts};
+use crate::engine::workspace::{file_kind, FileKind, GitStatus, Workspace};
+
+#[derive(Clone, Debug)]
+pub struct LoadOptions {
+    pub max_file_size: u64,
+    /// Walker threads; 0 picks a number from the machine.
+    pub threads: usize,
+    pub prefilter: Prefilter,
+    /// Keep every Python file's text in [`Loaded::python`] (the CLI prints code frames from
+    /// them; the language server keeps facts only and reads a closed file when it needs one).
+    pub keep_text: bool,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            max_file_size: MAX_FILE_SIZE,
+            threads: 0,
+            prefilter: Prefilter::Facts,
+            keep_text: true,
+        }
+    }
+}
+
+/// How much the byte prefilter ([`python::prefilter`]) may leave unparsed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Prefilter {
+    /// Parse every file (for the differential tests).
+    Off,
+    /// Files without any trigger get their imports and edit points from the light scan; every
+    /// fact anything reads is the same as with [`Prefilter::Off`].
+    #[default]
+    Facts,
+    /// Also leave out the env reads and writes of files with nothing else, unless the workspace
+    /// has .env files or model configurations, and do not keep the text of files without any
+    /// trigger ([`Loaded::text`] is empty for them): the findings are the same as with
+    /// [`Prefilter::Off`], not every fact is (an editor's references to a variable would miss
+    /// them). For one-shot checks.
+    Findings,
+}
+
+/// A Python file's text, kept for checking and for code frames.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: Arc<str>,
+}
+
+/// A file that was not loaded, and why (reported once, on stderr by the CLI).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Skipped {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+#[derive(Debug)]
+pub struct Loaded {
+    /// The project root: the directory of the config file, else the git work tree, else the
+    /// first path's directory.
+    pub root: PathBuf,
+    /// The keywire.toml or pyproject.toml the config came from.
+    pub config_file: Option<PathBuf>,
+    /// That file's text, as read when it was found.
+    pub config_text: Option<String>,
+    pub workspace: Workspace,
+    /// Python files, sorted by path.
+    pub python: Vec<SourceFile>,
+    /// .env files (and templates, and configured `env-files`) under the paths: checked. Sorted;
+    /// texts are in the workspace.
+    pub env: Vec<PathBuf>,
+    /// .env files above the paths (up to the project root) and `env-files` outside them: in the
+    /// workspace for the rules to see (what a module loads), but not checked themselves.
+    pub context_env: Vec<PathBuf>,
+    /// Sorted by path.
+    pub skipped: Vec<Skipped>,
+}
+
+impl Loaded {
+    /// The loaded text of a Python or .env file.
+    pub fn text(&self, path: &Path) -> Option<Arc<str>> {
+        if let Ok(i) = self.python.binary_search_by(|f| f.path.as_path().cmp(path)) {
+            return Some(self.python[i].text.clone());
+        }
+        self.workspace.env_file(path).map(|f| f.text.clone())
+    }
+
+    /// Number of files loaded (Python and .env).
+    pub fn file_count(&self) -> usize {
+        self.python.len() + self.env.len()
+    }
+}
+
+#[derive(Debug)]
+pub enum LoadError {
+    /// A path given to [`load`] does not exist.
+    NotFound(PathBuf),
+    Io {
+        path: PathBuf,
+        error: io::Error,
+    },
+    Config(ConfigError),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::NotFound(path) => write!(f, "{}: no such file or directory", path.display()),
+            LoadError::Io { path, error } => write!(f, "{}: {}", path.display(), io_reason(error)),
+            LoadError::Config(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+impl From<ConfigError> for LoadError {
+    fn from(e: ConfigError) -> Self {
+        LoadError::Config(e)
+    }
+}
+
+/// What one file means for a workspace now: its facts, its text, or nothing.
+#[derive(Clone, Debug)]
+pub enum FileUpdate {
+    Python(Arc<PyFacts>),
+    Env {
+        text: Arc<str>,
+        git: GitStatus,
+    },
+    /// Gone, unreadable, or of no kind a workspace holds.
+    Remove,
+}
+
+impl FileUpdate {
+    /// Put the update for the file at `path` into `ws`.
+    pub fn apply(self, ws: &mut Workspace, path: PathBuf) {
+        match self {
+            FileUpdate::Python(facts) => ws.set_python_facts(path, facts),
+            FileUpdate::Env { text, git } => ws.set_env(path, &text, git),
+            FileUpdate::Remove => ws.remove(&path),
+        }
+    }
+}
+
+/// Load (or reload) one file from disk by its kind, with the read policy of a tree load. The
+/// git status of a .env file comes from `git` (a cache the caller keeps across files).
+pub fn load_file(path: &Path, git: &mut GitIgnoreCache) -> FileUpdate {
+    match read_source(path, MAX_FILE_SIZE) {
+        Ok(text) => update_from_text(path, text, || git.status(path)),
+        Err(_) => FileUpdate::Remove,
+    }
+}
+
+/// The update for a file whose text is at hand (read from disk, or an editor's buffer). `git`
+/// is asked only for the kinds that keep a git status.
+pub fn update_from_text(
+    path: &Path,
+    text: Arc<str>,
+    git: impl FnOnce() -> GitStatus,
+) -> FileUpdate {
+    match file_kind(path) {
+        FileKind::Python => FileUpdate::Python(Arc::new(python::extract(&text))),
+        FileKind::Env | FileKind::EnvTemplate => FileUpdate::Env { text, git: git() },
+        FileKind::Other => FileUpdate::Remove,
+    }
+}
+
+/// The .env files (and templates) right in `dir` that are files (or links to files), sorted.
+pub fn env_files_in(dir: &Path) -> Vec<PathBuf> {
+    let mut envs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| matches!(file_kind(p), FileKind::Env | FileKind::EnvTemplate) && p.is_file())
+        .collect();
+    envs.sort();
+    envs
+}
+
+/// The .env files that apply to `dir`: those in it and in each folder above it up to `root`
+/// (python-dotenv's upward search stops at the project), nearest folder first.
+pub fn env_files_applying(dir: &Path, root: &Path) -> Vec<PathBuf> {
+    dir.ancestors()
+        .take_while(|d| d.starts_with(root))
+        .flat_map(env_files_in)
+        .collect()
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::fs;
+    use std::path::Path;
+
+    /// Write `text` to `path`, creating its folders.
+    pub fn write(path: &Path, text: &str) {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+}

@@ -1,0 +1,407 @@
+//! Loading a tree: everything under some paths, with the config that applies to them, into a
+//! [`Workspace`] (see [`load`]).
+//!
+//! Owns the order of the steps (config discovery, walk, files named on the command line, .env
+//! files above the paths, deferred prefilter work, .env texts with their git status). Must
+//! never hold a file kind's own reading or extraction rules: those are the walk's and the
+//! engine's.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+
+use super::config::find_config;
+use super::git::GitIgnoreCache;
+use super::paths::absolute_normalized;
+use super::read::read_source;
+use super::walk::{build_exclude, lock, walk, PyResult, WalkCtx};
+use super::{LoadError, LoadOptions, Loaded, Skipped, SourceFile};
+use crate::engine::config::Config;
+use crate::engine::python;
+use crate::engine::workspace::{file_kind, FileKind, Workspace};
+
+/// Load everything under `roots` (directories or files; none means the current directory).
+pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> {
+    let (first, roots) = prepare_roots(roots)?;
+    let start = if first.is_dir {
+        first.path.clone()
+    } else {
+        first
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+    };
+    let found = find_config(&start)?;
+    let (root, config, config_file, config_text) = match found {
+        Some(found) => (found.dir, found.config, Some(found.file), Some(found.text)),
+        None => {
+            // No config: the git work tree is the project (where python-dotenv's upward
+            // search for .env and the rules' "nearest .env" look); else the first path.
+            let repo = start
+                .ancestors()
+                .find(|d| fs::symlink_metadata(d.join(".git")).is_ok())
+                .map(Path::to_path_buf);
+            (repo.unwrap_or(start), Config::default(), None, None)
+        }
+    };
+
+    let exclude = build_exclude(&root, &config.exclude);
+    let canonical_roots: Vec<PathBuf> = roots
+        .iter()
+        .filter_map(|r| {
+            let dir = if r.is_dir {
+                r.path.as_path()
+            } else {
+                r.path.parent()?
+            };
+            fs::canonicalize(dir).ok()
+        })
+        .collect();
+
+    let ctx = WalkCtx {
+        opts,
+        canonical_roots: &canonical_roots,
+        exclude: exclude.as_deref(),
+        root: &root,
+        python: Mutex::new(Vec::new()),
+        env: Mutex::new(Vec::new()),
+        markers: Mutex::new(Vec::new()),
+        skipped: Mutex::new(Vec::new()),
+        loads_seen: Default::default(),
+    };
+
+    let dirs: Vec<&Path> = roots
+        .iter()
+        .filter(|r| r.is_dir)
+        .map(|r| r.path.as_path())
+        .collect();
+    if !dirs.is_empty() {
+        walk(&ctx, &dirs, exclude.clone());
+    }
+
+    // Files named on the command line are checked even when excluded or ignored.
+    for r in roots.iter().filter(|r| !r.is_dir) {
+        match file_kind(&r.path) {
+            FileKind::Python => {
+                let mut out = Vec::new();
+                let mut skipped = Vec::new();
+                ctx.python_file(&r.path, &mut out, &mut skipped);
+                lock(&ctx.python).extend(out);
+                lock(&ctx.skipped).extend(skipped);
+            }
+            FileKind::Env | FileKind::EnvTemplate => lock(&ctx.env).push(r.path.clone()),
+            FileKind::Other if r.path.extension().is_some_and(|e| e == "env") => {
+                lock(&ctx.env).push(r.path.clone())
+            }
+            FileKind::Other => lock(&ctx.skipped).push(Skipped {
+                path: r.path.clone(),
+                reason: "not a Python or .env file".into(),
+            }),
+        }
+    }
+
+    // Context: .env files that modules under the paths may load but that lie above them (up to
+    // the project root), and configured `env-files` outside the paths. Loaded, not reported.
+    let mut context = Vec::new();
+    for r in &roots {
+        for dir in r.path.ancestors().skip(1) {
+            if !dir.starts_with(&root) {
+                break;
+            }
+            ctx.env_files_in(dir, &mut context, &mut lock(&ctx.skipped));
+        }
+    }
+    for file in &config.env_files {
+        let path = absolute_normalized(&root.join(file));
+        if !path.is_file() {
+            lock(&ctx.skipped).push(Skipped {
+                path,
+                reason: "listed in env-files but not found".into(),
+            });
+        } else if roots
+            .iter()
+            .any(|r| path == r.path || (r.is_dir && path.starts_with(&r.path)))
+        {
+            lock(&ctx.env).push(path);
+        } else {
+            context.push(path);
+        }
+    }
+
+    let WalkCtx {
+        python: py_results,
+        env: env_paths,
+        markers,
+        skipped,
+        ..
+    } = ctx;
+    let mut py_results = py_results.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut env_paths = env_paths.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut skipped = skipped.into_inner().unwrap_or_else(|e| e.into_inner());
+
+    let mut workspace = Workspace::new(root.clone(), config);
+    for (dir, found) in markers.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        workspace.set_dir_markers(dir, found);
+    }
+
+    py_results.sort_by(|a, b| a.0.cmp(&b.0));
+    py_results.dedup_by(|a, b| a.0 == b.0);
+    scan_deferred(&mut py_results, opts.max_file_size);
+    parse_deferred(
+        &mut py_results,
+        !env_paths.is_empty() || !context.is_empty(),
+    );
+    let mut python = Vec::with_capacity(py_results.len());
+    for (path, text, facts, _) in py_results {
+        workspace.set_python_facts(path.clone(), Arc::new(facts));
+        python.push(SourceFile { path, text });
+    }
+
+    env_paths.sort();
+    env_paths.dedup();
+    context.sort();
+    context.dedup();
+    context.retain(|p| env_paths.binary_search(p).is_err());
+    let mut git = GitIgnoreCache::default();
+    let mut env = Vec::with_capacity(env_paths.len());
+    let mut context_env = Vec::with_capacity(context.len());
+    let all = env_paths
+        .into_iter()
+        .map(|p| (p, true))
+        .chain(context.into_iter().map(|p| (p, false)));
+    for (path, checked) in all {
+        match read_source(&path, opts.max_file_size) {
+            Ok(text) => {
+                let status = git.status(&path);
+                skipped.extend(git.take_problems());
+                workspace.set_env(path.clone(), &text, status);
+                if checked {
+                    env.push(path);
+                } else {
+                    context_env.push(path);
+                }
+            }
+            Err(reason) => skipped.push(Skipped { path, reason }),
+        }
+    }
+
+    skipped.sort();
+    skipped.dedup_by(|a, b| a.path == b.path);
+
+    Ok(Loaded {
+        root,
+        config_file,
+        config_text,
+        workspace,
+        python,
+        env,
+        context_env,
+        skipped,
+    })
+}
+
+struct Root {
+    path: PathBuf,
+    is_dir: bool,
+}
+
+/// The first root (where config discovery starts) and the roots to walk.
+fn prepare_roots(given: &[PathBuf]) -> Result<(Root, Vec<Root>), LoadError> {
+    let default = [PathBuf::from(".")];
+    let given = if given.is_empty() {
+        &default[..]
+    } else {
+        given
+    };
+    let mut roots = Vec::with_capacity(given.len());
+    for path in given {
+        let mut path = absolute_normalized(path);
+        let meta = match fs::symlink_metadata(&path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(LoadError::NotFound(path));
+            }
+            Err(error) => return Err(LoadError::Io { path, error }),
+        };
+        let mut is_dir = meta.is_dir();
+        if meta.file_type().is_symlink() {
+            let target = fs::metadata(&path).map_err(|error| LoadError::Io {
+                path: path.clone(),
+                error,
+            })?;
+            is_dir = target.is_dir();
+            if is_dir {
+                // The walker does not descend into a symlinked root; walk its target.
+                if let Ok(real) = fs::canonicalize(&path) {
+                    path = real;
+                }
+            }
+        }
+        roots.push(Root { path, is_dir });
+    }
+    // Drop directories inside other directory roots (and repeats). Files stay: one named on
+    // the command line is checked even when the walk would skip it.
+    let kept = roots
+        .iter()
+        .enumerate()
+        .filter(|(i, r)| {
+            !r.is_dir
+                || !roots.iter().enumerate().any(|(j, k)| {
+                    k.is_dir
+                        && j != *i
+                        && r.path.starts_with(&k.path)
+                        && (k.path != r.path || j < *i)
+                })
+        })
+        .map(|(_, r)| Root {
+            path: r.path.clone(),
+            is_dir: r.is_dir,
+        })
+        .collect();
+    let first = roots.swap_remove(0);
+    Ok((first, kept))
+}
+
+/// Give the files left without a light scan their imports after all when some module loads a
+/// .env file (which modules run before it is what imports decide). Their text was not kept:
+/// it is read again (a file gone since keeps no facts).
+fn scan_deferred(results: &mut [PyResult], max_file_size: u64) {
+    if !results.iter().any(|r| r.3.light) || !results.iter().any(|r| !r.2.loads.is_empty()) {
+        return;
+    }
+    results.par_iter_mut().filter(|r| r.3.light).for_each(|r| {
+        let text = if r.1.is_empty() {
+            match read_source(&r.0, max_file_size) {
+                Ok(text) => text,
+                Err(_) => return,
+            }
+        } else {
+            r.1.clone()
+        };
+        r.2 = python::extract_fast(&text);
+        r.3.light = false;
+    });
+}
+
+/// Parse the files whose env facts were left out when they can matter after all: with .env
+/// files around (KW201-KW203), or with model configurations (a write anywhere defines a
+/// variable their rules look up).
+fn parse_deferred(results: &mut [PyResult], has_env_files: bool) {
+    if !results.iter().any(|r| r.3.env) || !(has_env_files || results.iter().any(|r| r.3.configs)) {
+        return;
+    }
+    results.par_iter_mut().filter(|r| r.3.env).for_each(|r| {
+        r.2 = python::extract(&r.1);
+        r.3.env = false;
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use crate::engine::workspace::GitStatus;
+    use crate::project::testing::write;
+    use crate::project::{load, LoadError, LoadOptions};
+
+    #[test]
+    fn loads_python_and_ignored_env_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = fs::canonicalize(dir.path()).unwrap();
+        fs::create_dir_all(root.join(".git")).unwrap();
+        write(&root.join(".gitignore"), ".env\nignored_dir/\n");
+        write(&root.join("app.py"), "import os\n");
+        write(&root.join("pkg/mod.py"), "x = 1\n");
+        write(&root.join(".env"), "A=1\n");
+        write(&root.join("pkg/.env.example"), "A=\n");
+        write(&root.join("ignored_dir/x.py"), "x = 1\n");
+        write(&root.join(".venv/lib/site.py"), "x = 1\n");
+        write(&root.join("node_modules/a/b.py"), "x = 1\n");
+        write(&root.join("excluded/gen.py"), "x = 1\n");
+        write(&root.join("bin.py"), "x = 1\0\n");
+        fs::write(root.join("latin1.py"), b"x = '\xe9'\n").unwrap();
+        write(&root.join("keywire.toml"), "exclude = [\"excluded/\"]\n");
+
+        let loaded = load(std::slice::from_ref(&root), &LoadOptions::default()).unwrap();
+        assert_eq!(loaded.root, root);
+        assert_eq!(loaded.config_file, Some(root.join("keywire.toml")));
+        let py: Vec<_> = loaded.python.iter().map(|f| f.path.clone()).collect();
+        assert_eq!(py, vec![root.join("app.py"), root.join("pkg/mod.py")]);
+        assert_eq!(&*loaded.python[0].text, "import os\n");
+        assert_eq!(
+            loaded.env,
+            vec![root.join(".env"), root.join("pkg/.env.example")]
+        );
+        let env = loaded.workspace.env_file(&root.join(".env")).unwrap();
+        assert_eq!(env.git, GitStatus::Ignored);
+        assert!(!env.template);
+        let skipped: Vec<_> = loaded
+            .skipped
+            .iter()
+            .map(|s| (s.path.clone(), s.reason.clone()))
+            .collect();
+        assert_eq!(
+            skipped,
+            vec![
+                (
+                    root.join("bin.py"),
+                    "binary file (contains NUL bytes)".to_string()
+                ),
+                (
+                    root.join("latin1.py"),
+                    "not valid UTF-8 (invalid byte at offset 5)".to_string()
+                ),
+            ]
+        );
+        assert_eq!(loaded.file_count(), 4);
+        assert!(loaded.text(&root.join(".env")).is_some());
+    }
+
+    #[test]
+    fn env_files_above_the_paths_are_context() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = fs::canonicalize(dir.path()).unwrap();
+        fs::create_dir_all(root.join(".git")).unwrap();
+        write(&root.join(".env"), "A=1\n");
+        write(&root.join(".env.example"), "A=\n");
+        write(&root.join("src/pkg/.env"), "B=1\n");
+        write(&root.join("src/pkg/app.py"), "");
+        write(&root.join("other/.env"), "C=1\n");
+        let loaded = load(&[root.join("src")], &LoadOptions::default()).unwrap();
+        assert_eq!(loaded.root, root, "the git work tree is the project");
+        assert_eq!(loaded.env, vec![root.join("src/pkg/.env")]);
+        assert_eq!(
+            loaded.context_env,
+            vec![root.join(".env"), root.join(".env.example")]
+        );
+        assert!(loaded.workspace.env_file(&root.join(".env")).is_some());
+        assert!(loaded
+            .workspace
+            .env_file(&root.join("other/.env"))
+            .is_none());
+        assert_eq!(loaded.file_count(), 2);
+
+        let loaded = load(&[root.join("src/pkg/app.py")], &LoadOptions::default()).unwrap();
+        assert!(loaded.env.is_empty());
+        assert_eq!(
+            loaded.context_env,
+            vec![
+                root.join(".env"),
+                root.join(".env.example"),
+                root.join("src/pkg/.env")
+            ]
+        );
+        assert_eq!(loaded.file_count(), 1);
+    }
+
+    #[test]
+    fn missing_root_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = load(&[dir.path().join("nope")], &LoadOptions::default()).unwrap_err();
+        assert!(matches!(err, LoadError::NotFound(_)));
+    }
+}

@@ -1,0 +1,427 @@
+//! The walk: a gitignore-aware parallel walk of the roots that reads and extracts Python files
+//! as it goes, and lists the .env files (gitignored or not) and the run markers of every
+//! directory it enters.
+//!
+//! Owns what is walked into and what is skipped (default skip dirs, `exclude`, symlinks out of
+//! the roots, ignore files that would block). Must never read a .env file's text (the caller
+//! does, with its git status) nor build the workspace.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use ignore::{WalkBuilder, WalkState};
+
+use super::read::{io_reason, is_loop, read_source_into};
+use super::{LoadOptions, Prefilter, Skipped};
+use crate::engine::python::{self, PyFacts};
+use crate::engine::workspace::{file_kind, DirMarkers, FileKind};
+
+/// Directories never walked into (besides `.git`), wherever they are.
+pub const DEFAULT_SKIP_DIRS: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    "node_modules",
+    "__pycache__",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    "site-packages",
+];
+
+pub(super) fn build_exclude(root: &Path, globs: &[String]) -> Option<Arc<Gitignore>> {
+    if globs.is_empty() {
+        return None;
+    }
+    let mut builder = GitignoreBuilder::new(root);
+    for glob in globs {
+        // Validated when the config was parsed.
+        let _ = builder.add_line(None, glob);
+    }
+    builder.build().ok().map(Arc::new)
+}
+
+fn is_excluded(exclude: Option<&Gitignore>, root: &Path, path: &Path, is_dir: bool) -> bool {
+    exclude.is_some_and(|ex| path.starts_with(root) && ex.matched(path, is_dir).is_ignore())
+}
+
+/// A Python file and its facts, with what the prefilter left out.
+pub(super) type PyResult = (PathBuf, Arc<str>, PyFacts, Deferred);
+
+/// What [`Prefilter::Findings`] noted about a file.
+#[derive(Clone, Copy, Default)]
+pub(super) struct Deferred {
+    /// Its env facts were left out.
+    pub(super) env: bool,
+    /// It has model configurations (its rules look variables up in the whole workspace).
+    pub(super) configs: bool,
+    /// Its imports and edit points were left out (no light scan).
+    pub(super) light: bool,
+}
+
+pub(super) struct WalkCtx<'a> {
+    pub(super) opts: &'a LoadOptions,
+    pub(super) canonical_roots: &'a [PathBuf],
+    pub(super) exclude: Option<&'a Gitignore>,
+    pub(super) root: &'a Path,
+    pub(super) python: Mutex<Vec<PyResult>>,
+    pub(super) env: Mutex<Vec<PathBuf>>,
+    /// Directories holding files that say how their programs run (see [`DirMarkers`]).
+    pub(super) markers: Mutex<Vec<(PathBuf, DirMarkers)>>,
+    pub(super) skipped: Mutex<Vec<Skipped>>,
+    /// A module with a load point was seen: imports matter, every file gets its light scan
+    /// (the files read before are scanned again at the end, [`scan_deferred`]).
+    pub(super) loads_seen: std::sync::atomic::AtomicBool,
+}
+
+pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Per-thread results, merged into the shared lists when the walker drops its visitor.
+struct Sink<'a, 'c> {
+    ctx: &'c WalkCtx<'a>,
+    python: Vec<PyResult>,
+    env: Vec<PathBuf>,
+    skipped: Vec<Skipped>,
+}
+
+impl Drop for Sink<'_, '_> {
+    fn drop(&mut self) {
+        lock(&self.ctx.python).append(&mut self.python);
+        lock(&self.ctx.env).append(&mut self.env);
+        lock(&self.ctx.skipped).append(&mut self.skipped);
+    }
+}
+
+/// Files the walker's ignore rules are read from in a directory it enters. Opening one that is
+/// a FIFO blocks until a writer comes (forever, for `mkfifo .gitignore`).
+const IGNORE_FILES: &[&str] = &[".gitignore", ".ignore", ".git/info/exclude"];
+
+/// An ignore file in `dir` that cannot be read without blocking (a FIFO, socket or device).
+fn blocking_ignore_file(dir: &Path) -> Option<PathBuf> {
+    IGNORE_FILES.iter().map(|f| dir.join(f)).find(|p| {
+        fs::metadata(p).is_ok_and(|m| {
+            let t = m.file_type();
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::FileTypeExt;
+                t.is_fifo() || t.is_socket() || t.is_char_device() || t.is_block_device()
+            }
+            #[cfg(not(unix))]
+            {
+                !t.is_file() && !t.is_dir()
+            }
+        })
+    })
+}
+
+pub(super) fn walk(ctx: &WalkCtx, dirs: &[&Path], exclude: Option<Arc<Gitignore>>) {
+    let mut builder = WalkBuilder::new(dirs[0]);
+    for dir in &dirs[1..] {
+        builder.add(dir);
+    }
+    // The walker reads the ignore files of the roots and of their parents before anything
+    // else: with one that would block, it reads none.
+    let blocking_above: Vec<PathBuf> = dirs
+        .iter()
+        .flat_map(|d| d.ancestors())
+        .filter_map(blocking_ignore_file)
+        .collect();
+    if !blocking_above.is_empty() {
+        builder
+            .git_ignore(false)
+            .ignore(false)
+            .git_exclude(false)
+            .parents(false);
+        lock(&ctx.skipped).extend(blocking_above.into_iter().map(|path| Skipped {
+            path,
+            reason: "not a regular file: no ignore rules were read".into(),
+        }));
+    }
+    let root = ctx.root.to_path_buf();
+    let blocked = Arc::new(Mutex::new(Vec::new()));
+    let blocked_in_filter = blocked.clone();
+    builder
+        .hidden(false)
+        .follow_links(false)
+        .threads(ctx.opts.threads)
+        .filter_entry(move |entry| {
+            if entry.depth() == 0 {
+                return true;
+            }
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            let name = entry.file_name();
+            if name == ".git" {
+                return false;
+            }
+            if is_dir && DEFAULT_SKIP_DIRS.iter().any(|d| name == *d) {
+                return false;
+            }
+            if is_dir {
+                if let Some(file) = blocking_ignore_file(entry.path()) {
+                    lock(&blocked_in_filter).push(Skipped {
+                        path: file,
+                        reason: "not a regular file: its directory is not checked".into(),
+                    });
+                    return false;
+                }
+            }
+            !is_excluded(exclude.as_deref(), &root, entry.path(), is_dir)
+        });
+    builder.build_parallel().run(|| {
+        let mut sink = Sink {
+            ctx,
+            python: Vec::new(),
+            env: Vec::new(),
+            skipped: Vec::new(),
+        };
+        Box::new(move |result| {
+            match result {
+                Ok(entry) => {
+                    let Some(file_type) = entry.file_type() else {
+                        return WalkState::Continue;
+                    };
+                    let path = entry.path();
+                    if file_type.is_dir() {
+                        ctx.env_files_in(path, &mut sink.env, &mut sink.skipped);
+                    } else if file_type.is_symlink() {
+                        // Python files behind a symlink inside the roots are walked under their
+                        // real path; .env symlinks are found by `env_files_in`.
+                        if file_kind(path) == FileKind::Python {
+                            if let Some(reason) = ctx.symlink_problem(path) {
+                                sink.skipped.push(Skipped {
+                                    path: path.to_path_buf(),
+                                    reason,
+                                });
+                            }
+                        } else if let Err(e) = fs::canonicalize(path) {
+                            if is_loop(&e) {
+                                sink.skipped.push(Skipped {
+                                    path: path.to_path_buf(),
+                                    reason: "symlink loop".into(),
+                                });
+                            }
+                        }
+                    } else if file_type.is_file() && file_kind(path) == FileKind::Python {
+                        ctx.python_file(path, &mut sink.python, &mut sink.skipped);
+                    }
+                }
+                Err(err) => {
+                    if let Some(skipped) = walk_error(err) {
+                        sink.skipped.push(skipped);
+                    }
+                }
+            }
+            WalkState::Continue
+        })
+    });
+    lock(&ctx.skipped).append(&mut lock(&blocked));
+}
+
+impl WalkCtx<'_> {
+    pub(super) fn python_file(
+        &self,
+        path: &Path,
+        out: &mut Vec<PyResult>,
+        skipped: &mut Vec<Skipped>,
+    ) {
+        thread_local! {
+            // One read buffer per walker thread: no allocation per file for texts not kept.
+            static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        let keep = |text: &str| {
+            if self.opts.keep_text {
+                Arc::from(text)
+            } else {
+                Arc::from("")
+            }
+        };
+        let read = BUF.with_borrow_mut(|buf| {
+            let text = read_source_into(path, self.opts.max_file_size, buf)?;
+            Ok(match self.opts.prefilter {
+                Prefilter::Off => (keep(text), python::extract(text), Deferred::default()),
+                Prefilter::Facts => (keep(text), python::extract_fast(text), Deferred::default()),
+                Prefilter::Findings => {
+                    use std::sync::atomic::Ordering::Relaxed;
+                    let p = if self.loads_seen.load(Relaxed) {
+                        python::prefilter(text)
+                    } else {
+                        python::prefilter_findings(text)
+                    };
+                    let deferred = Deferred {
+                        env: p.relevance == python::Relevance::EnvOnly,
+                        configs: p.configs,
+                        light: p.light_left_out,
+                    };
+                    match p.light {
+                        // Nothing can be reported in a quiet file: its text is not kept.
+                        Some(light) if p.relevance == python::Relevance::Quiet => {
+                            (Arc::from(""), light, deferred)
+                        }
+                        // Kept whatever `keep_text` says: `parse_deferred` may need it.
+                        Some(light) => (Arc::from(text), light, deferred),
+                        None => {
+                            let facts = python::extract(text);
+                            if !facts.loads.is_empty() {
+                                self.loads_seen.store(true, Relaxed);
+                            }
+                            (keep(text), facts, deferred)
+                        }
+                    }
+                }
+            })
+        });
+        match read {
+            Ok((text, facts, deferred)) => out.push((path.to_path_buf(), text, facts, deferred)),
+            Err(reason) => skipped.push(Skipped {
+                path: path.to_path_buf(),
+                reason,
+            }),
+        }
+    }
+
+    /// `.env` / `.env.*` files in `dir`, gitignored or not.
+    pub(super) fn env_files_in(
+        &self,
+        dir: &Path,
+        out: &mut Vec<PathBuf>,
+        skipped: &mut Vec<Skipped>,
+    ) {
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
+        let mut markers = DirMarkers::default();
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            markers.note(&name.to_string_lossy());
+            if !name.as_encoded_bytes().windows(3).any(|w| w == b"env") {
+                continue;
+            }
+            let path = entry.path();
+            if !matches!(file_kind(&path), FileKind::Env | FileKind::EnvTemplate) {
+                continue;
+            }
+            let Ok(file_type) = entry.file_type() else {
+                continue;
+            };
+            if file_type.is_dir() || is_excluded(self.exclude, self.root, &path, false) {
+                continue;
+            }
+            if file_type.is_symlink() {
+                if let Some(reason) = self.symlink_problem(&path) {
+                    skipped.push(Skipped { path, reason });
+                    continue;
+                }
+                if !path.is_file() {
+                    continue;
+                }
+            }
+            out.push(path);
+        }
+        if markers != DirMarkers::default() {
+            lock(&self.markers).push((dir.to_path_buf(), markers));
+        }
+    }
+
+    /// Why a symlinked file cannot be read: a loop, a dangling link, or a target outside the
+    /// roots (never followed). None when its target is a file inside the roots.
+    fn symlink_problem(&self, path: &Path) -> Option<String> {
+        match fs::canonicalize(path) {
+            Err(e) if is_loop(&e) => Some("symlink loop".into()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Some("broken symlink".into()),
+            Err(e) => Some(io_reason(&e)),
+            Ok(real) if !self.canonical_roots.iter().any(|r| real.starts_with(r)) => {
+                Some("symlink to a file outside the checked paths (not followed)".into())
+            }
+            Ok(_) => None,
+        }
+    }
+}
+
+/// A walker error worth reporting: loops, and unreadable directories or relevant files.
+fn walk_error(err: ignore::Error) -> Option<Skipped> {
+    fn path_of(err: &ignore::Error) -> Option<&Path> {
+        match err {
+            ignore::Error::WithPath { path, .. } => Some(path),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                path_of(err)
+            }
+            ignore::Error::Loop { child, .. } => Some(child),
+            _ => None,
+        }
+    }
+    fn inner(err: &ignore::Error) -> &ignore::Error {
+        match err {
+            ignore::Error::WithPath { err, .. }
+            | ignore::Error::WithDepth { err, .. }
+            | ignore::Error::WithLineNumber { err, .. } => inner(err),
+            other => other,
+        }
+    }
+    let path = path_of(&err)?.to_path_buf();
+    let reason = match inner(&err) {
+        ignore::Error::Loop { .. } => "symlink loop".to_string(),
+        ignore::Error::Io(e) if is_loop(e) => "symlink loop".to_string(),
+        ignore::Error::Io(e) => {
+            let relevant = file_kind(&path) != FileKind::Other || path.is_dir();
+            if !relevant {
+                return None;
+            }
+            io_reason(e)
+        }
+        // Bad globs in someone's .gitignore and the like: not about a file we check.
+        _ => return None,
+    };
+    Some(Skipped { path, reason })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use crate::project::testing::write;
+    use crate::project::{load, LoadOptions};
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_out_of_the_root_are_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = fs::canonicalize(dir.path()).unwrap();
+        let root = base.join("proj");
+        write(&root.join("a.py"), "");
+        write(&base.join("outside/b.py"), "");
+        write(&base.join("outside/.env"), "A=1\n");
+        std::os::unix::fs::symlink(base.join("outside"), root.join("linkdir")).unwrap();
+        std::os::unix::fs::symlink(base.join("outside/b.py"), root.join("b.py")).unwrap();
+        std::os::unix::fs::symlink(base.join("outside/.env"), root.join(".env")).unwrap();
+        std::os::unix::fs::symlink(root.join("a.py"), root.join("alias.py")).unwrap();
+        std::os::unix::fs::symlink(root.join("loop.py"), root.join("loop.py")).unwrap();
+        let loaded = load(std::slice::from_ref(&root), &LoadOptions::default()).unwrap();
+        let py: Vec<_> = loaded.python.iter().map(|f| f.path.clone()).collect();
+        assert_eq!(py, vec![root.join("a.py")]);
+        assert!(loaded.env.is_empty());
+        let reasons: Vec<_> = loaded
+            .skipped
+            .iter()
+            .map(|s| (s.path.file_name().unwrap().to_owned(), s.reason.as_str()))
+            .collect();
+        assert_eq!(reasons.len(), 3, "{reasons:?}");
+        assert!(reasons
+            .iter()
+            .any(|(n, r)| n == "loop.py" && *r == "symlink loop"));
+        assert!(reasons
+            .iter()
+            .any(|(n, r)| n == "b.py" && r.contains("outside the checked paths")));
+        assert!(reasons
+            .iter()
+            .any(|(n, r)| n == ".env" && r.contains("outside the checked paths")));
+    }
+}

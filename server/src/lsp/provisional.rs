@@ -95,8 +95,9 @@ pub async fn provisional(shared: Arc<Shared>) {
             let mut ws = Workspace::new(job.root.clone(), config);
             let facts = document_facts(&job.doc.text, job.tree).facts;
             ws.set_python_facts(job.doc.path.clone(), facts);
-            let dir = job.doc.path.parent().unwrap_or(&job.root);
-            for path in project::env_files_applying(dir, &job.root) {
+            let dir = job.doc.path.parent();
+            let envs = dir.map(|dir| project::env_files_applying(dir, &job.root));
+            for path in envs.unwrap_or_default() {
                 match project::load_file(&path, &mut gitignores) {
                     // Unreadable: left out, as a tree load leaves it out.
                     project::FileUpdate::Remove => {}

@@ -28,7 +28,7 @@
 //!
 //! A key is reported only when no version keywire knows accepts it: the valid keys are read
 //! from AutoGen 0.2 (`pyautogen`), AG2 0.x, autogen-ext and the openai, anthropic and ollama
-//! SDKs (`server/src/engine/known_keys.rs` names the versions and files). So `seed` (an
+//! SDKs (`server/src/engine/known_keys/` names the versions and files). So `seed` (an
 //! OpenAI `create()` parameter and an AG2 `LLMConfig` field), Ollama's `top_k` and
 //! `cache_seed` are never reported.
 //!

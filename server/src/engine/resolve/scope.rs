@@ -156,12 +156,7 @@ impl<'a> ModuleScope<'a> {
             assumed: ws.config.assume_defined.iter().any(|a| a == name),
             ..Default::default()
         };
-        let configured: Vec<PathBuf> = ws
-            .config
-            .env_files
-            .iter()
-            .map(|p| ws.root.join(p))
-            .collect();
+        let configured = configured_env_files(ws);
         for load in self.env_loads() {
             if load.target == LoadTarget::Unknown {
                 out.unknown_load = true;
@@ -258,12 +253,7 @@ impl<'a> ModuleScope<'a> {
     pub fn defined_names(&self) -> Vec<String> {
         let ws = self.ws;
         let mut names: Vec<String> = ws.config.assume_defined.clone();
-        let configured: Vec<PathBuf> = ws
-            .config
-            .env_files
-            .iter()
-            .map(|p| ws.root.join(p))
-            .collect();
+        let configured = configured_env_files(ws);
         for (env_path, file) in ws.env_files() {
             let loaded = configured.contains(env_path)
                 || self.env_loads().any(|l| {
@@ -290,6 +280,15 @@ impl<'a> ModuleScope<'a> {
     pub fn workspace(&self) -> &'a Workspace {
         self.ws
     }
+}
+
+/// The `env-files` of the configuration, as paths.
+fn configured_env_files(ws: &Workspace) -> Vec<PathBuf> {
+    ws.config
+        .env_files
+        .iter()
+        .map(|p| ws.root.join(p))
+        .collect()
 }
 
 /// `# NAME=…` (or `#NAME=`, `# export NAME=`) on a line of its own.

@@ -19,8 +19,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::diagnostic::Severity;
-use super::rules::Rule;
+use super::rules::registry::Rule;
+use super::severity::Severity;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Config {

@@ -5,38 +5,9 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::rules::Rule;
+use super::rules::registry::Rule;
+pub use super::severity::Severity;
 use super::text::Span;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Hint,
-    Info,
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Hint => "hint",
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Severity> {
-        Some(match s {
-            "hint" => Severity::Hint,
-            "info" | "information" => Severity::Info,
-            "warning" | "warn" => Severity::Warning,
-            "error" => Severity::Error,
-            _ => return None,
-        })
-    }
-}
 
 /// A location in another file (or elsewhere in the same file) that explains a finding.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,6 +1,7 @@
 //! The analysis engine: text and file facts in, findings with byte spans and fixes out.
 //! Nothing in here knows about LSP or terminals.
 
+mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod dotenv;
@@ -12,6 +13,7 @@ pub mod python;
 pub mod resolve;
 pub mod rules;
 pub mod secrets;
+pub mod severity;
 pub mod text;
 pub mod workspace;
 

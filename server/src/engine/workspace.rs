@@ -1,17 +1,16 @@
 //! The workspace model: every Python module's facts and every .env file, keyed by path, plus
 //! the import graph between modules. Built from file facts handed in by a front end (the CLI's
-//! disk walk, the language server's documents); it does no I/O itself.
+//! disk walk, the language server's documents); it does no I/O itself and runs no rule (that
+//! is the check driver's, `engine/check.rs`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use super::config::Config;
-use super::diagnostic::Finding;
 use super::dotenv::{self, DotenvFile};
 use super::python::{self, PyFacts};
-use super::resolve::Derived;
-use super::rules::{self, EnvCtx, PyCtx};
+use super::resolve::graph::Derived;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
@@ -127,6 +126,9 @@ pub struct EnvFile {
     pub parsed: DotenvFile,
     pub template: bool,
     pub git: GitStatus,
+    /// Its `# keywire: ignore` comments: (line, codes; empty = all rules), like a Python
+    /// module's `PyFacts::suppressions`.
+    pub suppressions: Vec<(usize, Vec<String>)>,
 }
 
 #[derive(Clone, Debug)]
@@ -185,6 +187,7 @@ impl Workspace {
                 parsed,
                 template,
                 git,
+                suppressions: env_suppressions(text),
             },
         );
         // The import graph is made of Python modules only: it stays.
@@ -284,97 +287,10 @@ impl Workspace {
     }
 
     pub(crate) fn derived(&self) -> &Derived {
-        self.derived.get_or_init(|| Arc::new(Derived::build(self)))
-    }
-
-    /// Findings for one Python module, given its current text (facts come from the model).
-    pub fn check_python(&self, path: &Path, text: &str) -> Vec<Finding> {
-        self.check_python_with(path, text, false)
-    }
-
-    /// The findings of [`Workspace::check_python`] that no other file can change (see
-    /// [`rules::check_python_local`]): what is known before the workspace is indexed.
-    pub fn check_python_local(&self, path: &Path, text: &str) -> Vec<Finding> {
-        self.check_python_with(path, text, true)
-    }
-
-    fn check_python_with(&self, path: &Path, text: &str, local: bool) -> Vec<Finding> {
-        let Some(module) = self.python.get(path) else {
-            return Vec::new();
-        };
-        let ctx = PyCtx::new(self, path, text, &module.facts);
-        let test = self.is_test_code(path, text);
-        let enabled = |r| self.config.enabled(r) && (!test || self.config.tests.reports(r));
-        let findings = if local {
-            rules::check_python_local(&ctx, enabled)
-        } else {
-            rules::check_python(&ctx, enabled)
-        };
-        self.finish(
-            findings,
-            |line, code| {
-                module.facts.suppressions.iter().any(|s| {
-                    s.line == line && (s.codes.is_empty() || s.codes.iter().any(|c| c == code))
-                })
-            },
-            text,
-        )
-    }
-
-    /// Findings for one .env file.
-    pub fn check_env(&self, path: &Path) -> Vec<Finding> {
-        let Some(file) = self.envs.get(path) else {
-            return Vec::new();
-        };
-        let ctx = EnvCtx {
-            ws: self,
-            path,
-            file,
-        };
-        let test = self.is_test_code(path, "");
-        let findings = rules::check_env(&ctx, |r| {
-            self.config.enabled(r) && (!test || self.config.tests.reports(r))
-        });
-        let suppressions = env_suppressions(&file.text);
-        self.finish(
-            findings,
-            |line, code| {
-                suppressions.iter().any(|(l, codes)| {
-                    *l == line && (codes.is_empty() || codes.iter().any(|c| c == code))
-                })
-            },
-            &file.text,
-        )
-    }
-
-    fn finish(
-        &self,
-        mut findings: Vec<Finding>,
-        suppressed: impl Fn(usize, &str) -> bool,
-        text: &str,
-    ) -> Vec<Finding> {
-        if findings.is_empty() {
-            // Most modules: no line index to build.
-            return findings;
-        }
-        let index = super::text::LineIndex::new(text);
-        findings.retain(|f| !suppressed(index.line_of(f.span.start), f.rule.code()));
-        for f in &mut findings {
-            f.severity = self.config.severity_for(f.rule, f.severity);
-            // Like ruff, no fix edits a Python file that does not parse: where the parser
-            // recovered, an inserted line can land in the error and change nothing, so the same
-            // fix would be offered (and applied by --fix) again and again.
-            f.fixes.retain(|fx| {
-                !fx.edits.iter().any(|e| {
-                    self.python
-                        .get(&e.path)
-                        .is_some_and(|m| m.facts.has_syntax_errors)
-                })
-            });
-        }
-        findings.sort_by_key(|a| (a.span.start, a.rule));
-        findings.dedup_by(|a, b| a.span == b.span && a.rule == b.rule && a.message == b.message);
-        findings
+        self.derived.get_or_init(|| {
+            let modules = self.python.iter().map(|(path, m)| (path, &*m.facts));
+            Arc::new(Derived::build(&self.root, modules))
+        })
     }
 }
 

@@ -53,7 +53,7 @@ use super::helpers::entry::{env_expr, EntryInfo};
 use super::helpers::keys::misspelled_key_field;
 use super::PyCtx;
 use crate::engine::diagnostic::{Finding, Fix, Severity};
-use crate::engine::providers;
+use crate::engine::providers::{self, ProviderId};
 use crate::engine::rules::Rule;
 
 pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
@@ -90,7 +90,8 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                 || ctx.facts.env_writes.iter().any(|w| w.name == name)
         };
         if touches(var)
-            || (info.client.id == "google" && providers::VERTEX_AI_VARS.iter().any(|v| touches(v)))
+            || (info.client.id == ProviderId::Google
+                && providers::VERTEX_AI_VARS.iter().any(|v| touches(v)))
         {
             continue;
         }

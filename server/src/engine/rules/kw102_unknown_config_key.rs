@@ -28,7 +28,7 @@
 //!
 //! A key is reported only when no version keywire knows accepts it: the valid keys are read
 //! from AutoGen 0.2 (`pyautogen`), AG2 0.x, autogen-ext and the openai, anthropic and ollama
-//! SDKs (`server/src/engine/known_keys.rs` names the versions and files). So `seed` (an
+//! SDKs (`server/src/engine/known_keys/` names the versions and files). So `seed` (an
 //! OpenAI `create()` parameter and an AG2 `LLMConfig` field), Ollama's `top_k` and
 //! `cache_seed` are never reported.
 //!
@@ -55,7 +55,7 @@ use super::helpers::edits;
 use super::helpers::keys::{rename_for, ENTRY_RENAMES};
 use super::PyCtx;
 use crate::engine::diagnostic::{Finding, Fix, Severity};
-use crate::engine::providers::{self, ClientKeywords, ConstructorKind, Generation};
+use crate::engine::providers::{self, ClientKeywords, ConstructorKind, Generation, ProviderId};
 use crate::engine::python::{ConfigEntry, FieldValue};
 use crate::engine::rules::Rule;
 use crate::engine::text::Span;
@@ -182,7 +182,7 @@ fn unknown_key_fails(ctx: &PyCtx, entry: &ConfigEntry) -> bool {
         Some(FieldValue::Str(lit)) => {
             matches!(
                 providers::provider_for_api_type(&lit.value).id,
-                "openai" | "azure"
+                ProviderId::OpenAi | ProviderId::Azure
             )
         }
         Some(_) => false,

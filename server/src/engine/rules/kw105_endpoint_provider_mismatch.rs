@@ -28,7 +28,7 @@ use super::helpers::edits;
 use super::helpers::entry::{EntryInfo, Resolved};
 use super::PyCtx;
 use crate::engine::diagnostic::{Finding, Fix};
-use crate::engine::providers::{self, Generation};
+use crate::engine::providers::{self, Generation, ProviderId};
 use crate::engine::python::FieldValue;
 use crate::engine::rules::Rule;
 
@@ -47,7 +47,10 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
         let openai_compatible = Resolved::of(ctx, endpoint)
             .value()
             .is_some_and(|(url, _)| url.to_ascii_lowercase().contains("/openai/v1"));
-        if host_provider.id == "azure" && info.client.id != "azure" && !openai_compatible {
+        if host_provider.id == ProviderId::Azure
+            && info.client.id != ProviderId::Azure
+            && !openai_compatible
+        {
             if info.takes_api_type() {
                 let (message, fix) = match info.api_type {
                     None => (
@@ -100,7 +103,7 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
         }
         // An explicit provider choice that disagrees with the host. Plain OpenAI entries
         // talking to another provider's OpenAI-compatible endpoint are fine.
-        let explicit = info.client.id != "openai"
+        let explicit = info.client.id != ProviderId::OpenAi
             && (info.api_type.is_some() || entry.constructor.is_some_and(|c| c.provider.is_some()));
         if !explicit {
             continue;

@@ -116,6 +116,9 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
 
 fn timing(ctx: &PyCtx, read: &EnvRead, load: &LoadRef) -> Timing {
     let d = ctx.ws.derived();
+    let first_import_of = |importer: &Path, target: &Path| {
+        d.first_import_of(&ctx.ws.python_module(importer)?.facts, importer, target)
+    };
     let point = load.point;
     if load.module == ctx.path {
         return if point.module_level && point.stmt_start < read.stmt_start {
@@ -129,7 +132,7 @@ fn timing(ctx: &PyCtx, read: &EnvRead, load: &LoadRef) -> Timing {
             Timing::Late(read.stmt_start)
         };
     }
-    if let Some(pos) = d.first_import_of(ctx.ws, load.module, ctx.path) {
+    if let Some(pos) = first_import_of(load.module, ctx.path) {
         // The loading module imports this one.
         return if !point.module_level || pos < point.stmt_start {
             Timing::Late(pos)
@@ -137,7 +140,7 @@ fn timing(ctx: &PyCtx, read: &EnvRead, load: &LoadRef) -> Timing {
             Timing::Early
         };
     }
-    if let Some(pos) = d.first_import_of(ctx.ws, ctx.path, load.module) {
+    if let Some(pos) = first_import_of(ctx.path, load.module) {
         // This module imports the loading one.
         return if !point.module_level {
             Timing::Unknown

@@ -31,7 +31,7 @@
 use std::path::Path;
 
 use super::helpers::dotenv_values::{mismatched_in_error, reparse, replace};
-use super::EnvCtx;
+use super::{EnvCtx, Overlap};
 use crate::engine::diagnostic::{Edit, Finding, Fix};
 use crate::engine::dotenv::{self, ParseError};
 use crate::engine::rules::Rule;
@@ -39,9 +39,9 @@ use crate::engine::text::Span;
 
 pub(super) fn check(ctx: &EnvCtx, out: &mut Vec<Finding>) {
     let text = ctx.text();
-    let kw302_on = ctx.ws.config.enabled(Rule::KW302);
+    let owner_reports = ctx.reported_by_owner(Overlap::MismatchedQuotes);
     for error in &ctx.parsed().errors {
-        if kw302_on && mismatched_in_error(text, error).is_some() {
+        if owner_reports && mismatched_in_error(text, error).is_some() {
             continue;
         }
         out.push(finding(ctx, error));

@@ -2,7 +2,7 @@
 //! provider it really talks to, its endpoint and its key. Computed from the facts and the
 //! provider table only.
 
-use crate::engine::providers::{self, ConstructorKind, Generation, Provider};
+use crate::engine::providers::{self, ConstructorKind, Generation, Provider, ProviderId};
 use crate::engine::python::{ConfigEntry, EnvRead, Field, FieldValue, StrLit};
 use crate::engine::resolve::{EnvDef, Lookup};
 
@@ -119,7 +119,7 @@ impl<'a> EntryInfo<'a> {
             (None, None) => &providers::PROVIDERS[0],
         };
         if let Some(c) = constructor {
-            if c.generation == Generation::V04 && c.provider == Some("openai") {
+            if c.generation == Generation::V04 && c.provider == Some(ProviderId::OpenAi) {
                 if let Some(route) = model.and_then(|m| {
                     providers::V04_MODEL_ROUTES
                         .iter()
@@ -128,10 +128,8 @@ impl<'a> EntryInfo<'a> {
                     fallback_var = Some(route.2);
                 }
             }
-            if c.generation == Generation::Ag2Config && c.provider == Some("google") {
-                // ag2.config.GeminiConfig builds a google-genai client, which reads its own
-                // variables (see providers::EQUIVALENT_KEY_VARS).
-                fallback_var = Some("GEMINI_API_KEY");
+            if let Some(var) = c.key_var {
+                fallback_var = Some(var);
             }
         }
         let fallback_var = fallback_var.or(client.fallback_var);
@@ -140,13 +138,15 @@ impl<'a> EntryInfo<'a> {
             .and_then(providers::provider_for_var)
             .filter(|p| p.id != client.id);
         let target = host_provider.or(routed).unwrap_or(client);
-        let explicit = client.id != "openai" && (api_type_value.is_some() || constructor.is_some());
+        let explicit =
+            client.id != ProviderId::OpenAi && (api_type_value.is_some() || constructor.is_some());
         // What decides the provider is computed (a name imported from elsewhere, a function
         // call): which service the entry talks to is unknown, unless the endpoint says.
         let not_literal =
             |f: Option<&Field>| f.is_some_and(|f| !matches!(f.value, FieldValue::Str(_)));
-        let routes_on_model = constructor
-            .is_some_and(|c| c.generation == Generation::V04 && c.provider == Some("openai"));
+        let routes_on_model = constructor.is_some_and(|c| {
+            c.generation == Generation::V04 && c.provider == Some(ProviderId::OpenAi)
+        });
         // An endpoint keywire cannot read (`base_url=os.environ["ENDPOINT"]` with no value in
         // a loaded .env) may be any provider's.
         let unknown_endpoint = endpoint.is_some() && host.is_none();
@@ -203,8 +203,10 @@ impl<'a> EntryInfo<'a> {
     /// Talks to Azure OpenAI: selects the Azure client, or is a 0.2 entry whose endpoint is an
     /// Azure host (KW105 asks for the missing `api_type`; the rest of the entry must suit Azure).
     pub fn is_azure(&self) -> bool {
-        self.client.id == "azure"
-            || (self.target.id == "azure" && self.api_type.is_none() && self.takes_api_type())
+        self.client.id == ProviderId::Azure
+            || (self.target.id == ProviderId::Azure
+                && self.api_type.is_none()
+                && self.takes_api_type())
     }
 }
 

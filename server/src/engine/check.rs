@@ -1,0 +1,102 @@
+//! The check driver: runs the enabled rules over one file of a workspace and turns their
+//! findings into what a front end shows (rule selection and the test-code policy, suppression
+//! comments, severities from the configuration, no fix on a file that does not parse, order).
+//! The workspace (`workspace.rs`) holds the data; the rules (`rules/`) know nothing of the
+//! configuration beyond what their context gives them.
+
+use std::path::Path;
+
+use super::diagnostic::Finding;
+use super::rules::{self, EnvCtx, PyCtx};
+use super::text::LineIndex;
+use super::workspace::Workspace;
+
+impl Workspace {
+    /// Findings for one Python module, given its current text (facts come from the model).
+    pub fn check_python(&self, path: &Path, text: &str) -> Vec<Finding> {
+        self.check_python_with(path, text, false)
+    }
+
+    /// The findings of [`Workspace::check_python`] that no other file can change (see
+    /// [`rules::check_python_local`]): what is known before the workspace is indexed.
+    pub fn check_python_local(&self, path: &Path, text: &str) -> Vec<Finding> {
+        self.check_python_with(path, text, true)
+    }
+
+    fn check_python_with(&self, path: &Path, text: &str, local: bool) -> Vec<Finding> {
+        let Some(module) = self.python_module(path) else {
+            return Vec::new();
+        };
+        let ctx = PyCtx::new(self, path, text, &module.facts);
+        let test = self.is_test_code(path, text);
+        let enabled = |r| self.config.enabled(r) && (!test || self.config.tests.reports(r));
+        let findings = if local {
+            rules::check_python_local(&ctx, enabled)
+        } else {
+            rules::check_python(&ctx, enabled)
+        };
+        self.finish(
+            findings,
+            |line, code| {
+                module.facts.suppressions.iter().any(|s| {
+                    s.line == line && (s.codes.is_empty() || s.codes.iter().any(|c| c == code))
+                })
+            },
+            text,
+        )
+    }
+
+    /// Findings for one .env file.
+    pub fn check_env(&self, path: &Path) -> Vec<Finding> {
+        let Some(file) = self.env_file(path) else {
+            return Vec::new();
+        };
+        let ctx = EnvCtx {
+            ws: self,
+            path,
+            file,
+        };
+        let test = self.is_test_code(path, "");
+        let findings = rules::check_env(&ctx, |r| {
+            self.config.enabled(r) && (!test || self.config.tests.reports(r))
+        });
+        self.finish(
+            findings,
+            |line, code| {
+                file.suppressions.iter().any(|(l, codes)| {
+                    *l == line && (codes.is_empty() || codes.iter().any(|c| c == code))
+                })
+            },
+            &file.text,
+        )
+    }
+
+    fn finish(
+        &self,
+        mut findings: Vec<Finding>,
+        suppressed: impl Fn(usize, &str) -> bool,
+        text: &str,
+    ) -> Vec<Finding> {
+        if findings.is_empty() {
+            // Most modules: no line index to build.
+            return findings;
+        }
+        let index = LineIndex::new(text);
+        findings.retain(|f| !suppressed(index.line_of(f.span.start), f.rule.code()));
+        for f in &mut findings {
+            f.severity = self.config.severity_for(f.rule, f.severity);
+            // Like ruff, no fix edits a Python file that does not parse: where the parser
+            // recovered, an inserted line can land in the error and change nothing, so the same
+            // fix would be offered (and applied by --fix) again and again.
+            f.fixes.retain(|fx| {
+                !fx.edits.iter().any(|e| {
+                    self.python_module(&e.path)
+                        .is_some_and(|m| m.facts.has_syntax_errors)
+                })
+            });
+        }
+        findings.sort_by_key(|a| (a.span.start, a.rule));
+        findings.dedup_by(|a, b| a.span == b.span && a.rule == b.rule && a.message == b.message);
+        findings
+    }
+}

@@ -1,0 +1,15 @@
+//! Cross-file facts: the import graph between workspace modules (`graph`), import resolution
+//! (`module_tree`), which .env file each load point loads and where a variable is defined as seen
+//! from one module (`scope`).
+
+pub mod graph;
+mod module_tree;
+mod scope;
+
+pub use graph::Derived;
+pub use scope::{
+    load_target, normalize, sets_environment, EnvDef, LoadRef, LoadTarget, Lookup, ModuleScope,
+};
+
+#[cfg(test)]
+mod tests;

@@ -12,6 +12,7 @@ pub mod python;
 pub mod resolve;
 pub mod rules;
 pub mod secrets;
+pub mod suppression;
 pub mod text;
 pub mod workspace;
 

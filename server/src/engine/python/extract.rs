@@ -29,7 +29,6 @@
 //! - Output vectors are in source order (env reads renumbered accordingly).
 
 mod incremental;
-pub(super) mod strings;
 #[cfg(test)]
 mod tests;
 
@@ -43,14 +42,16 @@ use tree_sitter::{Language, Node, Parser, TreeCursor};
 
 pub use incremental::FactsBase;
 
+use super::lex::{after_imports_offset, is_ident_byte, newline_of};
+use super::strings;
 use super::{
     AgentCall, ConfigEntry, EntrySource, EnvRead, EnvReadKind, EnvWrite, Field, FieldValue, Import,
     InsertPoint, Kwarg, LlmConfigDict, LoadKind, LoadPath, LoadPoint, PyFacts, SecretConstant,
     StrLit, Suppression,
 };
 use crate::engine::providers::{Constructor, ConstructorKind, Generation, CONSTRUCTORS};
+use crate::engine::suppression::parse_suppression;
 use crate::engine::text::Span;
-use crate::engine::workspace::parse_suppression;
 
 /// Extract facts from Python source. Never panics; syntax errors give best-effort facts.
 pub fn extract(text: &str) -> PyFacts {
@@ -161,13 +162,6 @@ fn new_parser() -> Option<Parser> {
     Some(parser)
 }
 
-pub(super) fn newline_of(text: &str) -> &'static str {
-    match memchr::memchr(b'\n', text.as_bytes()) {
-        Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
-        _ => "\n",
-    }
-}
-
 /// An automaton over a few names, cheap to build (a module may add names many times).
 fn names_automaton<P: AsRef<[u8]>>(names: &[P]) -> Result<AhoCorasick, aho_corasick::BuildError> {
     AhoCorasick::builder()
@@ -207,7 +201,7 @@ fn inert_text(text: &[u8], imported: Option<&AhoCorasick>) -> bool {
     };
     // As a whole word (`os` is in `close`): overlapping matches, so that a longer name
     // matching inside a word cannot hide a shorter one that is a word.
-    let word = |c: Option<&u8>| c.is_some_and(|&c| super::prefilter::is_word_byte(c));
+    let word = |c: Option<&u8>| c.is_some_and(|&c| is_ident_byte(c));
     !ac.find_overlapping_iter(text).any(|m| {
         !word(m.start().checked_sub(1).and_then(|i| text.get(i))) && !word(text.get(m.end()))
     })
@@ -2404,36 +2398,4 @@ impl<'a> Extractor<'a> {
         self.recycle(kids);
         after_imports_offset(self.text, last_import.or(docstring))
     }
-}
-
-/// Start of the line after `end` (the end of the last leading import, or of the docstring); with
-/// neither, after a shebang and an encoding cookie. Shared with the light scanner.
-pub(super) fn after_imports_offset(text: &str, end: Option<usize>) -> usize {
-    let bytes = text.as_bytes();
-    let line_after = |end: usize| {
-        let end = end.min(bytes.len());
-        memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |i| end + i + 1)
-    };
-    if let Some(end) = end {
-        return line_after(end);
-    }
-    // Nothing to go after: keep a shebang and an encoding cookie first.
-    let mut offset = 0;
-    for line in 0..2 {
-        let rest = &text[offset..];
-        let is_header = if line == 0 && rest.starts_with("#!") {
-            true
-        } else {
-            let l = rest.lines().next().unwrap_or("");
-            l.trim_start().starts_with('#') && l.contains("coding") && {
-                let c = l.find("coding").unwrap_or(0);
-                matches!(l.as_bytes().get(c + 6), Some(b':') | Some(b'='))
-            }
-        };
-        if !is_header {
-            break;
-        }
-        offset = line_after(offset);
-    }
-    offset
 }

@@ -18,8 +18,11 @@
 
 use memchr::{memchr, memchr2, memchr3};
 
-use super::extract::strings::decode_literal;
-use super::extract::{after_imports_offset, newline_of};
+use super::lex::{
+    after_imports_offset, is_ident_byte, is_ident_start, is_keyword, is_prefix_letter, newline_of,
+    BACKSLASH, CLASS, CLOSE, DEPTH, HASH, NL, OPEN, QUOTE, SEMI, STOP,
+};
+use super::strings::decode_literal;
 use super::{EditPoints, Import, PyFacts};
 use crate::engine::secrets;
 use crate::engine::text::Span;
@@ -93,60 +96,6 @@ pub(super) fn scan(text: &str, environ: &[usize]) -> Option<LightScan> {
     })
 }
 
-/// Byte classes for the bytewise skip.
-const INERT: u8 = 0;
-const NL: u8 = 1;
-const HASH: u8 = 2;
-const QUOTE: u8 = 3;
-const BACKSLASH: u8 = 4;
-const OPEN: u8 = 5;
-const CLOSE: u8 = 6;
-const SEMI: u8 = 7;
-
-static CLASS: [u8; 256] = {
-    let mut t = [INERT; 256];
-    t[b'\n' as usize] = NL;
-    t[b'#' as usize] = HASH;
-    t[b'\'' as usize] = QUOTE;
-    t[b'"' as usize] = QUOTE;
-    t[b'\\' as usize] = BACKSLASH;
-    t[b'(' as usize] = OPEN;
-    t[b'[' as usize] = OPEN;
-    t[b'{' as usize] = OPEN;
-    t[b')' as usize] = CLOSE;
-    t[b']' as usize] = CLOSE;
-    t[b'}' as usize] = CLOSE;
-    t[b';' as usize] = SEMI;
-    t
-};
-
-/// Bytes that end a run of [`Scanner::skip_simple`]: line breaks, comments, quotes, `\\`, `;`
-/// (every class but brackets).
-static STOP: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut i = 0;
-    while i < 256 {
-        t[i] = matches!(CLASS[i], NL | HASH | QUOTE | BACKSLASH | SEMI);
-        i += 1;
-    }
-    t
-};
-
-/// Bracket depth change per byte.
-static DEPTH: [i8; 256] = {
-    let mut t = [0i8; 256];
-    let mut i = 0;
-    while i < 256 {
-        t[i] = match CLASS[i] {
-            OPEN => 1,
-            CLOSE => -1,
-            _ => 0,
-        };
-        i += 1;
-    }
-    t
-};
-
 /// Nested f-strings deeper than this are left to tree-sitter.
 const MAX_FSTRING_DEPTH: usize = 16;
 /// A literal with fewer content bytes cannot be a key (`looks_like_key` wants 16+ characters).
@@ -154,81 +103,6 @@ const MIN_KEY_BYTES: usize = 16;
 /// Implicit concatenations longer than this (without blanks) are not tested again and again
 /// (the file is parsed instead, when it matters).
 const MAX_RUN_BYTES: usize = 4096;
-
-/// Identifier bytes: 1 may start one, 2 only continue one.
-static IDENT: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut c = 0;
-    while c < 256 {
-        let b = c as u8;
-        t[c] = if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 {
-            1
-        } else if b.is_ascii_digit() {
-            2
-        } else {
-            0
-        };
-        c += 1;
-    }
-    t
-};
-
-fn is_ident_start(c: u8) -> bool {
-    IDENT[c as usize] == 1
-}
-
-fn is_ident_byte(c: u8) -> bool {
-    IDENT[c as usize] != 0
-}
-
-fn is_prefix_letter(c: u8) -> bool {
-    matches!(
-        c,
-        b'r' | b'R' | b'b' | b'B' | b'u' | b'U' | b'f' | b'F' | b't' | b'T'
-    )
-}
-
-/// Python's hard keywords (never a module or imported name).
-fn is_keyword(w: &[u8]) -> bool {
-    matches!(
-        w,
-        b"False"
-            | b"None"
-            | b"True"
-            | b"and"
-            | b"as"
-            | b"assert"
-            | b"async"
-            | b"await"
-            | b"break"
-            | b"class"
-            | b"continue"
-            | b"def"
-            | b"del"
-            | b"elif"
-            | b"else"
-            | b"except"
-            | b"finally"
-            | b"for"
-            | b"from"
-            | b"global"
-            | b"if"
-            | b"import"
-            | b"in"
-            | b"is"
-            | b"lambda"
-            | b"nonlocal"
-            | b"not"
-            | b"or"
-            | b"pass"
-            | b"raise"
-            | b"return"
-            | b"try"
-            | b"while"
-            | b"with"
-            | b"yield"
-    )
-}
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Block {

@@ -50,6 +50,7 @@ use super::{
     StrLit, Suppression,
 };
 use crate::engine::providers::{Constructor, ConstructorKind, Generation, CONSTRUCTORS};
+use crate::engine::secrets::{self, NameMatch};
 use crate::engine::suppression::parse_suppression;
 use crate::engine::text::Span;
 
@@ -369,18 +370,6 @@ fn grammar() -> &'static Grammar {
 /// Keys / keywords whose presence makes a dict or an `LLMConfig(...)` call a model entry.
 const ENTRY_KEYS: &[&str] = &["model", "api_key", "api_type", "base_url"];
 
-/// Parts of a variable name that make it credential-like.
-const SECRET_PARTS: &[&str] = &[
-    "KEY",
-    "TOKEN",
-    "SECRET",
-    "PASSWORD",
-    "PASSWD",
-    "CREDENTIAL",
-    "CREDENTIALS",
-    "APIKEY",
-];
-
 /// Lists / dicts bigger than this bound to a name are data, not configuration: not tracked.
 const MAX_PENDING_ITEMS: usize = 512;
 /// Attribute chains longer than this are not resolved.
@@ -388,9 +377,9 @@ const MAX_CHAIN: usize = 12;
 /// Innermost scopes searched before falling back to the module scope.
 const MAX_SCOPE_SEARCH: usize = 32;
 
+/// A module constant with this name may hold a key KW104 reports.
 fn is_credential_name(name: &str) -> bool {
-    name.split('_')
-        .any(|part| SECRET_PARTS.iter().any(|s| s.eq_ignore_ascii_case(part)))
+    secrets::credential_name(name, NameMatch::UnderscoreParts)
 }
 
 /// An entry with one of [`ENTRY_KEYS`].

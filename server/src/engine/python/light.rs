@@ -24,7 +24,7 @@ use super::lex::{
 };
 use super::strings::decode_literal;
 use super::{EditPoints, Import, PyFacts};
-use crate::engine::secrets;
+use crate::engine::secrets::{self, NameMatch};
 use crate::engine::text::Span;
 
 /// What the light scan of a file found.
@@ -808,12 +808,10 @@ impl Scanner<'_> {
     /// credential word in it.
     fn credential_value(&self, stmt: usize) -> CredentialValue {
         let name = self.word_at(stmt);
-        let credential = ["key", "token", "secret", "passw", "credential"]
-            .iter()
-            .any(|w| {
-                name.windows(w.len())
-                    .any(|win| win.eq_ignore_ascii_case(w.as_bytes()))
-            });
+        let credential = self
+            .text
+            .get(stmt..stmt + name.len())
+            .is_some_and(|name| secrets::credential_name(name, NameMatch::Stem));
         if !credential {
             return CredentialValue::No;
         }

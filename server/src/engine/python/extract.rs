@@ -49,11 +49,11 @@ use tree_sitter::{Node, Parser, TreeCursor};
 pub use incremental::FactsBase;
 
 use self::grammar::{grammar, language, Grammar};
+use super::key_sites::is_constant_name as is_credential_name;
 use super::lex::{after_imports_offset, newline_of};
 use super::strings;
 use super::{ConfigEntry, EnvRead, FieldValue, PyFacts, StrLit, Suppression};
 use crate::engine::providers::Constructor;
-use crate::engine::secrets::{self, NameMatch};
 use crate::engine::suppression::parse_suppression;
 use crate::engine::text::Span;
 
@@ -134,11 +134,6 @@ fn new_parser() -> Option<Parser> {
 
 /// Keys / keywords whose presence makes a dict or an `LLMConfig(...)` call a model entry.
 const ENTRY_KEYS: &[&str] = &["model", "api_key", "api_type", "base_url"];
-
-/// A module constant with this name may hold a key KW104 reports.
-fn is_credential_name(name: &str) -> bool {
-    secrets::credential_name(name, NameMatch::UnderscoreParts)
-}
 
 /// An entry with one of [`ENTRY_KEYS`].
 fn is_entry_like(e: &ConfigEntry) -> bool {

@@ -31,6 +31,18 @@ pub(super) fn is_ident_start(c: u8) -> bool {
     IDENT[c as usize] == 1
 }
 
+/// The identifier starting at `i` (empty when none does).
+pub(super) fn ident_at(b: &[u8], i: usize) -> &[u8] {
+    if i >= b.len() || !is_ident_start(b[i]) {
+        return &[];
+    }
+    let mut j = i + 1;
+    while j < b.len() && is_ident_byte(b[j]) {
+        j += 1;
+    }
+    &b[i..j]
+}
+
 pub(super) fn is_prefix_letter(c: u8) -> bool {
     matches!(
         c,

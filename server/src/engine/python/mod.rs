@@ -5,6 +5,7 @@
 
 mod comments;
 mod extract;
+mod key_sites;
 mod lex;
 mod light;
 mod prefilter;

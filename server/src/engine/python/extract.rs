@@ -49,7 +49,6 @@ use tree_sitter::{Node, Parser, TreeCursor};
 pub use incremental::FactsBase;
 
 use self::grammar::{grammar, language, Grammar};
-use super::key_sites::is_constant_name as is_credential_name;
 use super::lex::{after_imports_offset, newline_of};
 use super::strings;
 use super::{ConfigEntry, EnvRead, FieldValue, PyFacts, StrLit, Suppression};

@@ -6,7 +6,8 @@ use std::sync::OnceLock;
 use aho_corasick::AhoCorasick;
 use tree_sitter::Node;
 
-use super::{is_credential_name, walk_tree, Extractor};
+use super::{walk_tree, Extractor};
+use crate::engine::python::key_sites::is_constant_name;
 use crate::engine::python::lex::is_ident_byte;
 use crate::engine::python::PyFacts;
 
@@ -19,7 +20,7 @@ pub(super) struct PruneHints {
     pub(super) saw_star: bool,
 }
 
-/// [`extract_tree`] and its [`PruneHints`].
+/// [`super::extract_tree`] and its [`PruneHints`].
 pub(super) fn extract_tree_hinted(text: &str, tree: &tree_sitter::Tree) -> (PyFacts, PruneHints) {
     walk_tree(text, tree, true, |ex| {
         // Distinct already (see `Extractor::bind`).
@@ -156,7 +157,7 @@ impl<'a> Extractor<'a> {
             }
             inner.kind_id() == k.assignment
                 && inner.child_by_field_id(self.g.f.left).is_some_and(|left| {
-                    left.kind_id() == k.identifier && !is_credential_name(self.slice(left))
+                    left.kind_id() == k.identifier && !is_constant_name(self.slice(left))
                 })
         });
         self.recycle(kids);

@@ -4,11 +4,9 @@
 
 use tree_sitter::Node;
 
-use super::{
-    is_credential_name, is_entry_like, under, Binding, Callee, Extractor, Frame, PendingDict,
-    ScopeKind,
-};
+use super::{is_entry_like, under, Binding, Callee, Extractor, Frame, PendingDict, ScopeKind};
 use crate::engine::providers::{Generation, CONSTRUCTORS};
+use crate::engine::python::key_sites::is_constant_name;
 use crate::engine::python::{SecretConstant, StrLit};
 
 /// Attribute chains longer than this are not resolved.
@@ -309,7 +307,7 @@ impl<'a> Extractor<'a> {
                 self.bind(name, Binding::Other);
                 return;
             }
-            if self.module_level() && is_credential_name(name) {
+            if self.module_level() && is_constant_name(name) {
                 let value = self.unwrap_parens(right);
                 if let Some(lit) = self.str_lit(value) {
                     let stmt = self

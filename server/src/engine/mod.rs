@@ -14,6 +14,7 @@ pub mod resolve;
 pub mod rules;
 pub mod secrets;
 pub mod severity;
+pub mod suppression;
 pub mod text;
 pub mod workspace;
 

@@ -11,6 +11,7 @@ use super::config::Config;
 use super::dotenv::{self, DotenvFile};
 use super::python::{self, PyFacts};
 use super::resolve::graph::Derived;
+use super::suppression::parse_suppression;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
@@ -294,27 +295,6 @@ impl Workspace {
     }
 }
 
-/// Parse a `keywire: ignore` / `keywire: ignore[KW101, KW104]` comment body (text after `#`).
-/// Returns the codes (empty = all rules), or None when the comment is no suppression.
-pub fn parse_suppression(comment: &str) -> Option<Vec<String>> {
-    let rest = comment.trim_start_matches('#').trim_start();
-    let rest = rest.strip_prefix("keywire:")?.trim_start();
-    let rest = rest.strip_prefix("ignore")?;
-    if let Some(list) = rest.strip_prefix('[') {
-        let list = list.split(']').next()?;
-        Some(
-            list.split(',')
-                .map(|c| c.trim().to_ascii_uppercase())
-                .filter(|c| !c.is_empty())
-                .collect(),
-        )
-    } else if rest.is_empty() || rest.starts_with(char::is_whitespace) {
-        Some(Vec::new())
-    } else {
-        None
-    }
-}
-
 /// Suppression comments in a .env file: on their own or after a value (` # keywire: ignore`).
 fn env_suppressions(text: &str) -> Vec<(usize, Vec<String>)> {
     let mut out = Vec::new();
@@ -370,16 +350,5 @@ mod tests {
             );
         }
         assert_eq!(file_kind(Path::new("run.sh")), FileKind::Other);
-    }
-
-    #[test]
-    fn suppression_comments() {
-        assert_eq!(parse_suppression("# keywire: ignore"), Some(vec![]));
-        assert_eq!(
-            parse_suppression("# keywire: ignore[kw101, KW104]"),
-            Some(vec!["KW101".into(), "KW104".into()])
-        );
-        assert_eq!(parse_suppression("# keywire: ignored"), None);
-        assert_eq!(parse_suppression("# noqa"), None);
     }
 }

@@ -32,7 +32,8 @@ use super::convert::{self, DiagnosticData, FileEdit, FixData, SOURCE};
 use super::position::{Encoding, LineIndex};
 use super::session::{Caps, Shared};
 use super::snapshot;
-use crate::engine::workspace::{parse_suppression, FileKind};
+use crate::engine::suppression::parse_suppression;
+use crate::engine::workspace::FileKind;
 use crate::engine::{dotenv, python, Span};
 
 pub const SOURCE_FIX_ALL_KEYWIRE: CodeActionKind = CodeActionKind::new("source.fixAll.keywire");

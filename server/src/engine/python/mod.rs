@@ -5,8 +5,11 @@
 
 mod comments;
 mod extract;
+mod key_sites;
+mod lex;
 mod light;
 mod prefilter;
+mod strings;
 
 pub use comments::comments;
 pub use extract::{extract, extract_tree, extract_unpruned, FactsBase};

@@ -24,7 +24,8 @@ use std::sync::{Arc, OnceLock};
 
 use tree_sitter::{Node, Tree};
 
-use super::{extract_tree_hinted, grammar, inert_text, language, PruneHints};
+use super::grammar::{grammar, language};
+use super::prune::{extract_tree_hinted, inert_text, PruneHints};
 use crate::engine::python::{FieldValue, PyFacts};
 use crate::engine::text::Span;
 

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 ///
 /// Returns `None` for f-strings, t-strings, bytes, unknown prefixes, and malformed literals (an
 /// unterminated string in a file with syntax errors). Borrows when nothing needs decoding.
-pub(in crate::engine::python) fn decode_literal(raw: &str) -> Option<Cow<'_, str>> {
+pub(super) fn decode_literal(raw: &str) -> Option<Cow<'_, str>> {
     let prefix_len = raw.bytes().take_while(|b| b.is_ascii_alphabetic()).count();
     let (prefix, rest) = raw.split_at(prefix_len);
     let mut is_raw = false;

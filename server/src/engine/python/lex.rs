@@ -1,0 +1,186 @@
+//! Python at the byte level, shared by the extractor, the prefilter and the light scanner: which
+//! bytes make an identifier, the byte classes of the light scanner's bytewise skip, and where a
+//! module's leading imports end. A leaf: it uses nothing else of the engine.
+
+use memchr::memchr;
+
+/// Identifier bytes: 1 may start one, 2 only continue one.
+static IDENT: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 {
+            1
+        } else if b.is_ascii_digit() {
+            2
+        } else {
+            0
+        };
+        c += 1;
+    }
+    t
+};
+
+/// A byte of an identifier (any non-ASCII byte counts: Python names may be Unicode).
+pub(super) fn is_ident_byte(c: u8) -> bool {
+    IDENT[c as usize] != 0
+}
+
+pub(super) fn is_ident_start(c: u8) -> bool {
+    IDENT[c as usize] == 1
+}
+
+/// The identifier starting at `i` (empty when none does).
+pub(super) fn ident_at(b: &[u8], i: usize) -> &[u8] {
+    if i >= b.len() || !is_ident_start(b[i]) {
+        return &[];
+    }
+    let mut j = i + 1;
+    while j < b.len() && is_ident_byte(b[j]) {
+        j += 1;
+    }
+    &b[i..j]
+}
+
+pub(super) fn is_prefix_letter(c: u8) -> bool {
+    matches!(
+        c,
+        b'r' | b'R' | b'b' | b'B' | b'u' | b'U' | b'f' | b'F' | b't' | b'T'
+    )
+}
+
+/// Python's hard keywords (never a module or imported name).
+pub(super) fn is_keyword(w: &[u8]) -> bool {
+    matches!(
+        w,
+        b"False"
+            | b"None"
+            | b"True"
+            | b"and"
+            | b"as"
+            | b"assert"
+            | b"async"
+            | b"await"
+            | b"break"
+            | b"class"
+            | b"continue"
+            | b"def"
+            | b"del"
+            | b"elif"
+            | b"else"
+            | b"except"
+            | b"finally"
+            | b"for"
+            | b"from"
+            | b"global"
+            | b"if"
+            | b"import"
+            | b"in"
+            | b"is"
+            | b"lambda"
+            | b"nonlocal"
+            | b"not"
+            | b"or"
+            | b"pass"
+            | b"raise"
+            | b"return"
+            | b"try"
+            | b"while"
+            | b"with"
+            | b"yield"
+    )
+}
+
+/// Byte classes for the bytewise skip.
+pub(super) const INERT: u8 = 0;
+pub(super) const NL: u8 = 1;
+pub(super) const HASH: u8 = 2;
+pub(super) const QUOTE: u8 = 3;
+pub(super) const BACKSLASH: u8 = 4;
+pub(super) const OPEN: u8 = 5;
+pub(super) const CLOSE: u8 = 6;
+pub(super) const SEMI: u8 = 7;
+
+pub(super) static CLASS: [u8; 256] = {
+    let mut t = [INERT; 256];
+    t[b'\n' as usize] = NL;
+    t[b'#' as usize] = HASH;
+    t[b'\'' as usize] = QUOTE;
+    t[b'"' as usize] = QUOTE;
+    t[b'\\' as usize] = BACKSLASH;
+    t[b'(' as usize] = OPEN;
+    t[b'[' as usize] = OPEN;
+    t[b'{' as usize] = OPEN;
+    t[b')' as usize] = CLOSE;
+    t[b']' as usize] = CLOSE;
+    t[b'}' as usize] = CLOSE;
+    t[b';' as usize] = SEMI;
+    t
+};
+
+/// Bytes that end a run of the light scanner's bytewise skip: line breaks, comments, quotes, `\\`, `;`
+/// (every class but brackets).
+pub(super) static STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = matches!(CLASS[i], NL | HASH | QUOTE | BACKSLASH | SEMI);
+        i += 1;
+    }
+    t
+};
+
+/// Bracket depth change per byte.
+pub(super) static DEPTH: [i8; 256] = {
+    let mut t = [0i8; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = match CLASS[i] {
+            OPEN => 1,
+            CLOSE => -1,
+            _ => 0,
+        };
+        i += 1;
+    }
+    t
+};
+
+pub(super) fn newline_of(text: &str) -> &'static str {
+    match memchr(b'\n', text.as_bytes()) {
+        Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
+        _ => "\n",
+    }
+}
+
+/// Start of the line after `end` (the end of the last leading import, or of the docstring); with
+/// neither, after a shebang and an encoding cookie.
+pub(super) fn after_imports_offset(text: &str, end: Option<usize>) -> usize {
+    let bytes = text.as_bytes();
+    let line_after = |end: usize| {
+        let end = end.min(bytes.len());
+        memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |i| end + i + 1)
+    };
+    if let Some(end) = end {
+        return line_after(end);
+    }
+    // Nothing to go after: keep a shebang and an encoding cookie first.
+    let mut offset = 0;
+    for line in 0..2 {
+        let rest = &text[offset..];
+        let is_header = if line == 0 && rest.starts_with("#!") {
+            true
+        } else {
+            let l = rest.lines().next().unwrap_or("");
+            l.trim_start().starts_with('#') && l.contains("coding") && {
+                let c = l.find("coding").unwrap_or(0);
+                matches!(l.as_bytes().get(c + 6), Some(b':') | Some(b'='))
+            }
+        };
+        if !is_header {
+            break;
+        }
+        offset = line_after(offset);
+    }
+    offset
+}

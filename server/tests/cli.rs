@@ -4,28 +4,14 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
+use testkit::paths::{repo_root, write};
+use testkit::process::keywire;
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .join("tests/cli")
-        .join(name)
-}
-
-/// Run `keywire args…` in `dir`, with no colour forced by the environment.
-fn keywire(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_keywire"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("CLICOLOR_FORCE")
-        .env_remove("NO_COLOR")
-        .env_remove("CLICOLOR")
-        .output()
-        .expect("run keywire")
+    repo_root().join("tests/cli").join(name)
 }
 
 fn code(out: &Output) -> i32 {
@@ -43,11 +29,6 @@ fn stderr(out: &Output) -> String {
 fn json(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", stdout(out)))
-}
-
-fn write(path: &Path, contents: &[u8]) {
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, contents).unwrap();
 }
 
 fn keys(v: &Value) -> Vec<&str> {

@@ -4,13 +4,14 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use keywire::engine::dotenv::{parse, DotenvFile, Quote};
 use serde_json::Value;
+use testkit::paths::repo_root;
 
 fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/dotenv-conformance")
+    repo_root().join("tests/dotenv-conformance")
 }
 
 /// python-dotenv reads files with universal newlines.

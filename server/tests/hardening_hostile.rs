@@ -9,15 +9,13 @@
 //! root, that the file is simply checked; FIFOs, devices and directories named like source
 //! files are the unreadable files every user can make.
 
-mod hardening_common;
-
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use hardening_common::*;
 use serde_json::{json, Value};
+use testkit::prelude::*;
 
 const LOAD_PY: &str = "import os\nfrom dotenv import load_dotenv\nload_dotenv()\nkey = os.environ[\"OPENAI_API_KEY\"]\n";
 

@@ -11,20 +11,16 @@
 //!
 //! Cases: `PROPTEST_CASES` (default 64; the local run recorded in docs/hardening.md used 10,000).
 
-mod hardening_common;
-#[path = "../fuzz/src/harness.rs"]
-mod harness;
-
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use hardening_common::*;
-use harness::{model_offset, LspHarness};
 use keywire::engine::workspace::{file_kind, FileKind, Workspace};
 use keywire::lsp::position::{range_in, Encoding};
 use proptest::prelude::*;
 use serde_json::{json, Value};
+use testkit::harness::{model_offset, LspHarness};
+use testkit::prelude::*;
 
 /// The realistic files edited (Python and .env), each copied with its fixture's .env.
 const BASES: &[&str] = &[

@@ -7,16 +7,12 @@
 //! never go back to an older version, always fit the text of the version they name, and end at
 //! the last version.
 
-mod hardening_common;
-#[path = "../fuzz/src/harness.rs"]
-mod harness;
-
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
-use hardening_common::*;
-use harness::{model_offset, Change};
 use serde_json::{json, Value};
+use testkit::harness::{model_offset, Change};
+use testkit::prelude::*;
 
 const INSERTS: &[&str] = &[
     "x",

@@ -3,22 +3,18 @@
 //!
 //! - every input saved under `tests/hardening/fuzz-regressions/<target>/` (crashes the fuzzers
 //!   found, minimized) runs through the same harness code as the fuzz target
-//!   (`server/fuzz/src/harness.rs`, included below);
+//!   (`testkit::harness`);
 //! - the seed corpora (built from the test fixtures) run through every target, so a harness or
 //!   engine change that breaks a seed fails here before anyone fuzzes;
 //! - `KEYWIRE_FUZZ_SEEDS=<dir> cargo test -p keywire --test hardening_regressions
 //!   write_seed_corpora` writes those seeds for cargo-fuzz (`server/fuzz/smoke.sh` does this).
 
-mod hardening_common;
-#[path = "../fuzz/src/harness.rs"]
-mod harness;
-
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use hardening_common::*;
-use harness::{Change, EditScript};
 use serde_json::json;
+use testkit::harness::{self, Change, EditScript};
+use testkit::prelude::*;
 
 const TARGETS: &[&str] = &["python", "dotenv", "fix_loop", "lsp_edits"];
 
@@ -256,7 +252,7 @@ fn mutate(rng: &mut Rng, input: &[u8], others: &[&[u8]]) -> Vec<u8> {
                 let i = rng.below(out.len());
                 out[i] ^= 1 << rng.below(8);
             }
-            1 => out.insert(at, rng.next() as u8),
+            1 => out.insert(at, rng.next_u64() as u8),
             2 if !out.is_empty() => {
                 let end = (at + 1 + rng.below(16)).min(out.len());
                 out.drain(at.min(end)..end);
@@ -341,7 +337,7 @@ fn edit_script_encoding_round_trips() {
 
 #[test]
 fn the_position_model_follows_the_specification() {
-    use harness::model_offset as at;
+    use testkit::harness::model_offset as at;
     let t = "ab\r\ncd\re😀f\ng";
     // Lines end at \r\n, \r and \n.
     assert_eq!(at(t, 1, 0, false), 4);

@@ -18,14 +18,12 @@
 //! both of which are marked or titled as such; the test strips exactly those and nothing else,
 //! and checks that every stripped edit belongs to a fix marked `sensitive: true`.
 
-mod hardening_common;
-
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use hardening_common::*;
 use serde_json::{json, Value};
+use testkit::prelude::*;
 
 fn fixtures() -> Vec<PathBuf> {
     vec![
@@ -36,22 +34,13 @@ fn fixtures() -> Vec<PathBuf> {
 
 /// Every file of a tree that keywire reads (`.py`, `.env*`), relative path and text.
 fn source_files(root: &Path) -> Vec<(PathBuf, String)> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            if name.starts_with(".env") || name.ends_with(".py") {
-                let text = std::fs::read_to_string(&path).unwrap();
-                out.push((path, text));
-            }
-        }
-    }
+    let mut out: Vec<(PathBuf, String)> = source_paths(root)
+        .into_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).unwrap();
+            (path, text)
+        })
+        .collect();
     out.sort();
     out
 }

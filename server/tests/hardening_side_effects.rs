@@ -13,15 +13,13 @@
 //! strace is required: the test installs it with apt-get when it is missing, and fails loudly
 //! when it cannot.
 
-mod hardening_common;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, SystemTime};
 
-use hardening_common::*;
 use serde_json::json;
+use testkit::prelude::*;
 
 /// The syscalls watched.
 const TRACE: &str = "trace=socket,connect,bind,sendto,sendmsg,execve,execveat,open,openat,creat,\
@@ -138,7 +136,7 @@ fn run_traced(dir: &Path, log: &Path, args: &[&str]) -> std::process::Output {
     let mut cmd = Command::new(strace());
     cmd.args(["-f", "-qq", "-s", "256", "-e", TRACE, "-o"])
         .arg(log)
-        .arg(BIN)
+        .arg(keywire_bin())
         .args(args)
         .current_dir(dir)
         .env_remove("RUST_LOG")
@@ -288,7 +286,7 @@ fn language_server_opens_no_socket_runs_nothing_and_writes_nothing() {
     let mut cmd = Command::new(strace());
     cmd.args(["-f", "-qq", "-s", "256", "-e", TRACE, "-o"])
         .arg(&log)
-        .args([BIN, "lsp"])
+        .args([keywire_bin(), "lsp"])
         .current_dir(&root)
         .env("RUST_LOG", "keywire=debug");
     let mut lsp = Lsp::from_command(cmd);
@@ -369,7 +367,7 @@ fn check_without_a_network_gives_the_same_answer() {
     let (_tmp, root) = project();
     let plain = keywire(&root, &["check", "--format", "json"]);
     let unshare = Command::new("unshare")
-        .args(["-n", "--", BIN, "check", "--format", "json"])
+        .args(["-n", "--", keywire_bin(), "check", "--format", "json"])
         .current_dir(&root)
         .env_remove("RUST_LOG")
         .output();

@@ -7,16 +7,13 @@
 //! be answered for the test to mean something. `KEYWIRE_INCREMENTAL_SCALE=N` runs N times as
 //! many scripts.
 
-mod hardening_common;
-
-#[path = "../benches/perf/corpus.rs"]
-mod corpus;
-
 use std::path::Path;
 use std::sync::Arc;
 
-use hardening_common::Rng;
 use keywire::engine::python::{self, FactsBase};
+use testkit::corpus;
+use testkit::paths::repo_root;
+use testkit::rng::Rng;
 
 fn python_files(dir: &Path, out: &mut Vec<(String, String)>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -118,7 +115,7 @@ fn scale() -> usize {
 #[test]
 fn reused_facts_equal_fresh_facts() {
     let mut sources = Vec::new();
-    python_files(&hardening_common::repo_root().join("tests"), &mut sources);
+    python_files(&repo_root().join("tests"), &mut sources);
     assert!(sources.len() > 20, "fixtures not found");
     sources.push(("generated".into(), corpus::big_module(1_500, 7)));
     let mut rng = Rng(0x5eed_f00d);

@@ -1,10 +1,10 @@
 //! Language server tests, in process over a duplex pipe (and one over the built binary's
-//! stdio). See `lsp_common` for the test client.
+//! stdio). The test client is `testkit::async_client`.
 
-mod lsp_common;
-
-use lsp_common::{apply_edits, file_uri, tempdir, TestClient};
 use serde_json::{json, Value};
+use testkit::async_client::{apply_edits, TestClient};
+use testkit::paths::{file_uri, tempdir};
+use testkit::rng::Rng;
 
 /// Edits of a code action's workspace edit for `uri`.
 fn edits_for(action: &Value, uri: &str) -> Vec<Value> {
@@ -154,22 +154,6 @@ async fn env_diagnostics_and_fix_utf16() {
 #[tokio::test]
 async fn env_diagnostics_and_fix_utf8() {
     env_round_trip(true).await;
-}
-
-/// A tiny deterministic PRNG (xorshift).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
 }
 
 /// LSP position (by LSP line rules) of char index `ci` in `text`.

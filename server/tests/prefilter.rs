@@ -4,21 +4,18 @@
 //! information, fixes and their edits) must be identical. And the facts the light scanner gives
 //! for the files it keeps from tree-sitter must equal the full extractor's.
 
-mod common;
-
-#[path = "../benches/perf/corpus.rs"]
-mod corpus;
-
 use std::path::{Path, PathBuf};
 
 use keywire::cli::check::check_all;
 use keywire::engine::python::{self, PyFacts, Relevance};
 use keywire::engine::secrets;
 use keywire::project::{self, LoadOptions, Prefilter};
+use testkit::corpus;
+use testkit::paths::repo_root;
 
 /// Every fixture directory that is a workspace of its own.
 fn fixture_corpora() -> Vec<PathBuf> {
-    let tests = common::repo_root().join("tests");
+    let tests = repo_root().join("tests");
     let mut out = vec![tests.join("secrets")];
     for group in ["rules", "workspaces", "cli"] {
         let Ok(entries) = std::fs::read_dir(tests.join(group)) else {
@@ -209,7 +206,7 @@ fn walk_env_files(dir: &Path) -> Vec<PathBuf> {
 /// module, give equal facts with and without it.
 #[test]
 fn pruned_extraction_gives_the_same_facts() {
-    let tests = common::repo_root().join("tests");
+    let tests = repo_root().join("tests");
     let mut texts: Vec<(String, String)> = Vec::new();
     for dir in ["rules", "workspaces", "secrets", "cli", "hardening"] {
         for p in walk(&tests.join(dir)) {

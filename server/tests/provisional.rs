@@ -4,15 +4,15 @@
 //! only that module and the .env files is a subset of `check_python` on the whole fixture. And
 //! the rules that look beyond the module are really left out.
 
-mod common;
-
 use std::path::PathBuf;
 
 use keywire::engine::config::Config;
 use keywire::engine::workspace::{file_kind, FileKind};
+use testkit::fixture;
+use testkit::paths::repo_root;
 
 fn fixture_dirs() -> Vec<PathBuf> {
-    let tests = common::repo_root().join("tests");
+    let tests = repo_root().join("tests");
     let mut out = vec![tests.join("secrets")];
     for group in ["rules", "workspaces"] {
         for e in std::fs::read_dir(tests.join(group)).unwrap().flatten() {
@@ -29,19 +29,19 @@ fn fixture_dirs() -> Vec<PathBuf> {
 fn provisional_findings_are_a_subset_of_the_full_ones() {
     let (mut modules, mut provisional_total, mut full_total) = (0, 0, 0);
     for dir in fixture_dirs() {
-        let files = common::read_dir(&dir);
-        let full_ws = common::workspace(&files, Config::default());
+        let files = fixture::read_dir(&dir);
+        let full_ws = fixture::workspace(&files, Config::default());
         for (rel, text) in &files {
             if file_kind(rel) != FileKind::Python {
                 continue;
             }
-            let alone: common::Files = files
+            let alone: fixture::Files = files
                 .iter()
                 .filter(|(p, _)| *p == rel || file_kind(p) != FileKind::Python)
                 .map(|(p, t)| (p.clone(), t.clone()))
                 .collect();
-            let ws = common::workspace(&alone, Config::default());
-            let path = common::root().join(rel);
+            let ws = fixture::workspace(&alone, Config::default());
+            let path = fixture::root().join(rel);
             let render = |fs: Vec<keywire::engine::Finding>| -> Vec<String> {
                 fs.iter().map(|f| format!("{f:?}")).collect()
             };
@@ -69,7 +69,7 @@ fn provisional_findings_are_a_subset_of_the_full_ones() {
 fn rules_that_look_beyond_the_module_wait_for_the_index() {
     // KW202 (no load_dotenv on the import chain) needs the chain; KW102 (a misspelled key)
     // does not.
-    let files: common::Files = [
+    let files: fixture::Files = [
         (PathBuf::from(".env"), "OPENAI_API_KEY=sk-proj-abc\n".to_string()),
         (
             PathBuf::from("app.py"),
@@ -78,8 +78,8 @@ fn rules_that_look_beyond_the_module_wait_for_the_index() {
     ]
     .into_iter()
     .collect();
-    let ws = common::workspace(&files, Config::default());
-    let path = common::root().join("app.py");
+    let ws = fixture::workspace(&files, Config::default());
+    let path = fixture::root().join("app.py");
     let codes = |fs: Vec<keywire::engine::Finding>| -> Vec<&'static str> {
         fs.iter().map(|f| f.rule.code()).collect()
     };

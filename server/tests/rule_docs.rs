@@ -10,16 +10,10 @@ use std::path::{Path, PathBuf};
 
 use keywire::engine::rules::Rule;
 use keywire::lsp::{rule_docs_url, DOCS_BASE, RULE_DOCS_DIR};
+use testkit::paths::repo_root;
 
 const REGENERATE: &str =
     "run `UPDATE_RULE_DOCS=1 cargo test -p keywire --test rule_docs` to regenerate";
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the crate sits in the repository")
-        .to_path_buf()
-}
 
 fn docs_dir() -> PathBuf {
     repo_root().join(RULE_DOCS_DIR)

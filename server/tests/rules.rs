@@ -2,17 +2,17 @@
 //! snapshot-tested, and every fix is applied and re-checked: the finding must be gone and no
 //! new finding may appear.
 
-mod common;
-
 use std::path::PathBuf;
 
 use keywire::engine::config::Config;
+use testkit::fixture;
+use testkit::paths::repo_root;
 
 /// Rule fixtures and the realistic workspaces under `tests/workspaces/`.
 fn fixtures() -> Vec<(String, PathBuf)> {
     let mut out = Vec::new();
     for group in ["rules", "workspaces"] {
-        let dir = common::repo_root().join("tests").join(group);
+        let dir = repo_root().join("tests").join(group);
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() {
@@ -32,19 +32,23 @@ fn allowed_new(fix_title: &str, rule: &str) -> bool {
 
 #[test]
 fn clean_project_has_no_findings() {
-    let dir = common::repo_root().join("tests/workspaces/clean-project");
-    let files = common::read_dir(&dir);
+    let dir = repo_root().join("tests/workspaces/clean-project");
+    let files = fixture::read_dir(&dir);
     assert!(files.len() >= 6, "fixture not found");
-    let findings = common::check(&files, &Config::default());
-    assert!(findings.is_empty(), "{}", common::render(&files, &findings));
+    let findings = fixture::check(&files, &Config::default());
+    assert!(
+        findings.is_empty(),
+        "{}",
+        fixture::render(&files, &findings)
+    );
 }
 
 #[test]
 fn rule_fixture_snapshots() {
     for (name, dir) in fixtures() {
-        let files = common::read_dir(&dir);
-        let findings = common::check(&files, &Config::default());
-        insta::assert_snapshot!(name.clone(), common::render(&files, &findings));
+        let files = fixture::read_dir(&dir);
+        let findings = fixture::check(&files, &Config::default());
+        insta::assert_snapshot!(name.clone(), fixture::render(&files, &findings));
     }
 }
 
@@ -52,38 +56,38 @@ fn rule_fixture_snapshots() {
 fn every_fix_repairs_its_finding_and_adds_nothing() {
     let mut applied = 0;
     for (name, dir) in fixtures() {
-        let files = common::read_dir(&dir);
+        let files = fixture::read_dir(&dir);
         let config = Config::default();
-        let before = common::check(&files, &config);
-        let before_keys = common::keys(&before);
+        let before = fixture::check(&files, &config);
+        let before_keys = fixture::keys(&before);
         for finding in &before {
             for fix in &finding.fixes {
-                let fixed = common::apply_fix(&files, fix);
-                let after = common::check(&fixed, &config);
-                let after_keys = common::keys(&after);
-                let key = &common::keys(std::slice::from_ref(finding))[0];
+                let fixed = fixture::apply_fix(&files, fix);
+                let after = fixture::check(&fixed, &config);
+                let after_keys = fixture::keys(&after);
+                let key = &fixture::keys(std::slice::from_ref(finding))[0];
                 let count =
                     |ks: &[(String, String, String)]| ks.iter().filter(|k| *k == key).count();
                 assert!(
                     count(&after_keys) < count(&before_keys),
                     "{name}: fix `{}` did not remove {key:?}\n{}",
                     fix.title,
-                    common::render(&fixed, &after)
+                    fixture::render(&fixed, &after)
                 );
                 // No rule may report more in any file than before (a fix must not create
                 // problems; messages may change as names do).
-                for (path, rule) in common::rule_counts(&after).keys() {
-                    let before_n = common::rule_counts(&before)
+                for (path, rule) in fixture::rule_counts(&after).keys() {
+                    let before_n = fixture::rule_counts(&before)
                         .get(&(path.clone(), rule.clone()))
                         .copied()
                         .unwrap_or(0);
-                    let after_n = common::rule_counts(&after)[&(path.clone(), rule.clone())];
+                    let after_n = fixture::rule_counts(&after)[&(path.clone(), rule.clone())];
                     let allowed = allowed_new(&fix.title, rule);
                     assert!(
                         after_n <= before_n || allowed,
                         "{name}: fix `{}` added a {rule} finding in {path}\n{}",
                         fix.title,
-                        common::render(&fixed, &after)
+                        fixture::render(&fixed, &after)
                     );
                 }
                 applied += 1;
@@ -99,14 +103,14 @@ fn every_fix_repairs_its_finding_and_adds_nothing() {
 #[test]
 fn test_code_policy() {
     use keywire::engine::config::TestPolicy;
-    let dir = common::repo_root().join("tests/rules/precision-test-code");
-    let files = common::read_dir(&dir);
+    let dir = repo_root().join("tests/rules/precision-test-code");
+    let files = fixture::read_dir(&dir);
     let found = |policy| {
         let config = Config {
             tests: policy,
             ..Config::default()
         };
-        let mut found: Vec<(String, String)> = common::check(&files, &config)
+        let mut found: Vec<(String, String)> = fixture::check(&files, &config)
             .iter()
             .map(|f| {
                 let path = f.path.to_string_lossy().replace('\\', "/");

@@ -2,12 +2,12 @@
 //! titles and (non-sensitive) fix edits are searched for any 8-character piece of every fake
 //! key in the fixture, beyond the key's public prefix.
 
-mod common;
-
 use keywire::engine::config::Config;
+use testkit::fixture;
+use testkit::paths::repo_root;
 
 /// Every key-like value in the fixture: .env values and string literals of 16+ characters.
-pub fn fake_keys(files: &common::Files) -> Vec<String> {
+pub fn fake_keys(files: &fixture::Files) -> Vec<String> {
     let mut keys = Vec::new();
     for (path, text) in files {
         let is_env = path
@@ -48,15 +48,15 @@ pub fn secret_pieces(key: &str) -> Vec<String> {
 
 #[test]
 fn findings_never_contain_a_key() {
-    let dir = common::repo_root().join("tests/secrets");
-    let files = common::read_dir(&dir);
+    let dir = repo_root().join("tests/secrets");
+    let files = fixture::read_dir(&dir);
     let keys = fake_keys(&files);
     assert!(keys.len() >= 12, "fixture keys not found: {keys:?}");
-    let findings = common::check(&files, &Config::default());
+    let findings = fixture::check(&files, &Config::default());
     assert!(
         findings.len() >= 10,
         "expected findings on the secrets fixture:\n{}",
-        common::render(&files, &findings)
+        fixture::render(&files, &findings)
     );
     let mut surfaces: Vec<String> = Vec::new();
     for f in &findings {
@@ -71,7 +71,7 @@ fn findings_never_contain_a_key() {
     }
     let haystack = surfaces.join("\n");
     if std::env::var("SHOW").is_ok() {
-        eprintln!("{}", common::render(&files, &findings));
+        eprintln!("{}", fixture::render(&files, &findings));
     }
     for key in &keys {
         for piece in secret_pieces(key) {

@@ -4,7 +4,7 @@
 //! `keywire lsp`: didChange → publishDiagnostics round trips, a .env edit with 100 open
 //! Python files, cold start on 5k files, RSS after indexing 5k and 20k files.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitCode, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -12,38 +12,13 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
+use testkit::framing::{frame, Frames};
+use testkit::paths::file_uri;
 
 use super::check::{loadavg, machine};
 use super::{corpus, flag, work_dir};
 
 const TIMEOUT: Duration = Duration::from_secs(120);
-
-fn frame(msg: &Value) -> Vec<u8> {
-    let body = serde_json::to_vec(msg).expect("json");
-    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    out.extend(body);
-    out
-}
-
-fn read_frame(r: &mut impl BufRead) -> Option<Value> {
-    let mut len = None;
-    loop {
-        let mut line = String::new();
-        if r.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.strip_prefix("Content-Length:") {
-            len = v.trim().parse::<usize>().ok();
-        }
-    }
-    let mut body = vec![0; len?];
-    r.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
-}
 
 /// A client of `keywire lsp` over the child's stdio. Server-to-client requests are answered
 /// with null by the reader thread; notifications arrive timestamped.
@@ -68,8 +43,9 @@ impl Client {
         let (tx, rx) = mpsc::channel();
         let answer = stdin.clone();
         std::thread::spawn(move || {
-            let mut r = BufReader::new(stdout);
-            while let Some(msg) = read_frame(&mut r) {
+            let mut frames = Frames::new(stdout);
+            while let Some(f) = frames.next_frame() {
+                let Ok(msg) = f.json() else { break };
                 let now = Instant::now();
                 if msg.get("method").is_some() && msg.get("id").is_some() {
                     let result = if msg["method"] == "workspace/configuration" {
@@ -206,10 +182,6 @@ impl Client {
         self.notify("exit", Value::Null);
         let _ = self.child.wait();
     }
-}
-
-fn file_uri(path: &Path) -> String {
-    format!("file://{}", path.display())
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {

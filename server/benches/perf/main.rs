@@ -10,12 +10,13 @@
 //! ```
 
 mod check;
-mod corpus;
 mod lsp;
 mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+use testkit::corpus;
 
 fn usage() -> ExitCode {
     eprintln!(

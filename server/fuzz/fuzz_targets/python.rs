@@ -1,5 +1,5 @@
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    keywire_fuzz::python(data);
+    testkit::harness::python(data);
 });

@@ -1,18 +1,12 @@
-//! Shared helpers of the hardening suites (`hardening_*.rs`): running the `keywire` binary,
-//! a small synchronous LSP client over the binary's stdio that records every byte it
-//! receives, fake-key probes, and file URIs.
-//!
-//! The LSP client is deliberately independent of the server's own test client
-//! (`lsp_common`): it speaks the framing itself, keeps the raw stdout and stderr streams, and
-//! never panics on what the server sends (hostile-input tests need to see exactly what came
-//! back).
-
-#![allow(dead_code)]
+//! The synchronous LSP client of the hardening suites ([`Lsp`]): the `keywire lsp` binary (or
+//! any command speaking LSP on stdio) as a child process. It keeps the raw stdout and stderr
+//! streams and never panics on what the server sends (hostile-input tests need to see exactly
+//! what came back); server-to-client requests are answered with `null` as they are read.
 
 use std::collections::VecDeque;
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -20,256 +14,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_keywire");
-
-/// How long any single wait on the server may take before the test fails.
-pub const TIMEOUT: Duration = Duration::from_secs(20);
-
-/// Repository root (holds `server/` and `tests/`).
-pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-/// A canonical temporary directory (so paths match what the tools compute).
-pub fn tempdir() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = std::fs::canonicalize(dir.path()).unwrap();
-    (dir, root)
-}
-
-/// Copy a directory tree (regular files and directories only).
-pub fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        let ft = entry.file_type().unwrap();
-        if ft.is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else if ft.is_file() {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-pub fn write(path: &Path, contents: impl AsRef<[u8]>) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, contents).unwrap();
-}
-
-/// `keywire args…` in `dir` with extra environment variables; no colour from the environment.
-/// Fails the test if it runs longer than `limit`.
-pub fn keywire_env(dir: &Path, args: &[&str], env: &[(&str, &str)], limit: Duration) -> Output {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args)
-        .current_dir(dir)
-        .env_remove("CLICOLOR_FORCE")
-        .env_remove("NO_COLOR")
-        .env_remove("CLICOLOR")
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let child = cmd.spawn().expect("spawn keywire");
-    wait_output(child, limit, &format!("keywire {}", args.join(" ")))
-}
-
-pub fn keywire(dir: &Path, args: &[&str]) -> Output {
-    keywire_env(dir, args, &[], TIMEOUT)
-}
-
-/// Wait for a child with piped stdout/stderr, killing it (and failing) after `limit`.
-pub fn wait_output(mut child: Child, limit: Duration, what: &str) -> Output {
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let t_out = thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = out.read_to_end(&mut v);
-        v
-    });
-    let t_err = thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = err.read_to_end(&mut v);
-        v
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            let stderr = t_err.join().unwrap();
-            panic!(
-                "{what} did not finish within {limit:?} (killed); stderr:\n{}",
-                String::from_utf8_lossy(&stderr)
-            );
-        }
-        thread::sleep(Duration::from_millis(5));
-    };
-    Output {
-        status,
-        stdout: t_out.join().unwrap(),
-        stderr: t_err.join().unwrap(),
-    }
-}
-
-pub fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Panic if a process's stderr shows a Rust panic.
-pub fn assert_no_panic(stderr: &str, what: &str) {
-    assert!(
-        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
-        "{what}: the process panicked:\n{stderr}"
-    );
-}
-
-// ------------------------------------------------------------------ fake keys
-
-/// Every key-like token of a fixture directory's `.py` and `.env*` files: a run of 24+ ASCII
-/// letters, digits, `-` and `_` with at least three digits (identifiers such as
-/// `OpenAIChatCompletionClient` and variable names have fewer). This finds the keys in .env
-/// values, in comments, in quotes of every kind and in Python literals alike.
-pub fn fake_keys(dir: &Path) -> Vec<String> {
-    let mut keys = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            if !name.starts_with(".env") && !name.ends_with(".py") {
-                continue;
-            }
-            let Ok(text) = std::fs::read_to_string(&path) else {
-                continue;
-            };
-            keys.extend(key_tokens(&text));
-        }
-    }
-    keys.sort();
-    keys.dedup();
-    keys
-}
-
-/// The key-like tokens of a text (see [`fake_keys`]).
-pub fn key_tokens(text: &str) -> Vec<String> {
-    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-        .filter(|t| t.len() >= 24 && t.bytes().filter(u8::is_ascii_digit).count() >= 3)
-        .map(str::to_string)
-        .collect()
-}
-
-/// 8-character windows of the key's secret part (after any public prefix).
-pub fn secret_pieces(key: &str) -> Vec<String> {
-    let prefix = keywire::engine::providers::public_prefix(key).map_or(0, str::len);
-    let secret: Vec<char> = key.chars().skip(prefix).collect();
-    secret.windows(8).map(|w| w.iter().collect()).collect()
-}
-
-/// Every (key, piece) of `keys` found in `haystack`.
-pub fn leaks(keys: &[String], haystack: &str) -> Vec<(String, String)> {
-    let mut found = Vec::new();
-    for key in keys {
-        for piece in secret_pieces(key) {
-            if haystack.contains(&piece) {
-                found.push((key.clone(), piece));
-                break;
-            }
-        }
-    }
-    found
-}
-
-/// Fail with the surface's name and the surrounding text when anything leaks.
-pub fn assert_no_leak(keys: &[String], surface: &str, haystack: &str) {
-    let found = leaks(keys, haystack);
-    if let Some((key, piece)) = found.first() {
-        let at = haystack.find(piece.as_str()).unwrap();
-        let from = haystack[..at]
-            .char_indices()
-            .rev()
-            .nth(200)
-            .map_or(0, |(i, _)| i);
-        let to = haystack[at..]
-            .char_indices()
-            .nth(200)
-            .map_or(haystack.len(), |(i, _)| at + i);
-        panic!(
-            "{surface} leaks {} key(s); first: {piece:?} of {key:?} in\n…{}…",
-            found.len(),
-            &haystack[from..to]
-        );
-    }
-}
-
-// ------------------------------------------------------------------ URIs
-
-/// `file://` URI of an absolute path, percent-encoding everything but unreserved bytes and `/`.
-pub fn file_uri(path: &Path) -> String {
-    let mut out = String::from("file://");
-    for b in path.to_string_lossy().bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
-// ------------------------------------------------------------------ LSP client
-
-/// Frame a JSON-RPC message.
-pub fn frame(msg: &Value) -> Vec<u8> {
-    let body = serde_json::to_vec(msg).unwrap();
-    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    out.extend(body);
-    out
-}
-
-/// Parse frames out of a byte stream; None at end of stream or on a broken frame.
-fn read_frame(r: &mut impl Read) -> Option<(Vec<u8>, Value)> {
-    let mut header = Vec::new();
-    let mut byte = [0u8; 1];
-    while !header.ends_with(b"\r\n\r\n") {
-        if r.read(&mut byte).ok()? == 0 {
-            return None;
-        }
-        header.push(byte[0]);
-        if header.len() > 4096 {
-            return None;
-        }
-    }
-    let head = String::from_utf8_lossy(&header);
-    let len: usize = head
-        .lines()
-        .find_map(|l| l.strip_prefix("Content-Length:"))?
-        .trim()
-        .parse()
-        .ok()?;
-    let mut body = vec![0; len];
-    r.read_exact(&mut body).ok()?;
-    let value = serde_json::from_slice(&body).unwrap_or_else(
-        |e| json!({"__unparseable__": e.to_string(), "body": String::from_utf8_lossy(&body)}),
-    );
-    let mut raw = header;
-    raw.extend(body);
-    Some((raw, value))
-}
+use crate::framing::{frame, Frames};
+use crate::paths::{file_uri, text};
+use crate::process::keywire_bin;
+use crate::TIMEOUT;
 
 /// The `keywire lsp` binary as a child process.
 pub struct Lsp {
@@ -302,7 +50,7 @@ pub struct Finished {
 impl Lsp {
     /// Spawn `keywire lsp` in `cwd` with extra environment variables.
     pub fn spawn(cwd: &Path, env: &[(&str, &str)]) -> Lsp {
-        let mut cmd = Command::new(BIN);
+        let mut cmd = Command::new(keywire_bin());
         cmd.arg("lsp")
             .current_dir(cwd)
             .env_remove("RUST_LOG")
@@ -322,7 +70,7 @@ impl Lsp {
             .stderr(Stdio::piped());
         let mut child = cmd.spawn().expect("spawn keywire lsp");
         let stdin = Arc::new(Mutex::new(child.stdin.take()));
-        let mut stdout = child.stdout.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
         let mut stderr = child.stderr.take().unwrap();
         let raw_out = Arc::new(Mutex::new(Vec::new()));
         let err_buf = Arc::new(Mutex::new(Vec::new()));
@@ -330,8 +78,12 @@ impl Lsp {
         let raw = raw_out.clone();
         let answer = stdin.clone();
         thread::spawn(move || {
-            while let Some((bytes, msg)) = read_frame(&mut stdout) {
-                raw.lock().unwrap().extend_from_slice(&bytes);
+            let mut frames = Frames::new(stdout);
+            while let Some(f) = frames.next_frame() {
+                raw.lock().unwrap().extend_from_slice(&f.raw);
+                let msg = f.json().unwrap_or_else(
+                    |e| json!({"__unparseable__": e.to_string(), "body": text(f.body())}),
+                );
                 if let (Some(_), Some(id)) = (msg.get("method"), msg.get("id")) {
                     let reply = frame(&json!({"jsonrpc": "2.0", "id": id, "result": null}));
                     if let Some(w) = answer.lock().unwrap().as_mut() {
@@ -343,8 +95,7 @@ impl Lsp {
                 }
             }
             // Whatever is left after a broken frame is still output.
-            let mut rest = Vec::new();
-            let _ = stdout.read_to_end(&mut rest);
+            let rest = frames.into_rest();
             raw.lock().unwrap().extend_from_slice(&rest);
         });
         let eb = err_buf.clone();
@@ -613,26 +364,5 @@ impl Drop for Lsp {
             let _ = self.child.kill();
             let _ = self.child.wait();
         }
-    }
-}
-
-/// A small deterministic generator (xorshift64*), so a randomized test replays the same way on
-/// every machine.
-pub struct Rng(pub u64);
-
-impl Rng {
-    pub fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
     }
 }

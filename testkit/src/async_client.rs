@@ -1,11 +1,10 @@
-//! A tiny LSP test client speaking framed JSON-RPC over any byte streams: an in-process
-//! server on a `tokio::io::duplex` pipe, or the built binary's stdio.
+//! The async LSP test client ([`TestClient`]) speaking framed JSON-RPC over any byte streams:
+//! an in-process server on a `tokio::io::duplex` pipe, or the built binary's stdio; and
+//! [`apply_edits`], LSP text edits applied the way a client does.
 //!
 //! Server-to-client requests (`client/registerCapability`, `window/workDoneProgress/create`,
 //! `workspace/diagnostic/refresh`…) are answered with `null` as they are read, and recorded;
 //! `workspace/configuration` is answered with [`TestClient::settings`] for every item.
-
-#![allow(dead_code)]
 
 use std::collections::{HashMap, VecDeque};
 use std::path::Path;
@@ -13,11 +12,13 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-pub const TIMEOUT: Duration = Duration::from_secs(20);
+use crate::framing::{frame, AsyncFrames};
+use crate::paths::file_uri;
+use crate::TIMEOUT;
 
 type Writer = Pin<Box<dyn AsyncWrite + Send>>;
 
@@ -45,33 +46,6 @@ pub struct TestClient {
     pub unanswered: Vec<&'static str>,
 }
 
-pub fn frame(msg: &Value) -> Vec<u8> {
-    let body = serde_json::to_vec(msg).unwrap();
-    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    out.extend(body);
-    out
-}
-
-async fn read_frame<R: AsyncRead + Unpin>(r: &mut BufReader<R>) -> Option<Value> {
-    let mut len = None;
-    loop {
-        let mut line = String::new();
-        if r.read_line(&mut line).await.ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.strip_prefix("Content-Length:") {
-            len = v.trim().parse::<usize>().ok();
-        }
-    }
-    let mut body = vec![0; len?];
-    r.read_exact(&mut body).await.ok()?;
-    serde_json::from_slice(&body).ok()
-}
-
 impl TestClient {
     pub fn new<R, W>(from_server: R, to_server: W) -> TestClient
     where
@@ -80,8 +54,9 @@ impl TestClient {
     {
         let (tx, rx) = mpsc::unbounded_channel();
         let reader = tokio::spawn(async move {
-            let mut r = BufReader::new(from_server);
-            while let Some(msg) = read_frame(&mut r).await {
+            let mut frames = AsyncFrames::new(from_server);
+            while let Some(frame) = frames.next_frame().await {
+                let Ok(msg) = frame.json() else { break };
                 if tx.send(msg).is_err() {
                     break;
                 }
@@ -360,26 +335,6 @@ fn merge(into: &mut Value, from: Value) {
         }
         (slot, v) => *slot = v,
     }
-}
-
-pub fn file_uri(path: &Path) -> String {
-    let mut out = String::from("file://");
-    for b in path.to_string_lossy().bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
-/// A canonical temporary directory (so paths match what the server computes).
-pub fn tempdir() -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = std::fs::canonicalize(dir.path()).unwrap();
-    (dir, root)
 }
 
 /// Apply LSP text edits (UTF-16 or UTF-8 positions) to `text`, the way a client does.

@@ -1,6 +1,5 @@
-//! Shared test helpers: load a fixture directory into an in-memory workspace, check it, render
-//! findings, apply fixes.
-#![allow(dead_code)]
+//! Fixture directories as in-memory workspaces: load one (with git status from its
+//! `.git-tracked` list), check it, render findings, apply fixes, compare findings.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -9,14 +8,6 @@ use keywire::engine::config::Config;
 use keywire::engine::fix;
 use keywire::engine::workspace::{file_kind, FileKind, GitStatus, Workspace};
 use keywire::engine::{Finding, LineIndex};
-
-/// Repository root (the workspace that holds `server/` and `tests/`).
-pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
 
 /// Files of a fixture, keyed by path relative to the fixture root.
 pub type Files = BTreeMap<PathBuf, String>;

@@ -4,8 +4,8 @@
 //! .env files, a few mistakes keywire reports), the rest ordinary application code of realistic
 //! size, plus .env files, templates and a .gitignore. Deterministic for a seed.
 //!
-//! Shared by `benches/perf` (`gen`) and `tests/prefilter.rs` (through `#[path]`).
-#![allow(dead_code)]
+//! Used by `benches/perf` (`gen`, `check`, `lsp`) and by `tests/prefilter.rs` and
+//! `tests/incremental_facts.rs`.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -22,8 +22,9 @@ pub struct Stats {
     pub env_files: usize,
 }
 
-/// splitmix64: small, fast, good enough, and the same everywhere.
-pub struct Rng(u64);
+/// splitmix64: small, fast, good enough, and the same everywhere (its own generator, so
+/// generated corpora stay the same for a seed).
+struct Rng(u64);
 
 impl Rng {
     pub fn new(seed: u64) -> Self {

@@ -1,0 +1,347 @@
+//! Fuzz harness for keywire: four entry points over raw bytes, called by the cargo-fuzz
+//! targets (`server/fuzz/fuzz_targets/*.rs`) and by `server/tests/hardening_*.rs`, which replay
+//! every saved crash input and the seed corpus on stable Rust.
+//!
+//! - [`python`]: Python text → facts, every rule, every fix (as one module of a workspace with
+//!   a small `.env`).
+//! - [`dotenv`]: `.env` text → parse, every `.env` rule (as `.env` and as `.env.example`, with a
+//!   Python module reading from it).
+//! - [`fix_loop`]: a Python module and a `.env` (split at the first `0xFF` byte): every fix
+//!   applies cleanly and its result re-analyses; safe fixes applied one at a time converge
+//!   without revisiting a text; a finding's first fix, applied repeatedly, removes it.
+//! - [`lsp_edits`]: a document and a sequence of LSP `didChange` edits sent to an in-process
+//!   `keywire lsp`; the server's text must equal an independent model of LSP position
+//!   semantics, its incremental tree must equal a fresh parse, and it keeps answering.
+//!
+//! Every check is an `assert!`/`panic!`: libFuzzer reports it as a crash. The LSP half (model,
+//! edit scripts, in-process server) is in [`lsp`].
+
+mod lsp;
+
+pub use lsp::{
+    decode, encode, lsp_edits, model_apply, model_offset, Change, EditScript, LspHarness,
+};
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use keywire::engine::config::Config;
+use keywire::engine::workspace::{file_kind, FileKind, GitStatus, Workspace};
+use keywire::engine::{dotenv, fix, Finding, Fix};
+
+use crate::paths::text;
+
+const ROOT: &str = "/ws";
+const PY: &str = "/ws/app.py";
+const ENV: &str = "/ws/.env";
+const TEMPLATE: &str = "/ws/.env.example";
+
+/// The `.env` the Python target's module sees.
+pub const SMALL_ENV: &str =
+    "OPENAI_API_KEY=sk-proj-Qz3Wx7Ec1Rv5Tb9Yn2Um6Ik0Ol4Pa8SdT3BlbkFJh3Jk7Lm1Np\n\
+AZURE_OPENAI_ENDPOINT=https://x.openai.azure.com/\n\
+GROQ_API_KEY=\n\
+export ANTHROPIC_API_KEY='sk-ant-api03-Zx1Cv5Bn9Mq3Wr7Et1Yu5Io9Pa3Sd7Fg1Hj5Kl9-Ab3CdAA'\n";
+
+/// The Python module the `.env` target's file is read by.
+pub const SMALL_PY: &str = "import os\n\
+from dotenv import load_dotenv\n\
+from autogen_ext.models.openai import OpenAIChatCompletionClient\n\
+load_dotenv()\n\
+c = OpenAIChatCompletionClient(model=\"gpt-4o\", api_key=os.environ[\"OPENAI_API_KEY\"])\n\
+g = os.getenv(\"GROQ_API_KEY\")\n\
+a = os.environ.get(\"ANTHROPIC_API_KEY\")\n";
+
+// ------------------------------------------------------------------ engine harness
+
+/// The files of a fuzz workspace, sorted by path.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Files(pub Vec<(PathBuf, String)>);
+
+impl Files {
+    pub fn new(files: &[(&str, &str)]) -> Files {
+        let mut v: Vec<_> = files
+            .iter()
+            .map(|(p, t)| (PathBuf::from(p), t.to_string()))
+            .collect();
+        v.sort();
+        Files(v)
+    }
+
+    pub fn get(&self, path: &Path) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, t)| t.as_str())
+    }
+
+    fn set(&mut self, path: &Path, text: String) {
+        match self.0.iter_mut().find(|(p, _)| p == path) {
+            Some(slot) => slot.1 = text,
+            None => {
+                self.0.push((path.to_path_buf(), text));
+                self.0.sort();
+            }
+        }
+    }
+}
+
+/// A workspace with every Python and .env file of `files`.
+pub fn workspace(files: &Files, git: &GitStatus) -> Workspace {
+    let mut ws = Workspace::new(ROOT, Config::default());
+    for (path, text) in &files.0 {
+        match file_kind(path) {
+            FileKind::Python => {
+                ws.set_python(path.clone(), text);
+            }
+            FileKind::Env | FileKind::EnvTemplate => ws.set_env(path.clone(), text, git.clone()),
+            FileKind::Other => {}
+        }
+    }
+    ws
+}
+
+/// Every finding of every file, checked for consistency with the texts.
+pub fn check(files: &Files, git: &GitStatus) -> Vec<Finding> {
+    let ws = workspace(files, git);
+    let mut out = Vec::new();
+    for (path, text) in &files.0 {
+        let findings = match file_kind(path) {
+            FileKind::Python => ws.check_python(path, text),
+            FileKind::Env | FileKind::EnvTemplate => ws.check_env(path),
+            FileKind::Other => continue,
+        };
+        out.extend(findings);
+    }
+    for f in &out {
+        validate(files, f);
+    }
+    out
+}
+
+fn assert_span(files: &Files, path: &Path, start: usize, end: usize, what: &str) {
+    let Some(text) = files.get(path) else {
+        return; // A file outside the workspace (a `.gitignore` to create…).
+    };
+    assert!(
+        start <= end
+            && end <= text.len()
+            && text.is_char_boundary(start)
+            && text.is_char_boundary(end),
+        "{what}: span {start}..{end} does not fit {} ({} bytes)",
+        path.display(),
+        text.len()
+    );
+}
+
+/// A finding's spans fit its texts, and every fix applies cleanly.
+fn validate(files: &Files, f: &Finding) {
+    let what = format!("{} {:?}", f.rule.code(), f.message);
+    assert!(!f.message.is_empty(), "{what}: empty message");
+    assert_span(files, &f.path, f.span.start, f.span.end, &what);
+    for r in &f.related {
+        assert_span(
+            files,
+            &r.path,
+            r.span.start,
+            r.span.end,
+            &format!("{what} related"),
+        );
+    }
+    for fx in &f.fixes {
+        assert!(!fx.title.is_empty(), "{what}: a fix without a title");
+        if let Err(e) = apply_fix(files, fx) {
+            panic!("{what}: fix {:?} does not apply: {e}", fx.title);
+        }
+    }
+}
+
+/// The files after applying `fx` (edits to files not in the set apply to an empty text).
+pub fn apply_fix(files: &Files, fx: &Fix) -> Result<Files, String> {
+    let mut out = files.clone();
+    let mut paths: Vec<&PathBuf> = fx.edits.iter().map(|e| &e.path).collect();
+    paths.sort();
+    paths.dedup();
+    for path in paths {
+        let edits: Vec<_> = fx.edits.iter().filter(|e| &e.path == path).collect();
+        let old = files.get(path).unwrap_or("");
+        let new = fix::apply(old, &edits).map_err(|e| format!("{}: {e}", path.display()))?;
+        out.set(path, new);
+    }
+    Ok(out)
+}
+
+/// Python text → findings and fixes.
+pub fn python(data: &[u8]) {
+    let py = text(data);
+    let files = Files::new(&[(ENV, SMALL_ENV), (PY, &py)]);
+    check(&files, &GitStatus::Unknown);
+    // Facts on their own, too (what the loader and the server extract in parallel); skipping
+    // function bodies that cannot hold a fact changes no fact.
+    let facts = keywire::engine::python::extract(&py);
+    assert_eq!(
+        facts,
+        keywire::engine::python::extract_unpruned(&py),
+        "pruned extraction differs"
+    );
+    // Keystrokes (a name character typed, a character deleted) at a few places: facts carried
+    // over from the unedited text equal fresh ones.
+    let Some(base) = keywire::engine::python::FactsBase::parse(py.as_str().into()) else {
+        return;
+    };
+    let step = py.len() / 7 + 1;
+    for at in (0..py.len())
+        .step_by(step)
+        .filter(|&i| py.is_char_boundary(i))
+    {
+        let mut typed = py.clone();
+        typed.insert(at, 'a');
+        let mut deleted = py.clone();
+        deleted.remove(at);
+        for edited in [typed, deleted] {
+            if let Some(carried) = base.reuse(&edited) {
+                let fresh = keywire::engine::python::extract(&edited);
+                assert_eq!(carried, fresh, "facts carried over an edit at {at} differ");
+            }
+        }
+    }
+}
+
+/// `.env` text → parse and findings.
+pub fn dotenv(data: &[u8]) {
+    let env = text(data);
+    let parsed = dotenv::parse(&env);
+    let mut last_line = 0;
+    for e in &parsed.entries {
+        assert!(e.span.end <= env.len() && env.is_char_boundary(e.span.start));
+        assert!(env.is_char_boundary(e.span.end), "entry span {:?}", e.span);
+        assert!(
+            e.span.start <= e.key_span.start && e.key_span.end <= e.span.end,
+            "key span {:?} outside entry {:?}",
+            e.key_span,
+            e.span
+        );
+        if let Some(raw) = e.raw_span {
+            assert!(
+                e.span.start <= raw.start && raw.end <= e.span.end,
+                "raw span {raw:?} outside entry {:?}",
+                e.span
+            );
+        }
+        assert!(e.line >= last_line, "entries out of order");
+        last_line = e.line;
+    }
+    for err in &parsed.errors {
+        assert!(err.span.start <= err.span.end && err.span.end <= env.len());
+    }
+    let files = Files::new(&[(ENV, &env), (TEMPLATE, &env), (PY, SMALL_PY)]);
+    let git = GitStatus::NotIgnored {
+        repo_root: PathBuf::from(ROOT),
+    };
+    check(&files, &git);
+}
+
+/// Split at the first `0xFF` (never in UTF-8): Python before, `.env` after.
+pub fn split_py_env(data: &[u8]) -> (String, String) {
+    match data.iter().position(|&b| b == 0xFF) {
+        Some(i) => (text(&data[..i]), text(&data[i + 1..])),
+        None => (text(data), SMALL_ENV.to_string()),
+    }
+}
+
+/// Findings in a stable order: by file, then position.
+fn ordered(mut findings: Vec<Finding>) -> Vec<Finding> {
+    findings.sort_by(|a, b| {
+        (&a.path, a.span.start, a.rule.code()).cmp(&(&b.path, b.span.start, b.rule.code()))
+    });
+    findings
+}
+
+/// Fixes apply, re-analyse, converge and do not loop.
+pub fn fix_loop(data: &[u8]) {
+    let (py, env) = split_py_env(data);
+    let files = Files::new(&[(ENV, &env), (PY, &py)]);
+    let git = GitStatus::Unknown;
+    let findings = ordered(check(&files, &git));
+
+    // Every fix (the first 24) applies, and what it produces analyses cleanly.
+    for fx in findings.iter().flat_map(|f| f.fixes.iter()).take(24) {
+        let fixed = apply_fix(&files, fx).unwrap();
+        check(&fixed, &git);
+    }
+
+    // Safe fixes, one at a time (first finding first), reach a fixed point without ever
+    // returning to an earlier text.
+    let safe = findings
+        .iter()
+        .filter(|f| f.fixes.iter().any(|x| x.safe))
+        .count();
+    let budget = 4 * safe + 8;
+    let mut state = files.clone();
+    let mut seen = HashSet::new();
+    seen.insert(state.clone());
+    let mut findings = findings;
+    for step in 0.. {
+        let Some((f, fx)) = findings
+            .iter()
+            .find_map(|f| f.fixes.iter().find(|x| x.safe).map(|x| (f, x)))
+        else {
+            break;
+        };
+        assert!(
+            step < budget,
+            "safe fixes do not converge: {step} applied, still {} {:?} with fix {:?}",
+            f.rule.code(),
+            f.message,
+            fx.title
+        );
+        let next = apply_fix(&state, fx).unwrap();
+        assert!(
+            next != state,
+            "safe fix {:?} of {} changes nothing",
+            fx.title,
+            f.rule.code()
+        );
+        assert!(
+            seen.insert(next.clone()),
+            "safe fixes loop: {:?} of {} {:?} returns to an earlier text",
+            fx.title,
+            f.rule.code(),
+            f.message
+        );
+        state = next;
+        findings = ordered(check(&state, &git));
+    }
+
+    // The first fix of the first finding that has one, applied to each finding that is the
+    // same (rule, file, message), makes all of them go away.
+    let findings = ordered(check(&files, &git));
+    let Some(first) = findings.iter().find(|f| !f.fixes.is_empty()) else {
+        return;
+    };
+    let key = |f: &Finding| (f.rule, f.path.clone(), f.message.clone());
+    let target = key(first);
+    let count = |fs: &[Finding]| fs.iter().filter(|f| key(f) == target).count();
+    let initial = count(&findings);
+    let title = first.fixes[0].title.clone();
+    let mut state = files;
+    let mut current = findings;
+    for _ in 0..initial + 2 {
+        let Some(f) = current.iter().find(|f| key(f) == target) else {
+            return;
+        };
+        let Some(fx) = f.fixes.first() else {
+            return; // Its fix went away (another one covers it now).
+        };
+        state = apply_fix(&state, fx).unwrap();
+        current = ordered(check(&state, &git));
+    }
+    assert!(
+        count(&current) == 0,
+        "applying {title:?} {} times leaves {} of {} {:?}",
+        initial + 2,
+        count(&current),
+        target.0.code(),
+        target.2
+    );
+}

@@ -22,6 +22,9 @@ cargo fmt --all -- --check
 echo "== lints"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+echo "== structure (no import cycle in server/src, no oversized source file)"
+python3 server/scripts/check_structure.py
+
 echo "== corpus files (repos.csv, labels.csv)"
 python3 tests/corpus/run.py --check-files
 

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use crate::engine::config::check_selector;
 use crate::engine::fix;
-use crate::engine::{Edit, Finding, Rule, Severity};
+use crate::engine::{Edit, Finding, Reach, Rule, Severity};
 use crate::project::{self, LoadError, LoadOptions, Loaded};
 
 use super::output::{self, text::TextOptions, Sources};
@@ -199,19 +199,11 @@ impl Session<'_> {
 /// Every finding of every loaded file (checked in parallel).
 pub fn check_all(loaded: &Loaded) -> Vec<Finding> {
     let ws = &loaded.workspace;
-    let mut findings: Vec<Finding> = loaded
-        .python
+    loaded
+        .checked_files()
         .par_iter()
-        .flat_map_iter(|file| ws.check_python(&file.path, &file.text))
-        .collect();
-    findings.extend(
-        loaded
-            .env
-            .par_iter()
-            .flat_map_iter(|path| ws.check_env(path))
-            .collect::<Vec<_>>(),
-    );
-    findings
+        .flat_map_iter(|(path, text)| ws.check_file(path, text, Reach::Workspace))
+        .collect()
 }
 
 /// What identifies a finding across re-checks: rule, file and message.

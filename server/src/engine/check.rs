@@ -9,9 +9,30 @@ use std::path::Path;
 use super::diagnostic::Finding;
 use super::rules::{self, EnvCtx, PyCtx};
 use super::text::LineIndex;
-use super::workspace::Workspace;
+use super::workspace::{file_kind, FileKind, Workspace};
+
+/// What a check may rely on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// The whole workspace: imports, other modules, every `.env` file.
+    Workspace,
+    /// Only what no other file can change (see [`rules::check_python_local`]): what is known
+    /// before the workspace is indexed.
+    Local,
+}
 
 impl Workspace {
+    /// Findings for one file of any kind, given its current text: the one entry point of both
+    /// front ends, so a new file kind needs no change in them.
+    pub fn check_file(&self, path: &Path, text: &str, reach: Reach) -> Vec<Finding> {
+        match file_kind(path) {
+            FileKind::Python => self.check_python_with(path, text, reach == Reach::Local),
+            // .env rules read only the file itself and the modules' facts already indexed.
+            FileKind::Env | FileKind::EnvTemplate => self.check_env(path),
+            FileKind::Other => Vec::new(),
+        }
+    }
+
     /// Findings for one Python module, given its current text (facts come from the model).
     pub fn check_python(&self, path: &Path, text: &str) -> Vec<Finding> {
         self.check_python_with(path, text, false)

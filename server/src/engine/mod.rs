@@ -18,6 +18,7 @@ pub mod suppression;
 pub mod text;
 pub mod workspace;
 
+pub use check::Reach;
 pub use diagnostic::{Edit, Finding, Fix, Related, Severity};
 pub use rules::Rule;
 pub use text::{LineIndex, Span};

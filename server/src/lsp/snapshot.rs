@@ -18,7 +18,7 @@ use super::install::install_documents;
 use super::position::Encoding;
 use super::session::{ScopeKey, Shared};
 use crate::engine::workspace::{FileKind, Workspace};
-use crate::engine::Finding;
+use crate::engine::{Finding, Reach};
 
 impl OpenDoc {
     pub fn of(doc: &Document) -> OpenDoc {
@@ -158,12 +158,12 @@ pub fn check(snapshot: &Snapshot) -> Vec<Checked> {
 /// document its findings, nothing more.
 pub fn findings(conv: &Converter, doc: &DocSnap) -> Vec<Finding> {
     let ws = conv.ws();
-    let run = || match doc.kind {
-        FileKind::Python if doc.provisional => ws.check_python_local(&doc.path, &doc.text),
-        FileKind::Python => ws.check_python(&doc.path, &doc.text),
-        FileKind::Env | FileKind::EnvTemplate => ws.check_env(&doc.path),
-        FileKind::Other => Vec::new(),
+    let reach = if doc.provisional {
+        Reach::Local
+    } else {
+        Reach::Workspace
     };
+    let run = || ws.check_file(&doc.path, &doc.text, reach);
     std::panic::catch_unwind(AssertUnwindSafe(run)).unwrap_or_else(|_| {
         tracing::error!("the engine panicked checking {}", doc.path.display());
         Vec::new()

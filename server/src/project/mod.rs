@@ -121,6 +121,19 @@ impl Loaded {
         self.workspace.env_file(path).map(|f| f.text.clone())
     }
 
+    /// Every file to check, whatever its kind, with its text; sorted by kind, then path.
+    pub fn checked_files(&self) -> Vec<(&Path, Arc<str>)> {
+        let python = self
+            .python
+            .iter()
+            .map(|f| (f.path.as_path(), f.text.clone()));
+        let env = self
+            .env
+            .iter()
+            .filter_map(|p| Some((p.as_path(), self.workspace.env_file(p)?.text.clone())));
+        python.chain(env).collect()
+    }
+
     /// Number of files loaded (Python and .env).
     pub fn file_count(&self) -> usize {
         self.python.len() + self.env.len()

@@ -4,6 +4,7 @@
 use serde_json::{json, Value};
 use testkit::async_client::{apply_edits, TestClient};
 use testkit::paths::{file_uri, tempdir};
+use testkit::process::git;
 use testkit::rng::Rng;
 
 /// Edits of a code action's workspace edit for `uri`.
@@ -863,25 +864,6 @@ async fn actions_for(client: &mut TestClient, uri: &str, code: &str) -> Vec<Valu
         .as_array()
         .unwrap()
         .clone()
-}
-
-/// Runs git in `dir` with no user or system configuration.
-fn git(dir: &std::path::Path, args: &[&str]) {
-    let out = std::process::Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .expect("this test needs git");
-    assert!(out.status.success(), "git {args:?}: {out:?}");
 }
 
 #[tokio::test]

@@ -101,3 +101,23 @@ pub fn assert_no_panic(stderr: &str, what: &str) {
         "{what}: the process panicked:\n{stderr}"
     );
 }
+
+/// Runs git in `dir` with no user or system configuration (tests that need a repository:
+/// the index, tracked and ignored files).
+pub fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("this test needs git");
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+}

@@ -273,6 +273,7 @@ mod tests {
     use super::*;
     use crate::project::testing::write;
     use crate::project::{load, LoadOptions};
+    use testkit::process::git;
 
     #[test]
     fn git_status_follows_git_precedence() {
@@ -313,29 +314,6 @@ mod tests {
         if outside.ancestors().all(|d| !d.join(".git").exists()) {
             assert_eq!(cache.status(&outside.join(".env")), GitStatus::NotInRepo);
         }
-    }
-
-    /// Runs git in `dir` with no user or system configuration.
-    fn git(dir: &Path, args: &[&str]) {
-        let out = std::process::Command::new("git")
-            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-            .args([
-                "-c",
-                "commit.gpgsign=false",
-                "-c",
-                "init.defaultBranch=main",
-            ])
-            .args(args)
-            .current_dir(dir)
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .output()
-            .expect("the git tests need git");
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
     }
 
     /// A repository whose `.env` was committed before `.gitignore` listed it, a tracked

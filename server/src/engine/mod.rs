@@ -5,6 +5,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod dotenv;
 pub mod fix;
+pub mod json;
 #[rustfmt::skip] // Generated: see the file.
 pub mod known_keys;
 pub mod providers;

@@ -380,6 +380,77 @@ impl Parser<'_> {
     }
 }
 
+/// Where the decoded text of a JSON string sits in the source: decoded offsets map to raw
+/// offsets one to one inside literal runs; inside an escape they map to its backslash.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StringMap {
+    /// `(decoded offset, raw offset, is_escape)` at the start of each run, ascending.
+    runs: Vec<(usize, usize, bool)>,
+}
+
+impl StringMap {
+    /// The map of the string literal at `span` of `text` (quotes included), as [`parse`]
+    /// accepted it.
+    pub fn new(text: &str, span: Range<usize>) -> StringMap {
+        let s = text.as_bytes();
+        let end = span.end.saturating_sub(1).min(s.len());
+        let mut runs = Vec::new();
+        let (mut raw, mut decoded) = (span.start + 1, 0);
+        let mut literal_open = false;
+        while raw < end {
+            if s[raw] == b'\\' {
+                let (len, width) = escape_at(s, raw);
+                runs.push((decoded, raw, true));
+                literal_open = false;
+                raw += len;
+                decoded += width;
+            } else {
+                if !literal_open {
+                    runs.push((decoded, raw, false));
+                    literal_open = true;
+                }
+                raw += 1;
+                decoded += 1;
+            }
+        }
+        runs.push((decoded, raw, false));
+        StringMap { runs }
+    }
+
+    /// Raw offset of a decoded byte offset (the closing quote for the end of the text).
+    pub fn raw_offset(&self, decoded: usize) -> usize {
+        let i = self.runs.partition_point(|r| r.0 <= decoded);
+        match i.checked_sub(1).and_then(|i| self.runs.get(i)) {
+            Some(&(d, r, true)) if d == decoded => r,
+            Some(&(_, r, true)) => r,
+            Some(&(d, r, false)) => r + (decoded - d),
+            None => 0,
+        }
+    }
+}
+
+/// Raw length of the escape at `i` and the UTF-8 width of what it decodes to (a pair of
+/// `\u` surrogates is one escape of 12 bytes).
+fn escape_at(s: &[u8], i: usize) -> (usize, usize) {
+    let hex = |j: usize| {
+        s.get(j..j + 4)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+    };
+    if s.get(i + 1) != Some(&b'u') {
+        return (2, 1);
+    }
+    let Some(hi) = hex(i + 2) else { return (2, 1) };
+    if (0xd800..0xdc00).contains(&hi)
+        && s.get(i + 6..i + 8) == Some(&b"\\u"[..])
+        && hex(i + 8).is_some_and(|lo| (0xdc00..0xe000).contains(&lo))
+    {
+        return (12, 4);
+    }
+    let width = char::from_u32(hi).map_or(3, char::len_utf8);
+    (6, width)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -399,6 +470,22 @@ mod tests {
     fn last_duplicate_wins_like_a_dict() {
         let v = parse(r#"{"a": 1, "a": "x"}"#).unwrap();
         assert_eq!(v.get("a").unwrap().value.as_str(), Some("x"));
+    }
+
+    #[test]
+    fn string_map_points_into_escapes() {
+        let text = r#""a\u00e9b\n\ud83d\ude00c""#;
+        let v = parse(text).unwrap();
+        let decoded = v.as_str().unwrap();
+        let map = StringMap::new(text, v.span.clone());
+        for (d, c) in decoded.char_indices() {
+            let raw = map.raw_offset(d);
+            match c {
+                'a' | 'b' | 'c' => assert_eq!(&text[raw..raw + 1], c.to_string()),
+                _ => assert_eq!(&text[raw..raw + 1], "\\"),
+            }
+        }
+        assert_eq!(map.raw_offset(decoded.len()), text.len() - 1);
     }
 
     #[test]

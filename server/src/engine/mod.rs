@@ -6,6 +6,8 @@ pub mod config;
 pub mod diagnostic;
 pub mod dotenv;
 pub mod fix;
+pub mod json;
+pub mod notebook;
 #[rustfmt::skip] // Generated: see the file.
 pub mod known_keys;
 pub mod providers;

@@ -417,6 +417,25 @@ impl StringMap {
         StringMap { runs }
     }
 
+    /// Raw offset of the first byte of the decoded text (right after the opening quote).
+    pub fn raw_start(&self) -> usize {
+        self.runs.first().map_or(0, |r| r.1)
+    }
+
+    /// Decoded offset of a raw offset: inside an escape, the start of what it decodes to;
+    /// before the text, 0; after it, its length.
+    pub fn decoded_offset(&self, raw: usize) -> usize {
+        let i = self.runs.partition_point(|r| r.1 <= raw);
+        match i.checked_sub(1).and_then(|i| self.runs.get(i)) {
+            Some(&(d, _, true)) => d,
+            Some(&(d, r, false)) => {
+                let next = self.runs.get(i).map_or(usize::MAX, |n| n.0);
+                (d + (raw - r)).min(next)
+            }
+            None => 0,
+        }
+    }
+
     /// Raw offset of a decoded byte offset (the closing quote for the end of the text).
     pub fn raw_offset(&self, decoded: usize) -> usize {
         let i = self.runs.partition_point(|r| r.0 <= decoded);

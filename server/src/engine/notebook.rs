@@ -179,6 +179,21 @@ impl Notebook {
     pub fn cell(&self, index: usize) -> Option<&Cell> {
         self.cells.get(index)
     }
+
+    /// The cell whose source holds a byte offset of the notebook text, and the offset inside
+    /// that cell's [`Cell::source`]: the inverse of [`Cell::notebook_offset`].
+    pub fn locate_json(&self, offset: usize) -> Option<(usize, usize)> {
+        let cell = self
+            .cells
+            .iter()
+            .find(|c| c.source_span.as_ref().is_some_and(|s| s.contains(&offset)))?;
+        let piece = cell
+            .pieces
+            .iter()
+            .rev()
+            .find(|p| p.map.raw_start() <= offset)?;
+        Some((cell.index, piece.start + piece.map.decoded_offset(offset)))
+    }
 }
 
 impl Cell {
@@ -418,6 +433,21 @@ mod tests {
         assert_eq!(cell, 2);
         let raw = nb.cell(cell).unwrap().notebook_offset(offset).unwrap();
         assert!(text[raw..].starts_with("é\\\\t"));
+    }
+
+    #[test]
+    fn json_offsets_map_back_to_cells() {
+        let text = notebook(&[
+            ("markdown", &["# T\n"]),
+            ("code", &["a = \"é\\n\"\n", "key = 1"]),
+        ]);
+        let nb = Notebook::parse(&text).unwrap();
+        let cell = nb.cell(1).unwrap();
+        for (offset, _) in cell.source.char_indices() {
+            let raw = cell.notebook_offset(offset).unwrap();
+            assert_eq!(nb.locate_json(raw), Some((1, offset)), "offset {offset}");
+        }
+        assert_eq!(nb.locate_json(0), None);
     }
 
     #[test]

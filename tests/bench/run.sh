@@ -4,7 +4,7 @@
 # server over stdio. Prints Markdown tables (see docs/performance.md).
 #
 #   bash tests/bench/run.sh                  # everything
-#   bash tests/bench/run.sh check [--runs 5] [--sizes 1000,5000,20000] [--stdlib DIR]
+#   bash tests/bench/run.sh check [--runs 5] [--sizes 1000,5000,20000] [--stdlib DIR] [--notebooks DIR]
 #   bash tests/bench/run.sh lsp [--edits 1000]
 #
 # Corpora are generated once under ${KEYWIRE_BENCH_DIR:-/tmp/keywire-bench}. Runs under

@@ -190,6 +190,11 @@ pub fn run(args: &[String]) -> ExitCode {
         }
     }
 
+    // Notebooks (e.g. the `notebook/` folder of AutoGen's 0.2 branch): both tools read `.ipynb`.
+    if let Some(dir) = flag(args, "--notebooks") {
+        corpora.push((format!("notebooks {dir}"), PathBuf::from(dir)));
+    }
+
     println!("machine: {}", machine());
     println!("load average before: {}", loadavg());
     println!(
@@ -199,7 +204,11 @@ pub fn run(args: &[String]) -> ExitCode {
     );
     let mut rows = Vec::new();
     for (name, dir) in &corpora {
-        let files = verify::python_files(dir);
+        let files = if name.starts_with("notebooks") {
+            verify::files_with(dir, &["ipynb"])
+        } else {
+            verify::python_files(dir)
+        };
         let bytes: u64 = files
             .iter()
             .filter_map(|f| f.metadata().ok())
@@ -215,7 +224,12 @@ pub fn run(args: &[String]) -> ExitCode {
             "--quiet",
             d.as_str(),
         ];
-        let rg_args = ["-l", "-t", "py", "-e", TRIGGERS, d.as_str()];
+        let rg_type = if name.starts_with("notebooks") {
+            "jupyter"
+        } else {
+            "py"
+        };
+        let rg_args = ["-l", "-t", rg_type, "-e", TRIGGERS, d.as_str()];
         // Warm the page cache.
         measure(&keywire, &kw_args, None);
         if let Some(r) = &ruff {

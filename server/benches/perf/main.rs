@@ -2,7 +2,7 @@
 //! entry point is `bash tests/bench/run.sh`; see docs/performance.md.
 //!
 //! ```text
-//! cargo bench -p keywire --bench perf -- check [--sizes 1000,5000,20000] [--stdlib DIR] [--runs 5]
+//! cargo bench -p keywire --bench perf -- check [--sizes 1000,5000,20000] [--stdlib DIR] [--notebooks DIR] [--runs 5]
 //! cargo bench -p keywire --bench perf -- lsp [--runs 1000]
 //! cargo bench -p keywire --bench perf -- gen --files 1000 --out DIR [--seed 1]
 //! cargo bench -p keywire --bench perf -- verify DIR…    # light facts vs full extraction
@@ -20,7 +20,7 @@ use testkit::corpus;
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: perf check [--sizes N,N…] [--stdlib DIR] [--runs N] [--work DIR]\n\
+        "usage: perf check [--sizes N,N…] [--stdlib DIR] [--notebooks DIR] [--runs N] [--work DIR]\n\
          \x20      perf lsp [--edits N] [--work DIR]\n\
          \x20      perf gen --files N --out DIR [--seed S]\n\
          \x20      perf verify DIR…\n\

@@ -7,6 +7,11 @@ use std::time::Instant;
 use keywire::engine::python::{self, Relevance};
 
 pub fn python_files(dir: &Path) -> Vec<PathBuf> {
+    files_with(dir, &["py", "pyi"])
+}
+
+/// Files under `dir` with one of these extensions, sorted (caches and `.git` skipped).
+pub fn files_with(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -21,7 +26,10 @@ pub fn python_files(dir: &Path) -> Vec<PathBuf> {
                 if name != "__pycache__" && name != ".git" && name != "site-packages" {
                     stack.push(p);
                 }
-            } else if t.is_file() && p.extension().is_some_and(|x| x == "py" || x == "pyi") {
+            } else if t.is_file()
+                && p.extension()
+                    .is_some_and(|x| extensions.iter().any(|e| x == *e))
+            {
                 out.push(p);
             }
         }

@@ -471,6 +471,8 @@ async fn env_edits_update_open_python_files() {
             "**/*.env",
             "**/*_env",
             "**/*.py",
+            "**/*.ipynb",
+            "**/OAI_CONFIG_LIST*",
             "**/.gitignore",
             "**/pyproject.toml",
             "**/keywire.toml"

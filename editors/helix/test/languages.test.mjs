@@ -3,6 +3,7 @@
 //   - the file parses as TOML and defines [language-server.keywire] with command "keywire", args ["lsp"];
 //   - python restates Helix's default python servers, in order, with keywire last;
 //   - env (Helix's language for .env / .env.*) uses keywire;
+//   - json restates Helix's default json file types, adds OAI_CONFIG_LIST* and keywire;
 //   - docs/editors/helix.md shows the same configuration;
 //   - the configured command, run the way Helix runs it (stdio, languageId "env" / "python",
 //     `config` as initializationOptions), answers LSP and reports the fixture's mistakes.
@@ -24,6 +25,16 @@ const config = parse(readFileSync(join(HELIX, 'languages.toml'), 'utf8'));
 // Helix's default `language-servers` for python, from helix-editor/helix languages.toml at the
 // 25.07 / 25.07.1 releases (master later appended "zuban"). Update both lists together.
 const HELIX_PYTHON_DEFAULTS = ['ty', 'ruff', 'jedi', 'pylsp'];
+// Helix's default json `file-types` (25.07 and master, which added the lock files at the end).
+const HELIX_JSON_DEFAULTS = [
+  'json', 'arb', 'ipynb', 'geojson', 'gltf', 'webmanifest', 'js.map', 'ts.map', 'css.map', 'jsonl',
+  'avsc', 'ldtk', 'ldtkl', 'sublime-build', 'sublime-color-scheme', 'sublime-commands',
+  'sublime-completions', 'sublime-keymap', 'sublime-macro', 'sublime-menu', 'sublime-mousemap',
+  'sublime-project', 'sublime-settings', 'sublime-theme', 'sublime-workspace', 'code-workspace',
+  { glob: 'flake.lock' }, { glob: '.babelrc' }, { glob: '.bowerrc' }, { glob: '.jscrc' },
+  { glob: '.jslintrc' }, { glob: '.vuerc' }, { glob: 'composer.lock' }, { glob: '.watchmanconfig' },
+  { glob: '.swift-format' }, { glob: '.pytest_cache/v/cache/*' },
+];
 const INIT_OPTION_KEYS = ['logLevel', 'select', 'ignore', 'severity', 'assumeDefined'];
 
 const language = (cfg, name) => (cfg.language ?? []).find((l) => l.name === name);
@@ -54,13 +65,30 @@ test('env (.env, .env.*): keywire', () => {
   assert.deepEqual(env['language-servers'], ['keywire']);
 });
 
-test('only python and env are changed, and only their server lists', () => {
+test("json: Helix's default file types and OAI_CONFIG_LIST*, Helix's default server, then keywire", () => {
+  const json = language(config, 'json');
+  assert.ok(json, 'no [[language]] json');
+  assert.deepEqual(json['language-servers'], ['vscode-json-language-server', 'keywire']);
+  const types = json['file-types'].map((t) => JSON.stringify(t));
+  for (const t of HELIX_JSON_DEFAULTS) {
+    assert.ok(types.includes(JSON.stringify(t)), `json file-types lost Helix's ${JSON.stringify(t)}`);
+  }
+  assert.ok(types.includes(JSON.stringify({ glob: 'OAI_CONFIG_LIST*' })), 'no OAI_CONFIG_LIST* glob');
+  // Helix matches a glob against the file name and the path: the names keywire reads.
+  const glob = /^OAI_CONFIG_LIST.*$/;
+  for (const name of ['OAI_CONFIG_LIST', 'OAI_CONFIG_LIST.json', 'OAI_CONFIG_LIST_sample']) {
+    assert.ok(glob.test(name), name);
+  }
+});
+
+test('only python, env and json are changed: their server lists, and json its file types', () => {
   assert.deepEqual(
     (config.language ?? []).map((l) => l.name).sort(),
-    ['env', 'python'],
+    ['env', 'json', 'python'],
   );
   for (const l of config.language) {
-    assert.deepEqual(Object.keys(l).sort(), ['language-servers', 'name'], l.name);
+    const keys = l.name === 'json' ? ['file-types', 'language-servers', 'name'] : ['language-servers', 'name'];
+    assert.deepEqual(Object.keys(l).sort(), keys, l.name);
   }
 });
 
@@ -73,6 +101,7 @@ test('docs/editors/helix.md shows this configuration', () => {
   assert.deepEqual(full['language-server'].keywire.args, config['language-server'].keywire.args);
   assert.deepEqual(language(full, 'python')['language-servers'], language(config, 'python')['language-servers']);
   assert.deepEqual(language(full, 'env')['language-servers'], language(config, 'env')['language-servers']);
+  assert.deepEqual(language(full, 'json'), language(config, 'json'));
 });
 
 /** A minimal stdio LSP client: Content-Length framing, requests, notifications. */

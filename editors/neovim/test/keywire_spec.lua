@@ -78,8 +78,8 @@ local function main()
   local config = dofile(PLUGIN .. '/lsp/keywire.lua')
   check('lsp/keywire.lua: cmd is { "keywire", "lsp" }', vim.deep_equal(config.cmd, { 'keywire', 'lsp' }), vim.inspect(config.cmd))
   check(
-    'lsp/keywire.lua: filetypes python, sh, dotenv',
-    vim.deep_equal(config.filetypes, { 'python', 'sh', 'dotenv' }),
+    'lsp/keywire.lua: filetypes python, sh, dotenv, json',
+    vim.deep_equal(config.filetypes, { 'python', 'sh', 'dotenv', 'json' }),
     vim.inspect(config.filetypes)
   )
   check(
@@ -94,6 +94,18 @@ local function main()
   vim.cmd('edit ' .. vim.fn.fnameescape(WS .. '/.env.local'))
   check('.env.local gets filetype sh', vim.bo.filetype == 'sh', 'filetype=' .. vim.bo.filetype)
   vim.cmd('bwipeout!')
+  -- OAI_CONFIG_LIST* is json through plugin/keywire.lua (a real extension still wins); notebooks
+  -- are json (Neovim's own rule from 0.9, the plugin's before).
+  for name, want in pairs({
+    ['OAI_CONFIG_LIST'] = 'json',
+    ['OAI_CONFIG_LIST_sample'] = 'json',
+    ['OAI_CONFIG_LIST.md'] = 'markdown',
+    ['analysis.ipynb'] = 'json',
+  }) do
+    vim.cmd('edit ' .. vim.fn.fnameescape(WS .. '/' .. name))
+    check(name .. ' gets filetype ' .. want, vim.bo.filetype == want, 'filetype=' .. vim.bo.filetype)
+    vim.cmd('bwipeout!')
+  end
 
   -- Start the server the way lsp/keywire.lua says, with the binary under test.
   local cmd = vim.deepcopy(config.cmd)

@@ -198,7 +198,11 @@ pub async fn install_documents(shared: &Arc<Shared>, only: Option<&Uri>) {
                 continue;
             }
             doc.too_large_noted = false;
-            let git = scope.ws.env_file(&doc.path).map(|f| f.git.clone());
+            let git = scope
+                .ws
+                .env_file(&doc.path)
+                .map(|f| f.git.clone())
+                .or_else(|| scope.ws.config_json(&doc.path).map(|f| f.git.clone()));
             out.push(Install {
                 uri,
                 key,

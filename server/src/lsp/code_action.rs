@@ -329,7 +329,8 @@ pub fn ignore_edit(
                 && values(&before) == values(&after)
                 && before.errors.len() == after.errors.len()
         }
-        FileKind::Other => false,
+        // A suppression comment in a notebook goes into a cell: not offered from the JSON.
+        FileKind::Notebook | FileKind::Other => false,
     };
     ok.then_some((span, insert))
 }

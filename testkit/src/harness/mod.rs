@@ -95,7 +95,8 @@ pub fn workspace(files: &Files, git: &GitStatus) -> Workspace {
                 ws.set_python(path.clone(), text);
             }
             FileKind::Env | FileKind::EnvTemplate => ws.set_env(path.clone(), text, git.clone()),
-            FileKind::Other => {}
+            // The fuzz targets generate Python and .env files only.
+            FileKind::Notebook | FileKind::Other => {}
         }
     }
     ws
@@ -109,7 +110,7 @@ pub fn check(files: &Files, git: &GitStatus) -> Vec<Finding> {
         let findings = match file_kind(path) {
             FileKind::Python => ws.check_python(path, text),
             FileKind::Env | FileKind::EnvTemplate => ws.check_env(path),
-            FileKind::Other => continue,
+            FileKind::Notebook | FileKind::Other => continue,
         };
         out.extend(findings);
     }

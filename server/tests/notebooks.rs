@@ -15,6 +15,7 @@ use testkit::process::keywire;
 fn project(fixture: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     fs::create_dir(dir.path().join(".git")).unwrap();
+    write(&dir.path().join(".gitignore"), ".env\n");
     for entry in fs::read_dir(repo_root().join("tests/rules").join(fixture)).unwrap() {
         let path = entry.unwrap().path();
         fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use keywire::engine::config::Config;
 use keywire::engine::fix;
 use keywire::engine::workspace::{file_kind, FileKind, GitStatus, Workspace};
-use keywire::engine::{Finding, LineIndex};
+use keywire::engine::{Finding, LineIndex, Reach};
 
 /// Files of a fixture, keyed by path relative to the fixture root.
 pub type Files = BTreeMap<PathBuf, String>;
@@ -54,6 +54,10 @@ pub fn workspace(files: &Files, config: Config) -> Workspace {
         match file_kind(&path) {
             FileKind::Python => {
                 ws.set_python(path, text);
+            }
+            FileKind::Notebook => {
+                // A fixture that is no notebook is checked as absent (no findings).
+                let _ = ws.set_notebook(path, text);
             }
             FileKind::Env | FileKind::EnvTemplate => ws.set_env(path, text, git_status(files, rel)),
             FileKind::ConfigJson { .. } => ws.set_config_json(path, text, git_status(files, rel)),
@@ -117,6 +121,7 @@ pub fn check(files: &Files, config: &Config) -> Vec<Finding> {
         let path = root().join(rel);
         match file_kind(&path) {
             FileKind::Python => out.extend(ws.check_python(&path, text)),
+            FileKind::Notebook => out.extend(ws.check_file(&path, text, Reach::Workspace)),
             FileKind::Env | FileKind::EnvTemplate => out.extend(ws.check_env(&path)),
             FileKind::ConfigJson { .. } => {
                 out.extend(ws.check_file(&path, text, keywire::engine::Reach::Workspace))

@@ -28,6 +28,7 @@ impl Workspace {
     pub fn check_file(&self, path: &Path, text: &str, reach: Reach) -> Vec<Finding> {
         match file_kind(path) {
             FileKind::Python => self.check_python_with(path, text, reach == Reach::Local),
+            FileKind::Notebook => self.check_notebook(path, text, reach),
             // .env rules read only the file itself and the modules' facts already indexed.
             FileKind::Env | FileKind::EnvTemplate => self.check_env(path),
             // Config list rules read only the file and what the workspace already holds.
@@ -47,7 +48,7 @@ impl Workspace {
         self.check_python_with(path, text, true)
     }
 
-    fn check_python_with(&self, path: &Path, text: &str, local: bool) -> Vec<Finding> {
+    pub(super) fn check_python_with(&self, path: &Path, text: &str, local: bool) -> Vec<Finding> {
         let Some(module) = self.python_module(path) else {
             return Vec::new();
         };

@@ -9,6 +9,8 @@ pub mod dotenv;
 pub mod fix;
 pub mod json;
 pub mod notebook;
+mod notebook_check;
+pub mod notebook_facts;
 #[rustfmt::skip] // Generated: see the file.
 pub mod known_keys;
 pub mod providers;
@@ -22,6 +24,6 @@ pub mod text;
 pub mod workspace;
 
 pub use check::Reach;
-pub use diagnostic::{Edit, Finding, Fix, Related, Severity};
+pub use diagnostic::{Edit, Finding, Fix, Related, Severity, Within};
 pub use rules::Rule;
 pub use text::{LineIndex, Span};

@@ -10,6 +10,8 @@ use std::sync::{Arc, OnceLock};
 use super::config::Config;
 use super::config_json::{self, ConfigJsonFile};
 use super::dotenv::{self, DotenvFile};
+use super::notebook::NotebookError;
+use super::notebook_facts;
 use super::python::{self, PyFacts};
 use super::resolve::graph::Derived;
 use super::suppression::parse_suppression;
@@ -17,6 +19,8 @@ use super::suppression::parse_suppression;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
     Python,
+    /// A Jupyter notebook (`.ipynb`): its code cells are one Python module (`engine/notebook.rs`).
+    Notebook,
     /// `.env`, `.env.local`, `.env.production`…: loaded by python-dotenv.
     Env,
     /// `.env.example`, `.env.sample`, `.env.template`, `.env.dist`: documentation, never loaded.
@@ -53,6 +57,9 @@ pub fn file_kind(path: &Path) -> FileKind {
     let name = &*name;
     if name.ends_with(".py") || name.ends_with(".pyi") {
         return FileKind::Python;
+    }
+    if name.ends_with(".ipynb") {
+        return FileKind::Notebook;
     }
     if name == ".env" {
         return FileKind::Env;
@@ -214,6 +221,22 @@ impl Workspace {
         self.python.insert(path, PyModule { facts });
         if !same_graph {
             self.derived = OnceLock::new();
+        }
+    }
+
+    /// Add or replace a notebook from its JSON text: its code cells as one Python module
+    /// (`engine/notebook_facts.rs`). A text that is no notebook keywire reads leaves the
+    /// workspace without it, and says why.
+    pub fn set_notebook(&mut self, path: PathBuf, text: &str) -> Result<(), NotebookError> {
+        match notebook_facts::facts(text, notebook_facts::Depth::Full) {
+            Ok(facts) => {
+                self.set_python_facts(path, Arc::new(facts));
+                Ok(())
+            }
+            Err(e) => {
+                self.remove(&path);
+                Err(e)
+            }
         }
     }
 
@@ -389,6 +412,7 @@ mod tests {
         assert_eq!(file_kind(Path::new(".env.local")), FileKind::Env);
         assert_eq!(file_kind(Path::new(".env.example")), FileKind::EnvTemplate);
         assert_eq!(file_kind(Path::new(".envrc")), FileKind::Other);
+        assert_eq!(file_kind(Path::new("nb/demo.ipynb")), FileKind::Notebook);
         for template in [
             ".env_sample",
             ".env_example",

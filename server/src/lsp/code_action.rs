@@ -349,8 +349,9 @@ pub fn ignore_edit(
                 && values(&before) == values(&after)
                 && before.errors.len() == after.errors.len()
         }
-        // JSON has no comments: nothing in a config list can be suppressed.
-        FileKind::ConfigJson { .. } | FileKind::Other => false,
+        // JSON has no comments: nothing in a config list can be suppressed; a suppression
+        // comment in a notebook goes into a cell, not offered from the JSON.
+        FileKind::ConfigJson { .. } | FileKind::Notebook | FileKind::Other => false,
     };
     ok.then_some((span, insert))
 }

@@ -34,6 +34,7 @@ pub use tree::load;
 pub use walk::DEFAULT_SKIP_DIRS;
 
 use crate::engine::config::ConfigError;
+use crate::engine::notebook_facts;
 use crate::engine::python::{self, PyFacts};
 use crate::engine::workspace::{file_kind, FileKind, GitStatus, Workspace};
 
@@ -100,7 +101,7 @@ pub struct Loaded {
     /// That file's text, as read when it was found.
     pub config_text: Option<String>,
     pub workspace: Workspace,
-    /// Python files, sorted by path.
+    /// Python files and notebooks, sorted by path.
     pub python: Vec<SourceFile>,
     /// .env files (and templates, and configured `env-files`) under the paths: checked. Sorted;
     /// texts are in the workspace.
@@ -226,6 +227,11 @@ pub fn update_from_text(
 ) -> FileUpdate {
     match file_kind(path) {
         FileKind::Python => FileUpdate::Python(Arc::new(python::extract(&text))),
+        // A notebook is a Python module; one that cannot be read holds nothing.
+        FileKind::Notebook => match notebook_facts::facts(&text, notebook_facts::Depth::Full) {
+            Ok(facts) => FileUpdate::Python(Arc::new(facts)),
+            Err(_) => FileUpdate::Remove,
+        },
         FileKind::Env | FileKind::EnvTemplate => FileUpdate::Env { text, git: git() },
         FileKind::ConfigJson { .. } => FileUpdate::ConfigJson { text, git: git() },
         FileKind::Other => FileUpdate::Remove,

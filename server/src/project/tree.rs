@@ -17,7 +17,7 @@ use super::config::find_config;
 use super::git::GitIgnoreCache;
 use super::paths::absolute_normalized;
 use super::read::read_source;
-use super::walk::{build_exclude, lock, walk, PyResult, WalkCtx};
+use super::walk::{build_exclude, fast_facts, lock, walk, PyResult, WalkCtx};
 use super::{LoadError, LoadOptions, Loaded, Skipped, SourceFile};
 use crate::engine::config::Config;
 use crate::engine::python;
@@ -86,7 +86,7 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
     // Files named on the command line are checked even when excluded or ignored.
     for r in roots.iter().filter(|r| !r.is_dir) {
         match file_kind(&r.path) {
-            FileKind::Python => {
+            FileKind::Python | FileKind::Notebook => {
                 let mut out = Vec::new();
                 let mut skipped = Vec::new();
                 ctx.python_file(&r.path, &mut out, &mut skipped);
@@ -101,7 +101,7 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
             }
             FileKind::Other => lock(&ctx.skipped).push(Skipped {
                 path: r.path.clone(),
-                reason: "not a Python, .env or OAI_CONFIG_LIST file".into(),
+                reason: "not a Python, notebook, .env or OAI_CONFIG_LIST file".into(),
             }),
         }
     }
@@ -303,7 +303,7 @@ fn scan_deferred(results: &mut [PyResult], max_file_size: u64) {
         } else {
             r.1.clone()
         };
-        r.2 = python::extract_fast(&text);
+        r.2 = fast_facts(&r.0, &text).unwrap_or_default();
         r.3.light = false;
     });
 }

@@ -103,7 +103,8 @@ pub fn workspace(files: &Files, git: &GitStatus) -> Workspace {
             }
             FileKind::Env | FileKind::EnvTemplate => ws.set_env(path.clone(), text, git.clone()),
             FileKind::ConfigJson { .. } => ws.set_config_json(path.clone(), text, git.clone()),
-            FileKind::Other => {}
+            // The fuzz targets generate Python, .env and config list files only.
+            FileKind::Notebook | FileKind::Other => {}
         }
     }
     ws
@@ -120,7 +121,7 @@ pub fn check(files: &Files, git: &GitStatus) -> Vec<Finding> {
             FileKind::ConfigJson { .. } => {
                 ws.check_file(path, text, keywire::engine::Reach::Workspace)
             }
-            FileKind::Other => continue,
+            FileKind::Notebook | FileKind::Other => continue,
         };
         out.extend(findings);
     }

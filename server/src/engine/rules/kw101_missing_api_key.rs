@@ -25,7 +25,9 @@
 //!
 //! Not reported when the module reads or writes the variable itself (it checks for it, or sets
 //! it), for mock models (`"model": "mock"`), for Google entries in a module that switches to
-//! Vertex AI (`GOOGLE_GENAI_USE_VERTEXAI`, `GOOGLE_CLOUD_PROJECT`), for local endpoints
+//! Vertex AI (`GOOGLE_GENAI_USE_VERTEXAI`, `GOOGLE_CLOUD_PROJECT`), for OpenAI and Azure OpenAI
+//! entries in a module that imports from `synapse.ml` (Microsoft Fabric, whose runtime
+//! authenticates them), for local endpoints
 //! (localhost, 127.0.0.0/8, `host.docker.internal`, `*.local`, Ollama), for entries that authenticate another way (`azure_ad_token`,
 //! `azure_ad_token_provider`, `credential`, AWS credentials, Vertex AI project/credentials), for
 //! custom clients (`model_client_cls`), when the provider cannot be told, or when KW102 found a
@@ -108,9 +110,20 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             ctx.facts.env_reads.iter().any(|r| r.name == name)
                 || ctx.facts.env_writes.iter().any(|w| w.name == name)
         };
+        // Microsoft Fabric's runtime gives OpenAI and Azure OpenAI clients their credentials
+        // (`synapse.ml.fabric.credentials`): no key is set there.
+        let fabric = || {
+            matches!(info.client.id, ProviderId::OpenAi | ProviderId::Azure)
+                && ctx
+                    .facts
+                    .imports
+                    .iter()
+                    .any(|i| i.module == "synapse.ml" || i.module.starts_with("synapse.ml."))
+        };
         if touches(var)
             || (info.client.id == ProviderId::Google
                 && providers::VERTEX_AI_VARS.iter().any(|v| touches(v)))
+            || fabric()
         {
             continue;
         }

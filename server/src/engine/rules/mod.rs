@@ -35,6 +35,7 @@ mod kw305_empty_value;
 mod kw306_placeholder_value;
 mod kw307_key_format;
 mod kw308_env_not_gitignored;
+mod kw402_shell_export;
 pub mod registry;
 
 pub use registry::{

@@ -37,6 +37,7 @@ macro_rules! rule_table {
             KW306, "placeholder-value", Warning, kw306_placeholder_value, env;
             KW307, "key-format", Warning, kw307_key_format, env;
             KW308, "env-not-gitignored", Warning, kw308_env_not_gitignored, env_json;
+            KW402, "shell-export", Error, kw402_shell_export, python;
         }
     };
 }

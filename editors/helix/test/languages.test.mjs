@@ -5,8 +5,9 @@
 //   - env (Helix's language for .env / .env.*) uses keywire;
 //   - json restates Helix's default json file types, adds OAI_CONFIG_LIST* and keywire;
 //   - docs/editors/helix.md shows the same configuration;
-//   - the configured command, run the way Helix runs it (stdio, languageId "env" / "python",
-//     `config` as initializationOptions), answers LSP and reports the fixture's mistakes.
+//   - the configured command, run the way Helix runs it (stdio, languageId "env" / "python" /
+//     "json", `config` as initializationOptions), answers LSP and reports the fixture's mistakes,
+//     in OAI_CONFIG_LIST and in notebook.ipynb (as JSON text) too.
 //     Needs KEYWIRE_BIN (the binary standing in for `keywire` on PATH); skipped without it.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -182,6 +183,9 @@ async function openFixture(initializationOptions) {
   };
   const env = open('.env', 'env');
   const py = open('app.py', 'python');
+  // Helix's json language: OAI_CONFIG_LIST through the glob, .ipynb by extension.
+  const list = open('OAI_CONFIG_LIST', 'json');
+  const nb = open('notebook.ipynb', 'json');
   const codes = (uri) => (diags.get(uri) ?? []).map((d) => d.code).sort();
   const settled = async (pred) => {
     const deadline = Date.now() + 30000;
@@ -198,7 +202,7 @@ async function openFixture(initializationOptions) {
       rmSync(ws, { recursive: true, force: true });
     }
   };
-  return { client, init, diags, env, py, codes, settled, close };
+  return { client, init, diags, env, py, list, nb, ws, codes, settled, close };
 }
 
 const NEEDS_BIN = !process.env.KEYWIRE_BIN && 'KEYWIRE_BIN not set';
@@ -220,6 +224,24 @@ test('the configured command answers LSP like Helix would use it', { skip: NEEDS
     });
     const titles = (actions.result ?? []).map((a) => a.title);
     assert.ok(titles.includes('Strip the whitespace and the quotes'), JSON.stringify(titles));
+
+    // OAI_CONFIG_LIST and the notebook, opened as json: findings at their place in the JSON.
+    await f.settled(() => f.codes(f.list).includes('KW102') && f.codes(f.nb).includes('KW101'));
+    assert.deepEqual(f.codes(f.list), ['KW102'], 'OAI_CONFIG_LIST diagnostics');
+    assert.deepEqual(f.diags.get(f.list)[0].range.start, { line: 1, character: 22 });
+    assert.deepEqual(f.codes(f.nb), ['KW101'], 'notebook.ipynb diagnostics');
+    const nbLines = readFileSync(join(f.ws, 'notebook.ipynb'), 'utf8').split('\n');
+    const line = nbLines.findIndex((l) => l.includes('model_client = '));
+    const character = Buffer.byteLength(nbLines[line].slice(0, nbLines[line].indexOf('OpenAIChatCompletionClient(')));
+    assert.deepEqual(f.diags.get(f.nb)[0].range.start, { line, character }, 'KW101 in the JSON text (UTF-8 positions)');
+    const kw101 = f.diags.get(f.nb)[0];
+    const nbActions = await f.client.request('textDocument/codeAction', {
+      textDocument: { uri: f.nb },
+      range: kw101.range,
+      context: { diagnostics: [kw101] },
+    });
+    const nbTitles = (nbActions.result ?? []).map((a) => a.title);
+    assert.ok(nbTitles.includes('Add `load_dotenv()` after the imports'), JSON.stringify(nbTitles));
   } finally {
     await f.close();
   }

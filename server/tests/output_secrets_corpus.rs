@@ -10,7 +10,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use keywire::engine::notebook::Notebook;
+use keywire::engine::rules::kw401_secret_in_output;
 use keywire::engine::secrets::scan_output;
+use keywire::engine::LineIndex;
 
 fn notebooks(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = fs::read_dir(dir) else {
@@ -57,7 +59,7 @@ fn print_keys_in_notebook_outputs() {
     let mut paths = Vec::new();
     notebooks(&dir, &mut paths);
     paths.sort();
-    let (mut scanned, mut outputs, mut hits) = (0, 0, 0);
+    let (mut scanned, mut outputs, mut hits, mut findings) = (0, 0, 0, 0);
     for path in &paths {
         let Ok(text) = fs::read_to_string(path) else {
             continue;
@@ -84,7 +86,28 @@ fn print_keys_in_notebook_outputs() {
                 }
             }
         }
+        // The rule's findings sit on the key itself in the notebook text.
+        let mut found = Vec::new();
+        kw401_secret_in_output::check(path, &text, &notebook, &mut found);
+        let lines = LineIndex::new(&text);
+        for f in &found {
+            findings += 1;
+            let key = &text[f.span.start..f.span.end];
+            let whole = scan_output(key);
+            assert!(
+                whole.len() == 1 && whole[0].span == (0..key.len()),
+                "{}: a finding's span is not one key",
+                path.display()
+            );
+            let line = lines.line_of(f.span.start);
+            println!(
+                "{}:{}: {}",
+                path.strip_prefix(&dir).unwrap_or(path).display(),
+                line + 1,
+                f.message
+            );
+        }
     }
-    println!("{scanned} notebooks, {outputs} outputs, {hits} keys");
+    println!("{scanned} notebooks, {outputs} outputs, {hits} keys, {findings} findings");
     assert!(scanned > 0, "no notebook under {}", dir.display());
 }

@@ -7,7 +7,8 @@
 //! find, so the next run fails with 401.
 //!
 //! Reported once per cell whose outputs (streams, `execute_result` and `display_data` text,
-//! error tracebacks) hold a key, at the first one (the message says how many there are):
+//! error tracebacks) hold a key, at the first one (the message says how many keys there are,
+//! or how often one key is shown):
 //! a token with a provider's key prefix (OpenAI `sk-`, Anthropic `sk-ant-`, Groq `gsk_`, Google
 //! `AIza`, OpenRouter `sk-or-`, xAI `xai-`, Hugging Face `hf_`, Perplexity `pplx-`, Cerebras
 //! `csk-`) followed by 20+ random-looking characters, or a key-like value right after a
@@ -54,7 +55,8 @@ pub fn check(path: &Path, text: &str, notebook: &Notebook, out: &mut Vec<Finding
 
 fn check_cell(path: &Path, text: &str, notebook: &Notebook, cell: &Cell, out: &mut Vec<Finding>) {
     let mut first: Option<(Span, String)> = None;
-    let mut count = 0;
+    let mut fingerprints: Vec<String> = Vec::new();
+    let mut occurrences = 0;
     for output in &cell.outputs {
         for secret in secrets::scan_output(&output.text) {
             let value = &output.text[secret.span.clone()];
@@ -65,7 +67,10 @@ fn check_cell(path: &Path, text: &str, notebook: &Notebook, cell: &Cell, out: &m
             {
                 continue;
             }
-            count += 1;
+            occurrences += 1;
+            if !fingerprints.contains(&secret.fingerprint) {
+                fingerprints.push(secret.fingerprint);
+            }
             if first.is_none() {
                 let span = notebook_span(text, output, secret.span)
                     .unwrap_or_else(|| Span::new(output.span.start, output.span.end));
@@ -76,13 +81,11 @@ fn check_cell(path: &Path, text: &str, notebook: &Notebook, cell: &Cell, out: &m
     let Some((span, description)) = first else {
         return;
     };
-    let shown = if count == 1 {
-        format!("this cell's output shows {}", with_article(&description))
-    } else {
-        format!(
-            "this cell's outputs show {count} keys, the first {}",
-            with_article(&description)
-        )
+    let key = with_article(&description);
+    let shown = match (fingerprints.len(), occurrences) {
+        (1, 1) => format!("this cell's output shows {key}"),
+        (1, n) => format!("this cell's outputs show {key} {n} times"),
+        (keys, _) => format!("this cell's outputs show {keys} keys, the first {key}"),
     };
     let mut finding = Finding::new(
         Rule::KW401,
@@ -297,6 +300,24 @@ mod tests {
         assert!(found[1]
             .message
             .starts_with("this cell's output shows an OpenAI key"));
+        // The same key twice is one key.
+        let text = notebook(&[(
+            &["config_list"],
+            vec![result(&format!(
+                "[{{'api_key': '{a}'}}, {{'api_key': '{a}'}}]"
+            ))],
+        )]);
+        let found = run(&text);
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].message.starts_with(&format!(
+                "this cell's outputs show an OpenAI key (sk-proj-…, 56 chars, fingerprint {}) 2 \
+                 times:",
+                secrets::fingerprint(&a)
+            )),
+            "{}",
+            found[0].message
+        );
     }
 
     #[test]
@@ -332,6 +353,54 @@ mod tests {
             ),
         ]);
         assert_eq!(run(&text), Vec::<Finding>::new());
+    }
+
+    /// No 8 characters of a key beyond its public prefix appear in a message, a fix title or
+    /// an edit.
+    #[test]
+    fn findings_never_show_a_key() {
+        let keys = [
+            openai_key(8),
+            format!("sk-ant-api03-{}", random_chars(9, 95)),
+            format!("gsk_{}", random_chars(10, 52)),
+            format!("AIza{}", random_chars(11, 35)),
+        ];
+        let azure: String = random_chars(12, 200)
+            .chars()
+            .filter(char::is_ascii_hexdigit)
+            .map(|c| c.to_ascii_lowercase())
+            .take(32)
+            .collect();
+        assert_eq!(azure.len(), 32);
+        let outputs: Vec<serde_json::Value> = keys
+            .iter()
+            .map(|k| stream(&[&format!("env: OPENAI_API_KEY={k}\n")]))
+            .chain([result(&format!("{{'api_key': '{azure}'}}"))])
+            .collect();
+        let cells: Vec<(&[&str], Vec<serde_json::Value>)> =
+            outputs.into_iter().map(|o| (&["x"][..], vec![o])).collect();
+        let text = notebook(&cells);
+        let found = run(&text);
+        assert_eq!(found.len(), 5, "{found:#?}");
+        let mut shown = String::new();
+        for f in &found {
+            shown.push_str(&f.message);
+            for fix in &f.fixes {
+                shown.push_str(&fix.title);
+                for e in &fix.edits {
+                    shown.push_str(&e.new_text);
+                }
+            }
+        }
+        for key in keys.iter().chain([&azure]) {
+            let prefix = crate::engine::providers::public_prefix(key).map_or(0, str::len);
+            for start in prefix..key.len() - 8 {
+                assert!(
+                    !shown.contains(&key[start..start + 8]),
+                    "a piece of a key is shown"
+                );
+            }
+        }
     }
 
     #[test]

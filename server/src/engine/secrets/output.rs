@@ -139,17 +139,32 @@ fn after_colour_escape(b: &[u8], at: usize) -> bool {
 }
 
 /// A token starting with a key prefix that looks generated: 20+ characters after the prefix,
-/// letters and digits, varied, no placeholder, fake word or hand-typed run, no dummy key.
+/// letters and digits (or [`random_letters`]), varied, no placeholder, fake word or hand-typed
+/// run, no dummy key.
 fn prefixed_key(value: &str) -> bool {
     let prefix = providers::public_prefix(value).map_or(0, str::len);
     let rest = &value[prefix..];
+    let digits = rest.bytes().any(|b| b.is_ascii_digit());
+    let letters = rest.bytes().any(|b| b.is_ascii_alphabetic());
     rest.len() >= MIN_PREFIXED_REST
-        && rest.bytes().any(|b| b.is_ascii_digit())
-        && rest.bytes().any(|b| b.is_ascii_alphabetic())
+        && (digits && letters || random_letters(rest))
         && shannon_entropy(rest) >= 3.0
         && looks_like_key(value)
         && !looks_typed(rest)
         && !providers::is_dummy_key(value)
+}
+
+/// 40+ letters and nothing else, with few vowels: what a generator drawing from the alphabet
+/// gives (a fifth of the letters are vowels; some OpenAI-compatible services issue `sk-` keys
+/// of 48 lower-case letters), not words run together (a third or more are vowels).
+fn random_letters(rest: &str) -> bool {
+    let vowels = rest
+        .bytes()
+        .filter(|b| matches!(b.to_ascii_lowercase(), b'a' | b'e' | b'i' | b'o' | b'u'))
+        .count();
+    rest.len() >= 40
+        && rest.bytes().all(|b| b.is_ascii_alphabetic())
+        && vowels * 100 < rest.len() * 28
 }
 
 /// A value after a credential name that passes the real-key test: key-like, not a
@@ -277,6 +292,11 @@ mod tests {
                 "Hugging Face",
                 format!("hf_{}", random_chars(7, 34, BASE62)),
             ),
+            // `sk-` and 48 lower-case letters (SiliconFlow and other OpenAI-compatible services).
+            (
+                "OpenAI",
+                format!("sk-{}", random_chars(14, 48, "abcdefghijklmnopqrstuvwxyz")),
+            ),
         ]
     }
 
@@ -368,6 +388,14 @@ mod tests {
             "sk-abcdefghijklmnopqrstuvwxyz0123456789".to_string(),
             "sk-abc123def456ghi789jkl012mno345pqr678".to_string(),
             "'api_key': 'sk-proj-ThisIsJustADemoKeyThatDoesNotWork'".to_string(),
+            "'api_key': 'sk-thisisnotarealkeyjustforthedemonstrationofthetool'".to_string(),
+            "'api_key': 'sk-ThisIsJustADemoKeyThatDoesNotWorkAtAllForRealUsers'".to_string(),
+            "Add to .env: OPENAI_API_KEY=sk-... or OPENAI_API_KEY=your_key".to_string(),
+            "Check .env: OPENAI_API_KEY=sk-xxxxx, OPENAI_API_KEY=sk-your-key".to_string(),
+            // scikit-learn's HTML repr of an estimator.
+            "<div id=\"sk-container-id-1\" class=\"sk-top-container\"><label \
+             for=\"sk-estimator-id-12\" class=\"sk-toggleable__label sk-toggleable__label-arrow\">"
+                .to_string(),
             // Dummy keys for local servers.
             "[{'model': 'llama3', 'api_key': 'NULL', 'base_url': 'http://localhost:11434/v1'}]"
                 .to_string(),

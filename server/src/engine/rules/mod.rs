@@ -1,8 +1,9 @@
 //! The rules and their runner. Each rule lives in its own file; the file's `//!` comment is the
 //! rule's documentation (`keywire rule KW101` prints it). What is known about a rule without
 //! running it (code, name, severity, kind, documentation) is in `registry.rs`; this module runs
-//! the enabled rules of a file over a context (`PyCtx`, `EnvCtx`). Selection, suppressions and
-//! severities from the configuration are the check driver's (`engine/check.rs`).
+//! the enabled rules of a file over a context (`PyCtx`, `EnvCtx`). Notebook rules take the
+//! parsed notebook (`kw401_secret_in_output::check`). Selection, suppressions and severities
+//! from the configuration are the check driver's (`engine/check.rs`).
 
 use std::path::Path;
 
@@ -34,6 +35,7 @@ mod kw305_empty_value;
 mod kw306_placeholder_value;
 mod kw307_key_format;
 mod kw308_env_not_gitignored;
+pub mod kw401_secret_in_output;
 mod kw402_shell_export;
 pub mod registry;
 
@@ -113,8 +115,10 @@ macro_rules! define_runner {
     };
     (@py python $module:ident $ctx:ident $out:ident) => { $module::check($ctx, $out) };
     (@py env $module:ident $ctx:ident $out:ident) => { () };
+    (@py notebook $module:ident $ctx:ident $out:ident) => { () };
     (@env env $module:ident $ctx:ident $out:ident) => { $module::check($ctx, $out) };
     (@env python $module:ident $ctx:ident $out:ident) => { () };
+    (@env notebook $module:ident $ctx:ident $out:ident) => { () };
 }
 
 registry::rule_table!(define_runner);
@@ -151,7 +155,7 @@ pub fn check_python_local(ctx: &PyCtx, enabled: impl Fn(Rule) -> bool) -> Vec<Fi
 /// Run every enabled .env rule on one file.
 pub fn check_env(ctx: &EnvCtx, enabled: impl Fn(Rule) -> bool) -> Vec<Finding> {
     let mut out = Vec::new();
-    for &rule in Rule::ALL.iter().filter(|r| !r.is_python()) {
+    for &rule in Rule::ALL.iter().filter(|r| r.kind() == RuleKind::Env) {
         if enabled(rule) {
             run_env(rule, ctx, &mut out);
         }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::severity::Severity;
 
 /// The rule table, written once: code, name, default severity, module (the rule's file) and
-/// kind (`python` or `env`). It hands its rows to `$callback`, so that this registry and the
+/// kind (`python`, `env` or `notebook`). It hands its rows to `$callback`, so that this registry and the
 /// runner (`rules/mod.rs`, which knows the modules) expand the same rows.
 macro_rules! rule_table {
     ($callback:ident) => {
@@ -34,17 +34,19 @@ macro_rules! rule_table {
             KW306, "placeholder-value", Warning, kw306_placeholder_value, env;
             KW307, "key-format", Warning, kw307_key_format, env;
             KW308, "env-not-gitignored", Warning, kw308_env_not_gitignored, env;
+            KW401, "secret-in-output", Error, kw401_secret_in_output, notebook;
             KW402, "shell-export", Error, kw402_shell_export, python;
         }
     };
 }
 pub(super) use rule_table;
 
-/// What a rule reads: Python modules or .env files.
+/// What a rule reads: Python modules, .env files or Jupyter notebooks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RuleKind {
     Python,
     Env,
+    Notebook,
 }
 
 macro_rules! define_rules {
@@ -78,6 +80,7 @@ macro_rules! define_rules {
     };
     (@kind python) => { RuleKind::Python };
     (@kind env) => { RuleKind::Env };
+    (@kind notebook) => { RuleKind::Notebook };
 }
 
 rule_table!(define_rules);

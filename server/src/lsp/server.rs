@@ -35,6 +35,7 @@ const WATCHED: &[&str] = &[
     "**/*.env",
     "**/*_env",
     "**/*.py",
+    "**/*.ipynb",
     "**/.gitignore",
     "**/pyproject.toml",
     "**/keywire.toml",

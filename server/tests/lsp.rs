@@ -1446,3 +1446,56 @@ async fn a_client_that_never_answers_progress_creation_still_gets_diagnostics() 
         .iter()
         .any(|r| r["method"] == "window/workDoneProgress/create"));
 }
+
+/// A client without notebook sync (Neovim, Helix) opens a notebook as JSON: diagnostics come
+/// at the positions of the JSON text, and a fix edits the cell's `source` list there.
+#[tokio::test]
+async fn notebook_opened_as_json_gets_json_positions() {
+    let (_dir, root) = tempdir();
+    let (mut client, server) = TestClient::in_process();
+    client.initialize(Some(&root), false, json!({})).await;
+    let uri = file_uri(&root.join("setup.ipynb"));
+    let text = "{\n \"cells\": [\n  {\n   \"cell_type\": \"markdown\",\n   \"metadata\": {},\n   \"source\": [\n    \"# Setup\"\n   ]\n  },\n  {\n   \"cell_type\": \"code\",\n   \"execution_count\": null,\n   \"metadata\": {},\n   \"outputs\": [],\n   \"source\": [\n    \"import os\\n\",\n    \"!export MODEL_NAME=gpt-4o\"\n   ]\n  }\n ],\n \"metadata\": {},\n \"nbformat\": 4,\n \"nbformat_minor\": 5\n}\n";
+    client.open(&uri, "json", 1, text).await;
+    let params = client
+        .wait_diagnostics(&uri, |d| d.iter().any(|d| d["code"] == "KW402"))
+        .await;
+    let d = params["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "KW402")
+        .unwrap()
+        .clone();
+    // `!export MODEL_NAME=gpt-4o` inside its JSON string on line 17.
+    assert_eq!(d["range"]["start"], json!({"line": 16, "character": 5}));
+    assert_eq!(d["range"]["end"], json!({"line": 16, "character": 30}));
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": d["range"], "context": {"diagnostics": [d]}}),
+        )
+        .await;
+    let fix = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Use `%env MODEL_NAME=…`")
+        .expect("the %env fix")
+        .clone();
+    let fixed = apply_edits(text, &edits_for(&fix, &uri), false);
+    assert_eq!(
+        fixed,
+        text.replace("!export MODEL_NAME", "%env MODEL_NAME"),
+        "{fixed}"
+    );
+    client.change_full(&uri, 2, &fixed).await;
+    let params = client
+        .wait_notification("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri.as_str() && p["version"] == 2
+        })
+        .await;
+    assert_eq!(params["diagnostics"], json!([]));
+    client.shutdown_and_exit().await;
+    assert_eq!(server.await.unwrap(), 0);
+}

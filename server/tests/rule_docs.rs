@@ -45,6 +45,7 @@ fn applies_to(rule: Rule) -> &'static str {
         (RuleKind::Env, false) => "`.env` files",
         (RuleKind::Env, true) => "`.env` files and `OAI_CONFIG_LIST` files",
         (RuleKind::ConfigJson, _) => "`OAI_CONFIG_LIST` files",
+        (RuleKind::Notebook, _) => "Jupyter notebooks",
     }
 }
 
@@ -98,7 +99,7 @@ fn index() -> String {
          `# keywire: ignore[KW101]`.\n\
          \n\
          KW1xx check AutoGen model configurations, KW2xx how environment variables reach them,\n\
-         KW3xx `.env` files.\n\
+         KW3xx `.env` files, KW4xx Jupyter notebooks.\n\
          \n\
          | Code | Name | Default severity | Summary |\n\
          | --- | --- | --- | --- |\n",

@@ -11,7 +11,7 @@ use std::path::Path;
 use super::check::Reach;
 use super::diagnostic::{Edit, Finding, Fix, Within};
 use super::notebook::{Module, Notebook};
-use super::rules::Rule;
+use super::rules::{self, Rule};
 use super::text::Span;
 use super::workspace::Workspace;
 
@@ -30,9 +30,21 @@ impl Workspace {
             text,
             path,
         };
-        // Rules over the committed outputs (each cell's `outputs` texts with their JSON
-        // spans) take `&nb` here; their findings are in notebook offsets already.
-        findings.into_iter().map(|f| map.finding(f)).collect()
+        let mut findings: Vec<Finding> = findings.into_iter().map(|f| map.finding(f)).collect();
+        // Rules over the committed outputs read the notebook itself: their findings are in
+        // offsets of the JSON text already.
+        let test = self.is_test_code(path, &module.text);
+        let rule = Rule::KW401;
+        if self.config.enabled(rule) && (!test || self.config.tests.reports(rule)) {
+            let mut out = Vec::new();
+            rules::kw401_secret_in_output::check(path, text, &nb, &mut out);
+            for f in &mut out {
+                f.severity = self.config.severity_for(f.rule, f.severity);
+            }
+            findings.append(&mut out);
+            findings.sort_by_key(|f| (f.span.start, f.rule));
+        }
+        findings
     }
 }
 

@@ -103,7 +103,8 @@ const DATA_RUN: usize = 256;
 /// a token of the Python prefilter ([`python::has_trigger`]: model configurations, `dotenv`,
 /// suppressions, env access), a magic that sets a variable (`%env`, `%set_env`, `!export`,
 /// `!set`), a credential word (what a hard-coded key's name or statement needs, see the Python
-/// prefilter's table) or the start of a secret in a comment. Words inside long runs of base64
+/// prefilter's table, and what precedes a key KW401 finds in an output) or a key prefix (a
+/// secret in a comment or an output). Words inside long runs of base64
 /// characters (the images a notebook carries) do not count. A notebook without any has only
 /// imports, which matter only when some module loads a `.env`.
 pub fn may_hold_fact(text: &str) -> bool {
@@ -141,6 +142,8 @@ fn words() -> &'static AhoCorasick {
                 "secret",
                 "passw",
                 "credential",
+                // Cerebras keys, which KW401 finds in outputs (the other prefixes are below).
+                "csk-",
             ])
             .expect("notebook prefilter words")
     })

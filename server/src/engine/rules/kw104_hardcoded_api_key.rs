@@ -5,7 +5,8 @@
 //! Reported for a literal that looks like a real key — a known provider format (OpenAI `sk-`,
 //! Anthropic `sk-ant-`, Groq `gsk_`, Google `AIza`, OpenRouter `sk-or-`, xAI `xai-`, Hugging
 //! Face `hf_`, Perplexity `pplx-`, Azure's 32 hex characters), or 20+ characters with high
-//! entropy — used as `api_key`, written by `os.environ["X"] = "…"`, or assigned to a
+//! entropy — used as `api_key`, written by `os.environ["X"] = "…"` (or a notebook's
+//! `%env X=…`, which also prints the key into the cell's output), or assigned to a
 //! credential-like module constant (`OPENAI_API_KEY = "…"`). Comments count too: a
 //! provider-format key that looks real, a ChatGPT session token (`sess-…`) or a password after
 //! `password:` left in a comment is committed with the code. Placeholders, fake-looking values

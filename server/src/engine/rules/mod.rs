@@ -1,8 +1,9 @@
 //! The rules and their runner. Each rule lives in its own file; the file's `//!` comment is the
 //! rule's documentation (`keywire rule KW101` prints it). What is known about a rule without
 //! running it (code, name, severity, kind, documentation) is in `registry.rs`; this module runs
-//! the enabled rules of a file over a context (`PyCtx`, `EnvCtx`, `ConfigJsonCtx`). Selection, suppressions and
-//! severities from the configuration are the check driver's (`engine/check.rs`).
+//! the enabled rules of a file over a context (`PyCtx`, `EnvCtx`, `ConfigJsonCtx`). Notebook
+//! rules take the parsed notebook (`kw401_secret_in_output::check`). Selection, suppressions
+//! and severities from the configuration are the check driver's (`engine/check.rs`).
 
 use std::path::Path;
 
@@ -35,6 +36,7 @@ mod kw305_empty_value;
 mod kw306_placeholder_value;
 mod kw307_key_format;
 mod kw308_env_not_gitignored;
+pub mod kw401_secret_in_output;
 mod kw402_shell_export;
 pub mod registry;
 

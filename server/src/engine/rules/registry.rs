@@ -8,10 +8,11 @@ use serde::{Deserialize, Serialize};
 use crate::engine::severity::Severity;
 
 /// The rule table, written once: code, name, default severity, module (the rule's file) and
-/// kind: `python` (Python modules), `env` (.env files), `json` (`OAI_CONFIG_LIST` files), or
-/// `python_json` / `env_json` (also config lists: the config-entry rules, which read a JSON
-/// entry as they read a Python dict, and KW308). It hands its rows to `$callback`, so that
-/// this registry and the runner (`rules/mod.rs`, which knows the modules) expand the same rows.
+/// kind: `python` (Python modules), `env` (.env files), `json` (`OAI_CONFIG_LIST` files),
+/// `notebook` (Jupyter notebooks), or `python_json` / `env_json` (also config lists: the
+/// config-entry rules, which read a JSON entry as they read a Python dict, and KW308). It hands
+/// its rows to `$callback`, so that this registry and the runner (`rules/mod.rs`, which knows
+/// the modules) expand the same rows.
 macro_rules! rule_table {
     ($callback:ident) => {
         $callback! {
@@ -37,19 +38,21 @@ macro_rules! rule_table {
             KW306, "placeholder-value", Warning, kw306_placeholder_value, env;
             KW307, "key-format", Warning, kw307_key_format, env;
             KW308, "env-not-gitignored", Warning, kw308_env_not_gitignored, env_json;
+            KW401, "secret-in-output", Error, kw401_secret_in_output, notebook;
             KW402, "shell-export", Error, kw402_shell_export, python;
         }
     };
 }
 pub(super) use rule_table;
 
-/// What a rule reads first: Python modules, .env files or `OAI_CONFIG_LIST` files (see
-/// [`Rule::reads_config_json`] for the rules that read config lists too).
+/// What a rule reads first: Python modules, .env files, `OAI_CONFIG_LIST` files or Jupyter
+/// notebooks (see [`Rule::reads_config_json`] for the rules that read config lists too).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RuleKind {
     Python,
     Env,
     ConfigJson,
+    Notebook,
 }
 
 macro_rules! define_rules {
@@ -93,8 +96,10 @@ macro_rules! define_rules {
     (@kind env) => { RuleKind::Env };
     (@kind env_json) => { RuleKind::Env };
     (@kind json) => { RuleKind::ConfigJson };
+    (@kind notebook) => { RuleKind::Notebook };
     (@json python) => { false };
     (@json env) => { false };
+    (@json notebook) => { false };
     (@json $other:ident) => { true };
 }
 

@@ -255,6 +255,8 @@ async fn cells_of_a_pulling_client_are_pushed_and_answer_pulls() {
         )
         .await;
     assert_eq!(codes(pulled["items"].as_array().unwrap()), ["KW101"]);
+    // What was pushed is taken back: the pull replaces it.
+    client.wait_diagnostics(&c1, |d| d.is_empty()).await;
     client.shutdown_and_exit().await;
 }
 

@@ -54,11 +54,15 @@ pub async fn pull(
         None => Vec::new(),
     };
     let h = hash(&items);
+    // A cell pushed before the client first pulled it: clear what was pushed, which the pull
+    // replaces (pushes stop once a cell is pulled).
+    let mut clear_pushed = false;
     {
         let mut s = shared.lock();
         match &notebook {
             Some(nb) => {
                 if let Some(cell) = s.notebooks.get_mut(nb).and_then(|n| n.cell_mut(&uri)) {
+                    clear_pushed = cell.pulled.is_none() && cell.published.take().is_some();
                     cell.pulled = Some(h);
                 }
             }
@@ -68,6 +72,12 @@ pub async fn pull(
                 }
             }
         }
+    }
+    if clear_pushed {
+        shared
+            .client
+            .publish_diagnostics(uri.clone(), Vec::new(), None)
+            .await;
     }
     let result_id = format!("{h:016x}");
     let report = if params.previous_result_id.as_deref() == Some(result_id.as_str()) {

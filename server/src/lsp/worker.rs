@@ -84,7 +84,7 @@ async fn pass(shared: &Arc<Shared>) {
 ///
 /// A notebook synced cell by cell publishes on its cells' URIs. Cells are pushed even in pull
 /// mode (VS Code's client pulls for documents in tabs, and a cell is in none), unless the client
-/// pulled that cell.
+/// pulled that cell (the pull handler then clears what was pushed for it).
 pub async fn publish(shared: &Arc<Shared>, results: Vec<Checked>, provisional: bool) {
     let (clears, sends, refresh) = {
         let mut guard = shared.lock();

@@ -16,6 +16,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# The notebook tests validate fixed notebooks with nbformat, Jupyter's own reader.
+if ! python3 -c 'import nbformat' >/dev/null 2>&1; then
+  echo "== installing nbformat"
+  python3 -m pip install -q nbformat
+fi
+
 echo "== formatting"
 cargo fmt --all -- --check
 

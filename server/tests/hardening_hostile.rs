@@ -409,6 +409,98 @@ fn cli_cases() -> Vec<CliCase> {
             },
             limit: quick,
         },
+        CliCase {
+            name: "notebook that is not JSON",
+            setup: |d, _| {
+                write(&d.join("broken.ipynb"), "{\"cells\": [{\"source\": \"os.environ");
+                write(&d.join("ok.py"), "x = 1\n");
+            },
+            args: &["check"],
+            expect: Expect {
+                code: 0,
+                stdout: &["No problems found in 1 file"],
+                stderr: &["keywire: skipped broken.ipynb: not a notebook: invalid JSON ("],
+                absent: &["panicked"],
+                max_output: SMALL,
+            },
+            limit: quick,
+        },
+        CliCase {
+            name: "nbformat 3 notebook",
+            setup: |d, _| {
+                write(
+                    &d.join("old.ipynb"),
+                    r#"{"nbformat": 3, "worksheets": [{"cells": [{"input": "os.environ['K']"}]}]}"#,
+                );
+            },
+            args: &["check"],
+            expect: Expect {
+                code: 0,
+                stdout: &["No problems found in 0 files"],
+                stderr: &["keywire: skipped old.ipynb: nbformat 3 notebook"],
+                absent: &["panicked"],
+                max_output: SMALL,
+            },
+            limit: quick,
+        },
+        CliCase {
+            name: "notebook with 50 MB of outputs",
+            setup: |d, _| {
+                let image = "iVBORw0KGgoAAAANSUhEUgAA".repeat(50 * 1024 * 1024 / 24);
+                write(
+                    &d.join("big.ipynb"),
+                    format!(r#"{{"cells": [{{"cell_type": "code", "source": ["!export OPENAI_API_KEY=x"], "outputs": [{{"data": {{"image/png": "{image}"}}}}]}}], "nbformat": 4}}"#),
+                );
+            },
+            args: &["check"],
+            expect: Expect {
+                code: 0,
+                stdout: &["No problems found in 0 files"],
+                stderr: &["keywire: skipped big.ipynb: larger than 10 MB"],
+                absent: &["panicked"],
+                max_output: SMALL,
+            },
+            limit: quick,
+        },
+        CliCase {
+            name: "notebook with 9 MB of images and a finding",
+            setup: |d, _| {
+                let image = "iVBORw0KGgoAAAANSUhEUgAA".repeat(9 * 1024 * 1024 / 24);
+                write(
+                    &d.join("images.ipynb"),
+                    format!(r#"{{"cells": [{{"cell_type": "code", "source": ["!export OPENAI_API_KEY=x"], "outputs": [{{"data": {{"image/png": "{image}"}}}}]}}], "nbformat": 4}}"#),
+                );
+            },
+            args: &["check"],
+            expect: Expect {
+                code: 1,
+                stdout: &["images.ipynb:cell 1:1:1: KW402 [error]"],
+                stderr: &[],
+                absent: &["panicked", "iVBOR"],
+                max_output: SMALL,
+            },
+            limit: quick,
+        },
+        CliCase {
+            name: "notebook cells with odd fields",
+            setup: |d, _| {
+                write(
+                    &d.join("odd.ipynb"),
+                    r#"{"cells": [{}, 7, {"cell_type": "code"}, {"cell_type": "code", "source": 3},
+ {"cell_type": "code", "source": "import os\n!export OPENAI_API_KEY=x", "outputs": "none"},
+ {"cell_type": "code", "source": ["x = 1\n", 5, null]}], "nbformat": 4}"#,
+                );
+            },
+            args: &["check", "--fix"],
+            expect: Expect {
+                code: 0,
+                stdout: &["Fixed 1 finding"],
+                stderr: &[],
+                absent: &["panicked"],
+                max_output: SMALL,
+            },
+            limit: quick,
+        },
     ]
 }
 

@@ -471,6 +471,8 @@ async fn env_edits_update_open_python_files() {
             "**/*.env",
             "**/*_env",
             "**/*.py",
+            "**/*.ipynb",
+            "**/OAI_CONFIG_LIST*",
             "**/.gitignore",
             "**/pyproject.toml",
             "**/keywire.toml"
@@ -973,6 +975,53 @@ async fn fixes_that_create_files_need_client_support() {
     }
 }
 
+/// An open `OAI_CONFIG_LIST` is checked like any file: its findings at UTF-16 positions, a fix
+/// that keeps it JSON, and no "ignore" action (JSON has no comments).
+#[tokio::test]
+async fn config_lists_get_diagnostics_and_json_fixes() {
+    let (_dir, root) = tempdir();
+    let (mut client, server) = TestClient::in_process();
+    client.initialize(Some(&root), false, json!({})).await;
+    let uri = file_uri(&root.join("OAI_CONFIG_LIST"));
+    let text = "[{\"model\": \"gpt-4o 😀\", \"apikey\": \"sk-...\"}]\n";
+    client.open(&uri, "json", 1, text).await;
+    let diags = client.wait_diagnostics(&uri, |d| !d.is_empty()).await;
+    let d = diags["diagnostics"][0].clone();
+    assert_eq!(d["code"], "KW102");
+    // `😀` is two UTF-16 code units.
+    assert_eq!(d["range"]["start"], json!({"line": 0, "character": 24}));
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": d["range"], "context": {"diagnostics": [d]}}),
+        )
+        .await
+        .as_array()
+        .unwrap()
+        .clone();
+    let titles: Vec<&str> = actions
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert!(
+        titles.contains(&"Rename `apikey` to `api_key`"),
+        "{titles:?}"
+    );
+    assert!(
+        !titles.iter().any(|t| t.starts_with("Ignore")),
+        "{titles:?}"
+    );
+    let rename = actions
+        .iter()
+        .find(|a| a["title"] == "Rename `apikey` to `api_key`")
+        .unwrap();
+    let edits = edits_for(rename, &uri);
+    assert_eq!(edits.len(), 1);
+    assert_eq!(edits[0]["newText"], "api_key");
+    client.shutdown_and_exit().await;
+    assert_eq!(server.await.unwrap(), 0);
+}
+
 #[tokio::test]
 async fn single_file_fixes_use_changes_without_document_changes() {
     let (_dir, root) = tempdir();
@@ -1396,4 +1445,57 @@ async fn a_client_that_never_answers_progress_creation_still_gets_diagnostics() 
         .server_requests
         .iter()
         .any(|r| r["method"] == "window/workDoneProgress/create"));
+}
+
+/// A client without notebook sync (Neovim, Helix) opens a notebook as JSON: diagnostics come
+/// at the positions of the JSON text, and a fix edits the cell's `source` list there.
+#[tokio::test]
+async fn notebook_opened_as_json_gets_json_positions() {
+    let (_dir, root) = tempdir();
+    let (mut client, server) = TestClient::in_process();
+    client.initialize(Some(&root), false, json!({})).await;
+    let uri = file_uri(&root.join("setup.ipynb"));
+    let text = "{\n \"cells\": [\n  {\n   \"cell_type\": \"markdown\",\n   \"metadata\": {},\n   \"source\": [\n    \"# Setup\"\n   ]\n  },\n  {\n   \"cell_type\": \"code\",\n   \"execution_count\": null,\n   \"metadata\": {},\n   \"outputs\": [],\n   \"source\": [\n    \"import os\\n\",\n    \"!export MODEL_NAME=gpt-4o\"\n   ]\n  }\n ],\n \"metadata\": {},\n \"nbformat\": 4,\n \"nbformat_minor\": 5\n}\n";
+    client.open(&uri, "json", 1, text).await;
+    let params = client
+        .wait_diagnostics(&uri, |d| d.iter().any(|d| d["code"] == "KW402"))
+        .await;
+    let d = params["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "KW402")
+        .unwrap()
+        .clone();
+    // `!export MODEL_NAME=gpt-4o` inside its JSON string on line 17.
+    assert_eq!(d["range"]["start"], json!({"line": 16, "character": 5}));
+    assert_eq!(d["range"]["end"], json!({"line": 16, "character": 30}));
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": d["range"], "context": {"diagnostics": [d]}}),
+        )
+        .await;
+    let fix = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Use `%env MODEL_NAME=…`")
+        .expect("the %env fix")
+        .clone();
+    let fixed = apply_edits(text, &edits_for(&fix, &uri), false);
+    assert_eq!(
+        fixed,
+        text.replace("!export MODEL_NAME", "%env MODEL_NAME"),
+        "{fixed}"
+    );
+    client.change_full(&uri, 2, &fixed).await;
+    let params = client
+        .wait_notification("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri.as_str() && p["version"] == 2
+        })
+        .await;
+    assert_eq!(params["diagnostics"], json!([]));
+    client.shutdown_and_exit().await;
+    assert_eq!(server.await.unwrap(), 0);
 }

@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use keywire::cli::check::check_all;
+use keywire::engine::notebook_facts;
 use keywire::engine::python::{self, PyFacts, Relevance};
 use keywire::engine::secrets;
 use keywire::project::{self, LoadOptions, Prefilter};
@@ -235,5 +236,88 @@ fn pruned_extraction_gives_the_same_facts() {
             python::extract_unpruned(text),
             "{name}: pruning changed the facts"
         );
+    }
+}
+
+/// A notebook in Jupyter's layout with code cells and one cell of image output.
+fn notebook(cells: &[&str], image: &str) -> String {
+    let cells: Vec<String> = cells
+        .iter()
+        .map(|source| {
+            format!(
+                "  {{\n   \"cell_type\": \"code\",\n   \"execution_count\": 1,\n   \"metadata\": {{}},\n   \"outputs\": [\n    {{\n     \"data\": {{\n      \"image/png\": \"{image}\"\n     }},\n     \"metadata\": {{}},\n     \"output_type\": \"display_data\"\n    }}\n   ],\n   \"source\": {}\n  }}",
+                serde_json::to_string(&source.split_inclusive('\n').collect::<Vec<_>>()).unwrap()
+            )
+        })
+        .collect();
+    format!(
+        "{{\n \"cells\": [\n{}\n ],\n \"metadata\": {{}},\n \"nbformat\": 4,\n \"nbformat_minor\": 5\n}}\n",
+        cells.join(",\n")
+    )
+}
+
+#[test]
+fn notebooks_the_prefilter_leaves_unparsed_give_the_same_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    std::fs::create_dir(root.join(".git")).unwrap();
+    // Credential words inside the base64 of an image do not count.
+    let image = "iVBORw0KGgoAAAANSUhEUgAA".repeat(40) + "apiKeyTOKENsecret" + &"A".repeat(400);
+    let quiet = [
+        // An entry point: it runs `loader` (which loads .env) before `settings` reads it.
+        (
+            "explore.ipynb",
+            notebook(
+                &[
+                    "import loader\n",
+                    "import settings\nprint(settings.TIMEOUT)",
+                ],
+                &image,
+            ),
+        ),
+        (
+            "plots.ipynb",
+            notebook(
+                &["import matplotlib.pyplot as plt\nplt.plot([1, 2])"],
+                &image,
+            ),
+        ),
+    ];
+    for (name, text) in &quiet {
+        assert!(!notebook_facts::may_hold_fact(text), "{name} is not quiet");
+        std::fs::write(root.join(name), text).unwrap();
+    }
+    let loud = notebook(
+        &[
+            "import os\n!export OPENAI_API_KEY=$KEY\n",
+            "token = os.environ[\"SERVICE_TOKEN\"]",
+        ],
+        &image,
+    );
+    assert!(notebook_facts::may_hold_fact(&loud));
+    std::fs::write(root.join("setup.ipynb"), loud).unwrap();
+    std::fs::write(
+        root.join("loader.py"),
+        "from dotenv import load_dotenv\n\nload_dotenv()\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("settings.py"),
+        "import os\n\nSERVICE_TOKEN = os.environ[\"SERVICE_TOKEN\"]\nTIMEOUT = 30\n",
+    )
+    .unwrap();
+    std::fs::write(root.join(".env"), "SERVICE_TOKEN=t0k3n-for-tests\n").unwrap();
+    std::fs::write(root.join(".gitignore"), ".env\n").unwrap();
+    let findings = assert_same_findings(&root);
+    assert!(findings >= 2, "only {findings} findings");
+    // Without the notebook's imports, settings.py would be an entry point nothing loads .env for.
+    let all = rendered(&root, Prefilter::Findings).unwrap();
+    let settings_kw202 = |f: &&String| f.contains("KW202") && f.contains("settings.py");
+    assert!(!all.iter().any(|f| settings_kw202(&f)), "{all:#?}");
+
+    // A corpus of real notebooks, when one is given (`KEYWIRE_NOTEBOOK_CORPUS=dir`).
+    if let Some(corpus) = std::env::var_os("KEYWIRE_NOTEBOOK_CORPUS") {
+        let n = assert_same_findings(Path::new(&corpus));
+        eprintln!("notebook corpus: {n} findings, the same with and without the prefilter");
     }
 }

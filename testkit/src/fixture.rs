@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use keywire::engine::config::Config;
 use keywire::engine::fix;
 use keywire::engine::workspace::{file_kind, FileKind, GitStatus, Workspace};
-use keywire::engine::{Finding, LineIndex};
+use keywire::engine::{Finding, LineIndex, Reach};
 
 /// Files of a fixture, keyed by path relative to the fixture root.
 pub type Files = BTreeMap<PathBuf, String>;
@@ -55,7 +55,12 @@ pub fn workspace(files: &Files, config: Config) -> Workspace {
             FileKind::Python => {
                 ws.set_python(path, text);
             }
+            FileKind::Notebook => {
+                // A fixture that is no notebook is checked as absent (no findings).
+                let _ = ws.set_notebook(path, text);
+            }
             FileKind::Env | FileKind::EnvTemplate => ws.set_env(path, text, git_status(files, rel)),
+            FileKind::ConfigJson { .. } => ws.set_config_json(path, text, git_status(files, rel)),
             FileKind::Other => {
                 if marks_dir(&path) {
                     let dir = path.parent().unwrap().to_path_buf();
@@ -77,7 +82,7 @@ fn marks_dir(path: &Path) -> bool {
     markers != keywire::engine::workspace::DirMarkers::default()
 }
 
-/// The git status of a fixture's .env file (see [`GIT_TRACKED`]).
+/// The git status of a fixture's .env or config list file (see [`GIT_TRACKED`]).
 pub fn git_status(files: &Files, rel: &Path) -> GitStatus {
     let Some(tracked) = files.get(Path::new(GIT_TRACKED)) else {
         return GitStatus::Unknown;
@@ -116,7 +121,11 @@ pub fn check(files: &Files, config: &Config) -> Vec<Finding> {
         let path = root().join(rel);
         match file_kind(&path) {
             FileKind::Python => out.extend(ws.check_python(&path, text)),
+            FileKind::Notebook => out.extend(ws.check_file(&path, text, Reach::Workspace)),
             FileKind::Env | FileKind::EnvTemplate => out.extend(ws.check_env(&path)),
+            FileKind::ConfigJson { .. } => {
+                out.extend(ws.check_file(&path, text, keywire::engine::Reach::Workspace))
+            }
             FileKind::Other => {}
         }
     }

@@ -3,9 +3,11 @@
 //   - the file parses as TOML and defines [language-server.keywire] with command "keywire", args ["lsp"];
 //   - python restates Helix's default python servers, in order, with keywire last;
 //   - env (Helix's language for .env / .env.*) uses keywire;
+//   - json restates Helix's default json file types, adds OAI_CONFIG_LIST* and keywire;
 //   - docs/editors/helix.md shows the same configuration;
-//   - the configured command, run the way Helix runs it (stdio, languageId "env" / "python",
-//     `config` as initializationOptions), answers LSP and reports the fixture's mistakes.
+//   - the configured command, run the way Helix runs it (stdio, languageId "env" / "python" /
+//     "json", `config` as initializationOptions), answers LSP and reports the fixture's mistakes,
+//     in OAI_CONFIG_LIST and in notebook.ipynb (as JSON text) too.
 //     Needs KEYWIRE_BIN (the binary standing in for `keywire` on PATH); skipped without it.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -24,6 +26,16 @@ const config = parse(readFileSync(join(HELIX, 'languages.toml'), 'utf8'));
 // Helix's default `language-servers` for python, from helix-editor/helix languages.toml at the
 // 25.07 / 25.07.1 releases (master later appended "zuban"). Update both lists together.
 const HELIX_PYTHON_DEFAULTS = ['ty', 'ruff', 'jedi', 'pylsp'];
+// Helix's default json `file-types` (25.07 and master, which added the lock files at the end).
+const HELIX_JSON_DEFAULTS = [
+  'json', 'arb', 'ipynb', 'geojson', 'gltf', 'webmanifest', 'js.map', 'ts.map', 'css.map', 'jsonl',
+  'avsc', 'ldtk', 'ldtkl', 'sublime-build', 'sublime-color-scheme', 'sublime-commands',
+  'sublime-completions', 'sublime-keymap', 'sublime-macro', 'sublime-menu', 'sublime-mousemap',
+  'sublime-project', 'sublime-settings', 'sublime-theme', 'sublime-workspace', 'code-workspace',
+  { glob: 'flake.lock' }, { glob: '.babelrc' }, { glob: '.bowerrc' }, { glob: '.jscrc' },
+  { glob: '.jslintrc' }, { glob: '.vuerc' }, { glob: 'composer.lock' }, { glob: '.watchmanconfig' },
+  { glob: '.swift-format' }, { glob: '.pytest_cache/v/cache/*' },
+];
 const INIT_OPTION_KEYS = ['logLevel', 'select', 'ignore', 'severity', 'assumeDefined'];
 
 const language = (cfg, name) => (cfg.language ?? []).find((l) => l.name === name);
@@ -54,13 +66,30 @@ test('env (.env, .env.*): keywire', () => {
   assert.deepEqual(env['language-servers'], ['keywire']);
 });
 
-test('only python and env are changed, and only their server lists', () => {
+test("json: Helix's default file types and OAI_CONFIG_LIST*, Helix's default server, then keywire", () => {
+  const json = language(config, 'json');
+  assert.ok(json, 'no [[language]] json');
+  assert.deepEqual(json['language-servers'], ['vscode-json-language-server', 'keywire']);
+  const types = json['file-types'].map((t) => JSON.stringify(t));
+  for (const t of HELIX_JSON_DEFAULTS) {
+    assert.ok(types.includes(JSON.stringify(t)), `json file-types lost Helix's ${JSON.stringify(t)}`);
+  }
+  assert.ok(types.includes(JSON.stringify({ glob: 'OAI_CONFIG_LIST*' })), 'no OAI_CONFIG_LIST* glob');
+  // Helix matches a glob against the file name and the path: the names keywire reads.
+  const glob = /^OAI_CONFIG_LIST.*$/;
+  for (const name of ['OAI_CONFIG_LIST', 'OAI_CONFIG_LIST.json', 'OAI_CONFIG_LIST_sample']) {
+    assert.ok(glob.test(name), name);
+  }
+});
+
+test('only python, env and json are changed: their server lists, and json its file types', () => {
   assert.deepEqual(
     (config.language ?? []).map((l) => l.name).sort(),
-    ['env', 'python'],
+    ['env', 'json', 'python'],
   );
   for (const l of config.language) {
-    assert.deepEqual(Object.keys(l).sort(), ['language-servers', 'name'], l.name);
+    const keys = l.name === 'json' ? ['file-types', 'language-servers', 'name'] : ['language-servers', 'name'];
+    assert.deepEqual(Object.keys(l).sort(), keys, l.name);
   }
 });
 
@@ -73,6 +102,7 @@ test('docs/editors/helix.md shows this configuration', () => {
   assert.deepEqual(full['language-server'].keywire.args, config['language-server'].keywire.args);
   assert.deepEqual(language(full, 'python')['language-servers'], language(config, 'python')['language-servers']);
   assert.deepEqual(language(full, 'env')['language-servers'], language(config, 'env')['language-servers']);
+  assert.deepEqual(language(full, 'json'), language(config, 'json'));
 });
 
 /** A minimal stdio LSP client: Content-Length framing, requests, notifications. */
@@ -153,6 +183,9 @@ async function openFixture(initializationOptions) {
   };
   const env = open('.env', 'env');
   const py = open('app.py', 'python');
+  // Helix's json language: OAI_CONFIG_LIST through the glob, .ipynb by extension.
+  const list = open('OAI_CONFIG_LIST', 'json');
+  const nb = open('notebook.ipynb', 'json');
   const codes = (uri) => (diags.get(uri) ?? []).map((d) => d.code).sort();
   const settled = async (pred) => {
     const deadline = Date.now() + 30000;
@@ -169,7 +202,7 @@ async function openFixture(initializationOptions) {
       rmSync(ws, { recursive: true, force: true });
     }
   };
-  return { client, init, diags, env, py, codes, settled, close };
+  return { client, init, diags, env, py, list, nb, ws, codes, settled, close };
 }
 
 const NEEDS_BIN = !process.env.KEYWIRE_BIN && 'KEYWIRE_BIN not set';
@@ -191,6 +224,24 @@ test('the configured command answers LSP like Helix would use it', { skip: NEEDS
     });
     const titles = (actions.result ?? []).map((a) => a.title);
     assert.ok(titles.includes('Strip the whitespace and the quotes'), JSON.stringify(titles));
+
+    // OAI_CONFIG_LIST and the notebook, opened as json: findings at their place in the JSON.
+    await f.settled(() => f.codes(f.list).includes('KW102') && f.codes(f.nb).includes('KW101'));
+    assert.deepEqual(f.codes(f.list), ['KW102'], 'OAI_CONFIG_LIST diagnostics');
+    assert.deepEqual(f.diags.get(f.list)[0].range.start, { line: 1, character: 22 });
+    assert.deepEqual(f.codes(f.nb), ['KW101'], 'notebook.ipynb diagnostics');
+    const nbLines = readFileSync(join(f.ws, 'notebook.ipynb'), 'utf8').split('\n');
+    const line = nbLines.findIndex((l) => l.includes('model_client = '));
+    const character = Buffer.byteLength(nbLines[line].slice(0, nbLines[line].indexOf('OpenAIChatCompletionClient(')));
+    assert.deepEqual(f.diags.get(f.nb)[0].range.start, { line, character }, 'KW101 in the JSON text (UTF-8 positions)');
+    const kw101 = f.diags.get(f.nb)[0];
+    const nbActions = await f.client.request('textDocument/codeAction', {
+      textDocument: { uri: f.nb },
+      range: kw101.range,
+      context: { diagnostics: [kw101] },
+    });
+    const nbTitles = (nbActions.result ?? []).map((a) => a.title);
+    assert.ok(nbTitles.includes('Add `load_dotenv()` after the imports'), JSON.stringify(nbTitles));
   } finally {
     await f.close();
   }

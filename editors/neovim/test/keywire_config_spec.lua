@@ -77,7 +77,7 @@ local function main()
     local resolved = vim.lsp.config.keywire
     check(
       'vim.lsp.config.keywire comes from lsp/keywire.lua',
-      resolved ~= nil and vim.deep_equal(resolved.filetypes, { 'python', 'sh', 'dotenv' })
+      resolved ~= nil and vim.deep_equal(resolved.filetypes, { 'python', 'sh', 'dotenv', 'json' })
         and vim.deep_equal(resolved.root_markers, { 'pyproject.toml', 'keywire.toml', '.git', '.env' }),
       vim.inspect(resolved and { resolved.filetypes, resolved.root_markers })
     )
@@ -132,6 +132,17 @@ local function main()
     return #keywire_diags(script) > 0
   end, 50)
   check('deploy.sh: no keywire diagnostics', #keywire_diags(script) == 0, codes(keywire_diags(script)))
+
+  -- OAI_CONFIG_LIST and notebook.ipynb are json: keywire attaches (the same client) and reports.
+  local list = open('OAI_CONFIG_LIST')
+  wait('OAI_CONFIG_LIST (filetype json): KW102 reported', function()
+    return find(keywire_diags(list), 'KW102') ~= nil
+  end)
+  local nb = open('notebook.ipynb')
+  wait('notebook.ipynb (filetype json): KW101 reported', function()
+    return find(keywire_diags(nb), 'KW101') ~= nil
+  end)
+  check('one keywire client for the json files too', clients(nb)[1] and c_env and clients(nb)[1].id == c_env.id)
 
   -- The quick fix on KW301 in .env, through the code action request the UI makes.
   vim.cmd('buffer ' .. env)

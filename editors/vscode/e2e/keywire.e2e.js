@@ -8,7 +8,10 @@
 //   - keywire diagnostics for app.py (KW101) and .env (KW303, KW301) in the Problems panel;
 //   - a quick fix from the lightbulb menu (Ctrl+. on the squiggle) in the .env removes KW301;
 //   - a quick fix through the `editor.action.quickFix` command (command palette) in app.py
-//     (loading .env) removes KW101.
+//     (loading .env) removes KW101;
+//   - OAI_CONFIG_LIST (plain text to VS Code): KW102, fixed from the Ctrl+. menu;
+//   - notebook.ipynb in the notebook editor: KW101 on its second code cell (notebook sync), fixed
+//     in the cell through `editor.action.quickFix`.
 // Exit status 0 when every check passed.
 const { chromium } = require('playwright-core');
 const fs = require('fs');
@@ -205,6 +208,62 @@ async function step(name, fn) {
     await step('Problems panel: KW101 gone (app.py re-checked)', () =>
       waitMarkers((t) => !t.includes('KW101') && t.includes('KW303'), 'KW101 gone'));
     log('Problems panel:\n' + await markersText());
+
+    // OAI_CONFIG_LIST: plain text to VS Code, selected by name; KW102 and its fix.
+    await step('OAI_CONFIG_LIST opens', () => quickOpen('OAI_CONFIG_LIST'));
+    await step('Problems panel: KW102 for OAI_CONFIG_LIST', () =>
+      waitMarkers((t) => t.includes('OAI_CONFIG_LIST') && t.includes('KW102') && t.includes('temprature'), 'KW102'));
+    await goTo(2, 26);
+    await page.keyboard.press('Control+.');
+    const rename = actionRow('Rename `temprature` to `temperature`');
+    await step('OAI_CONFIG_LIST: Ctrl+. offers the rename', () => rename.waitFor({ state: 'visible', timeout: T }));
+    await step('OAI_CONFIG_LIST: quick fix chosen', () => pickAction('Rename `temprature` to `temperature`'));
+    await step('OAI_CONFIG_LIST: quick fix applied to the text', async () => {
+      await page.waitForFunction(() => {
+        const ed = document.querySelector('.editor-group-container.active .monaco-editor .view-lines');
+        return ed && ed.innerText.includes('"temperature"');
+      }, null, { timeout: T }).catch(async (e) => {
+        throw new Error(`${e.message.split('\n')[0]}; editor: ${JSON.stringify(await activeEditorText())}`);
+      });
+    });
+    await step('Problems panel: KW102 gone', () => waitMarkers((t) => !t.includes('KW102') && t.includes('KW303'), 'KW102 gone'));
+
+    // A notebook in VS Code's notebook editor: KW101 on its second code cell, fixed in the cell.
+    await step('notebook.ipynb opens in the notebook editor', async () => {
+      await quickOpen('notebook.ipynb');
+      await page.waitForSelector('.notebookOverlay .cell-list-container', { timeout: T });
+    });
+    await step('notebook: warning squiggle in a cell', async () => {
+      await page.waitForSelector('.notebookOverlay .monaco-editor .squiggly-warning', { timeout: T });
+    });
+    await step('Problems panel: KW101 for notebook.ipynb', () =>
+      waitMarkers((t) => t.includes('notebook.ipynb') && t.includes('KW101'), 'KW101 on the cell'));
+    log('Problems panel:\n' + await markersText());
+    await shot('vscode-notebook.png');
+    await step('notebook: the finding opens in its cell (Problems panel, Enter)', async () => {
+      await page.keyboard.press('Control+Shift+M');
+      const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'KW101' }).first();
+      await row.click();
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => {
+        const a = document.activeElement;
+        return a && a.closest('.notebookOverlay .monaco-editor') !== null;
+      }, null, { timeout: 15000 });
+    });
+    await page.keyboard.press('F1');
+    await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: 15000 });
+    await page.keyboard.type('Quick Fix', { delay: 20 });
+    await page.waitForSelector('.quick-input-list .monaco-list-row[aria-label*="Quick Fix"]', { timeout: 15000 });
+    await page.keyboard.press('Enter');
+    await step('notebook: editor.action.quickFix offers "Add `load_dotenv()`"', () =>
+      actionRow('Add `load_dotenv()` after the imports').waitFor({ state: 'visible', timeout: T }));
+    await step('notebook: quick fix chosen', () => pickAction('Add `load_dotenv()` after the imports'));
+    await step('notebook: quick fix applied to the cell', async () => {
+      await page.waitForFunction(() => [...document.querySelectorAll('.notebookOverlay .monaco-editor .view-lines')]
+        .some((ed) => ed.innerText.includes('load_dotenv()') && ed.innerText.includes('model_client')), null, { timeout: T });
+    });
+    await step('Problems panel: the notebook\'s KW101 gone', () =>
+      waitMarkers((t) => !t.includes('KW101') && t.includes('KW303'), 'notebook KW101 gone'));
 
     // Commands: keywire: Restart Server, keywire: Show Logs.
     const palette = async (title) => {

@@ -12,6 +12,7 @@ import {
   State,
 } from 'vscode-languageclient/node';
 
+import { DOCUMENT_SELECTOR } from './selector';
 import { bundledPath, checkExecutable, Candidate, describeFailure, findServer } from './serverPath';
 import { initializationOptions, needsRestart } from './settings';
 
@@ -159,14 +160,7 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     options: { env: { ...process.env } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { scheme: 'file', language: 'python' },
-      { scheme: 'untitled', language: 'python' },
-      { scheme: 'file', language: 'dotenv' },
-      // .env files VS Code does not know as dotenv (older versions, `.env.local`, ...): the server
-      // decides by file name which ones are .env files.
-      { scheme: 'file', pattern: '**/.env*' },
-    ],
+    documentSelector: DOCUMENT_SELECTOR,
     initializationOptions: init,
     outputChannel: output,
     traceOutputChannel: traceOutput,

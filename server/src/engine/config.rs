@@ -46,8 +46,8 @@ pub struct Config {
 /// network and compare config dicts: a missing or fake key there breaks nothing.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum TestPolicy {
-    /// Only findings about real secrets: a real-looking key in code, a .env with real
-    /// credentials that git does not ignore.
+    /// Only findings about real secrets: a real-looking key in code or in a notebook's
+    /// outputs, a .env with real credentials that git does not ignore.
     #[default]
     Secrets,
     /// Test code is checked like any other code.
@@ -62,7 +62,7 @@ impl TestPolicy {
         match self {
             TestPolicy::All => true,
             TestPolicy::None => false,
-            TestPolicy::Secrets => matches!(rule, Rule::KW104 | Rule::KW308),
+            TestPolicy::Secrets => matches!(rule, Rule::KW104 | Rule::KW308 | Rule::KW401),
         }
     }
 }
@@ -686,7 +686,8 @@ KW101 = "error"
         assert!(check_selector("kw30").is_ok());
         assert!(check_selector("missing-api-key").is_ok());
         assert!(check_selector("K").is_err());
-        assert!(check_selector("KW4").is_err());
+        assert!(check_selector("KW4").is_ok());
+        assert!(check_selector("KW5").is_err());
         assert_eq!(
             check_selector("KW999").unwrap_err(),
             "unknown rule \"KW999\""

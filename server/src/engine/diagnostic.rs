@@ -50,6 +50,20 @@ pub struct Finding {
     pub related: Vec<Related>,
     /// The first fix is the preferred one.
     pub fixes: Vec<Fix>,
+    /// Where the span is inside a part of the file that users count on their own (a notebook
+    /// cell), for front ends that show it; `span` stays an offset into the whole file text.
+    pub within: Option<Within>,
+}
+
+/// A location inside a numbered part of a file: `label number` (`cell 3`) and 1-based lines and
+/// columns (in Unicode scalar values) of both ends of the span inside that part.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Within {
+    pub label: &'static str,
+    /// 1-based.
+    pub number: usize,
+    pub start: (usize, usize),
+    pub end: (usize, usize),
 }
 
 impl Finding {
@@ -67,6 +81,7 @@ impl Finding {
             message: message.into(),
             related: Vec::new(),
             fixes: Vec::new(),
+            within: None,
         }
     }
 

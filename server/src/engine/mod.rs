@@ -3,11 +3,14 @@
 
 mod check;
 pub mod config;
+pub mod config_json;
 pub mod diagnostic;
 pub mod dotenv;
 pub mod fix;
 pub mod json;
 pub mod notebook;
+mod notebook_check;
+pub mod notebook_facts;
 #[rustfmt::skip] // Generated: see the file.
 pub mod known_keys;
 pub mod providers;
@@ -21,6 +24,6 @@ pub mod text;
 pub mod workspace;
 
 pub use check::Reach;
-pub use diagnostic::{Edit, Finding, Fix, Related, Severity};
+pub use diagnostic::{Edit, Finding, Fix, Related, Severity, Within};
 pub use rules::Rule;
 pub use text::{LineIndex, Span};

@@ -206,6 +206,127 @@ impl Cell {
     }
 }
 
+impl Cell {
+    /// [`Cell::notebook_offset`] for the end of a range: at the end of a line, the closing
+    /// quote of that line's string rather than the start of the next one.
+    pub fn notebook_end_offset(&self, offset: usize) -> Option<usize> {
+        if offset == 0 {
+            return self.notebook_offset(0);
+        }
+        let i = self.pieces.partition_point(|p| p.start < offset);
+        let piece = self.pieces.get(i.checked_sub(1)?)?;
+        Some(piece.map.raw_offset(offset - piece.start))
+    }
+
+    /// 1-based line and column (in Unicode scalar values) of a byte offset of the source.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let before = self.source.get(..offset).unwrap_or(&self.source);
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        (
+            before.matches('\n').count() + 1,
+            before[line_start..].chars().count() + 1,
+        )
+    }
+
+    /// The replacement, in the notebook text `text`, that applies `edits` (ranges of
+    /// [`Cell::source`], not overlapping) the way Jupyter writes a source: a list with one string
+    /// per line, one item per line indented one space deeper than the `"source"` key. Only the
+    /// strings of the lines the edits touch are rewritten; every other byte stays. None when
+    /// an edit falls outside the source or the source was not read from the text.
+    pub fn rewrite(
+        &self,
+        text: &str,
+        edits: &[(Range<usize>, String)],
+    ) -> Option<(Range<usize>, String)> {
+        let source_span = self.source_span.clone()?;
+        let len = self.source.len();
+        let mut sorted: Vec<&(Range<usize>, String)> = edits.iter().collect();
+        sorted.sort_by_key(|(r, _)| (r.start, r.end));
+        let lo = sorted.first()?.0.start;
+        let hi = sorted.iter().map(|(r, _)| r.end).max()?;
+        if hi > len || sorted.windows(2).any(|w| w[1].0.start < w[0].0.end) {
+            return None;
+        }
+        let is_list = text.as_bytes().get(source_span.start) == Some(&b'[');
+        // The lines (strings) the edits touch, or the whole source.
+        let (first, last) = match self.pieces.len() {
+            0 => (0, 0),
+            n => {
+                let first = self.pieces.partition_point(|p| p.start <= lo).max(1) - 1;
+                let last = (self.pieces.partition_point(|p| p.start < hi).max(1) - 1).max(first);
+                (first, last.min(n - 1))
+            }
+        };
+        let whole = !is_list || self.pieces.is_empty();
+        let (from, to) = if whole {
+            (0, len)
+        } else {
+            let to = self.pieces.get(last + 1).map_or(len, |p| p.start);
+            (self.pieces[first].start, to)
+        };
+        let mut region = String::new();
+        let mut at = from;
+        for (r, new) in &sorted {
+            if r.start < from || r.end > to {
+                return None;
+            }
+            region.push_str(self.source.get(at..r.start)?);
+            region.push_str(new);
+            at = r.end;
+        }
+        region.push_str(self.source.get(at..to)?);
+        let key_indent = indent_of(text, source_span.start);
+        let item_indent = format!("{key_indent} ");
+        let lines: Vec<String> = region
+            .split_inclusive('\n')
+            .map(|l| serde_json::to_string(l).unwrap_or_default())
+            .collect();
+        if whole || lines.is_empty() {
+            let mut all = String::new();
+            if !whole {
+                // The touched lines became empty: rewrite the whole list.
+                all.push_str(self.source.get(..from)?);
+                all.push_str(&region);
+                all.push_str(self.source.get(to..)?);
+            } else {
+                all = region;
+            }
+            let lines: Vec<String> = all
+                .split_inclusive('\n')
+                .map(|l| serde_json::to_string(l).unwrap_or_default())
+                .collect();
+            let value = if lines.is_empty() {
+                "[]".to_string()
+            } else {
+                format!(
+                    "[\n{item_indent}{}\n{key_indent}]",
+                    lines.join(&format!(",\n{item_indent}"))
+                )
+            };
+            return Some((source_span, value));
+        }
+        let start = self.pieces[first].map.raw_start() - 1;
+        let last_piece = &self.pieces[last];
+        let last_len = self.pieces.get(last + 1).map_or(len, |p| p.start) - last_piece.start;
+        let end = last_piece.map.raw_offset(last_len) + 1;
+        // The separator between items as the file has it, else Jupyter's.
+        let indent = indent_of(text, start);
+        let indent = if indent.is_empty() {
+            item_indent
+        } else {
+            indent.to_string()
+        };
+        Some((start..end, lines.join(&format!(",\n{indent}"))))
+    }
+}
+
+/// The blanks that start the line holding `offset`.
+fn indent_of(text: &str, offset: usize) -> &str {
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line = &text[line_start..];
+    &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
+}
+
 fn read_cell(text: &str, index: usize, cell: &Json) -> Cell {
     let kind = match cell.get("cell_type").and_then(|m| m.value.as_str()) {
         Some("code") => CellKind::Code,

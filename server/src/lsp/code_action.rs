@@ -16,6 +16,9 @@
 //! - `source.fixAll.keywire` recomputes the document's findings and applies, per warning or
 //!   error, its first safe fix whose edits overlap none already taken (as `keywire check --fix`
 //!   does: never an unsafe fix, never a hint's).
+//! - A notebook cell (synced with its notebook, see [`notebook`]) is a Python document here: its
+//!   diagnostics' data already hold fixes as cell edits, the ignore comment goes on the cell's
+//!   line, and `source.fixAll.keywire` takes the findings on that cell from its notebook's check.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -29,6 +32,8 @@ use tower_lsp_server::ls_types::{
 };
 
 use super::convert::{self, DiagnosticData, FileEdit, FixData, SOURCE};
+use super::document::parse_text;
+use super::notebook;
 use super::position::{Encoding, LineIndex};
 use super::session::{Caps, Shared};
 use super::snapshot;
@@ -52,27 +57,42 @@ pub async fn code_action(
     params: CodeActionParams,
 ) -> Result<Option<CodeActionResponse>> {
     let uri = params.text_document.uri;
-    let (info, caps, enc) = {
+    let (info, caps, enc, notebook) = {
         let mut s = shared.lock();
         let (caps, enc) = (s.caps.clone(), s.enc);
-        let Some(doc) = s.docs.get_mut(&uri) else {
-            return Ok(None);
-        };
-        let comment_starts = doc
-            .tree()
-            .map(|tree| {
-                let mut out = Vec::new();
+        let comments = |tree: Option<&tree_sitter::Tree>| {
+            let mut out = Vec::new();
+            if let Some(tree) = tree {
                 collect_comments(tree.root_node(), &mut out);
-                out
-            })
-            .unwrap_or_default();
-        let info = DocInfo {
-            version: doc.version,
-            kind: doc.kind,
-            text: doc.text(),
-            comment_starts,
+            }
+            out
         };
-        (info, caps, enc)
+        // A notebook cell: its own text, Python.
+        let notebook = s.notebook_of_cell(&uri);
+        let info = if let Some(nb) = &notebook {
+            let Some(cell) = s.notebooks.get(nb).and_then(|n| n.cell(&uri)) else {
+                return Ok(None);
+            };
+            let text = cell.text();
+            DocInfo {
+                version: cell.version,
+                kind: FileKind::Python,
+                comment_starts: comments(parse_text(&text, None).as_ref()),
+                text,
+            }
+        } else {
+            let Some(doc) = s.docs.get_mut(&uri) else {
+                return Ok(None);
+            };
+            let comment_starts = comments(doc.tree());
+            DocInfo {
+                version: doc.version,
+                kind: doc.kind,
+                text: doc.text(),
+                comment_starts,
+            }
+        };
+        (info, caps, enc, notebook)
     };
     let wants = |kind: &CodeActionKind| {
         params.context.only.as_ref().is_none_or(|only| {
@@ -124,7 +144,7 @@ pub async fn code_action(
         }
     }
     if wants(&SOURCE_FIX_ALL_KEYWIRE) {
-        if let Some(action) = fix_all(shared, &uri, &caps).await {
+        if let Some(action) = fix_all(shared, &uri, notebook.as_ref(), &caps).await {
             actions.push(action.into());
         }
     }
@@ -329,22 +349,43 @@ pub fn ignore_edit(
                 && values(&before) == values(&after)
                 && before.errors.len() == after.errors.len()
         }
-        FileKind::Other => false,
+        // JSON has no comments: nothing in a config list can be suppressed; a suppression
+        // comment in a notebook goes into a cell, not offered from the JSON.
+        FileKind::ConfigJson { .. } | FileKind::Notebook | FileKind::Other => false,
     };
     ok.then_some((span, insert))
 }
 
 /// `source.fixAll.keywire`: the bulk fix (safe, of a warning or error) of each of the document's
-/// current findings that overlaps no fix already taken.
-async fn fix_all(shared: &Arc<Shared>, uri: &Uri, caps: &Caps) -> Option<CodeAction> {
-    let snapshot = snapshot::fresh(shared, Some(uri), uri).await?;
+/// current findings that overlaps no fix already taken. For a notebook cell: of the findings on
+/// that cell, from its notebook's check.
+async fn fix_all(
+    shared: &Arc<Shared>,
+    uri: &Uri,
+    notebook: Option<&Uri>,
+    caps: &Caps,
+) -> Option<CodeAction> {
+    let target = notebook.unwrap_or(uri);
+    let snapshot = snapshot::fresh(shared, Some(target), target).await?;
+    let cell = notebook.map(|_| uri.clone());
     let fixes = tokio::task::spawn_blocking(move || {
         let doc = snapshot.docs.first()?;
         let conv = snapshot.converter(doc)?;
         let findings = snapshot::findings(&conv, doc);
+        let bulk = findings
+            .iter()
+            .filter_map(|f| Some((f, f.bulk_fix(false)?)));
+        let converted: Vec<(&crate::engine::Fix, FixData)> = match (&doc.cells, &cell) {
+            (Some(cells), Some(cell)) => {
+                notebook::cell_fixes(&conv, snapshot.enc, &doc.path, &doc.text, cells, cell, bulk)
+            }
+            _ => bulk
+                .filter_map(|(_, fix)| Some((fix, conv.fix(fix)?)))
+                .collect(),
+        };
         let mut taken: Vec<(std::path::PathBuf, Span)> = Vec::new();
         let mut out: Vec<FixData> = Vec::new();
-        for fix in findings.iter().filter_map(|f| f.bulk_fix(false)) {
+        for (fix, data) in converted {
             let clashes = fix.edits.iter().any(|e| {
                 taken
                     .iter()
@@ -353,9 +394,6 @@ async fn fix_all(shared: &Arc<Shared>, uri: &Uri, caps: &Caps) -> Option<CodeAct
             if clashes {
                 continue;
             }
-            let Some(data) = conv.fix(fix) else {
-                continue;
-            };
             taken.extend(fix.edits.iter().map(|e| (e.path.clone(), e.span)));
             out.push(data);
         }

@@ -65,7 +65,8 @@ impl At {
                     .find(|e| inside(e.span))
                     .map(Target::EnvKey)
             }
-            FileKind::Other => None,
+            // Facts of a notebook are in module offsets, not the document's.
+            FileKind::ConfigJson { .. } | FileKind::Notebook | FileKind::Other => None,
         }
     }
 }

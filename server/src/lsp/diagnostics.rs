@@ -32,19 +32,52 @@ pub async fn pull(
     params: DocumentDiagnosticParams,
 ) -> Result<DocumentDiagnosticReportResult> {
     let uri = params.text_document.uri;
-    let items = match snapshot::fresh(shared, Some(&uri), &uri).await {
+    // A notebook cell's diagnostics come from its notebook's check.
+    let notebook = shared.lock().notebook_of_cell(&uri);
+    let target = notebook.clone().unwrap_or_else(|| uri.clone());
+    let items = match snapshot::fresh(shared, Some(&target), &target).await {
         Some(snapshot) => tokio::task::spawn_blocking(move || snapshot::check(&snapshot))
             .await
             .unwrap_or_default()
             .into_iter()
-            .find(|c| c.uri == uri)
-            .map(|c| c.diagnostics)
+            .find(|c| c.uri == target)
+            .map(|c| match &notebook {
+                Some(_) => c
+                    .cells
+                    .into_iter()
+                    .find(|cell| cell.uri == uri)
+                    .map(|cell| cell.diagnostics)
+                    .unwrap_or_default(),
+                None => c.diagnostics,
+            })
             .unwrap_or_default(),
         None => Vec::new(),
     };
     let h = hash(&items);
-    if let Some(doc) = shared.lock().docs.get_mut(&uri) {
-        doc.pulled = Some(h);
+    // A cell pushed before the client first pulled it: clear what was pushed, which the pull
+    // replaces (pushes stop once a cell is pulled).
+    let mut clear_pushed = false;
+    {
+        let mut s = shared.lock();
+        match &notebook {
+            Some(nb) => {
+                if let Some(cell) = s.notebooks.get_mut(nb).and_then(|n| n.cell_mut(&uri)) {
+                    clear_pushed = cell.pulled.is_none() && cell.published.take().is_some();
+                    cell.pulled = Some(h);
+                }
+            }
+            None => {
+                if let Some(doc) = s.docs.get_mut(&uri) {
+                    doc.pulled = Some(h);
+                }
+            }
+        }
+    }
+    if clear_pushed {
+        shared
+            .client
+            .publish_diagnostics(uri.clone(), Vec::new(), None)
+            .await;
     }
     let result_id = format!("{h:016x}");
     let report = if params.previous_result_id.as_deref() == Some(result_id.as_str()) {

@@ -19,6 +19,7 @@ use ropey::Rope;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 use tree_sitter::{InputEdit, Parser, Point, Tree};
 
+use super::notebook::CellSnap;
 use super::position::{self, Encoding};
 use crate::engine::python::FactsBase;
 use crate::engine::workspace::FileKind;
@@ -96,6 +97,9 @@ pub struct Document {
     pub pulled: Option<u64>,
     /// The user was told that this document is too large to check.
     pub too_large_noted: bool,
+    /// A notebook synced cell by cell: the cells this (JSON) text was made from. Its
+    /// diagnostics go to them, never to the notebook's own URI.
+    pub cells: Option<Arc<[CellSnap]>>,
 }
 
 impl Document {
@@ -128,6 +132,7 @@ impl Document {
             published: None,
             pulled: None,
             too_large_noted: false,
+            cells: None,
         }
     }
 

@@ -198,7 +198,11 @@ pub async fn install_documents(shared: &Arc<Shared>, only: Option<&Uri>) {
                 continue;
             }
             doc.too_large_noted = false;
-            let git = scope.ws.env_file(&doc.path).map(|f| f.git.clone());
+            let git = scope
+                .ws
+                .env_file(&doc.path)
+                .map(|f| f.git.clone())
+                .or_else(|| scope.ws.config_json(&doc.path).map(|f| f.git.clone()));
             out.push(Install {
                 uri,
                 key,
@@ -273,10 +277,12 @@ pub async fn install_documents(shared: &Arc<Shared>, only: Option<&Uri>) {
         if doc.version != job.version || scope.generation != job.generation {
             continue; // Outdated: the next pass installs the newer text.
         }
+        // Every kind the project layer reads (whatever the editor's languageId: the kind comes
+        // from the file name), except what the workspace does not hold.
         let update = match (facts, job.update) {
             (Some(facts), _) => FileUpdate::Python(facts),
-            (None, Some(update @ (FileUpdate::Python(_) | FileUpdate::Env { .. }))) => update,
-            _ => continue,
+            (None, None | Some(FileUpdate::Remove)) => continue,
+            (None, Some(update)) => update,
         };
         update.apply(Arc::make_mut(&mut scope.ws), job.path);
         doc.installed = Some((job.generation, job.version));

@@ -4,7 +4,8 @@
 //! Layout: [`session`] (state), [`settings`] (editor settings merged under the project's
 //! config file), [`document`] (ropes and trees), [`position`] (the one place byte offsets meet
 //! LSP positions), [`uri`] (paths and URIs), one file per LSP method group ([`diagnostics`],
-//! [`code_action`], [`hover`], [`definition`], [`completion`], [`symbols`]), and the analysis
+//! [`code_action`], [`hover`], [`definition`], [`completion`], [`symbols`]), [`notebook`]
+//! (notebooks synced cell by cell, and their mapping to cells), and the analysis
 //! path, one job per file, in the direction the diagnostics flow: [`worker`] (passes and
 //! publishing), [`scopes`] (indexing from disk), [`install`] (documents and changed files into
 //! workspaces), [`snapshot`] (snapshot and the engine call), [`convert`] (findings to LSP), with
@@ -35,6 +36,7 @@ mod diagnostics;
 mod document;
 mod hover;
 mod install;
+mod notebook;
 pub mod position;
 mod provisional;
 mod scopes;

@@ -71,6 +71,7 @@ pub async fn provisional(shared: Arc<Shared>) {
                     text,
                     scope: key.clone(),
                     provisional: true,
+                    cells: None,
                 },
             });
         }

@@ -20,8 +20,9 @@ use tower_lsp_server::{Client, LanguageServer};
 
 use super::code_action::{self, SOURCE_FIX_ALL_KEYWIRE};
 use super::document::{parse_rope, Document};
+use super::notebook::{SyncedNotebook, CELL_LANGUAGE, NOTEBOOK_TYPE};
 use super::position::Encoding;
-use super::session::{standalone_path, Caps, Shared};
+use super::session::{standalone_path, Caps, Session, Shared};
 use super::settings::{self, Settings};
 use super::uri::uri_to_path;
 use super::{completion, definition, diagnostics, hover, provisional, symbols, worker};
@@ -35,6 +36,10 @@ const WATCHED: &[&str] = &[
     "**/*.env",
     "**/*_env",
     "**/*.py",
+    // Jupyter notebooks, and AutoGen's JSON config lists (`OAI_CONFIG_LIST`,
+    // `OAI_CONFIG_LIST_sample`…).
+    "**/*.ipynb",
+    "**/OAI_CONFIG_LIST*",
     "**/.gitignore",
     "**/pyproject.toml",
     "**/keywire.toml",
@@ -218,6 +223,24 @@ impl Backend {
     }
 }
 
+/// Write a synced notebook's cells out as its JSON document (at the notebook's path, so the
+/// workspace sees the notebook), replacing the previous one.
+fn sync_notebook_document(s: &mut Session, uri: &Uri) {
+    let Some(nb) = s.notebooks.get_mut(uri) else {
+        return;
+    };
+    let (cells, json) = nb.snapshot();
+    let version = nb.revision;
+    let (path, standalone) = match uri_to_path(uri) {
+        Some(path) => (path, false),
+        None => (standalone_path(uri, "ipynb"), true),
+    };
+    let kind = file_kind(&path);
+    let mut doc = Document::new(uri.clone(), path, kind, standalone, version, &json);
+    doc.cells = Some(cells);
+    s.docs.insert(uri.clone(), doc);
+}
+
 fn capabilities(enc: Encoding, caps: &Caps) -> ServerCapabilities {
     ServerCapabilities {
         position_encoding: Some(enc.kind()),
@@ -249,6 +272,15 @@ fn capabilities(enc: Encoding, caps: &Caps) -> ServerCapabilities {
             ..Default::default()
         }),
         document_symbol_provider: Some(OneOf::Left(true)),
+        notebook_document_sync: Some(OneOf::Left(NotebookDocumentSyncOptions {
+            notebook_selector: vec![NotebookSelector::ByNotebook {
+                notebook: Notebook::String(NOTEBOOK_TYPE.into()),
+                cells: Some(vec![NotebookCellSelector {
+                    language: CELL_LANGUAGE.into(),
+                }]),
+            }],
+            save: None,
+        })),
         workspace: Some(WorkspaceServerCapabilities {
             workspace_folders: Some(WorkspaceFoldersServerCapabilities {
                 supported: Some(true),
@@ -372,7 +404,7 @@ impl LanguageServer for Backend {
             let mut s = self.shared.lock();
             let (path, standalone) = match uri_to_path(&td.uri) {
                 Some(path) => (path, false),
-                None => (standalone_path(&td.uri), true),
+                None => (standalone_path(&td.uri, "py"), true),
             };
             let kind = if standalone {
                 if td.language_id == "python" {
@@ -436,6 +468,97 @@ impl LanguageServer for Backend {
                 }
             }
             s.clears.push(uri);
+        }
+        self.wake();
+    }
+
+    async fn notebook_did_open(&self, params: DidOpenNotebookDocumentParams) {
+        let nb = params.notebook_document;
+        {
+            let mut s = self.shared.lock();
+            let synced = SyncedNotebook::new(&nb.cells, params.cell_text_documents);
+            if s.notebooks.insert(nb.uri.clone(), synced).is_some() {
+                tracing::warn!(
+                    "notebook didOpen for {} which was open: replaced",
+                    nb.uri.as_str()
+                );
+            }
+            sync_notebook_document(&mut s, &nb.uri);
+        }
+        self.wake();
+    }
+
+    async fn notebook_did_change(&self, params: DidChangeNotebookDocumentParams) {
+        let uri = params.notebook_document.uri;
+        {
+            let mut guard = self.shared.lock();
+            let s = &mut *guard;
+            let enc = s.enc;
+            let Some(nb) = s.notebooks.get_mut(&uri) else {
+                tracing::warn!(
+                    "notebook didChange for {} which is not open: dropped",
+                    uri.as_str()
+                );
+                return;
+            };
+            let cells = params.change.cells;
+            let (structure, data, text_content) = match cells {
+                Some(c) => (c.structure, c.data, c.text_content),
+                None => (None, None, None),
+            };
+            if let Some(structure) = structure {
+                let array = structure.array;
+                let gone = nb.splice(
+                    array.start,
+                    array.delete_count,
+                    array.cells.as_deref().unwrap_or_default(),
+                    structure.did_open.unwrap_or_default(),
+                );
+                s.cell_clears.extend(gone);
+            }
+            if let Some(data) = data {
+                nb.update_cells(&data);
+            }
+            for content in text_content.unwrap_or_default() {
+                let Some(cell) = nb.cell_mut(&content.document.uri) else {
+                    tracing::warn!(
+                        "change for cell {} which is not in the notebook: dropped",
+                        content.document.uri.as_str()
+                    );
+                    continue;
+                };
+                let version = content.document.version;
+                let changes = content.changes;
+                let applied = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    cell.apply_changes(version, changes, enc)
+                }));
+                if applied.is_err() {
+                    tracing::error!(
+                        "applying a change to cell {} failed",
+                        content.document.uri.as_str()
+                    );
+                }
+            }
+            sync_notebook_document(s, &uri);
+        }
+        self.wake();
+    }
+
+    async fn notebook_did_save(&self, _: DidSaveNotebookDocumentParams) {}
+
+    async fn notebook_did_close(&self, params: DidCloseNotebookDocumentParams) {
+        let uri = params.notebook_document.uri;
+        {
+            let mut s = self.shared.lock();
+            if let Some(nb) = s.notebooks.remove(&uri) {
+                s.cell_clears.extend(nb.cells.into_iter().map(|c| c.uri));
+            }
+            if let Some(doc) = s.docs.remove(&uri) {
+                if !doc.standalone {
+                    // Back to the disk version (an entry point of the workspace).
+                    s.disk_dirty.insert(doc.path);
+                }
+            }
         }
         self.wake();
     }

@@ -33,6 +33,7 @@ use tower_lsp_server::ls_types::{ClientCapabilities, ResourceOperationKind, Uri}
 use tower_lsp_server::Client;
 
 use super::document::Document;
+use super::notebook::SyncedNotebook;
 use super::position::Encoding;
 use super::settings::{self, RuleSettings, Settings};
 use crate::engine::config::Config;
@@ -152,6 +153,10 @@ pub struct Session {
     pub disk_dirty: BTreeSet<PathBuf>,
     /// Closed documents whose published diagnostics must be cleared.
     pub clears: Vec<Uri>,
+    /// Notebooks synced cell by cell, by notebook URI (each also has its JSON text in `docs`).
+    pub notebooks: HashMap<Uri, SyncedNotebook>,
+    /// Cells that went away: their diagnostics are cleared (cells' diagnostics are pushed).
+    pub cell_clears: Vec<Uri>,
     pub shut_down: bool,
     next_generation: u64,
     /// Settings from `initializationOptions`.
@@ -224,6 +229,14 @@ impl Session {
         } else {
             self.scope_of_path(&doc.path)
         }
+    }
+
+    /// The notebook a synced cell belongs to.
+    pub fn notebook_of_cell(&self, cell: &Uri) -> Option<Uri> {
+        self.notebooks
+            .iter()
+            .find(|(_, nb)| nb.cell(cell).is_some())
+            .map(|(uri, _)| uri.clone())
     }
 
     /// The open document at `path`, if any.
@@ -328,9 +341,9 @@ pub fn join_failed(what: &str, e: &tokio::task::JoinError) {
     }
 }
 
-/// A made-up path for a document with a non-file URI: ends in `.py` so the engine treats it
-/// as Python, and names nothing on disk.
-pub fn standalone_path(uri: &Uri) -> PathBuf {
+/// A made-up path for a document with a non-file URI: ends in `.{ext}` (`py`, `ipynb`) so the
+/// engine treats it as that kind of file, and names nothing on disk.
+pub fn standalone_path(uri: &Uri, ext: &str) -> PathBuf {
     let raw = uri.path().as_str();
     let name: String = raw
         .rsplit('/')
@@ -350,10 +363,10 @@ pub fn standalone_path(uri: &Uri) -> PathBuf {
     } else {
         name
     };
-    let name = if name.ends_with(".py") {
+    let name = if name.ends_with(&format!(".{ext}")) {
         name
     } else {
-        format!("{name}.py")
+        format!("{name}.{ext}")
     };
     PathBuf::from(name)
 }
@@ -365,7 +378,14 @@ mod tests {
     #[test]
     fn standalone_paths() {
         let untitled: Uri = "untitled:Untitled-1".parse().unwrap();
-        assert_eq!(standalone_path(&untitled), PathBuf::from("Untitled-1.py"));
+        assert_eq!(
+            standalone_path(&untitled, "py"),
+            PathBuf::from("Untitled-1.py")
+        );
+        assert_eq!(
+            standalone_path(&untitled, "ipynb"),
+            PathBuf::from("Untitled-1.ipynb")
+        );
     }
 
     #[test]

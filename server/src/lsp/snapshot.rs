@@ -15,6 +15,7 @@ use tower_lsp_server::ls_types::{Diagnostic, Uri};
 use super::convert::{Converter, OpenDoc};
 use super::document::Document;
 use super::install::install_documents;
+use super::notebook::{self, CellChecked, CellSnap};
 use super::position::Encoding;
 use super::session::{ScopeKey, Shared};
 use crate::engine::workspace::{FileKind, Workspace};
@@ -40,6 +41,8 @@ pub struct DocSnap {
     pub scope: ScopeKey,
     /// Checked before its workspace is indexed: only findings no other file can change.
     pub provisional: bool,
+    /// A notebook synced cell by cell: the cells its text was made from.
+    pub cells: Option<Arc<[CellSnap]>>,
 }
 
 #[derive(Clone, Debug)]
@@ -108,6 +111,7 @@ pub fn snapshot(shared: &Shared, only: Option<&Uri>) -> Option<Snapshot> {
             text,
             scope: key,
             provisional: false,
+            cells: doc.cells.clone(),
         });
     }
     Some(Snapshot {
@@ -132,6 +136,9 @@ pub struct Checked {
     pub uri: Uri,
     pub version: i32,
     pub diagnostics: Vec<Diagnostic>,
+    /// A notebook synced cell by cell: each cell's diagnostics (`diagnostics` is empty: the
+    /// notebook's own URI gets none).
+    pub cells: Vec<CellChecked>,
 }
 
 /// Check every document of the snapshot (blocking: run it on the blocking pool).
@@ -142,6 +149,17 @@ pub fn check(snapshot: &Snapshot) -> Vec<Checked> {
         .filter_map(|doc| {
             let conv = snapshot.converter(doc)?;
             let findings = findings(&conv, doc);
+            if let Some(cells) = &doc.cells {
+                let enc = snapshot.enc;
+                return Some(Checked {
+                    uri: doc.uri.clone(),
+                    version: doc.version,
+                    diagnostics: Vec::new(),
+                    cells: notebook::cell_results(
+                        &conv, enc, &doc.path, &doc.text, cells, &findings,
+                    ),
+                });
+            }
             Some(Checked {
                 uri: doc.uri.clone(),
                 version: doc.version,
@@ -149,6 +167,7 @@ pub fn check(snapshot: &Snapshot) -> Vec<Checked> {
                     .iter()
                     .map(|f| conv.diagnostic(f, &doc.path, doc.version))
                     .collect(),
+                cells: Vec::new(),
             })
         })
         .collect()

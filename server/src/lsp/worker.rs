@@ -79,8 +79,12 @@ async fn pass(shared: &Arc<Shared>) {
     publish(shared, results, false).await;
 }
 
-/// Publish results that are still current and new; clear closed documents. In pull mode,
-/// ask the client to pull again when something it pulled has changed.
+/// Publish results that are still current and new; clear closed documents and cells that went
+/// away. In pull mode, ask the client to pull again when something it pulled has changed.
+///
+/// A notebook synced cell by cell publishes on its cells' URIs. Cells are pushed even in pull
+/// mode (VS Code's client pulls for documents in tabs, and a cell is in none), unless the client
+/// pulled that cell (the pull handler then clears what was pushed for it).
 pub async fn publish(shared: &Arc<Shared>, results: Vec<Checked>, provisional: bool) {
     let (clears, sends, refresh) = {
         let mut guard = shared.lock();
@@ -89,10 +93,15 @@ pub async fn publish(shared: &Arc<Shared>, results: Vec<Checked>, provisional: b
             return;
         }
         let pull = s.caps.pull_diagnostics;
-        let clears: Vec<Uri> = std::mem::take(&mut s.clears)
+        let mut clears: Vec<Uri> = std::mem::take(&mut s.clears)
             .into_iter()
             .filter(|u| !pull && !s.docs.contains_key(u))
             .collect();
+        for cell in std::mem::take(&mut s.cell_clears) {
+            if s.notebook_of_cell(&cell).is_none() && !clears.contains(&cell) {
+                clears.push(cell);
+            }
+        }
         let mut sends = Vec::new();
         let mut refresh = false;
         for r in results {
@@ -101,6 +110,32 @@ pub async fn publish(shared: &Arc<Shared>, results: Vec<Checked>, provisional: b
             };
             if doc.version != r.version {
                 continue; // Computed for an outdated version: never published.
+            }
+            if doc.cells.is_some() {
+                let Some(nb) = s.notebooks.get_mut(&r.uri) else {
+                    continue;
+                };
+                for c in r.cells {
+                    let Some(cell) = nb.cell_mut(&c.uri) else {
+                        continue;
+                    };
+                    let hash = convert::hash(&c.diagnostics);
+                    if pull && cell.pulled.is_some() {
+                        refresh |= cell.pulled != Some(hash);
+                        continue;
+                    }
+                    if cell.published == Some((c.version, hash)) {
+                        continue;
+                    }
+                    cell.published = Some((c.version, hash));
+                    sends.push(Checked {
+                        uri: c.uri,
+                        version: c.version,
+                        diagnostics: c.diagnostics,
+                        cells: Vec::new(),
+                    });
+                }
+                continue;
             }
             if provisional && doc.published.is_some() {
                 continue; // The full check was first: it knows more.

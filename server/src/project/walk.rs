@@ -16,6 +16,7 @@ use ignore::{WalkBuilder, WalkState};
 
 use super::read::{io_reason, is_loop, read_source_into};
 use super::{LoadOptions, Prefilter, Skipped};
+use crate::engine::notebook_facts::{self, Depth};
 use crate::engine::python::{self, PyFacts};
 use crate::engine::workspace::{file_kind, DirMarkers, FileKind};
 
@@ -54,6 +55,16 @@ fn is_excluded(exclude: Option<&Gitignore>, root: &Path, path: &Path, is_dir: bo
 
 /// A Python file and its facts, with what the prefilter left out.
 pub(super) type PyResult = (PathBuf, Arc<str>, PyFacts, Deferred);
+
+/// The facts of a Python file or notebook for [`Prefilter::Facts`]; None for a notebook that
+/// cannot be read.
+pub(super) fn fast_facts(path: &Path, text: &str) -> Option<PyFacts> {
+    if file_kind(path) == FileKind::Notebook {
+        notebook_facts::facts(text, Depth::Fast).ok()
+    } else {
+        Some(python::extract_fast(text))
+    }
+}
 
 /// What [`Prefilter::Findings`] noted about a file.
 #[derive(Clone, Copy, Default)]
@@ -195,7 +206,7 @@ pub(super) fn walk(ctx: &WalkCtx, dirs: &[&Path], exclude: Option<Arc<Gitignore>
                     } else if file_type.is_symlink() {
                         // Python files behind a symlink inside the roots are walked under their
                         // real path; .env symlinks are found by `env_files_in`.
-                        if file_kind(path) == FileKind::Python {
+                        if matches!(file_kind(path), FileKind::Python | FileKind::Notebook) {
                             if let Some(reason) = ctx.symlink_problem(path) {
                                 sink.skipped.push(Skipped {
                                     path: path.to_path_buf(),
@@ -210,7 +221,9 @@ pub(super) fn walk(ctx: &WalkCtx, dirs: &[&Path], exclude: Option<Arc<Gitignore>
                                 });
                             }
                         }
-                    } else if file_type.is_file() && file_kind(path) == FileKind::Python {
+                    } else if file_type.is_file()
+                        && matches!(file_kind(path), FileKind::Python | FileKind::Notebook)
+                    {
                         ctx.python_file(path, &mut sink.python, &mut sink.skipped);
                     }
                 }
@@ -244,8 +257,12 @@ impl WalkCtx<'_> {
                 Arc::from("")
             }
         };
+        let notebook = file_kind(path) == FileKind::Notebook;
         let read = BUF.with_borrow_mut(|buf| {
             let text = read_source_into(path, self.opts.max_file_size, buf)?;
+            if notebook {
+                return self.notebook(text, keep);
+            }
             Ok(match self.opts.prefilter {
                 Prefilter::Off => (keep(text), python::extract(text), Deferred::default()),
                 Prefilter::Facts => (keep(text), python::extract_fast(text), Deferred::default()),
@@ -288,7 +305,40 @@ impl WalkCtx<'_> {
         }
     }
 
-    /// `.env` / `.env.*` files in `dir`, gitignored or not.
+    /// A notebook's facts. With [`Prefilter::Findings`], one whose bytes can hold no fact
+    /// ([`notebook_facts::may_hold_fact`]) is not parsed: its imports are left out (read when
+    /// some module loads a .env, like a quiet Python file's) and its text is not kept.
+    fn notebook(
+        &self,
+        text: &str,
+        keep: impl Fn(&str) -> Arc<str>,
+    ) -> Result<(Arc<str>, PyFacts, Deferred), String> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let depth = match self.opts.prefilter {
+            Prefilter::Off => Depth::Full,
+            Prefilter::Facts => Depth::Fast,
+            Prefilter::Findings if notebook_facts::may_hold_fact(text) => Depth::Full,
+            Prefilter::Findings if self.loads_seen.load(Relaxed) => {
+                let facts = notebook_facts::facts(text, Depth::Fast).map_err(|e| e.message)?;
+                return Ok((Arc::from(""), facts, Deferred::default()));
+            }
+            Prefilter::Findings => {
+                let deferred = Deferred {
+                    light: true,
+                    ..Deferred::default()
+                };
+                return Ok((Arc::from(""), PyFacts::default(), deferred));
+            }
+        };
+        let facts = notebook_facts::facts(text, depth).map_err(|e| e.message)?;
+        if !facts.loads.is_empty() {
+            self.loads_seen.store(true, Relaxed);
+        }
+        Ok((keep(text), facts, Deferred::default()))
+    }
+
+    /// `.env` / `.env.*` files and `OAI_CONFIG_LIST*` files in `dir`, gitignored or not (AutoGen
+    /// reads a config list whatever git thinks of it, as python-dotenv reads a `.env`).
     pub(super) fn env_files_in(
         &self,
         dir: &Path,
@@ -302,11 +352,15 @@ impl WalkCtx<'_> {
         for entry in entries.flatten() {
             let name = entry.file_name();
             markers.note(&name.to_string_lossy());
-            if !name.as_encoded_bytes().windows(3).any(|w| w == b"env") {
+            let bytes = name.as_encoded_bytes();
+            if !bytes.windows(3).any(|w| w == b"env") && !bytes.starts_with(b"OAI_CONFIG_LIST") {
                 continue;
             }
             let path = entry.path();
-            if !matches!(file_kind(&path), FileKind::Env | FileKind::EnvTemplate) {
+            if !matches!(
+                file_kind(&path),
+                FileKind::Env | FileKind::EnvTemplate | FileKind::ConfigJson { .. }
+            ) {
                 continue;
             }
             let Ok(file_type) = entry.file_type() else {

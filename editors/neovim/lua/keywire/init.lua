@@ -4,15 +4,16 @@
 --   require('keywire').setup({ cmd = { vim.fn.expand('~/.cargo/bin/keywire'), 'lsp' },
 --                              init_options = { logLevel = 'debug', ignore = { 'KW204' } } })
 --
--- Starts `keywire lsp` (one client per project root, reused by vim.lsp.start) for python, sh and
--- dotenv buffers. `.env` is `sh` in Neovim: keywire itself decides by file name which files are
--- .env files, so other shell scripts are not linted.
+-- Starts `keywire lsp` (one client per project root, reused by vim.lsp.start) for python, sh,
+-- dotenv and json buffers. `.env` is `sh` in Neovim, `OAI_CONFIG_LIST` and `.ipynb` are `json`:
+-- keywire itself decides by file name which files it checks, so other shell scripts and JSON files
+-- are not linted.
 local M = {}
 
 M.defaults = {
   name = 'keywire',
   cmd = { 'keywire', 'lsp' },
-  filetypes = { 'python', 'sh', 'dotenv' },
+  filetypes = { 'python', 'sh', 'dotenv', 'json' },
   root_markers = { 'pyproject.toml', 'keywire.toml', '.git', '.env' },
   -- initializationOptions: logLevel, select, ignore, severity, assumeDefined
   init_options = { logLevel = 'info' },
@@ -20,8 +21,10 @@ M.defaults = {
 
 local filetypes_added = false
 
---- Make `.env.*` files (`.env.local`, `.env.production`, ...) filetype `sh`, like `.env`.
---- Low priority, so a real extension (`.env.py`) still wins.
+--- Make `.env.*` files (`.env.local`, `.env.production`, ...) filetype `sh`, like `.env`, and
+--- AutoGen's config lists (`OAI_CONFIG_LIST`, `OAI_CONFIG_LIST_sample`, ...) and Jupyter notebooks
+--- (`*.ipynb`) `json`. Low priority, so a real extension (`.env.py`, `OAI_CONFIG_LIST.md`) still
+--- wins.
 function M.filetypes()
   if filetypes_added then
     return
@@ -31,14 +34,18 @@ function M.filetypes()
     vim.filetype.add({
       pattern = {
         ['%.env%..+'] = { 'sh', { priority = -1 } },
+        ['OAI_CONFIG_LIST.*'] = { 'json', { priority = -1 } },
+        -- Neovim 0.9+ knows .ipynb as json already.
+        ['.+%.ipynb'] = { 'json', { priority = -1 } },
       },
     })
   end
   if vim.fn.has('nvim-0.8') == 0 then
-    -- Neovim 0.7 detects with filetype.vim unless g:do_filetype_lua is set: add the same rule there.
+    -- Neovim 0.7 detects with filetype.vim unless g:do_filetype_lua is set: add the same rules there.
     vim.cmd([[augroup keywire_filetype
       autocmd!
       autocmd BufNewFile,BufRead .env.* setfiletype sh
+      autocmd BufNewFile,BufRead OAI_CONFIG_LIST*,*.ipynb setfiletype json
     augroup END]])
   end
 end
@@ -74,7 +81,7 @@ function M.client_config(opts, bufnr)
   return config
 end
 
---- Start keywire for python, sh and dotenv buffers (Neovim 0.8+: vim.lsp.start).
+--- Start keywire for python, sh, dotenv and json buffers (Neovim 0.8+: vim.lsp.start).
 function M.setup(opts)
   opts = vim.tbl_deep_extend('force', M.defaults, opts or {})
   M.filetypes()

@@ -1,17 +1,20 @@
 //! `--format json`:
 //!
 //! ```json
-//! {"version":1,"diagnostics":[{"code","name","severity","message","path",
+//! {"version":1,"diagnostics":[{"code","name","severity","message","path",["cell",]
 //!   "range":{"start":{"line","column"},"end":{"line","column"}},
 //!   "fixes":[{"title","applicability","edits":[{"path","range","new_text"}]}],
 //!   "related":[{"path","range","message"}]}]}
 //! ```
 //!
 //! Paths are relative to the current directory with `/`; lines and columns are 1-based, columns
-//! counted in Unicode scalar values. `applicability` is `"safe"` (`--fix` applies it) or
+//! counted in Unicode scalar values. A finding in a notebook has `"cell"` (1-based, among all
+//! cells) and its `range` counts lines and columns inside that cell's source; edits and related
+//! locations keep positions in the file. `applicability` is `"safe"` (`--fix` applies it) or
 //! `"unsafe"` (only `--unsafe-fixes` does). A sensitive fix has `"edits": []` and
 //! `"sensitive": true`: its edits carry a secret.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Serialize;
@@ -32,6 +35,9 @@ struct JsonDiag<'a> {
     severity: &'static str,
     message: &'a str,
     path: &'a str,
+    /// `"cell": 3` for a finding inside a notebook cell.
+    #[serde(flatten)]
+    within: BTreeMap<&'static str, usize>,
     range: Range,
     fixes: Vec<JsonFix<'a>>,
     related: Vec<JsonRelated<'a>>,
@@ -123,6 +129,7 @@ pub fn render(diags: &[Diag], sources: &mut Sources, cwd: Option<&Path>) -> Stri
             severity: f.severity.as_str(),
             message: &f.message,
             path: &d.path,
+            within: f.within.iter().map(|w| (w.label, w.number)).collect(),
             range: Range {
                 start: d.start,
                 end: d.end,

@@ -127,7 +127,20 @@ pub fn prepare(findings: Vec<Finding>, sources: &mut Sources, cwd: Option<&Path>
     let mut diags: Vec<Diag> = findings
         .into_iter()
         .map(|finding| {
-            let (start, end) = sources.range(&finding.path, finding.span);
+            // Inside a numbered part (a notebook cell): positions count from its start.
+            let (start, end) = match &finding.within {
+                Some(w) => (
+                    Pos {
+                        line: w.start.0,
+                        column: w.start.1,
+                    },
+                    Pos {
+                        line: w.end.0,
+                        column: w.end.1,
+                    },
+                ),
+                None => sources.range(&finding.path, finding.span),
+            };
             Diag {
                 path: display_path(&finding.path, cwd),
                 start,
@@ -136,14 +149,24 @@ pub fn prepare(findings: Vec<Finding>, sources: &mut Sources, cwd: Option<&Path>
             }
         })
         .collect();
+    let part = |d: &Diag| d.finding.within.as_ref().map(|w| w.number);
     diags.sort_by(|a, b| {
-        (&a.path, a.start, a.finding.rule, a.end, &a.finding.message).cmp(&(
-            &b.path,
-            b.start,
-            b.finding.rule,
-            b.end,
-            &b.finding.message,
-        ))
+        (
+            &a.path,
+            part(a),
+            a.start,
+            a.finding.rule,
+            a.end,
+            &a.finding.message,
+        )
+            .cmp(&(
+                &b.path,
+                part(b),
+                b.start,
+                b.finding.rule,
+                b.end,
+                &b.finding.message,
+            ))
     });
     diags
 }

@@ -29,7 +29,11 @@ pub fn render_diag(
     let severity = f.severity;
     let level_style = severity_style(severity);
     let bold = Style::new().effects(Effects::BOLD);
-    let path = normalize_untrusted_str(&printable_text(&diag.path));
+    let mut path = normalize_untrusted_str(&printable_text(&diag.path));
+    if let Some(w) = &f.within {
+        // `nb.ipynb:cell 3:2:5:`, like ruff.
+        let _ = write!(path, ":{} {}", w.label, w.number);
+    }
     let message = normalize_untrusted_str(&f.message);
     if opts.color {
         let _ = writeln!(
@@ -70,7 +74,9 @@ pub fn render_diag(
     } else {
         Renderer::plain()
     };
-    let frame = sources.get(&f.path).map(|src| {
+    // No frame for a span on lines of megabytes (a one-line notebook with its images).
+    const MAX_FRAME: usize = 16 * 1024;
+    let frame = sources.get(&f.path).and_then(|src| {
         let span = src.clamp(f.span);
         let text: &str = &src.text;
         let first = src.index.line_of(span.start);
@@ -80,12 +86,15 @@ pub fn render_diag(
         }
         let begin = src.index.line_start(first);
         let end = src.index.line_span(text, last).end.max(begin);
+        if end - begin > MAX_FRAME {
+            return None;
+        }
         let slice = redact(&text[begin..end], src.env).into_owned();
         let local = Span::new(
             (span.start - begin).min(slice.len()),
             (span.end.saturating_sub(begin)).min(slice.len()),
         );
-        (slice, first + 1, local)
+        Some((slice, first + 1, local))
     });
     let mut group = Group::with_level(level(severity));
     if let Some((slice, line_start, local)) = &frame {

@@ -13,7 +13,9 @@ mod strings;
 
 pub use comments::comments;
 pub use extract::{extract, extract_tree, extract_unpruned, FactsBase};
-pub use prefilter::{extract_fast, prefilter, prefilter_findings, Prefiltered, Relevance};
+pub use prefilter::{
+    extract_fast, has_trigger, prefilter, prefilter_findings, Prefiltered, Relevance,
+};
 
 use crate::engine::providers::{Constructor, Generation};
 use crate::engine::text::Span;
@@ -33,6 +35,8 @@ pub struct PyFacts {
     /// `# keywire: ignore[...]` comments.
     pub suppressions: Vec<Suppression>,
     pub edit_points: EditPoints,
+    /// `!export X=…` / `!set X=…` lines of a notebook (never in a `.py` file).
+    pub shell_exports: Vec<ShellExport>,
     /// The tree had syntax errors (facts are best-effort then).
     pub has_syntax_errors: bool,
 }
@@ -85,6 +89,17 @@ pub struct EnvWrite {
     pub span: Span,
     /// The written value when it is a plain string literal.
     pub value: Option<StrLit>,
+}
+
+/// A notebook's `!export X=value` / `!set X=value`: sets `X` in a throw-away shell only.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShellExport {
+    pub name: String,
+    pub name_span: Span,
+    /// The whole line (masked for the parser: blanks in the module text).
+    pub span: Span,
+    /// The value as written, and its span.
+    pub value: StrLit,
 }
 
 /// A plain (non-f, non-bytes) string literal and its decoded value.
@@ -142,6 +157,8 @@ pub enum EntrySource {
     DictCall,
     /// Keyword arguments of a constructor (`LLMConfig(model=...)`, a model client, an AG2 config).
     Kwargs,
+    /// An object of an `OAI_CONFIG_LIST` JSON file (`engine/config_json.rs`).
+    Json,
 }
 
 /// One model configuration: a `config_list` entry or a constructor call.
@@ -172,7 +189,7 @@ impl ConfigEntry {
     /// The new-field text in this entry's style: `"key": value` or `key=value`.
     pub fn field_text(&self, key: &str, value: &str) -> String {
         match self.source {
-            EntrySource::DictLiteral => format!("\"{key}\": {value}"),
+            EntrySource::DictLiteral | EntrySource::Json => format!("\"{key}\": {value}"),
             EntrySource::DictCall | EntrySource::Kwargs => format!("{key}={value}"),
         }
     }

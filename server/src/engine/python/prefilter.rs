@@ -156,6 +156,14 @@ fn triggers(text: &str) -> Found {
     found
 }
 
+/// Whether `text` holds any token the prefilter looks for (a model configuration, `dotenv`, a
+/// suppression comment, env access), whatever surrounds it: a byte test that also works on
+/// text that is not Python (a notebook's JSON).
+pub fn has_trigger(text: &str) -> bool {
+    let f = triggers(text);
+    f.config || f.dotenv || f.suppression || f.env
+}
+
 /// Decide how much of `text` the rules can use.
 pub fn prefilter(text: &str) -> Prefiltered {
     prefilter_with(text, false)

@@ -5,6 +5,7 @@
 //! most the provider's public key prefix, the length and a fingerprint.
 
 mod names;
+mod output;
 mod placeholders;
 
 use sha2::{Digest, Sha256};
@@ -12,6 +13,7 @@ use sha2::{Digest, Sha256};
 pub use names::{
     credential_name, is_app_secret_name, is_credential_name, is_endpoint_name, NameMatch,
 };
+pub use output::{labelled_fake_in, scan_output, OutputSecret};
 pub use placeholders::{is_blank_char, looks_fake, placeholder_for, placeholder_kind, Placeholder};
 
 use super::providers;

@@ -281,6 +281,28 @@ pub fn looks_fake(value: &str) -> bool {
     one_repeated_char(body) || is_sequence(body)
 }
 
+/// Typed by hand rather than generated: at least a third of neighbouring letters and digits
+/// count up (`1234567890abcdef…`, `abc123def456…`, case ignored), or the value is one chunk
+/// repeated (`a1b2c3a1b2c3…`). Random keys almost never do either.
+pub fn looks_typed(value: &str) -> bool {
+    let b: Vec<u8> = value
+        .bytes()
+        .filter(u8::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    if b.len() < 8 {
+        return false;
+    }
+    let steps = b
+        .windows(2)
+        .filter(|w| w[1] == w[0].wrapping_add(1) || (w[0], w[1]) == (b'9', b'a'))
+        .count();
+    if steps * 3 >= b.len() - 1 {
+        return true;
+    }
+    (1..=b.len() / 2).any(|period| b[period..].iter().zip(&b).all(|(x, y)| x == y))
+}
+
 /// [`placeholder_kind`] for the value of a variable or field named `name`: also a value that
 /// repeats its variable's name (`SERPER_API_KEY=serper_api_key`).
 pub fn placeholder_for(name: &str, value: &str) -> Option<Placeholder> {
@@ -419,6 +441,27 @@ mod tests {
             "hunter2",
         ] {
             assert_eq!(placeholder_kind(real), None, "{real:?}");
+        }
+    }
+
+    #[test]
+    fn typed_values() {
+        for typed in [
+            "1234567890abcdef1234567890abcdef",
+            "abcdefghijklmnopqrstuvwxyz0123456789",
+            "abc123def456ghi789jkl012",
+            "a1b2c3d4a1b2c3d4a1b2c3d4",
+            "XyZ9XyZ9XyZ9XyZ9",
+        ] {
+            assert!(looks_typed(typed), "{typed}");
+        }
+        for random in [
+            "4fQ9zR2mL8vX1cT7bN3kP6wY0hJ5sD2gA9eU4iO7lK1mN8bV3cX6zQ0wE5rT2yU",
+            "0f3a9c2e7b14d58a6c0e9f2b3d4a5c6e",
+            "8Hk2Lm9Qp3Rs7Tv1Wx5Yz0Ab4Cd6Ef8Gh2Jk",
+            "short",
+        ] {
+            assert!(!looks_typed(random), "{random}");
         }
     }
 }

@@ -1,0 +1,23 @@
+// The documents the extension hands to keywire. Pure (no `vscode` import) so it is unit-tested.
+//
+// The server decides by file name what each document is (.env files, `OAI_CONFIG_LIST*`), so the
+// patterns here may be wider than what it checks.
+
+/** A document filter as vscode-languageclient takes it: a text document or a notebook cell. */
+export type Filter =
+  | { scheme: string; language?: string; pattern?: string }
+  | { notebook: string; language: string };
+
+export const DOCUMENT_SELECTOR: Filter[] = [
+  { scheme: 'file', language: 'python' },
+  { scheme: 'untitled', language: 'python' },
+  { scheme: 'file', language: 'dotenv' },
+  // .env files VS Code does not know as dotenv (older versions, `.env.local`, ...).
+  { scheme: 'file', pattern: '**/.env*' },
+  // AutoGen's JSON config lists: VS Code gives `OAI_CONFIG_LIST` (no extension) the language
+  // plaintext and `OAI_CONFIG_LIST.json` json, so they are selected by name.
+  { scheme: 'file', pattern: '**/OAI_CONFIG_LIST*' },
+  // Python cells of Jupyter notebooks (VS Code's built-in notebook editor). The server syncs
+  // them as notebooks (LSP notebookDocumentSync) and reports on each cell.
+  { notebook: 'jupyter-notebook', language: 'python' },
+];

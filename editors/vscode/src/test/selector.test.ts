@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+
+import { DOCUMENT_SELECTOR } from '../selector';
+
+// The glob semantics VS Code applies to `pattern` for the patterns used here: `**/` is any
+// folder prefix, `*` any run of characters without `/`.
+function globMatches(pattern: string, path: string): boolean {
+  const re = pattern
+    .split('**/')
+    .map((part) => part.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*'))
+    .join('(?:.*/)?');
+  return new RegExp(`^${re}$`).test(path);
+}
+
+function selects(doc: { scheme: string; language: string; path: string; notebook?: string }): boolean {
+  return DOCUMENT_SELECTOR.some((f) => {
+    if ('notebook' in f) {
+      return doc.notebook === f.notebook && doc.language === f.language;
+    }
+    return (
+      doc.notebook === undefined &&
+      f.scheme === doc.scheme &&
+      (f.language === undefined || f.language === doc.language) &&
+      (f.pattern === undefined || globMatches(f.pattern, doc.path))
+    );
+  });
+}
+
+describe('document selector', () => {
+  test('Python files and .env files', () => {
+    assert.ok(selects({ scheme: 'file', language: 'python', path: '/w/app.py' }));
+    assert.ok(selects({ scheme: 'untitled', language: 'python', path: 'Untitled-1' }));
+    assert.ok(selects({ scheme: 'file', language: 'dotenv', path: '/w/.env' }));
+    assert.ok(selects({ scheme: 'file', language: 'plaintext', path: '/w/.env.local' }));
+  });
+
+  test('OAI_CONFIG_LIST files, whatever language VS Code gives them', () => {
+    assert.ok(selects({ scheme: 'file', language: 'plaintext', path: '/w/OAI_CONFIG_LIST' }));
+    assert.ok(selects({ scheme: 'file', language: 'json', path: '/w/sub/OAI_CONFIG_LIST.json' }));
+    assert.ok(selects({ scheme: 'file', language: 'plaintext', path: '/w/OAI_CONFIG_LIST_sample' }));
+    assert.ok(!selects({ scheme: 'file', language: 'json', path: '/w/package.json' }));
+  });
+
+  test('Python cells of Jupyter notebooks, not markdown cells', () => {
+    const cell = { scheme: 'vscode-notebook-cell', path: '/w/nb.ipynb', notebook: 'jupyter-notebook' };
+    assert.ok(selects({ ...cell, language: 'python' }));
+    assert.ok(!selects({ ...cell, language: 'markdown' }));
+  });
+
+  test('package.json activates on notebooks and OAI_CONFIG_LIST files', () => {
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
+    const events: string[] = pkg.activationEvents;
+    assert.ok(events.includes('onNotebook:jupyter-notebook'), JSON.stringify(events));
+    assert.ok(events.includes('workspaceContains:**/OAI_CONFIG_LIST*'), JSON.stringify(events));
+  });
+});

@@ -1,0 +1,4 @@
+import os
+
+SERVICE_TOKEN = os.environ["SERVICE_TOKEN"]
+TIMEOUT = 30

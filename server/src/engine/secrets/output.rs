@@ -129,13 +129,21 @@ fn tokens(text: &str) -> Vec<Range<usize>> {
     out
 }
 
-/// Whether `at` follows `ESC [` and optional `digits;` groups: the start of a colour code.
+/// Whether `at` follows `ESC [` (the character, or `\x1b`, `\033`, `\u001b` written out in a
+/// repr) and optional `digits;` groups: the start of a colour code.
 fn after_colour_escape(b: &[u8], at: usize) -> bool {
     let mut j = at;
     while j > 0 && (b[j - 1].is_ascii_digit() || b[j - 1] == b';') {
         j -= 1;
     }
-    j >= 2 && b[j - 1] == b'[' && b[j - 2] == 0x1b
+    if j == 0 || b[j - 1] != b'[' {
+        return false;
+    }
+    let before = &b[..j - 1];
+    before.last() == Some(&0x1b)
+        || [&b"\\x1b"[..], b"\\033", b"\\u001b"]
+            .iter()
+            .any(|e| before.ends_with(e))
 }
 
 /// A token starting with a key prefix that looks generated: 20+ characters after the prefix,
@@ -154,17 +162,19 @@ fn prefixed_key(value: &str) -> bool {
         && !providers::is_dummy_key(value)
 }
 
-/// 40+ letters and nothing else, with few vowels: what a generator drawing from the alphabet
-/// gives (a fifth of the letters are vowels; some OpenAI-compatible services issue `sk-` keys
-/// of 48 lower-case letters), not words run together (a third or more are vowels).
+/// 30+ letters and nothing else, varied, with few vowels: what a generator drawing from the
+/// alphabet gives (a fifth of the letters are vowels; Hugging Face tokens are `hf_` and 34
+/// letters, some OpenAI-compatible services issue `sk-` and 48 lower-case letters), not words
+/// run together (a third or more are vowels).
 fn random_letters(rest: &str) -> bool {
     let vowels = rest
         .bytes()
         .filter(|b| matches!(b.to_ascii_lowercase(), b'a' | b'e' | b'i' | b'o' | b'u'))
         .count();
-    rest.len() >= 40
+    rest.len() >= 30
         && rest.bytes().all(|b| b.is_ascii_alphabetic())
         && vowels * 100 < rest.len() * 28
+        && shannon_entropy(rest) >= 3.5
 }
 
 /// A value after a credential name that passes the real-key test: key-like, not a
@@ -292,6 +302,11 @@ mod tests {
                 "Hugging Face",
                 format!("hf_{}", random_chars(7, 34, BASE62)),
             ),
+            // Hugging Face tokens are letters only.
+            (
+                "Hugging Face",
+                format!("hf_{}", random_chars(15, 34, &BASE62[..52])),
+            ),
             // `sk-` and 48 lower-case letters (SiliconFlow and other OpenAI-compatible services).
             (
                 "OpenAI",
@@ -318,6 +333,7 @@ mod tests {
                 format!("headers={{'Authorization': 'Bearer {key}'}}"),
                 format!("\\n{key}\\n"),
                 format!("\u{1b}[0;32m{key}\u{1b}[0m"),
+                format!("'\\x1b[32m{key}\\x1b[0m'"),
                 format!("the key is {key}."),
             ] {
                 let found = scan_output(&text);
@@ -390,6 +406,8 @@ mod tests {
             "'api_key': 'sk-proj-ThisIsJustADemoKeyThatDoesNotWork'".to_string(),
             "'api_key': 'sk-thisisnotarealkeyjustforthedemonstrationofthetool'".to_string(),
             "'api_key': 'sk-ThisIsJustADemoKeyThatDoesNotWorkAtAllForRealUsers'".to_string(),
+            "HF_TOKEN=hf_HuggingFaceHubDownloadProgressBarWidget".to_string(),
+            "api_key: sk-ReplaceThisWithTheKeyFromYourDashboard".to_string(),
             "Add to .env: OPENAI_API_KEY=sk-... or OPENAI_API_KEY=your_key".to_string(),
             "Check .env: OPENAI_API_KEY=sk-xxxxx, OPENAI_API_KEY=sk-your-key".to_string(),
             // scikit-learn's HTML repr of an estimator.

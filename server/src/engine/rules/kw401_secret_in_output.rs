@@ -16,8 +16,10 @@
 //! Not reported: placeholders and demo values (`sk-your-key-here`, `sk-111…`, `sk-fake`,
 //! counting runs), local servers' dummy keys (`NULL`, `EMPTY`, `ollama`, `lm-studio`), keys
 //! shown masked (`sk-abc***…`, `AIzaS...`), values the notebook's code or the output's own line
-//! calls fake, and words or URLs that merely contain a prefix (`https://x.com/musk-…`). The
-//! message describes the key by provider, length and fingerprint only.
+//! calls fake, values after a bare `key` or `token` or a name of an identifier or hash
+//! (`cache_key`, `next_token`), and words or URLs that merely contain a prefix
+//! (`https://x.com/musk-…`). The message describes the key by provider, length and
+//! fingerprint only.
 //!
 //! Bad:
 //! ```python

@@ -14,6 +14,7 @@
 
 use std::ops::Range;
 
+use super::names::name_parts;
 use super::placeholders::{looks_typed, placeholder_for};
 use super::{
     describe, fingerprint, is_app_secret_name, is_credential_name, is_key_char, looks_fake,
@@ -177,11 +178,48 @@ fn random_letters(rest: &str) -> bool {
         && shannon_entropy(rest) >= 3.5
 }
 
+/// Parts of a credential-like name that say its value is an identifier, a hash or a position,
+/// not a secret (`cache_key`, `sort_key`, `next_token`, `AWS_ACCESS_KEY_ID`).
+const NOT_SECRET_PARTS: &[&str] = &[
+    "CACHE",
+    "HASH",
+    "ID",
+    "IDEMPOTENCY",
+    "PUBLIC",
+    "PARTITION",
+    "SORT",
+    "ROUTING",
+    "LOOKUP",
+    "INDEX",
+    "PRIMARY",
+    "FOREIGN",
+    "UNIQUE",
+    "NEXT",
+    "PAGE",
+    "CONTINUATION",
+    "PAGINATION",
+    "CURSOR",
+    "SYNC",
+    "DEDUP",
+    "OBJECT",
+    "BUCKET",
+    "ROW",
+    "GROUP",
+    "MESSAGE",
+    "REQUEST",
+    "TRACE",
+    "EVENT",
+];
+
 /// A value after a credential name that passes the real-key test: key-like, not a
-/// placeholder of that name, not a local server's dummy key, not typed by hand.
+/// placeholder of that name, not a local server's dummy key, not typed by hand. A bare `key`
+/// or `token` names anything in printed data (a dict's key, a hash), so it does not count.
 fn named_key(name: &str, value: &str) -> bool {
+    let parts = name_parts(name);
     is_credential_name(name)
         && !is_app_secret_name(name)
+        && !matches!(parts.as_slice(), [only] if only == "KEY" || only == "TOKEN")
+        && !parts.iter().any(|p| NOT_SECRET_PARTS.contains(&p.as_str()))
         && looks_like_key(value)
         && placeholder_for(name, value).is_none()
         && !providers::is_dummy_key(value)
@@ -367,6 +405,9 @@ mod tests {
             format!("cache_dir: {generic}"),
             format!("{{'SECRET_KEY': '{generic}'}}"),
             format!("OPENAI_API_KEY_FILE={generic}"),
+            format!("{{'key': '{azure}', 'token': '{generic}'}}"),
+            format!("{{'cache_key': '{azure}', 'next_token': '{generic}', 'sort_key': '{azure}'}}"),
+            format!("AWS_ACCESS_KEY_ID={generic}"),
         ] {
             assert_eq!(values(&text), Vec::<&str>::new(), "{text}");
         }
@@ -407,6 +448,10 @@ mod tests {
             "'api_key': 'sk-thisisnotarealkeyjustforthedemonstrationofthetool'".to_string(),
             "'api_key': 'sk-ThisIsJustADemoKeyThatDoesNotWorkAtAllForRealUsers'".to_string(),
             "HF_TOKEN=hf_HuggingFaceHubDownloadProgressBarWidget".to_string(),
+            "env: OPENAI_API_KEY=sk-proj-abcdefghijklmnopqrstuvwxyz12345".to_string(),
+            "key=sk-ant-abcdefghijklmnopqrstuvwxyz, ENV: OPENAI_API_KEY=sk-abcdefghijklmnopqrstuvwxyz123456"
+                .to_string(),
+            "env: OPENAI_API_KEY=<redacted>, Bearer sk-***REDACTED***".to_string(),
             "api_key: sk-ReplaceThisWithTheKeyFromYourDashboard".to_string(),
             "Add to .env: OPENAI_API_KEY=sk-... or OPENAI_API_KEY=your_key".to_string(),
             "Check .env: OPENAI_API_KEY=sk-xxxxx, OPENAI_API_KEY=sk-your-key".to_string(),

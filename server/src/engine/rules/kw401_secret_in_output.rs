@@ -166,20 +166,10 @@ mod tests {
     use super::*;
     use crate::engine::fix;
 
-    /// Reproducible random key characters (xorshift), so that no key sits in the source.
+    const BASE62: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
     fn random_chars(seed: u64, n: usize) -> String {
-        let alphabet: Vec<char> = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-            .chars()
-            .collect();
-        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-        (0..n)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                alphabet[(x % alphabet.len() as u64) as usize]
-            })
-            .collect()
+        secrets::random_chars(seed, n, BASE62)
     }
 
     fn openai_key(seed: u64) -> String {

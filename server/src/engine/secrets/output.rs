@@ -294,23 +294,18 @@ pub fn labelled_fake_in(text: &str, value: &str) -> bool {
             .any(|(at, _)| labelled_fake(text, at..at + value.len()))
 }
 
+/// Reproducible random characters over `alphabet` for tests' generated keys, so that no key
+/// sits in the source.
+#[cfg(test)]
+pub(crate) fn random_chars(seed: u64, n: usize, alphabet: &str) -> String {
+    let alphabet: Vec<char> = alphabet.chars().collect();
+    let mut rng = testkit::rng::Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    (0..n).map(|_| *rng.pick(&alphabet)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Reproducible random key characters (xorshift), so that no key sits in the source.
-    fn random_chars(seed: u64, n: usize, alphabet: &str) -> String {
-        let alphabet: Vec<char> = alphabet.chars().collect();
-        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-        (0..n)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                alphabet[(x % alphabet.len() as u64) as usize]
-            })
-            .collect()
-    }
 
     const BASE62: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     const URL_SAFE: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

@@ -16,8 +16,10 @@
 //! Not reported: placeholders and demo values (`sk-your-key-here`, `sk-111…`, `sk-fake`,
 //! counting runs), local servers' dummy keys (`NULL`, `EMPTY`, `ollama`, `lm-studio`), keys
 //! shown masked (`sk-abc***…`, `AIzaS...`), values the notebook's code or the output's own line
-//! calls fake, and words or URLs that merely contain a prefix (`https://x.com/musk-…`). The
-//! message describes the key by provider, length and fingerprint only.
+//! calls fake, values after a bare `key` or `token` or a name of an identifier or hash
+//! (`cache_key`, `next_token`), and words or URLs that merely contain a prefix
+//! (`https://x.com/musk-…`). The message describes the key by provider, length and
+//! fingerprint only.
 //!
 //! Bad:
 //! ```python
@@ -164,20 +166,10 @@ mod tests {
     use super::*;
     use crate::engine::fix;
 
-    /// Reproducible random key characters (xorshift), so that no key sits in the source.
+    const BASE62: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
     fn random_chars(seed: u64, n: usize) -> String {
-        let alphabet: Vec<char> = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-            .chars()
-            .collect();
-        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-        (0..n)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                alphabet[(x % alphabet.len() as u64) as usize]
-            })
-            .collect()
+        secrets::random_chars(seed, n, BASE62)
     }
 
     fn openai_key(seed: u64) -> String {

@@ -13,6 +13,8 @@ use sha2::{Digest, Sha256};
 pub use names::{
     credential_name, is_app_secret_name, is_credential_name, is_endpoint_name, NameMatch,
 };
+#[cfg(test)]
+pub(crate) use output::random_chars;
 pub use output::{labelled_fake_in, scan_output, OutputSecret};
 pub use placeholders::{is_blank_char, looks_fake, placeholder_for, placeholder_kind, Placeholder};
 

@@ -14,6 +14,7 @@
 
 use std::ops::Range;
 
+use super::names::name_parts;
 use super::placeholders::{looks_typed, placeholder_for};
 use super::{
     describe, fingerprint, is_app_secret_name, is_credential_name, is_key_char, looks_fake,
@@ -129,13 +130,21 @@ fn tokens(text: &str) -> Vec<Range<usize>> {
     out
 }
 
-/// Whether `at` follows `ESC [` and optional `digits;` groups: the start of a colour code.
+/// Whether `at` follows `ESC [` (the character, or `\x1b`, `\033`, `\u001b` written out in a
+/// repr) and optional `digits;` groups: the start of a colour code.
 fn after_colour_escape(b: &[u8], at: usize) -> bool {
     let mut j = at;
     while j > 0 && (b[j - 1].is_ascii_digit() || b[j - 1] == b';') {
         j -= 1;
     }
-    j >= 2 && b[j - 1] == b'[' && b[j - 2] == 0x1b
+    if j == 0 || b[j - 1] != b'[' {
+        return false;
+    }
+    let before = &b[..j - 1];
+    before.last() == Some(&0x1b)
+        || [&b"\\x1b"[..], b"\\033", b"\\u001b"]
+            .iter()
+            .any(|e| before.ends_with(e))
 }
 
 /// A token starting with a key prefix that looks generated: 20+ characters after the prefix,
@@ -154,24 +163,63 @@ fn prefixed_key(value: &str) -> bool {
         && !providers::is_dummy_key(value)
 }
 
-/// 40+ letters and nothing else, with few vowels: what a generator drawing from the alphabet
-/// gives (a fifth of the letters are vowels; some OpenAI-compatible services issue `sk-` keys
-/// of 48 lower-case letters), not words run together (a third or more are vowels).
+/// 30+ letters and nothing else, varied, with few vowels: what a generator drawing from the
+/// alphabet gives (a fifth of the letters are vowels; Hugging Face tokens are `hf_` and 34
+/// letters, some OpenAI-compatible services issue `sk-` and 48 lower-case letters), not words
+/// run together (a third or more are vowels).
 fn random_letters(rest: &str) -> bool {
     let vowels = rest
         .bytes()
         .filter(|b| matches!(b.to_ascii_lowercase(), b'a' | b'e' | b'i' | b'o' | b'u'))
         .count();
-    rest.len() >= 40
+    rest.len() >= 30
         && rest.bytes().all(|b| b.is_ascii_alphabetic())
         && vowels * 100 < rest.len() * 28
+        && shannon_entropy(rest) >= 3.5
 }
 
+/// Parts of a credential-like name that say its value is an identifier, a hash or a position,
+/// not a secret (`cache_key`, `sort_key`, `next_token`, `AWS_ACCESS_KEY_ID`).
+const NOT_SECRET_PARTS: &[&str] = &[
+    "CACHE",
+    "HASH",
+    "ID",
+    "IDEMPOTENCY",
+    "PUBLIC",
+    "PARTITION",
+    "SORT",
+    "ROUTING",
+    "LOOKUP",
+    "INDEX",
+    "PRIMARY",
+    "FOREIGN",
+    "UNIQUE",
+    "NEXT",
+    "PAGE",
+    "CONTINUATION",
+    "PAGINATION",
+    "CURSOR",
+    "SYNC",
+    "DEDUP",
+    "OBJECT",
+    "BUCKET",
+    "ROW",
+    "GROUP",
+    "MESSAGE",
+    "REQUEST",
+    "TRACE",
+    "EVENT",
+];
+
 /// A value after a credential name that passes the real-key test: key-like, not a
-/// placeholder of that name, not a local server's dummy key, not typed by hand.
+/// placeholder of that name, not a local server's dummy key, not typed by hand. A bare `key`
+/// or `token` names anything in printed data (a dict's key, a hash), so it does not count.
 fn named_key(name: &str, value: &str) -> bool {
+    let parts = name_parts(name);
     is_credential_name(name)
         && !is_app_secret_name(name)
+        && !matches!(parts.as_slice(), [only] if only == "KEY" || only == "TOKEN")
+        && !parts.iter().any(|p| NOT_SECRET_PARTS.contains(&p.as_str()))
         && looks_like_key(value)
         && placeholder_for(name, value).is_none()
         && !providers::is_dummy_key(value)
@@ -246,23 +294,18 @@ pub fn labelled_fake_in(text: &str, value: &str) -> bool {
             .any(|(at, _)| labelled_fake(text, at..at + value.len()))
 }
 
+/// Reproducible random characters over `alphabet` for tests' generated keys, so that no key
+/// sits in the source.
+#[cfg(test)]
+pub(crate) fn random_chars(seed: u64, n: usize, alphabet: &str) -> String {
+    let alphabet: Vec<char> = alphabet.chars().collect();
+    let mut rng = testkit::rng::Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    (0..n).map(|_| *rng.pick(&alphabet)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Reproducible random key characters (xorshift), so that no key sits in the source.
-    fn random_chars(seed: u64, n: usize, alphabet: &str) -> String {
-        let alphabet: Vec<char> = alphabet.chars().collect();
-        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-        (0..n)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                alphabet[(x % alphabet.len() as u64) as usize]
-            })
-            .collect()
-    }
 
     const BASE62: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     const URL_SAFE: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -292,6 +335,11 @@ mod tests {
                 "Hugging Face",
                 format!("hf_{}", random_chars(7, 34, BASE62)),
             ),
+            // Hugging Face tokens are letters only.
+            (
+                "Hugging Face",
+                format!("hf_{}", random_chars(15, 34, &BASE62[..52])),
+            ),
             // `sk-` and 48 lower-case letters (SiliconFlow and other OpenAI-compatible services).
             (
                 "OpenAI",
@@ -318,6 +366,7 @@ mod tests {
                 format!("headers={{'Authorization': 'Bearer {key}'}}"),
                 format!("\\n{key}\\n"),
                 format!("\u{1b}[0;32m{key}\u{1b}[0m"),
+                format!("'\\x1b[32m{key}\\x1b[0m'"),
                 format!("the key is {key}."),
             ] {
                 let found = scan_output(&text);
@@ -351,6 +400,9 @@ mod tests {
             format!("cache_dir: {generic}"),
             format!("{{'SECRET_KEY': '{generic}'}}"),
             format!("OPENAI_API_KEY_FILE={generic}"),
+            format!("{{'key': '{azure}', 'token': '{generic}'}}"),
+            format!("{{'cache_key': '{azure}', 'next_token': '{generic}', 'sort_key': '{azure}'}}"),
+            format!("AWS_ACCESS_KEY_ID={generic}"),
         ] {
             assert_eq!(values(&text), Vec::<&str>::new(), "{text}");
         }
@@ -390,6 +442,12 @@ mod tests {
             "'api_key': 'sk-proj-ThisIsJustADemoKeyThatDoesNotWork'".to_string(),
             "'api_key': 'sk-thisisnotarealkeyjustforthedemonstrationofthetool'".to_string(),
             "'api_key': 'sk-ThisIsJustADemoKeyThatDoesNotWorkAtAllForRealUsers'".to_string(),
+            "HF_TOKEN=hf_HuggingFaceHubDownloadProgressBarWidget".to_string(),
+            "env: OPENAI_API_KEY=sk-proj-abcdefghijklmnopqrstuvwxyz12345".to_string(),
+            "key=sk-ant-abcdefghijklmnopqrstuvwxyz, ENV: OPENAI_API_KEY=sk-abcdefghijklmnopqrstuvwxyz123456"
+                .to_string(),
+            "env: OPENAI_API_KEY=<redacted>, Bearer sk-***REDACTED***".to_string(),
+            "api_key: sk-ReplaceThisWithTheKeyFromYourDashboard".to_string(),
             "Add to .env: OPENAI_API_KEY=sk-... or OPENAI_API_KEY=your_key".to_string(),
             "Check .env: OPENAI_API_KEY=sk-xxxxx, OPENAI_API_KEY=sk-your-key".to_string(),
             // scikit-learn's HTML repr of an estimator.

@@ -471,6 +471,7 @@ async fn env_edits_update_open_python_files() {
             "**/*.env",
             "**/*_env",
             "**/*.py",
+            "**/OAI_CONFIG_LIST*",
             "**/.gitignore",
             "**/pyproject.toml",
             "**/keywire.toml"

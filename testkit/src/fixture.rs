@@ -56,6 +56,7 @@ pub fn workspace(files: &Files, config: Config) -> Workspace {
                 ws.set_python(path, text);
             }
             FileKind::Env | FileKind::EnvTemplate => ws.set_env(path, text, git_status(files, rel)),
+            FileKind::ConfigJson { .. } => ws.set_config_json(path, text, git_status(files, rel)),
             FileKind::Other => {
                 if marks_dir(&path) {
                     let dir = path.parent().unwrap().to_path_buf();
@@ -77,7 +78,7 @@ fn marks_dir(path: &Path) -> bool {
     markers != keywire::engine::workspace::DirMarkers::default()
 }
 
-/// The git status of a fixture's .env file (see [`GIT_TRACKED`]).
+/// The git status of a fixture's .env or config list file (see [`GIT_TRACKED`]).
 pub fn git_status(files: &Files, rel: &Path) -> GitStatus {
     let Some(tracked) = files.get(Path::new(GIT_TRACKED)) else {
         return GitStatus::Unknown;
@@ -117,6 +118,9 @@ pub fn check(files: &Files, config: &Config) -> Vec<Finding> {
         match file_kind(&path) {
             FileKind::Python => out.extend(ws.check_python(&path, text)),
             FileKind::Env | FileKind::EnvTemplate => out.extend(ws.check_env(&path)),
+            FileKind::ConfigJson { .. } => {
+                out.extend(ws.check_file(&path, text, keywire::engine::Reach::Workspace))
+            }
             FileKind::Other => {}
         }
     }

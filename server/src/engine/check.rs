@@ -29,7 +29,8 @@ impl Workspace {
             FileKind::Python => self.check_python_with(path, text, reach == Reach::Local),
             // .env rules read only the file itself and the modules' facts already indexed.
             FileKind::Env | FileKind::EnvTemplate => self.check_env(path),
-            FileKind::Other => Vec::new(),
+            // The rules of config lists (KW111 and the config-entry rules) follow.
+            FileKind::ConfigJson { .. } | FileKind::Other => Vec::new(),
         }
     }
 

@@ -3,6 +3,7 @@
 
 mod check;
 pub mod config;
+pub mod config_json;
 pub mod diagnostic;
 pub mod dotenv;
 pub mod fix;

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use super::config::Config;
+use super::config_json::{self, ConfigJsonFile};
 use super::dotenv::{self, DotenvFile};
 use super::python::{self, PyFacts};
 use super::resolve::graph::Derived;
@@ -20,8 +21,26 @@ pub enum FileKind {
     Env,
     /// `.env.example`, `.env.sample`, `.env.template`, `.env.dist`: documentation, never loaded.
     EnvTemplate,
+    /// AutoGen's JSON config list: `OAI_CONFIG_LIST`, `OAI_CONFIG_LIST.json`,
+    /// `OAI_CONFIG_LIST_sample`… (read by `config_list_from_json`). `template` when the name
+    /// says it is an example to copy (`sample`, `example`, `template`).
+    ConfigJson {
+        template: bool,
+    },
     Other,
 }
+
+/// The file name AutoGen's `config_list_from_json` reads by default.
+pub const CONFIG_LIST_NAME: &str = "OAI_CONFIG_LIST";
+
+/// Extensions of files named `OAI_CONFIG_LIST*` that hold something else than the JSON list
+/// (notes about it, another format).
+const NOT_CONFIG_JSON: &[&str] = &[
+    "md", "rst", "yaml", "yml", "toml", "ipynb", "html", "sh", "ps1", "bat", "csv",
+];
+
+/// Words that make a config list file a template to copy.
+const CONFIG_TEMPLATE_WORDS: &[&str] = &["sample", "example", "template"];
 
 const TEMPLATE_SUFFIXES: &[&str] = &["example", "sample", "template", "dist", "tmpl", "tpl"];
 
@@ -37,6 +56,15 @@ pub fn file_kind(path: &Path) -> FileKind {
     }
     if name == ".env" {
         return FileKind::Env;
+    }
+    if let Some(rest) = name.strip_prefix(CONFIG_LIST_NAME) {
+        let extension = rest.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+        if !extension.is_some_and(|e| NOT_CONFIG_JSON.contains(&e.as_str())) {
+            let lower = rest.to_ascii_lowercase();
+            return FileKind::ConfigJson {
+                template: CONFIG_TEMPLATE_WORDS.iter().any(|w| lower.contains(w)),
+            };
+        }
     }
     if let Some(suffix) = name.strip_prefix(".env.") {
         let last = suffix
@@ -132,6 +160,17 @@ pub struct EnvFile {
     pub suppressions: Vec<(usize, Vec<String>)>,
 }
 
+/// An `OAI_CONFIG_LIST` file: its text, its config entries (spans into the text) and its
+/// place in git.
+#[derive(Clone, Debug)]
+pub struct ConfigListFile {
+    pub text: Arc<str>,
+    pub parsed: ConfigJsonFile,
+    /// Named as an example to copy (`OAI_CONFIG_LIST_sample`).
+    pub template: bool,
+    pub git: GitStatus,
+}
+
 #[derive(Clone, Debug)]
 pub struct PyModule {
     pub facts: Arc<PyFacts>,
@@ -143,6 +182,7 @@ pub struct Workspace {
     pub config: Config,
     python: HashMap<PathBuf, PyModule>,
     envs: BTreeMap<PathBuf, EnvFile>,
+    config_lists: BTreeMap<PathBuf, ConfigListFile>,
     dirs: BTreeMap<PathBuf, DirMarkers>,
     /// Import graph and write index, rebuilt lazily after any change.
     derived: OnceLock<Arc<Derived>>,
@@ -194,6 +234,20 @@ impl Workspace {
         // The import graph is made of Python modules only: it stays.
     }
 
+    /// Add or replace an `OAI_CONFIG_LIST` file from its text.
+    pub fn set_config_json(&mut self, path: PathBuf, text: &str, git: GitStatus) {
+        let template = matches!(file_kind(&path), FileKind::ConfigJson { template: true });
+        self.config_lists.insert(
+            path,
+            ConfigListFile {
+                text: text.into(),
+                parsed: config_json::read(text),
+                template,
+                git,
+            },
+        );
+    }
+
     /// Record what a directory's files say about how its code runs.
     pub fn set_dir_markers(&mut self, dir: PathBuf, markers: DirMarkers) {
         self.dirs.insert(dir, markers);
@@ -217,6 +271,7 @@ impl Workspace {
             self.derived = OnceLock::new();
         }
         self.envs.remove(path);
+        self.config_lists.remove(path);
     }
 
     pub fn python_modules(&self) -> impl Iterator<Item = (&PathBuf, &PyModule)> {
@@ -233,6 +288,15 @@ impl Workspace {
 
     pub fn env_file(&self, path: &Path) -> Option<&EnvFile> {
         self.envs.get(path)
+    }
+
+    /// Every `OAI_CONFIG_LIST` file, sorted by path.
+    pub fn config_json_files(&self) -> impl Iterator<Item = (&PathBuf, &ConfigListFile)> {
+        self.config_lists.iter()
+    }
+
+    pub fn config_json(&self, path: &Path) -> Option<&ConfigListFile> {
+        self.config_lists.get(path)
     }
 
     /// A path for messages: relative to the workspace root, with `/`.
@@ -350,5 +414,42 @@ mod tests {
             );
         }
         assert_eq!(file_kind(Path::new("run.sh")), FileKind::Other);
+    }
+
+    #[test]
+    fn config_lists_come_from_names() {
+        let config = FileKind::ConfigJson { template: false };
+        let template = FileKind::ConfigJson { template: true };
+        for (name, kind) in [
+            ("a/OAI_CONFIG_LIST", config),
+            ("OAI_CONFIG_LIST.json", config),
+            ("OAI_CONFIG_LIST_gpt4", config),
+            ("OAI_CONFIG_LIST.local", config),
+            ("OAI_CONFIG_LIST_sample", template),
+            ("OAI_CONFIG_LIST_SAMPLE.json", template),
+            ("OAI_CONFIG_LIST.example", template),
+            ("OAI_CONFIG_LIST_template.json", template),
+            ("OAI_CONFIG_LIST.py", FileKind::Python),
+            ("OAI_CONFIG_LIST.md", FileKind::Other),
+            ("OAI_CONFIG_LIST.yaml", FileKind::Other),
+            ("oai_config_list.json", FileKind::Other),
+            ("MY_OAI_CONFIG_LIST", FileKind::Other),
+        ] {
+            assert_eq!(file_kind(Path::new(name)), kind, "{name}");
+        }
+    }
+
+    #[test]
+    fn config_lists_are_stored_by_path() {
+        let mut ws = Workspace::new("/p", Config::default());
+        let path = PathBuf::from("/p/OAI_CONFIG_LIST_sample");
+        ws.set_config_json(path.clone(), "[{\"model\": \"gpt-4\"}]", GitStatus::Ignored);
+        let file = ws.config_json(&path).unwrap();
+        assert!(file.template);
+        assert_eq!(file.git, GitStatus::Ignored);
+        assert_eq!(file.parsed.entries.len(), 1);
+        assert_eq!(ws.config_json_files().count(), 1);
+        ws.remove(&path);
+        assert!(ws.config_json(&path).is_none());
     }
 }

@@ -329,7 +329,8 @@ pub fn ignore_edit(
                 && values(&before) == values(&after)
                 && before.errors.len() == after.errors.len()
         }
-        FileKind::Other => false,
+        // JSON has no comments: nothing in a config list can be suppressed.
+        FileKind::ConfigJson { .. } | FileKind::Other => false,
     };
     ok.then_some((span, insert))
 }

@@ -65,7 +65,7 @@ impl At {
                     .find(|e| inside(e.span))
                     .map(Target::EnvKey)
             }
-            FileKind::Other => None,
+            FileKind::ConfigJson { .. } | FileKind::Other => None,
         }
     }
 }

@@ -35,6 +35,8 @@ const WATCHED: &[&str] = &[
     "**/*.env",
     "**/*_env",
     "**/*.py",
+    // AutoGen's JSON config lists (`OAI_CONFIG_LIST`, `OAI_CONFIG_LIST_sample`…).
+    "**/OAI_CONFIG_LIST*",
     "**/.gitignore",
     "**/pyproject.toml",
     "**/keywire.toml",

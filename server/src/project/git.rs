@@ -206,7 +206,7 @@ impl TrackedEnv {
             };
             if matches!(
                 file_kind(Path::new(name)),
-                FileKind::Env | FileKind::EnvTemplate
+                FileKind::Env | FileKind::EnvTemplate | FileKind::ConfigJson { .. }
             ) {
                 paths.insert(path.to_vec());
             }

@@ -105,6 +105,9 @@ pub struct Loaded {
     /// .env files (and templates, and configured `env-files`) under the paths: checked. Sorted;
     /// texts are in the workspace.
     pub env: Vec<PathBuf>,
+    /// `OAI_CONFIG_LIST*` files under the paths (gitignored or not): checked. Sorted; texts are
+    /// in the workspace.
+    pub config_json: Vec<PathBuf>,
     /// .env files above the paths (up to the project root) and `env-files` outside them: in the
     /// workspace for the rules to see (what a module loads), but not checked themselves.
     pub context_env: Vec<PathBuf>,
@@ -113,12 +116,15 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    /// The loaded text of a Python or .env file.
+    /// The loaded text of a Python, .env or config list file.
     pub fn text(&self, path: &Path) -> Option<Arc<str>> {
         if let Ok(i) = self.python.binary_search_by(|f| f.path.as_path().cmp(path)) {
             return Some(self.python[i].text.clone());
         }
-        self.workspace.env_file(path).map(|f| f.text.clone())
+        self.workspace
+            .env_file(path)
+            .map(|f| f.text.clone())
+            .or_else(|| self.workspace.config_json(path).map(|f| f.text.clone()))
     }
 
     /// Every file to check, whatever its kind, with its text; sorted by kind, then path.
@@ -131,12 +137,16 @@ impl Loaded {
             .env
             .iter()
             .filter_map(|p| Some((p.as_path(), self.workspace.env_file(p)?.text.clone())));
-        python.chain(env).collect()
+        let config_json = self
+            .config_json
+            .iter()
+            .filter_map(|p| Some((p.as_path(), self.workspace.config_json(p)?.text.clone())));
+        python.chain(env).chain(config_json).collect()
     }
 
-    /// Number of files loaded (Python and .env).
+    /// Number of files loaded (Python, .env and config lists).
     pub fn file_count(&self) -> usize {
-        self.python.len() + self.env.len()
+        self.python.len() + self.env.len() + self.config_json.len()
     }
 }
 
@@ -177,6 +187,11 @@ pub enum FileUpdate {
         text: Arc<str>,
         git: GitStatus,
     },
+    /// An `OAI_CONFIG_LIST` file.
+    ConfigJson {
+        text: Arc<str>,
+        git: GitStatus,
+    },
     /// Gone, unreadable, or of no kind a workspace holds.
     Remove,
 }
@@ -187,13 +202,14 @@ impl FileUpdate {
         match self {
             FileUpdate::Python(facts) => ws.set_python_facts(path, facts),
             FileUpdate::Env { text, git } => ws.set_env(path, &text, git),
+            FileUpdate::ConfigJson { text, git } => ws.set_config_json(path, &text, git),
             FileUpdate::Remove => ws.remove(&path),
         }
     }
 }
 
 /// Load (or reload) one file from disk by its kind, with the read policy of a tree load. The
-/// git status of a .env file comes from `git` (a cache the caller keeps across files).
+/// git status of a .env or config list file comes from `git` (a cache the caller keeps across files).
 pub fn load_file(path: &Path, git: &mut GitIgnoreCache) -> FileUpdate {
     match read_source(path, MAX_FILE_SIZE) {
         Ok(text) => update_from_text(path, text, || git.status(path)),
@@ -211,6 +227,7 @@ pub fn update_from_text(
     match file_kind(path) {
         FileKind::Python => FileUpdate::Python(Arc::new(python::extract(&text))),
         FileKind::Env | FileKind::EnvTemplate => FileUpdate::Env { text, git: git() },
+        FileKind::ConfigJson { .. } => FileUpdate::ConfigJson { text, git: git() },
         FileKind::Other => FileUpdate::Remove,
     }
 }

@@ -93,13 +93,15 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
                 lock(&ctx.python).extend(out);
                 lock(&ctx.skipped).extend(skipped);
             }
-            FileKind::Env | FileKind::EnvTemplate => lock(&ctx.env).push(r.path.clone()),
+            FileKind::Env | FileKind::EnvTemplate | FileKind::ConfigJson { .. } => {
+                lock(&ctx.env).push(r.path.clone())
+            }
             FileKind::Other if r.path.extension().is_some_and(|e| e == "env") => {
                 lock(&ctx.env).push(r.path.clone())
             }
             FileKind::Other => lock(&ctx.skipped).push(Skipped {
                 path: r.path.clone(),
-                reason: "not a Python or .env file".into(),
+                reason: "not a Python, .env or OAI_CONFIG_LIST file".into(),
             }),
         }
     }
@@ -163,6 +165,11 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
 
     env_paths.sort();
     env_paths.dedup();
+    // Config lists are found beside .env files, but nothing loads one from above the paths.
+    let is_config_json = |p: &PathBuf| matches!(file_kind(p), FileKind::ConfigJson { .. });
+    let (config_paths, env_paths): (Vec<PathBuf>, Vec<PathBuf>) =
+        env_paths.into_iter().partition(is_config_json);
+    context.retain(|p| !is_config_json(p));
     context.sort();
     context.dedup();
     context.retain(|p| env_paths.binary_search(p).is_err());
@@ -189,6 +196,19 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
         }
     }
 
+    let mut config_json = Vec::with_capacity(config_paths.len());
+    for path in config_paths {
+        match read_source(&path, opts.max_file_size) {
+            Ok(text) => {
+                let status = git.status(&path);
+                skipped.extend(git.take_problems());
+                workspace.set_config_json(path.clone(), &text, status);
+                config_json.push(path);
+            }
+            Err(reason) => skipped.push(Skipped { path, reason }),
+        }
+    }
+
     skipped.sort();
     skipped.dedup_by(|a, b| a.path == b.path);
 
@@ -199,6 +219,7 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
         workspace,
         python,
         env,
+        config_json,
         context_env,
         skipped,
     })
@@ -359,6 +380,62 @@ mod tests {
         );
         assert_eq!(loaded.file_count(), 4);
         assert!(loaded.text(&root.join(".env")).is_some());
+    }
+
+    #[test]
+    fn loads_config_lists_even_when_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = fs::canonicalize(dir.path()).unwrap();
+        fs::create_dir_all(root.join(".git")).unwrap();
+        write(&root.join(".gitignore"), "OAI_CONFIG_LIST\n");
+        write(&root.join("OAI_CONFIG_LIST"), "[{\"model\": \"gpt-4\"}]");
+        write(&root.join("app/OAI_CONFIG_LIST_sample"), "// copy me\n[]\n");
+        write(&root.join("app/OAI_CONFIG_LIST.md"), "notes\n");
+        write(&root.join("up/OAI_CONFIG_LIST"), "[]");
+        let loaded = load(&[root.join("app"), root.clone()], &LoadOptions::default()).unwrap();
+        assert_eq!(
+            loaded.config_json,
+            vec![
+                root.join("OAI_CONFIG_LIST"),
+                root.join("app/OAI_CONFIG_LIST_sample"),
+                root.join("up/OAI_CONFIG_LIST"),
+            ]
+        );
+        let ignored = loaded
+            .workspace
+            .config_json(&root.join("OAI_CONFIG_LIST"))
+            .unwrap();
+        assert_eq!(ignored.git, GitStatus::Ignored);
+        assert_eq!(ignored.parsed.entries.len(), 1);
+        let sample = loaded
+            .workspace
+            .config_json(&root.join("app/OAI_CONFIG_LIST_sample"))
+            .unwrap();
+        assert!(sample.template);
+        assert_eq!(
+            sample.git,
+            GitStatus::NotIgnored {
+                repo_root: root.clone()
+            }
+        );
+        let checked: Vec<_> = loaded.checked_files().into_iter().map(|(p, _)| p).collect();
+        assert!(checked.contains(&root.join("OAI_CONFIG_LIST").as_path()));
+        assert!(loaded.text(&root.join("up/OAI_CONFIG_LIST")).is_some());
+        assert_eq!(loaded.file_count(), 3);
+
+        // Above the paths, nothing reads a config list: it is not loaded.
+        let loaded = load(&[root.join("app")], &LoadOptions::default()).unwrap();
+        assert_eq!(
+            loaded.config_json,
+            vec![root.join("app/OAI_CONFIG_LIST_sample")]
+        );
+        assert!(loaded
+            .workspace
+            .config_json(&root.join("OAI_CONFIG_LIST"))
+            .is_none());
+        // A file named on the command line is read whatever its directory.
+        let loaded = load(&[root.join("up/OAI_CONFIG_LIST")], &LoadOptions::default()).unwrap();
+        assert_eq!(loaded.config_json, vec![root.join("up/OAI_CONFIG_LIST")]);
     }
 
     #[test]

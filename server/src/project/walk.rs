@@ -288,7 +288,8 @@ impl WalkCtx<'_> {
         }
     }
 
-    /// `.env` / `.env.*` files in `dir`, gitignored or not.
+    /// `.env` / `.env.*` files and `OAI_CONFIG_LIST*` files in `dir`, gitignored or not (AutoGen
+    /// reads a config list whatever git thinks of it, as python-dotenv reads a `.env`).
     pub(super) fn env_files_in(
         &self,
         dir: &Path,
@@ -302,11 +303,15 @@ impl WalkCtx<'_> {
         for entry in entries.flatten() {
             let name = entry.file_name();
             markers.note(&name.to_string_lossy());
-            if !name.as_encoded_bytes().windows(3).any(|w| w == b"env") {
+            let bytes = name.as_encoded_bytes();
+            if !bytes.windows(3).any(|w| w == b"env") && !bytes.starts_with(b"OAI_CONFIG_LIST") {
                 continue;
             }
             let path = entry.path();
-            if !matches!(file_kind(&path), FileKind::Env | FileKind::EnvTemplate) {
+            if !matches!(
+                file_kind(&path),
+                FileKind::Env | FileKind::EnvTemplate | FileKind::ConfigJson { .. }
+            ) {
                 continue;
             }
             let Ok(file_type) = entry.file_type() else {

@@ -86,7 +86,7 @@ impl Files {
     }
 }
 
-/// A workspace with every Python and .env file of `files`.
+/// A workspace with every Python, .env and config list file of `files`.
 pub fn workspace(files: &Files, git: &GitStatus) -> Workspace {
     let mut ws = Workspace::new(ROOT, Config::default());
     for (path, text) in &files.0 {
@@ -95,6 +95,7 @@ pub fn workspace(files: &Files, git: &GitStatus) -> Workspace {
                 ws.set_python(path.clone(), text);
             }
             FileKind::Env | FileKind::EnvTemplate => ws.set_env(path.clone(), text, git.clone()),
+            FileKind::ConfigJson { .. } => ws.set_config_json(path.clone(), text, git.clone()),
             FileKind::Other => {}
         }
     }
@@ -109,6 +110,9 @@ pub fn check(files: &Files, git: &GitStatus) -> Vec<Finding> {
         let findings = match file_kind(path) {
             FileKind::Python => ws.check_python(path, text),
             FileKind::Env | FileKind::EnvTemplate => ws.check_env(path),
+            FileKind::ConfigJson { .. } => {
+                ws.check_file(path, text, keywire::engine::Reach::Workspace)
+            }
             FileKind::Other => continue,
         };
         out.extend(findings);

@@ -146,6 +146,8 @@ pub enum EntrySource {
     DictCall,
     /// Keyword arguments of a constructor (`LLMConfig(model=...)`, a model client, an AG2 config).
     Kwargs,
+    /// An object of an `OAI_CONFIG_LIST` JSON file (`engine/config_json.rs`).
+    Json,
 }
 
 /// One model configuration: a `config_list` entry or a constructor call.
@@ -176,7 +178,7 @@ impl ConfigEntry {
     /// The new-field text in this entry's style: `"key": value` or `key=value`.
     pub fn field_text(&self, key: &str, value: &str) -> String {
         match self.source {
-            EntrySource::DictLiteral => format!("\"{key}\": {value}"),
+            EntrySource::DictLiteral | EntrySource::Json => format!("\"{key}\": {value}"),
             EntrySource::DictCall | EntrySource::Kwargs => format!("{key}={value}"),
         }
     }

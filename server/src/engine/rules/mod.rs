@@ -22,6 +22,8 @@ mod kw106_azure_missing_api_version;
 mod kw107_provider_credential_mismatch;
 mod kw108_key_format_mismatch;
 mod kw109_wrong_autogen_api;
+mod kw110_filter_matches_nothing;
+mod kw112_config_source_missing;
 mod kw201_undefined_env_var;
 mod kw202_dotenv_not_loaded;
 mod kw203_dotenv_loaded_too_late;

@@ -241,18 +241,18 @@ fn output_paths_are_relative_to_the_working_directory() {
 // ---------------------------------------------------------------- rules
 
 #[test]
-fn rules_lists_all_21_rules() {
+fn rules_lists_all_22_rules() {
     let out = keywire(&fixture("clean"), &["rules"]);
     assert_eq!(code(&out), 0);
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 23, "{text}");
+    assert_eq!(lines.len(), 24, "{text}");
     assert!(lines[0].starts_with("KW101  missing-api-key "), "{text}");
     assert!(lines[0].contains(" warning "), "{text}");
     for (line, code) in lines.iter().zip([
         "KW101", "KW102", "KW103", "KW104", "KW105", "KW106", "KW107", "KW108", "KW109", "KW110",
-        "KW112", "KW201", "KW202", "KW203", "KW204", "KW301", "KW302", "KW303", "KW304", "KW305",
-        "KW306", "KW307", "KW308",
+        "KW111", "KW112", "KW201", "KW202", "KW203", "KW204", "KW301", "KW302", "KW303", "KW304",
+        "KW305", "KW306", "KW307", "KW308",
     ]) {
         assert!(line.starts_with(code), "{line}");
     }
@@ -644,4 +644,124 @@ fn secrets_never_appear_in_output() {
             stderr(&out)
         );
     }
+}
+
+// ---------------------------------------------------------------- config lists
+
+/// The issue's `OAI_CONFIG_LIST`: a misspelt key in entry 1, a placeholder key on an Azure
+/// endpoint without `api_type` / `api_version` in entry 2.
+const CONFIG_LIST: &str = "[{\"model\": \"gpt-4o\", \"apikey\": \"sk-...\"},\n {\"model\": \"gpt-4o\", \"api_key\": \"<your OpenAI API key here>\", \"base_url\": \"https://myres.openai.azure.com/\"}]\n";
+
+/// `keywire check` finds an `OAI_CONFIG_LIST` that git ignores, reports its entries at the
+/// right line and column, and `--fix` / `--unsafe-fixes` rewrite it into JSON that Python's
+/// `json` module reads.
+#[test]
+fn config_lists_are_checked_and_fixed_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join(".git")).unwrap();
+    write(&root.join(".gitignore"), b"OAI_CONFIG_LIST\n");
+    let list = root.join("OAI_CONFIG_LIST");
+    write(&list, CONFIG_LIST.as_bytes());
+
+    let out = keywire(root, &["check", "--format", "json"]);
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    let v = json(&out);
+    let found: Vec<(String, u64, u64)> = diagnostics(&v)
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["range"]["start"]["line"].as_u64().unwrap(),
+                d["range"]["start"]["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let at = |c: &str, l, col| (c.to_string(), l, col);
+    assert_eq!(
+        found,
+        [
+            at("KW102", 1, 22),
+            at("KW106", 2, 2),
+            at("KW103", 2, 33),
+            at("KW105", 2, 63),
+        ]
+    );
+    assert!(diagnostics(&v)
+        .iter()
+        .all(|d| d["path"] == "OAI_CONFIG_LIST"));
+    let text = stdout(&keywire(root, &["check", "--no-color"]));
+    assert!(text.contains("OAI_CONFIG_LIST:1:22: KW102 [error] unknown config key `apikey`"));
+    assert!(text.contains("in 1 file;"), "{text}");
+
+    // --fix renames the key (safe); --unsafe-fixes adds the Azure fields.
+    let out = keywire(root, &["check", "--fix", "--no-color"]);
+    assert!(
+        stdout(&out).contains("Fixed 1 finding\n"),
+        "{}",
+        stdout(&out)
+    );
+    let fixed = fs::read_to_string(&list).unwrap();
+    assert!(fixed.starts_with("[{\"model\": \"gpt-4o\", \"api_key\": \"sk-...\"}"));
+    python_json_reads(&list);
+    keywire(root, &["check", "--unsafe-fixes"]);
+    let fixed = fs::read_to_string(&list).unwrap();
+    assert!(
+        fixed.contains("\"api_type\": \"azure\"") && fixed.contains("\"api_version\": "),
+        "{fixed}"
+    );
+    python_json_reads(&list);
+    let left = codes(&json(&keywire(root, &["check", "--format", "json"])));
+    assert_eq!(left, ["KW103", "KW103"], "placeholders have no fix");
+}
+
+/// The file parses with keywire's reader (exact to Python's `json`) and, where Python is
+/// installed, with Python's `json.load` itself.
+fn python_json_reads(path: &Path) {
+    let text = fs::read_to_string(path).unwrap();
+    assert!(
+        keywire::engine::json::parse(&text).is_ok(),
+        "not JSON:\n{text}"
+    );
+    if let Ok(out) = std::process::Command::new("python3")
+        .args(["-c", "import json, sys; json.load(open(sys.argv[1]))"])
+        .arg(path)
+        .output()
+    {
+        assert!(
+            out.status.success(),
+            "json.load fails on\n{text}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// A comment line is what json.load rejects first (KW111, with Python's message); in a template
+/// the same file is fine.
+#[test]
+fn config_list_comments_are_an_error_except_in_templates() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let text = b"// Fill in your key.\n[{\"model\": \"gpt-4o\", \"api_key\": null}]\n";
+    write(&root.join("keywire.toml"), b"");
+    write(&root.join("OAI_CONFIG_LIST_sample"), text);
+    write(&root.join("app/OAI_CONFIG_LIST.json"), text);
+    let v = json(&keywire(
+        root,
+        &["check", "--format", "json", "--select", "KW111"],
+    ));
+    let d = diagnostics(&v);
+    assert_eq!(d.len(), 1, "{v}");
+    assert_eq!(d[0]["path"], "app/OAI_CONFIG_LIST.json");
+    assert!(d[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("(Expecting value: line 1 column 1 (char 0))"));
+    keywire(root, &["check", "--fix", "--select", "KW111"]);
+    python_json_reads(&root.join("app/OAI_CONFIG_LIST.json"));
+    assert_eq!(
+        fs::read(root.join("OAI_CONFIG_LIST_sample")).unwrap(),
+        text,
+        "the template is left alone"
+    );
 }

@@ -16,12 +16,13 @@ use serde_json::json;
 use testkit::harness::{self, Change, EditScript};
 use testkit::prelude::*;
 
-const TARGETS: &[&str] = &["python", "dotenv", "fix_loop", "lsp_edits"];
+const TARGETS: &[&str] = &["python", "dotenv", "config_json", "fix_loop", "lsp_edits"];
 
 fn run_target(target: &str, data: &[u8]) {
     match target {
         "python" => harness::python(data),
         "dotenv" => harness::dotenv(data),
+        "config_json" => harness::config_json(data),
         "fix_loop" => harness::fix_loop(data),
         "lsp_edits" => harness::lsp_edits(data),
         other => panic!("unknown fuzz target {other}"),
@@ -77,7 +78,8 @@ fn seed_changes(text: &str) -> Vec<Change> {
 }
 
 /// `(target, name, bytes)` for every seed: the Python and `.env` files of `tests/rules`,
-/// `tests/workspaces`, `tests/secrets`, `tests/hardening`, the dotenv conformance vectors,
+/// `tests/workspaces`, `tests/secrets`, `tests/hardening`, the dotenv and JSON conformance
+/// vectors (and the `OAI_CONFIG_LIST` files of the fixtures, for `config_json`),
 /// Python + `.env` pairs of each fixture directory for `fix_loop`, and edit scripts over the
 /// same files for `lsp_edits`.
 fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
@@ -114,6 +116,12 @@ fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
             }
         }
         for p in &files {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            if name.starts_with("OAI_CONFIG_LIST") {
+                out.push(("config_json", name_of(p), std::fs::read(p).unwrap()));
+            }
+        }
+        for p in &files {
             let bytes = std::fs::read(p).unwrap();
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
             let is_py = name.ends_with(".py");
@@ -147,6 +155,16 @@ fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
     for p in files_under(&root.join("tests/dotenv-conformance/vectors")) {
         let name = format!("conformance-{}", p.file_name().unwrap().to_string_lossy());
         out.push(("dotenv", name, std::fs::read(&p).unwrap()));
+    }
+    // Every JSON conformance case's text is a config list seed.
+    let cases = std::fs::read_to_string(root.join("tests/json-conformance/cases.json")).unwrap();
+    let cases: serde_json::Value = serde_json::from_str(&cases).unwrap();
+    for case in cases.as_array().unwrap() {
+        let (Some(name), Some(text)) = (case["name"].as_str(), case["text"].as_str()) else {
+            continue;
+        };
+        let name = format!("json-conformance-{name}");
+        out.push(("config_json", name, text.as_bytes().to_vec()));
     }
     out
 }
@@ -228,6 +246,10 @@ const DICTIONARY: &[&str] = &[
     "load_dotenv()",
     "from dotenv import load_dotenv\n",
     "config_list",
+    "//",
+    "null",
+    "\"api_key\": ",
+    "\"api_type\": \"azure\"",
     "\"api_key\": ",
     "\"apikey\": ",
     "\"api_type\": \"azure\"",

@@ -974,6 +974,53 @@ async fn fixes_that_create_files_need_client_support() {
     }
 }
 
+/// An open `OAI_CONFIG_LIST` is checked like any file: its findings at UTF-16 positions, a fix
+/// that keeps it JSON, and no "ignore" action (JSON has no comments).
+#[tokio::test]
+async fn config_lists_get_diagnostics_and_json_fixes() {
+    let (_dir, root) = tempdir();
+    let (mut client, server) = TestClient::in_process();
+    client.initialize(Some(&root), false, json!({})).await;
+    let uri = file_uri(&root.join("OAI_CONFIG_LIST"));
+    let text = "[{\"model\": \"gpt-4o 😀\", \"apikey\": \"sk-...\"}]\n";
+    client.open(&uri, "json", 1, text).await;
+    let diags = client.wait_diagnostics(&uri, |d| !d.is_empty()).await;
+    let d = diags["diagnostics"][0].clone();
+    assert_eq!(d["code"], "KW102");
+    // `😀` is two UTF-16 code units.
+    assert_eq!(d["range"]["start"], json!({"line": 0, "character": 24}));
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": d["range"], "context": {"diagnostics": [d]}}),
+        )
+        .await
+        .as_array()
+        .unwrap()
+        .clone();
+    let titles: Vec<&str> = actions
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert!(
+        titles.contains(&"Rename `apikey` to `api_key`"),
+        "{titles:?}"
+    );
+    assert!(
+        !titles.iter().any(|t| t.starts_with("Ignore")),
+        "{titles:?}"
+    );
+    let rename = actions
+        .iter()
+        .find(|a| a["title"] == "Rename `apikey` to `api_key`")
+        .unwrap();
+    let edits = edits_for(rename, &uri);
+    assert_eq!(edits.len(), 1);
+    assert_eq!(edits[0]["newText"], "api_key");
+    client.shutdown_and_exit().await;
+    assert_eq!(server.await.unwrap(), 0);
+}
+
 #[tokio::test]
 async fn single_file_fixes_use_changes_without_document_changes() {
     let (_dir, root) = tempdir();

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use keywire::engine::rules::Rule;
+use keywire::engine::rules::{Rule, RuleKind};
 use keywire::lsp::{rule_docs_url, DOCS_BASE, RULE_DOCS_DIR};
 use testkit::paths::repo_root;
 
@@ -39,10 +39,12 @@ fn source_file(rule: Rule) -> String {
 }
 
 fn applies_to(rule: Rule) -> &'static str {
-    if rule.is_python() {
-        "Python files"
-    } else {
-        "`.env` files"
+    match (rule.kind(), rule.reads_config_json()) {
+        (RuleKind::Python, false) => "Python files",
+        (RuleKind::Python, true) => "Python files and `OAI_CONFIG_LIST` files",
+        (RuleKind::Env, false) => "`.env` files",
+        (RuleKind::Env, true) => "`.env` files and `OAI_CONFIG_LIST` files",
+        (RuleKind::ConfigJson, _) => "`OAI_CONFIG_LIST` files",
     }
 }
 

@@ -26,8 +26,11 @@ fn fixtures() -> Vec<(String, PathBuf)> {
 }
 
 /// "Add `NAME=` to .env" deliberately leaves an empty value to fill in, which KW305 reports.
+/// Renaming a misspelt `api_key` lets the rules read the key it holds: a placeholder there is
+/// KW103's from then on (`{"apikey": "sk-..."}`).
 fn allowed_new(fix_title: &str, rule: &str) -> bool {
-    rule == "KW305" && fix_title.starts_with("Add `") && fix_title.contains("=` to ")
+    (rule == "KW305" && fix_title.starts_with("Add `") && fix_title.contains("=` to "))
+        || (rule == "KW103" && fix_title.ends_with(" to `api_key`"))
 }
 
 #[test]
@@ -63,6 +66,7 @@ fn every_fix_repairs_its_finding_and_adds_nothing() {
         for finding in &before {
             for fix in &finding.fixes {
                 let fixed = fixture::apply_fix(&files, fix);
+                still_json(&name, &fix.title, &files, &fixed);
                 let after = fixture::check(&fixed, &config);
                 let after_keys = fixture::keys(&after);
                 let key = &fixture::keys(std::slice::from_ref(finding))[0];
@@ -95,6 +99,63 @@ fn every_fix_repairs_its_finding_and_adds_nothing() {
         }
     }
     assert!(applied > 10, "only {applied} fixes were exercised");
+}
+
+/// A fix keeps every config list that `json.load` reads readable (the reader is exact to
+/// Python's `json` module), and a list it could not read becomes readable only by a fix for
+/// that.
+fn still_json(name: &str, title: &str, before: &fixture::Files, after: &fixture::Files) {
+    use keywire::engine::json;
+    use keywire::engine::workspace::{file_kind, FileKind};
+    for (path, text) in after {
+        if !matches!(file_kind(path), FileKind::ConfigJson { .. }) || before.get(path) == Some(text)
+        {
+            continue;
+        }
+        let was_valid = before.get(path).is_some_and(|t| json::parse(t).is_ok());
+        assert!(
+            !was_valid || json::parse(text).is_ok(),
+            "{name}: fix `{title}` made {} invalid JSON:\n{text}",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn fixes_of_config_lists_keep_them_valid_json() {
+    let mut checked = 0;
+    for (name, dir) in fixtures() {
+        let files = fixture::read_dir(&dir);
+        for finding in fixture::check(&files, &Config::default()) {
+            let json_file = keywire::engine::workspace::file_kind(&finding.path);
+            if !matches!(
+                json_file,
+                keywire::engine::workspace::FileKind::ConfigJson { .. }
+            ) {
+                continue;
+            }
+            for fix in &finding.fixes {
+                let fixed = fixture::apply_fix(&files, fix);
+                for edit in &fix.edits {
+                    let rel = edit.path.strip_prefix(fixture::root()).unwrap();
+                    if matches!(
+                        keywire::engine::workspace::file_kind(rel),
+                        keywire::engine::workspace::FileKind::ConfigJson { .. }
+                    ) {
+                        let text = &fixed[rel];
+                        assert!(
+                            keywire::engine::json::parse(text).is_ok(),
+                            "{name}: fix `{}` leaves {} unreadable:\n{text}",
+                            fix.title,
+                            rel.display()
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked >= 8, "only {checked} config list fixes exercised");
 }
 
 /// `tests = "secrets"` (the default) keeps only real secrets in test code; "all" checks test

@@ -48,13 +48,37 @@ pub fn secret_pieces(key: &str) -> Vec<String> {
 
 #[test]
 fn findings_never_contain_a_key() {
+    no_key_in_findings("tests/secrets", 12, 10);
+}
+
+/// Config lists hold keys written out: the rules that read them (KW104, KW108, KW308 with git
+/// status, and every entry rule) describe them, never show them.
+#[test]
+fn config_list_findings_never_contain_a_key() {
     let dir = repo_root().join("tests/secrets");
     let files = fixture::read_dir(&dir);
+    let findings = fixture::check(&files, &Config::default());
+    let in_list = |code: &str| {
+        findings
+            .iter()
+            .any(|f| f.rule.code() == code && f.path.ends_with("OAI_CONFIG_LIST"))
+    };
+    assert!(
+        in_list("KW108") && in_list("KW106") && in_list("KW102"),
+        "{}",
+        fixture::render(&files, &findings)
+    );
+    no_key_in_findings("tests/rules/kw308-config-json", 4, 4);
+}
+
+fn no_key_in_findings(fixture_dir: &str, min_keys: usize, min_findings: usize) {
+    let dir = repo_root().join(fixture_dir);
+    let files = fixture::read_dir(&dir);
     let keys = fake_keys(&files);
-    assert!(keys.len() >= 12, "fixture keys not found: {keys:?}");
+    assert!(keys.len() >= min_keys, "fixture keys not found: {keys:?}");
     let findings = fixture::check(&files, &Config::default());
     assert!(
-        findings.len() >= 10,
+        findings.len() >= min_findings,
         "expected findings on the secrets fixture:\n{}",
         fixture::render(&files, &findings)
     );

@@ -20,7 +20,7 @@ pub fn fake_keys(dir: &Path) -> Vec<String> {
     keys
 }
 
-/// Every file of a tree that keywire reads (`.py`, `.env*`).
+/// Every file of a tree that keywire reads (`.py`, `.env*`, `OAI_CONFIG_LIST*`).
 pub fn source_paths(root: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![root.to_path_buf()];
@@ -32,7 +32,10 @@ pub fn source_paths(root: &Path) -> Vec<PathBuf> {
                 continue;
             }
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            if name.starts_with(".env") || name.ends_with(".py") {
+            if name.starts_with(".env")
+                || name.ends_with(".py")
+                || name.starts_with("OAI_CONFIG_LIST")
+            {
                 out.push(path);
             }
         }

@@ -1,4 +1,5 @@
-//! The check driver: runs the enabled rules over one file of a workspace and turns their
+//! The check driver: runs the enabled rules over one file of a workspace (a Python module, a
+//! .env file or an `OAI_CONFIG_LIST` file) and turns their
 //! findings into what a front end shows (rule selection and the test-code policy, suppression
 //! comments, severities from the configuration, no fix on a file that does not parse, order).
 //! The workspace (`workspace.rs`) holds the data; the rules (`rules/`) know nothing of the
@@ -7,7 +8,7 @@
 use std::path::Path;
 
 use super::diagnostic::Finding;
-use super::rules::{self, EnvCtx, PyCtx};
+use super::rules::{self, ConfigJsonCtx, EnvCtx, PyCtx};
 use super::text::LineIndex;
 use super::workspace::{file_kind, FileKind, Workspace};
 
@@ -29,8 +30,9 @@ impl Workspace {
             FileKind::Python => self.check_python_with(path, text, reach == Reach::Local),
             // .env rules read only the file itself and the modules' facts already indexed.
             FileKind::Env | FileKind::EnvTemplate => self.check_env(path),
-            // The rules of config lists (KW111 and the config-entry rules) follow.
-            FileKind::ConfigJson { .. } | FileKind::Other => Vec::new(),
+            // Config list rules read only the file and what the workspace already holds.
+            FileKind::ConfigJson { .. } => self.check_config_json(path),
+            FileKind::Other => Vec::new(),
         }
     }
 
@@ -91,6 +93,21 @@ impl Workspace {
             },
             &file.text,
         )
+    }
+
+    /// Findings for one `OAI_CONFIG_LIST` file. JSON has no comments: nothing in it can be
+    /// suppressed but by the configuration.
+    pub fn check_config_json(&self, path: &Path) -> Vec<Finding> {
+        let Some(file) = self.config_json(path) else {
+            return Vec::new();
+        };
+        let facts = rules::config_list_facts(file);
+        let ctx = ConfigJsonCtx::new(self, path, file, &facts);
+        let test = self.is_test_code(path, "");
+        let findings = rules::check_config_json(&ctx, |r| {
+            self.config.enabled(r) && (!test || self.config.tests.reports(r))
+        });
+        self.finish(findings, |_, _| false, &file.text)
     }
 
     fn finish(

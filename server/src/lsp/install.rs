@@ -203,7 +203,11 @@ pub async fn install_documents(shared: &Arc<Shared>, only: Option<&Uri>) {
                 continue;
             }
             doc.too_large_noted = false;
-            let git = scope.ws.env_file(&doc.path).map(|f| f.git.clone());
+            let git = scope
+                .ws
+                .env_file(&doc.path)
+                .map(|f| f.git.clone())
+                .or_else(|| scope.ws.config_json(&doc.path).map(|f| f.git.clone()));
             out.push(Install {
                 uri,
                 key,
@@ -291,7 +295,14 @@ pub async fn install_documents(shared: &Arc<Shared>, only: Option<&Uri>) {
         }
         let update = match (facts, job.update) {
             (Some(facts), _) => FileUpdate::Python(facts),
-            (None, Some(update @ (FileUpdate::Python(_) | FileUpdate::Env { .. }))) => update,
+            (
+                None,
+                Some(
+                    update @ (FileUpdate::Python(_)
+                    | FileUpdate::Env { .. }
+                    | FileUpdate::ConfigJson { .. }),
+                ),
+            ) => update,
             _ => continue,
         };
         let ws = Arc::make_mut(&mut scope.ws);

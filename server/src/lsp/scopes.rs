@@ -104,6 +104,7 @@ fn build_scope(key: &ScopeKey) -> Built {
     match project::load(&roots, &opts) {
         Ok(loaded) => {
             let mut indexed: HashSet<PathBuf> = loaded.env.iter().cloned().collect();
+            indexed.extend(loaded.config_json.iter().cloned());
             // Facts are kept, texts are not: a closed file's text is read again when a
             // related location or an edit in it needs positions (RSS stays near the facts).
             let python = loaded.python.len();
@@ -191,7 +192,7 @@ pub async fn reindex(shared: &Arc<Shared>) -> bool {
         }
         let generation = s.next_generation();
         tracing::info!(
-            "indexed {:?}: {} Python and {} .env files",
+            "indexed {:?}: {} Python and {} .env or OAI_CONFIG_LIST files",
             key,
             built.python,
             built.indexed.len() - built.python

@@ -1,4 +1,4 @@
-//! Fuzz harness for keywire: four entry points over raw bytes, called by the cargo-fuzz
+//! Fuzz harness for keywire: five entry points over raw bytes, called by the cargo-fuzz
 //! targets (`server/fuzz/fuzz_targets/*.rs`) and by `server/tests/hardening_*.rs`, which replay
 //! every saved crash input and the seed corpus on stable Rust.
 //!
@@ -6,6 +6,9 @@
 //!   a small `.env`).
 //! - [`dotenv`]: `.env` text → parse, every `.env` rule (as `.env` and as `.env.example`, with a
 //!   Python module reading from it).
+//! - [`config_json`]: `OAI_CONFIG_LIST` text → read (alone and inside a `.env` value), every
+//!   config list rule (as a list and as a template, git not ignoring them); every fix of a list
+//!   `json.load` reads keeps it readable.
 //! - [`fix_loop`]: a Python module and a `.env` (split at the first `0xFF` byte): every fix
 //!   applies cleanly and its result re-analyses; safe fixes applied one at a time converge
 //!   without revisiting a text; a finding's first fix, applied repeatedly, removes it.
@@ -26,8 +29,10 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use keywire::engine::config::Config;
+use keywire::engine::config_json::{self, ConfigJsonFile};
+use keywire::engine::python::FieldValue;
 use keywire::engine::workspace::{file_kind, FileKind, GitStatus, Workspace};
-use keywire::engine::{dotenv, fix, Finding, Fix};
+use keywire::engine::{dotenv, fix, json, Finding, Fix, Span};
 
 use crate::paths::text;
 
@@ -35,6 +40,8 @@ const ROOT: &str = "/ws";
 const PY: &str = "/ws/app.py";
 const ENV: &str = "/ws/.env";
 const TEMPLATE: &str = "/ws/.env.example";
+const CONFIG_LIST: &str = "/ws/OAI_CONFIG_LIST";
+const CONFIG_SAMPLE: &str = "/ws/OAI_CONFIG_LIST_sample";
 
 /// The `.env` the Python target's module sees.
 pub const SMALL_ENV: &str =
@@ -243,6 +250,75 @@ pub fn dotenv(data: &[u8]) {
         repo_root: PathBuf::from(ROOT),
     };
     check(&files, &git);
+}
+
+/// `OAI_CONFIG_LIST` text → read, findings, fixes.
+pub fn config_json(data: &[u8]) {
+    let list = text(data);
+    let file = config_json::read(&list);
+    assert_spans(&list, &file);
+    // The same text inside a `.env` value: the same entries, every span moved by the offset.
+    let lead = "OAI_CONFIG_LIST='";
+    let outer = format!("{lead}{list}'\n");
+    let embedded = config_json::read_embedded(&list, lead.len());
+    assert_spans(&outer, &embedded);
+    assert_eq!(embedded.entries.len(), file.entries.len());
+    for (a, b) in file.entries.iter().zip(&embedded.entries) {
+        assert_eq!(a.span.start + lead.len(), b.span.start);
+        assert_eq!(a.fields.len(), b.fields.len());
+        assert_eq!(a.insert.offset + lead.len(), b.insert.offset);
+    }
+    assert_eq!(file.error.is_some(), embedded.error.is_some());
+
+    let files = Files::new(&[
+        (CONFIG_LIST, &list),
+        (CONFIG_SAMPLE, &list),
+        (ENV, SMALL_ENV),
+        (PY, SMALL_PY),
+    ]);
+    let git = GitStatus::NotIgnored {
+        repo_root: PathBuf::from(ROOT),
+    };
+    let findings = check(&files, &git);
+    // Fixes edit JSON in its own layout: a list json.load reads stays readable.
+    let readable = json::parse(&list).is_ok();
+    for fx in findings.iter().flat_map(|f| f.fixes.iter()).take(24) {
+        let fixed = apply_fix(&files, fx).unwrap();
+        for path in [CONFIG_LIST, CONFIG_SAMPLE] {
+            let after = fixed.get(Path::new(path)).unwrap_or("");
+            assert!(
+                !readable || json::parse(after).is_ok(),
+                "fix {:?} breaks the JSON of {path}:\n{after}",
+                fx.title
+            );
+        }
+        check(&fixed, &git);
+    }
+}
+
+/// Every span of a read config list lies on character boundaries inside `text`, fields inside
+/// their entry.
+fn assert_spans(text: &str, file: &ConfigJsonFile) {
+    let ok = |s: Span| {
+        s.start <= s.end
+            && s.end <= text.len()
+            && text.is_char_boundary(s.start)
+            && text.is_char_boundary(s.end)
+    };
+    for e in &file.entries {
+        assert!(ok(e.span) && ok(e.anchor), "entry span {:?}", e.span);
+        assert!(e.span.start <= e.insert.offset && e.insert.offset <= e.span.end);
+        for f in &e.fields {
+            assert!(ok(f.key_span) && ok(f.value_span) && ok(f.span), "{f:?}");
+            assert!(e.span.start <= f.span.start && f.span.end <= e.span.end);
+            if let FieldValue::Str(lit) = &f.value {
+                assert_eq!(lit.span, f.value_span);
+            }
+        }
+    }
+    if let Some(err) = &file.error {
+        assert!(ok(err.span), "error span {:?}", err.span);
+    }
 }
 
 /// Split at the first `0xFF` (never in UTF-8): Python before, `.env` after.

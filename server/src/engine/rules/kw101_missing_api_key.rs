@@ -42,6 +42,12 @@
 //! If the variable is only set in your shell or deployment, list it under `assume-defined` in
 //! `[tool.keywire]`.
 //!
+//! In an `OAI_CONFIG_LIST` file (AutoGen's JSON config list) an entry without `api_key`, or
+//! with `"api_key": null` (or `""` for the Gemini client, which treats it as unset), makes the
+//! client read the same variable. No program is known to read the file, so a definition in any
+//! `.env` or template counts, and the only fix adds `<VAR>=` to the nearest `.env`. Templates
+//! (`OAI_CONFIG_LIST_sample`) are not checked for missing keys.
+//!
 //! Fixes (none applied by `--fix`: each changes what the program does): when the variable
 //! sits in a `.env` nothing loads, add `load_dotenv()` (reading it in code would only trade the
 //! 401 for a `KeyError`); otherwise add `<VAR>=` to the `.env`, or insert
@@ -49,17 +55,24 @@
 //! `import os` when missing.
 
 use super::helpers::edits;
-use super::helpers::entry::{env_expr, EntryInfo};
+use super::helpers::entry::{defined_for_config_list, env_expr, json_key_falls_back, EntryInfo};
 use super::helpers::keys::misspelled_key_field;
 use super::PyCtx;
 use crate::engine::diagnostic::{Finding, Fix, Severity};
 use crate::engine::providers::{self, ProviderId};
+use crate::engine::python::FieldValue;
 use crate::engine::rules::Rule;
 
 pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
     for entry in &ctx.facts.entries {
         let info = EntryInfo::new(ctx, entry);
-        if info.key.is_some() || info.local || info.other_auth || info.conflict || entry.has_splat {
+        let falls_back = json_key_falls_back(ctx, &info);
+        if (info.key.is_some() && !falls_back)
+            || info.local
+            || info.other_auth
+            || info.conflict
+            || entry.has_splat
+        {
             continue;
         }
         if misspelled_key_field(entry).is_some() {
@@ -69,6 +82,12 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             Some(c) => format!("{} has no `{}`", c.name, c.key_kwarg),
             None => "config entry has no \"api_key\"".to_string(),
         };
+        if ctx.config_list.is_some() {
+            if let Some(var) = info.fallback_var {
+                config_list_entry(ctx, &info, var, out);
+            }
+            continue;
+        }
         let Some(var) = info.fallback_var else {
             if entry
                 .constructor
@@ -189,6 +208,51 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
         }
         out.push(finding);
     }
+}
+
+/// An `OAI_CONFIG_LIST` entry without a key (or with one the client replaces by its variable).
+/// No program is known to read the file, so no `load_dotenv()` or code fix: the variable must
+/// be set wherever the program runs. Templates are left alone: a missing key there is for the
+/// user to fill in.
+fn config_list_entry(ctx: &PyCtx, info: &EntryInfo, var: &str, out: &mut Vec<Finding>) {
+    if ctx.is_template_list()
+        || providers::equivalent_vars(var)
+            .iter()
+            .any(|v| defined_for_config_list(ctx, v))
+        || defined_for_config_list(ctx, var)
+    {
+        return;
+    }
+    let client = info.client.display;
+    let what = match info.key.map(|k| &k.value) {
+        None => "config entry has no \"api_key\"".to_string(),
+        Some(FieldValue::Str(_)) => {
+            format!("\"api_key\" is empty, which the {client} client treats as no key")
+        }
+        Some(_) => "\"api_key\" is null".to_string(),
+    };
+    let scope = ctx.scope();
+    let (message, severity) = if scope.sees_env_files() {
+        (
+            format!(
+                "{what}, and {var}, which the {client} client reads instead, is in none of the .env files keywire sees"
+            ),
+            Severity::Warning,
+        )
+    } else {
+        (
+            format!(
+                "{what}: the {client} client reads {var} from the environment; keywire sees no .env here, so set it in your shell or a `.env`"
+            ),
+            Severity::Hint,
+        )
+    };
+    let mut finding =
+        Finding::new(Rule::KW101, ctx.path, info.entry.anchor, message).severity(severity);
+    if let Some(fix) = edits::add_to_env(ctx, var) {
+        finding = finding.fix(fix);
+    }
+    out.push(finding);
 }
 
 fn entry_key_name(info: &EntryInfo) -> &'static str {

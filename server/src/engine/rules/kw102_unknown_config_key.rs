@@ -32,6 +32,10 @@
 //! OpenAI `create()` parameter and an AG2 `LLMConfig` field), Ollama's `top_k` and
 //! `cache_seed` are never reported.
 //!
+//! The entries of an `OAI_CONFIG_LIST` file (AutoGen's JSON config list) are checked the same
+//! way, templates (`OAI_CONFIG_LIST_sample`) included: a typo there is copied into every real
+//! list.
+//!
 //! Bad:
 //! ```python
 //! {"model": "gpt-4o", "apikey": os.environ["OPENAI_API_KEY"]}

@@ -21,6 +21,11 @@
 //! config_list = [{"model": "gpt-4o", "api_key": os.environ["OPENAI_API_KEY"]}]
 //! ```
 //!
+//! In an `OAI_CONFIG_LIST` file (AutoGen's JSON config list) a key can only be written out, and
+//! a list git ignores is the documented place for it: not reported. A list git does not ignore
+//! or tracks is KW308's finding; this rule reports real-looking keys in a committed template
+//! (`OAI_CONFIG_LIST_sample`), and in a committed list when KW308 is turned off. No fix there.
+//!
 //! Fix "Move the key to .env": appends `VAR=<key>` to the nearest `.env` (creating one at the
 //! project root if there is none), replaces the literal with `os.environ["VAR"]`, and adds
 //! `import os` and `load_dotenv()` when needed. Not offered when `VAR` already holds a
@@ -37,6 +42,7 @@ use crate::engine::python::{self, FieldValue, StrLit};
 use crate::engine::rules::Rule;
 use crate::engine::secrets::{self, CommentSecret};
 use crate::engine::text::Span;
+use crate::engine::workspace::{ConfigListFile, GitStatus};
 
 pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
     let mut seen: Vec<Span> = Vec::new();
@@ -65,6 +71,10 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
         }
         out.push(finding);
     };
+    if let Some(file) = ctx.config_list {
+        config_list_keys(ctx, file, out);
+        return;
+    }
     for entry in &ctx.facts.entries {
         let info = EntryInfo::new(ctx, entry);
         let Some(key) = info.key else { continue };
@@ -124,6 +134,49 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
         );
     }
     comment_secrets(ctx, out);
+}
+
+/// Keys in an `OAI_CONFIG_LIST` file. A JSON entry can only hold a literal key, and a config
+/// list is where AutoGen's documentation puts it: only a file git commits leaks it. That is
+/// KW308's finding for a real config list; this rule reports the keys of a committed template
+/// (`OAI_CONFIG_LIST_sample`), and those of any committed list while KW308 is off.
+fn config_list_keys(ctx: &PyCtx, file: &ConfigListFile, out: &mut Vec<Finding>) {
+    let git = match &file.git {
+        GitStatus::NotIgnored { .. } => "git does not ignore",
+        GitStatus::Tracked { .. } => "git tracks",
+        _ => return,
+    };
+    if !file.template && ctx.ws.config.enabled(Rule::KW308) {
+        return;
+    }
+    for entry in &ctx.facts.entries {
+        let info = EntryInfo::new(ctx, entry);
+        let Some(key) = info.key else { continue };
+        let FieldValue::Str(lit) = &key.value else {
+            continue;
+        };
+        if (info.local && !secrets::has_key_prefix(&lit.value))
+            || !secrets::looks_like_key(&lit.value)
+            || secrets::looks_fake(&lit.value)
+        {
+            continue;
+        }
+        let advice = if file.template {
+            "replace it with a placeholder and rotate the key"
+        } else {
+            "keep this file out of git (or omit the key and set the client's variable) and rotate the key"
+        };
+        out.push(Finding::new(
+            Rule::KW104,
+            ctx.path,
+            lit.span,
+            format!(
+                "the `{}` of this entry is a real-looking key, {}, in a config list {git}: {advice}",
+                key.key,
+                secrets::describe(&lit.value)
+            ),
+        ));
+    }
 }
 
 /// Keys, session tokens and passwords left in comments: committed like the code around them.

@@ -21,6 +21,9 @@
 //!  "api_version": "2024-10-21", "api_key": ...}
 //! ```
 //!
+//! The entries of an `OAI_CONFIG_LIST` file (AutoGen's JSON config list) are checked the same
+//! way, templates included; the fix then edits the JSON in its own layout.
+//!
 //! Fix (0.2 / AG2 entries, unsafe): add `"api_type": "azure"`. It selects another client, and
 //! Azure's OpenAI-compatible `/openai/v1/` endpoints do work with the OpenAI client.
 

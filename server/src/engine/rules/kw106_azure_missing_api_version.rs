@@ -4,7 +4,9 @@
 //! "Must provide either the `api_version` argument or the `OPENAI_API_VERSION` environment
 //! variable" when neither is set, and AutoGen only builds that client at the first call.
 //! Reported when the entry has `"api_type": "azure"` (or is an `AzureOpenAIChatCompletionClient`)
-//! and neither an `api_version` field nor a defined `OPENAI_API_VERSION` variable exists.
+//! and neither an `api_version` field nor a defined `OPENAI_API_VERSION` variable exists. In an
+//! `OAI_CONFIG_LIST` file, where nothing says which program reads it, `OPENAI_API_VERSION` in
+//! any `.env` counts.
 //!
 //! Bad:
 //! ```python
@@ -19,7 +21,7 @@
 //! deployment may set `OPENAI_API_VERSION`, which the pinned version would override.
 
 use super::helpers::edits;
-use super::helpers::entry::EntryInfo;
+use super::helpers::entry::{defined_for_config_list, EntryInfo};
 use super::PyCtx;
 use crate::engine::diagnostic::{Finding, Fix};
 use crate::engine::providers::{AZURE_VERSION_VAR, DEFAULT_AZURE_API_VERSION};
@@ -31,7 +33,12 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
         if !info.is_azure() || entry.field("api_version").is_some() || entry.has_splat {
             continue;
         }
-        if ctx.scope().lookup(AZURE_VERSION_VAR).is_defined() {
+        let defined = if ctx.config_list.is_some() {
+            defined_for_config_list(ctx, AZURE_VERSION_VAR)
+        } else {
+            ctx.scope().lookup(AZURE_VERSION_VAR).is_defined()
+        };
+        if defined {
             continue;
         }
         let value = format!("\"{DEFAULT_AZURE_API_VERSION}\"");

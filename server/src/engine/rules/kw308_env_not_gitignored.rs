@@ -26,6 +26,12 @@
 //! /.env
 //! ```
 //!
+//! The same holds for AutoGen's `OAI_CONFIG_LIST` files (and `OAI_CONFIG_LIST.json`…), which
+//! hold keys written out: one with a real-looking key in a credential field (`api_key`,
+//! `azure_ad_token`, `aws_secret_key`, …) that git does not ignore, or tracks, is reported on
+//! the first such key, naming the entries (never the values). Template lists
+//! (`OAI_CONFIG_LIST_sample`) are KW104's.
+//!
 //! Fix (safe), offered when the file is not ignored: add the file's path relative to the
 //! repository root, anchored with a leading `/` (`/.env`, `/services/api/.env.local`), to the
 //! repository's root `.gitignore`. The engine does no I/O and cannot know whether that
@@ -38,10 +44,12 @@
 use std::path::Path;
 
 use super::helpers::dotenv_values::without_quotes;
-use super::EnvCtx;
+use super::helpers::entry::EntryInfo;
+use super::{ConfigJsonCtx, EnvCtx};
 use crate::engine::diagnostic::{Edit, Finding, Fix};
 use crate::engine::dotenv::Entry;
 use crate::engine::providers;
+use crate::engine::python::{Field, FieldValue, StrLit};
 use crate::engine::rules::Rule;
 use crate::engine::secrets;
 use crate::engine::text::Span;
@@ -86,57 +94,126 @@ pub(super) fn check(ctx: &EnvCtx, out: &mut Vec<Finding>) {
             n - 3
         ),
     };
-    let rel = relative(ctx.path, repo_root);
-    let shown = rel.clone().unwrap_or_else(|| {
-        ctx.path
-            .file_name()
-            .map_or_else(|| ".env".into(), |n| n.to_string_lossy().into_owned())
-    });
     let what = if names.len() == 1 {
         "a credential"
     } else {
         "credentials"
     };
-    let them = if names.len() == 1 { "it" } else { "them" };
-    let message = if tracked {
-        format!(
-            "`{shown}` holds {what} ({listed}) and git tracks it{}: {} in the repository; \
-             run `git rm --cached {}`{} and rotate {them}",
-            if ignored {
-                " although it is ignored"
-            } else {
-                ""
-            },
-            if names.len() == 1 {
-                "it is"
-            } else {
-                "they are"
-            },
-            shell_quote(&shown),
-            if ignored { "" } else { ", ignore the file" },
-        )
-    } else {
-        format!(
-            "`{shown}` holds {what} ({listed}) and git does not ignore it: the next `git add .` \
-             commits {them} to the repository"
-        )
+    let place = Place {
+        path: ctx.path,
+        repo_root,
+        tracked,
+        ignored,
     };
-    let mut finding = Finding::new(Rule::KW308, ctx.path, first.key_span, message);
-    if let Some(rel) = rel.filter(|_| !ignored) {
-        let pattern = format!("/{}", gitignore_escape(&rel));
-        finding = finding.fix(Fix {
-            title: format!("Add `{pattern}` to .gitignore"),
-            edits: vec![Edit {
-                path: repo_root.join(".gitignore"),
-                span: Span::empty(0),
-                new_text: format!("{pattern}\n"),
-                create: true,
-            }],
-            safe: true,
-            sensitive: false,
+    out.push(place.finding(first.key_span, &format!("{what} ({listed})"), names.len()));
+}
+
+/// Where a file with credentials sits in git.
+struct Place<'a> {
+    path: &'a Path,
+    repo_root: &'a Path,
+    tracked: bool,
+    ignored: bool,
+}
+
+impl Place<'_> {
+    /// The finding at `span` for a file that holds `what` (`count` of them), with the
+    /// .gitignore fix when the file is not ignored.
+    fn finding(&self, span: Span, what: &str, count: usize) -> Finding {
+        let Place {
+            path,
+            repo_root,
+            tracked,
+            ignored,
+        } = *self;
+        let rel = relative(path, repo_root);
+        let shown = rel.clone().unwrap_or_else(|| {
+            path.file_name()
+                .map_or_else(|| ".env".into(), |n| n.to_string_lossy().into_owned())
         });
+        let them = if count == 1 { "it" } else { "them" };
+        let message = if tracked {
+            format!(
+                "`{shown}` holds {what} and git tracks it{}: {} in the repository; \
+             run `git rm --cached {}`{} and rotate {them}",
+                if ignored {
+                    " although it is ignored"
+                } else {
+                    ""
+                },
+                if count == 1 { "it is" } else { "they are" },
+                shell_quote(&shown),
+                if ignored { "" } else { ", ignore the file" },
+            )
+        } else {
+            format!(
+                "`{shown}` holds {what} and git does not ignore it: the next `git add .` \
+             commits {them} to the repository"
+            )
+        };
+        let mut finding = Finding::new(Rule::KW308, path, span, message);
+        if let Some(rel) = rel.filter(|_| !ignored) {
+            let pattern = format!("/{}", gitignore_escape(&rel));
+            finding = finding.fix(Fix {
+                title: format!("Add `{pattern}` to .gitignore"),
+                edits: vec![Edit {
+                    path: repo_root.join(".gitignore"),
+                    span: Span::empty(0),
+                    new_text: format!("{pattern}\n"),
+                    create: true,
+                }],
+                safe: true,
+                sensitive: false,
+            });
+        }
+        finding
     }
-    out.push(finding);
+}
+
+/// An `OAI_CONFIG_LIST` file with a real key that git does not ignore, or tracks: the same
+/// mistake as a `.env`'s. Template lists are committed by design (a real key there is KW104's).
+pub(super) fn check_json(ctx: &ConfigJsonCtx, out: &mut Vec<Finding>) {
+    if ctx.file.template {
+        return;
+    }
+    let (repo_root, tracked, ignored) = match &ctx.file.git {
+        GitStatus::NotIgnored { repo_root } => (repo_root, false, false),
+        GitStatus::Tracked { repo_root, ignored } => (repo_root, true, *ignored),
+        _ => return,
+    };
+    let mut held: Vec<(usize, &Field, &StrLit)> = Vec::new();
+    for (i, entry) in ctx.file.parsed.entries.iter().enumerate() {
+        let info = EntryInfo::new(&ctx.entries, entry);
+        for field in &entry.fields {
+            let FieldValue::Str(lit) = &field.value else {
+                continue;
+            };
+            let local = info.local && !secrets::has_key_prefix(&lit.value);
+            if !local
+                && real_credential(&field.key, &lit.value)
+                && secrets::looks_like_key(&lit.value)
+            {
+                held.push((i + 1, field, lit));
+            }
+        }
+    }
+    let Some(&(_, _, first)) = held.first() else {
+        return;
+    };
+    let mut entries: Vec<String> = held.iter().map(|(n, _, _)| n.to_string()).collect();
+    entries.dedup();
+    let what = match (held.len(), entries.len()) {
+        (1, _) => format!("a key (`{}` of entry {})", held[0].1.key, held[0].0),
+        (_, 1) => format!("keys (in entry {})", entries[0]),
+        _ => format!("keys (in entries {})", entries.join(", ")),
+    };
+    let place = Place {
+        path: ctx.path,
+        repo_root,
+        tracked,
+        ignored,
+    };
+    out.push(place.finding(first.span, &what, held.len()));
 }
 
 /// A template is committed by design: a value in it that looks like a real key has leaked.
@@ -172,13 +249,17 @@ fn template_keys(ctx: &EnvCtx, out: &mut Vec<Finding>) {
 
 /// A credential-like variable with a real-looking value.
 fn holds_credential(entry: &Entry) -> bool {
-    if !secrets::is_credential_name(&entry.key) {
-        return false;
-    }
     let Some(literal) = entry.literal.as_deref() else {
         return false;
     };
-    let value = &without_quotes(literal);
+    real_credential(&entry.key, &without_quotes(literal))
+}
+
+/// A credential-like name (a variable, a config key) with a real-looking value.
+fn real_credential(name: &str, value: &str) -> bool {
+    if !secrets::is_credential_name(name) {
+        return false;
+    }
     // A provider's prefix on something too short or too regular to be its key (`sk-openai-1`),
     // or a value that says it is fake (`1111`, `dummy-secret`): a stand-in, not a leak.
     let stand_in = (providers::provider_for_key(value).is_some()
@@ -186,7 +267,7 @@ fn holds_credential(entry: &Entry) -> bool {
         || secrets::looks_fake(value);
     !value.is_empty()
         && !stand_in
-        && secrets::placeholder_for(&entry.key, value).is_none()
+        && secrets::placeholder_for(name, value).is_none()
         && !providers::is_dummy_key(value)
         && !value.contains("${")
         && !value.contains("://")

@@ -1,7 +1,7 @@
 //! The rules and their runner. Each rule lives in its own file; the file's `//!` comment is the
 //! rule's documentation (`keywire rule KW101` prints it). What is known about a rule without
 //! running it (code, name, severity, kind, documentation) is in `registry.rs`; this module runs
-//! the enabled rules of a file over a context (`PyCtx`, `EnvCtx`). Selection, suppressions and
+//! the enabled rules of a file over a context (`PyCtx`, `EnvCtx`, `ConfigJsonCtx`). Selection, suppressions and
 //! severities from the configuration are the check driver's (`engine/check.rs`).
 
 use std::path::Path;
@@ -10,7 +10,7 @@ use super::diagnostic::Finding;
 use super::dotenv::DotenvFile;
 use super::python::PyFacts;
 use super::resolve::ModuleScope;
-use super::workspace::{EnvFile, Workspace};
+use super::workspace::{ConfigListFile, EnvFile, Workspace};
 
 mod helpers;
 mod kw101_missing_api_key;
@@ -23,6 +23,7 @@ mod kw107_provider_credential_mismatch;
 mod kw108_key_format_mismatch;
 mod kw109_wrong_autogen_api;
 mod kw110_filter_matches_nothing;
+mod kw111_invalid_config_json;
 mod kw112_config_source_missing;
 mod kw201_undefined_env_var;
 mod kw202_dotenv_not_loaded;
@@ -48,6 +49,9 @@ pub struct PyCtx<'a> {
     pub path: &'a Path,
     pub text: &'a str,
     pub facts: &'a PyFacts,
+    /// Set when the entries are an `OAI_CONFIG_LIST` file's ([`ConfigJsonCtx`]): the facts then
+    /// hold its entries and nothing else.
+    pub config_list: Option<&'a ConfigListFile>,
     scope: std::cell::OnceCell<ModuleScope<'a>>,
     /// Set by [`PyCtx::scope`]: the running rule looked beyond this module.
     looked_beyond: std::cell::Cell<bool>,
@@ -60,9 +64,15 @@ impl<'a> PyCtx<'a> {
             path,
             text,
             facts,
+            config_list: None,
             scope: std::cell::OnceCell::new(),
             looked_beyond: std::cell::Cell::new(false),
         }
+    }
+
+    /// A template config list (`OAI_CONFIG_LIST_sample`): placeholders are what it is for.
+    pub fn is_template_list(&self) -> bool {
+        self.config_list.is_some_and(|f| f.template)
     }
 
     /// The module's import chain and load points, computed on first use (most modules never
@@ -97,6 +107,43 @@ impl EnvCtx<'_> {
     }
 }
 
+/// What a config list rule sees. The config-entry rules (KW101-KW108) run on
+/// [`ConfigJsonCtx::entries`]: a [`PyCtx`] whose facts hold the file's entries and nothing else,
+/// so that they read a JSON entry as they read a Python dict.
+pub struct ConfigJsonCtx<'a> {
+    pub ws: &'a Workspace,
+    pub path: &'a Path,
+    pub file: &'a ConfigListFile,
+    pub entries: PyCtx<'a>,
+}
+
+impl<'a> ConfigJsonCtx<'a> {
+    /// `facts` holds the file's entries (see [`config_list_facts`]).
+    pub fn new(
+        ws: &'a Workspace,
+        path: &'a Path,
+        file: &'a ConfigListFile,
+        facts: &'a PyFacts,
+    ) -> Self {
+        let mut entries = PyCtx::new(ws, path, &file.text, facts);
+        entries.config_list = Some(file);
+        ConfigJsonCtx {
+            ws,
+            path,
+            file,
+            entries,
+        }
+    }
+}
+
+/// The facts the config-entry rules read for a config list: its entries, nothing else.
+pub fn config_list_facts(file: &ConfigListFile) -> PyFacts {
+    PyFacts {
+        entries: file.parsed.entries.clone(),
+        ..PyFacts::default()
+    }
+}
+
 // The dispatch from a rule to its file's `check`, expanded from the registry's table.
 macro_rules! define_runner {
     ($( $variant:ident, $name:literal, $severity:ident, $module:ident, $kind:ident; )*) => {
@@ -111,11 +158,25 @@ macro_rules! define_runner {
                 $( Rule::$variant => define_runner!(@env $kind $module ctx out), )*
             }
         }
+
+        fn run_config_json(rule: Rule, ctx: &ConfigJsonCtx, out: &mut Vec<Finding>) {
+            match rule {
+                $( Rule::$variant => define_runner!(@json $kind $module ctx out), )*
+            }
+        }
     };
     (@py python $module:ident $ctx:ident $out:ident) => { $module::check($ctx, $out) };
-    (@py env $module:ident $ctx:ident $out:ident) => { () };
+    (@py python_json $module:ident $ctx:ident $out:ident) => { $module::check($ctx, $out) };
+    (@py $kind:ident $module:ident $ctx:ident $out:ident) => { () };
     (@env env $module:ident $ctx:ident $out:ident) => { $module::check($ctx, $out) };
-    (@env python $module:ident $ctx:ident $out:ident) => { () };
+    (@env env_json $module:ident $ctx:ident $out:ident) => { $module::check($ctx, $out) };
+    (@env $kind:ident $module:ident $ctx:ident $out:ident) => { () };
+    (@json json $module:ident $ctx:ident $out:ident) => { $module::check($ctx, $out) };
+    (@json python_json $module:ident $ctx:ident $out:ident) => {
+        $module::check(&$ctx.entries, $out)
+    };
+    (@json env_json $module:ident $ctx:ident $out:ident) => { $module::check_json($ctx, $out) };
+    (@json $kind:ident $module:ident $ctx:ident $out:ident) => { () };
 }
 
 registry::rule_table!(define_runner);
@@ -152,9 +213,20 @@ pub fn check_python_local(ctx: &PyCtx, enabled: impl Fn(Rule) -> bool) -> Vec<Fi
 /// Run every enabled .env rule on one file.
 pub fn check_env(ctx: &EnvCtx, enabled: impl Fn(Rule) -> bool) -> Vec<Finding> {
     let mut out = Vec::new();
-    for &rule in Rule::ALL.iter().filter(|r| !r.is_python()) {
+    for &rule in Rule::ALL.iter().filter(|r| r.is_env()) {
         if enabled(rule) {
             run_env(rule, ctx, &mut out);
+        }
+    }
+    out
+}
+
+/// Run every enabled rule that reads config lists on one `OAI_CONFIG_LIST` file.
+pub fn check_config_json(ctx: &ConfigJsonCtx, enabled: impl Fn(Rule) -> bool) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for &rule in Rule::ALL.iter().filter(|r| r.reads_config_json()) {
+        if enabled(rule) {
+            run_config_json(rule, ctx, &mut out);
         }
     }
     out

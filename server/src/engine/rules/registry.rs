@@ -1,4 +1,4 @@
-//! The rule registry: every rule's code, name, default severity, kind (Python or .env) and
+//! The rule registry: every rule's code, name, default severity, kind (what files it reads) and
 //! documentation (its file's `//!` comment), the rule pages' URL, and which rule reports a
 //! mistake two rules can both see. Data only: it never runs a rule and imports none, so that
 //! findings and the configuration can name rules without depending on the runner.
@@ -8,21 +8,24 @@ use serde::{Deserialize, Serialize};
 use crate::engine::severity::Severity;
 
 /// The rule table, written once: code, name, default severity, module (the rule's file) and
-/// kind (`python` or `env`). It hands its rows to `$callback`, so that this registry and the
-/// runner (`rules/mod.rs`, which knows the modules) expand the same rows.
+/// kind: `python` (Python modules), `env` (.env files), `json` (`OAI_CONFIG_LIST` files), or
+/// `python_json` / `env_json` (also config lists: the config-entry rules, which read a JSON
+/// entry as they read a Python dict, and KW308). It hands its rows to `$callback`, so that
+/// this registry and the runner (`rules/mod.rs`, which knows the modules) expand the same rows.
 macro_rules! rule_table {
     ($callback:ident) => {
         $callback! {
-            KW101, "missing-api-key", Warning, kw101_missing_api_key, python;
-            KW102, "unknown-config-key", Error, kw102_unknown_config_key, python;
-            KW103, "placeholder-api-key", Error, kw103_placeholder_api_key, python;
-            KW104, "hardcoded-api-key", Warning, kw104_hardcoded_api_key, python;
-            KW105, "endpoint-provider-mismatch", Error, kw105_endpoint_provider_mismatch, python;
-            KW106, "azure-missing-api-version", Error, kw106_azure_missing_api_version, python;
+            KW101, "missing-api-key", Warning, kw101_missing_api_key, python_json;
+            KW102, "unknown-config-key", Error, kw102_unknown_config_key, python_json;
+            KW103, "placeholder-api-key", Error, kw103_placeholder_api_key, python_json;
+            KW104, "hardcoded-api-key", Warning, kw104_hardcoded_api_key, python_json;
+            KW105, "endpoint-provider-mismatch", Error, kw105_endpoint_provider_mismatch, python_json;
+            KW106, "azure-missing-api-version", Error, kw106_azure_missing_api_version, python_json;
             KW107, "provider-credential-mismatch", Warning, kw107_provider_credential_mismatch, python;
-            KW108, "key-format-mismatch", Error, kw108_key_format_mismatch, python;
+            KW108, "key-format-mismatch", Error, kw108_key_format_mismatch, python_json;
             KW109, "wrong-autogen-api", Error, kw109_wrong_autogen_api, python;
             KW110, "filter-matches-nothing", Error, kw110_filter_matches_nothing, python;
+            KW111, "invalid-config-json", Error, kw111_invalid_config_json, json;
             KW112, "config-source-missing", Error, kw112_config_source_missing, python;
             KW201, "undefined-env-var", Warning, kw201_undefined_env_var, python;
             KW202, "dotenv-not-loaded", Error, kw202_dotenv_not_loaded, python;
@@ -35,17 +38,19 @@ macro_rules! rule_table {
             KW305, "empty-value", Warning, kw305_empty_value, env;
             KW306, "placeholder-value", Warning, kw306_placeholder_value, env;
             KW307, "key-format", Warning, kw307_key_format, env;
-            KW308, "env-not-gitignored", Warning, kw308_env_not_gitignored, env;
+            KW308, "env-not-gitignored", Warning, kw308_env_not_gitignored, env_json;
         }
     };
 }
 pub(super) use rule_table;
 
-/// What a rule reads: Python modules or .env files.
+/// What a rule reads first: Python modules, .env files or `OAI_CONFIG_LIST` files (see
+/// [`Rule::reads_config_json`] for the rules that read config lists too).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RuleKind {
     Python,
     Env,
+    ConfigJson,
 }
 
 macro_rules! define_rules {
@@ -65,6 +70,13 @@ macro_rules! define_rules {
                 }
             }
 
+            /// Runs on `OAI_CONFIG_LIST` files (alone, or besides its own kind).
+            pub fn reads_config_json(self) -> bool {
+                match self {
+                    $( Rule::$variant => define_rules!(@json $kind), )*
+                }
+            }
+
             pub fn meta(self) -> &'static RuleMeta {
                 match self {
                     $( Rule::$variant => &RuleMeta {
@@ -78,7 +90,13 @@ macro_rules! define_rules {
         }
     };
     (@kind python) => { RuleKind::Python };
+    (@kind python_json) => { RuleKind::Python };
     (@kind env) => { RuleKind::Env };
+    (@kind env_json) => { RuleKind::Env };
+    (@kind json) => { RuleKind::ConfigJson };
+    (@json python) => { false };
+    (@json env) => { false };
+    (@json $other:ident) => { true };
 }
 
 rule_table!(define_rules);
@@ -129,9 +147,14 @@ impl Rule {
         self.meta().name
     }
 
-    /// A rule of Python modules (else of .env files).
+    /// A rule of Python modules.
     pub fn is_python(self) -> bool {
         self.kind() == RuleKind::Python
+    }
+
+    /// A rule of .env files.
+    pub fn is_env(self) -> bool {
+        self.kind() == RuleKind::Env
     }
 
     /// Look up by code (`KW101`, any case) or name (`missing-api-key`).

@@ -1,9 +1,9 @@
-//! What the Python rules need to know about one config entry: which client reads it, which
-//! provider it really talks to, its endpoint and its key. Computed from the facts and the
-//! provider table only.
+//! What the config-entry rules need to know about one entry (a Python dict or constructor, or
+//! an object of an `OAI_CONFIG_LIST` file): which client reads it, which provider it really
+//! talks to, its endpoint and its key. Computed from the facts and the provider table only.
 
 use crate::engine::providers::{self, ConstructorKind, Generation, Provider, ProviderId};
-use crate::engine::python::{ConfigEntry, EnvRead, Field, FieldValue, StrLit};
+use crate::engine::python::{ConfigEntry, EntrySource, EnvRead, Field, FieldValue, StrLit};
 use crate::engine::resolve::{EnvDef, Lookup};
 
 use crate::engine::rules::PyCtx;
@@ -208,6 +208,35 @@ impl<'a> EntryInfo<'a> {
                 && self.api_type.is_none()
                 && self.takes_api_type())
     }
+}
+
+/// For an entry of an `OAI_CONFIG_LIST` file: its `api_key` is there but makes the client read
+/// its variable all the same. `null` becomes `None`, which every client replaces with its
+/// variable; `""` does so for AutoGen's Gemini client only (`if not self.api_key:` in
+/// `autogen/oai/gemini.py`), while the OpenAI and Azure clients send it (they test `is None`).
+pub(crate) fn json_key_falls_back(ctx: &PyCtx, info: &EntryInfo) -> bool {
+    let Some(key) = info.key.filter(|_| info.entry.source == EntrySource::Json) else {
+        return false;
+    };
+    match &key.value {
+        FieldValue::Str(lit) => lit.value.is_empty() && info.client.id == ProviderId::Google,
+        _ => ctx.text.get(key.value_span.start..key.value_span.end) == Some("null"),
+    }
+}
+
+/// Whether `name` is set for the program that reads a config list. Nothing says which program
+/// that is (any module may call `config_list_from_json`), so a variable any `.env` or template
+/// defines, `env-files` sets, `assume-defined` names or a module writes counts as set.
+pub(crate) fn defined_for_config_list(ctx: &PyCtx, name: &str) -> bool {
+    let lookup = ctx.scope().lookup(name);
+    lookup.is_defined()
+        || lookup.unknown_load
+        || !lookup.unloaded.is_empty()
+        || !lookup.templates.is_empty()
+        || ctx
+            .ws
+            .python_modules()
+            .any(|(_, m)| m.facts.env_writes.iter().any(|w| w.name == name))
 }
 
 /// The text of a new field that reads `var` from the environment.

@@ -346,3 +346,29 @@ impl Resolution<'_> {
         Some(entries.iter().map(|e| kept(&filters, e)).collect())
     }
 }
+
+/// The values of the `.env` file at `env` that code reads as a config list (a variable named by
+/// a `config_list_from_json` call, holding the JSON itself), with the byte offset where each
+/// value's text starts in the file. A value whose text is not verbatim in the file (escapes in
+/// double quotes) is left out: positions inside it would be wrong.
+pub fn env_config_lists<'a>(ws: &'a Workspace, env: &Path) -> Vec<(&'a Entry, usize)> {
+    let mut out: Vec<(&Entry, usize)> = Vec::new();
+    for (module, m) in ws.python_modules() {
+        for source in &m.facts.config_sources {
+            let Some(res) = resolve_source(ws, module, source) else {
+                continue;
+            };
+            let Origin::VarJson(VarSetter::Env { env: at, entry }) = res.origin else {
+                continue;
+            };
+            if at != env || out.iter().any(|(e, _)| e.key_span == entry.key_span) {
+                continue;
+            }
+            if let Some((_, offset)) = env_value_offset(ws, at, entry) {
+                out.push((entry, offset));
+            }
+        }
+    }
+    out.sort_by_key(|(e, _)| e.span.start);
+    out
+}

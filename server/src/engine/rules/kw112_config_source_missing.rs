@@ -76,6 +76,8 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             message.push_str(&format!(
                 "; the variable `{name}` is mentioned in a .env file or template, so it may be set at run time"
             ));
+        } else if !sure {
+            message.push_str(&format!(", unless the shell or CI sets `{name}`"));
         }
         let severity = if sure || !m.near.is_empty() {
             Severity::Error

@@ -372,3 +372,116 @@ pub fn env_config_lists<'a>(ws: &'a Workspace, env: &Path) -> Vec<(&'a Entry, us
     out.sort_by_key(|(e, _)| e.span.start);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::config::Config;
+    use crate::engine::workspace::GitStatus;
+
+    const LIST: &str = "[{\"model\": \"gpt-4\"}]";
+
+    fn ws(config: Config, files: &[(&str, &str)]) -> Workspace {
+        let mut ws = Workspace::new("/p", config);
+        for (path, text) in files {
+            let path = PathBuf::from("/p").join(path);
+            match file_kind(&path) {
+                FileKind::Python => {
+                    ws.set_python(path, text);
+                }
+                FileKind::Env => ws.set_env(path, text, GitStatus::Unknown),
+                _ => ws.set_config_json(path, text, GitStatus::Unknown),
+            }
+        }
+        ws
+    }
+
+    /// The origin of the first config source of `module`, as a short label.
+    fn origin(ws: &Workspace, module: &str) -> String {
+        let path = PathBuf::from("/p").join(module);
+        let m = ws.python_module(&path).unwrap();
+        let source = &m.facts.config_sources[0];
+        match resolve_source(ws, &path, source).map(|r| r.origin) {
+            None => "computed".into(),
+            Some(Origin::File(p, base)) => format!("file {} {base:?}", ws.display_path(&p)),
+            Some(Origin::VarPath(_, p, base)) => {
+                format!("var path {} {base:?}", ws.display_path(&p))
+            }
+            Some(Origin::VarJson(VarSetter::Env { .. })) => "var json .env".into(),
+            Some(Origin::VarJson(VarSetter::Code { .. })) => "var json code".into(),
+            Some(Origin::Outside(_)) => "outside".into(),
+            Some(Origin::Missing(m)) => format!("missing outside_root={}", m.outside_root),
+        }
+    }
+
+    #[test]
+    fn the_module_folder_first_then_the_root() {
+        let call = "import autogen\nc = autogen.config_list_from_json(\"OAI_CONFIG_LIST\")\n";
+        let w = ws(
+            Config::default(),
+            &[
+                ("a/app.py", call),
+                ("a/OAI_CONFIG_LIST", LIST),
+                ("b/app.py", call),
+                ("OAI_CONFIG_LIST", LIST),
+            ],
+        );
+        assert_eq!(origin(&w, "a/app.py"), "file a/OAI_CONFIG_LIST ModuleDir");
+        assert_eq!(origin(&w, "b/app.py"), "file OAI_CONFIG_LIST Root");
+    }
+
+    #[test]
+    fn a_variable_set_where_keywire_cannot_see_wins_over_the_file() {
+        let call = "import autogen\nc = autogen.config_list_from_json(\"OAI_CONFIG_LIST\")\n";
+        let config = Config {
+            assume_defined: vec!["OAI_CONFIG_LIST".into()],
+            ..Config::default()
+        };
+        let w = ws(config, &[("app.py", call), ("OAI_CONFIG_LIST", LIST)]);
+        assert_eq!(origin(&w, "app.py"), "outside");
+        // Set by code to something computed: no claim either.
+        let code = "import os, autogen\nos.environ[\"OAI_CONFIG_LIST\"] = read()\nc = autogen.config_list_from_json(\"OAI_CONFIG_LIST\")\n";
+        let w = ws(
+            Config::default(),
+            &[("app.py", code), ("OAI_CONFIG_LIST", LIST)],
+        );
+        assert_eq!(origin(&w, "app.py"), "outside");
+    }
+
+    #[test]
+    fn a_loaded_variable_holds_a_path_or_the_json() {
+        let call = "import autogen\nfrom dotenv import load_dotenv\nload_dotenv()\nc = autogen.config_list_from_json(\"CFG\")\n";
+        let w = ws(
+            Config::default(),
+            &[
+                ("app.py", call),
+                (".env", "CFG=conf/OAI_CONFIG_LIST_x\n"),
+                ("conf/OAI_CONFIG_LIST_x", LIST),
+            ],
+        );
+        assert_eq!(origin(&w, "app.py"), "var path conf/OAI_CONFIG_LIST_x ModuleDir");
+        let w = ws(
+            Config::default(),
+            &[("app.py", call), (".env", &format!("CFG='{LIST}'\n"))],
+        );
+        assert_eq!(origin(&w, "app.py"), "var json .env");
+        // An empty value counts as unset: the file is read.
+        let w = ws(
+            Config::default(),
+            &[("app.py", call), (".env", "CFG=\n"), ("CFG", LIST)],
+        );
+        assert_eq!(origin(&w, "app.py"), "file CFG ModuleDir");
+    }
+
+    #[test]
+    fn computed_names_and_paths_outside_the_workspace_make_no_claim() {
+        let computed = "import autogen\nc = autogen.config_list_from_json(\"OAI_CONFIG_LIST\", file_location=KEY_LOC)\n";
+        let above = "import autogen\nc = autogen.config_list_from_json(\"OAI_CONFIG_LIST\", file_location=\"../..\")\n";
+        let w = ws(
+            Config::default(),
+            &[("app.py", computed), ("x/app.py", above)],
+        );
+        assert_eq!(origin(&w, "app.py"), "computed");
+        assert_eq!(origin(&w, "x/app.py"), "missing outside_root=true");
+    }
+}

@@ -353,8 +353,33 @@ impl Resolution<'_> {
 /// double quotes) is left out: positions inside it would be wrong.
 pub fn env_config_lists<'a>(ws: &'a Workspace, env: &Path) -> Vec<(&'a Entry, usize)> {
     let mut out: Vec<(&Entry, usize)> = Vec::new();
+    // Most .env files hold no list: nothing to resolve.
+    let Some(file) = ws.env_file(env) else {
+        return out;
+    };
+    let lists: Vec<&str> = file
+        .parsed
+        .entries
+        .iter()
+        .filter(|e| {
+            e.value
+                .as_deref()
+                .is_some_and(|v| v.trim_start().starts_with('['))
+        })
+        .map(|e| e.key.as_str())
+        .collect();
+    if lists.is_empty() {
+        return out;
+    }
     for (module, m) in ws.python_modules() {
         for source in &m.facts.config_sources {
+            if !source
+                .name
+                .as_ref()
+                .is_some_and(|n| lists.contains(&n.value.as_str()))
+            {
+                continue;
+            }
             let Some(res) = resolve_source(ws, module, source) else {
                 continue;
             };
@@ -459,7 +484,10 @@ mod tests {
                 ("conf/OAI_CONFIG_LIST_x", LIST),
             ],
         );
-        assert_eq!(origin(&w, "app.py"), "var path conf/OAI_CONFIG_LIST_x ModuleDir");
+        assert_eq!(
+            origin(&w, "app.py"),
+            "var path conf/OAI_CONFIG_LIST_x ModuleDir"
+        );
         let w = ws(
             Config::default(),
             &[("app.py", call), (".env", &format!("CFG='{LIST}'\n"))],

@@ -1,3 +1,5 @@
+import os
+
 import autogen
 
 # The getting-started example, next to a list without gpt-4o.
@@ -15,3 +17,9 @@ kept = autogen.config_list_from_json("OAI_CONFIG_LIST", filter_dict={"tags": ["g
 azure = autogen.config_list_from_json("OAI_CONFIG_LIST", filter_dict={"api_type": {"azure"}})
 maybe = autogen.config_list_from_json("OAI_CONFIG_LIST", filter_dict={"api_type": ["openai", None]})
 computed = autogen.config_list_from_json("OAI_CONFIG_LIST", filter_dict=my_filter)
+
+# The list is not known (a computed folder): the joined value is still named, as a warning.
+KEY_LOC = os.path.dirname(__file__)
+unknown = autogen.config_list_from_json(
+    "OAI_CONFIG_LIST", file_location=KEY_LOC, filter_dict={"model": ["gpt-4", "gpt-4-0314" "gpt4"]}
+)

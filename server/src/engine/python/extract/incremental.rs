@@ -512,6 +512,18 @@ agent = AssistantAgent(\"a\", llm_config={\"config_list\": config_list})
     }
 
     #[test]
+    fn config_sources_and_writes_move_with_a_comment_edit() {
+        let text = "import json, os\nimport autogen\n\n\
+                    os.environ[\"L\"] = json.dumps([{\"model\": \"gpt-4o\"}])  # models\n\
+                    c = autogen.config_list_from_json(\"L\", filter_dict={\"model\": [\"a\" \"b\"]})\n";
+        let new = text.replace("# models", "# all the models");
+        let reused = base(text).reuse(&new).expect("a comment edit is reused");
+        assert_eq!(reused, extract(&new));
+        assert_eq!(reused.config_sources.len(), 1);
+        assert_eq!(reused.config_writes.len(), 1);
+    }
+
+    #[test]
     fn edits_that_may_change_facts_or_the_tree_are_not() {
         // The body starts to read the environment, or to name an import.
         assert!(reuse("total += len", "environ += len").is_none());

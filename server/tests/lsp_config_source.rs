@@ -83,3 +83,36 @@ async fn hover_and_definition_on_a_config_list_name() {
     client.shutdown_and_exit().await;
     assert_eq!(server.await.unwrap(), 0);
 }
+
+#[tokio::test]
+async fn a_config_list_in_a_env_value_is_checked_inside_it() {
+    let (_dir, root) = tempdir();
+    let env = "OAI_CONFIG_LIST='[{\"model\": \"gpt-4o\", \"api_type\": \"azure\", \"base_url\": \"https://example.openai.azure.com/\"}]'\n";
+    std::fs::write(root.join(".env"), env).unwrap();
+    std::fs::write(
+        root.join("app.py"),
+        "import autogen\nfrom dotenv import load_dotenv\nload_dotenv()\nc = autogen.config_list_from_json(\"OAI_CONFIG_LIST\")\n",
+    )
+    .unwrap();
+    let (mut client, server) = TestClient::in_process();
+    client.initialize(Some(&root), false, json!({})).await;
+    let uri = file_uri(&root.join(".env"));
+    client.open(&uri, "dotenv", 1, env).await;
+    let published = client
+        .wait_diagnostics(&uri, |d| d.iter().any(|d| d["code"] == "KW106"))
+        .await;
+    let d = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "KW106")
+        .unwrap()
+        .clone();
+    // The entry's opening brace, inside the quoted value.
+    assert_eq!(
+        d["range"],
+        json!({"start": {"line": 0, "character": 18}, "end": {"line": 0, "character": 19}})
+    );
+    client.shutdown_and_exit().await;
+    assert_eq!(server.await.unwrap(), 0);
+}

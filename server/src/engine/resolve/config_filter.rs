@@ -49,12 +49,10 @@ impl ListEntry {
 
     /// The `model` string, if it is one.
     pub fn model(&self) -> Option<&str> {
-        match self.get("model")? {
-            Val::Str(s) => Some(s),
-            _ => None,
-        }
+        self.str("model")
     }
 
+    /// The value of `key`, if it is a string.
     pub fn str(&self, key: &str) -> Option<&str> {
         match self.get(key)? {
             Val::Str(s) => Some(s),

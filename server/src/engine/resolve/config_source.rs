@@ -216,7 +216,7 @@ fn from_code<'a>(
     match &write.value {
         Some(lit) => {
             // The JSON's own offsets are the module's when the literal has no escape.
-            let raw = ws_literal_body(lit);
+            let raw = literal_body_start(lit);
             let offset = raw.map(|start| (path.to_path_buf(), start));
             from_value(ws, module, res, setter, &lit.value, offset);
         }
@@ -227,7 +227,7 @@ fn from_code<'a>(
 
 /// Where a string literal's value starts in its module, when the value is its text verbatim
 /// (no prefix other than `r`/`u`, no escape, one piece).
-fn ws_literal_body(lit: &StrLit) -> Option<usize> {
+fn literal_body_start(lit: &StrLit) -> Option<usize> {
     let len = lit.span.end - lit.span.start;
     let extra = len.checked_sub(lit.value.len())?;
     let quote_len = extra / 2;

@@ -199,3 +199,49 @@ fn test_code_policy() {
     );
     assert_eq!(found(TestPolicy::None), [pair("app", "KW103")]);
 }
+
+/// A real key in a config list git does not ignore is KW308's; with KW308 off, KW104 reports
+/// each key instead (the mistake never goes unsaid). Templates' keys are KW104's either way,
+/// and nothing is said about a list git ignores.
+#[test]
+fn config_list_keys_fall_back_to_kw104_without_kw308() {
+    let dir = repo_root().join("tests/rules/kw308-config-json");
+    let files = fixture::read_dir(&dir);
+    let found = |config: &Config| -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = fixture::check(&files, config)
+            .iter()
+            .filter(|f| matches!(f.rule.code(), "KW104" | "KW308"))
+            .map(|f| {
+                let path = f.path.strip_prefix(fixture::root()).unwrap();
+                (
+                    path.to_string_lossy().into_owned(),
+                    f.rule.code().to_string(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+    assert_eq!(
+        found(&Config::default()),
+        [
+            pair("OAI_CONFIG_LIST", "KW308"),
+            pair("service/OAI_CONFIG_LIST_sample", "KW104"),
+            pair("tracked/OAI_CONFIG_LIST", "KW308"),
+        ]
+    );
+    let without = Config {
+        ignore: vec!["KW308".into()],
+        ..Config::default()
+    };
+    assert_eq!(
+        found(&without),
+        [
+            pair("OAI_CONFIG_LIST", "KW104"),
+            pair("OAI_CONFIG_LIST", "KW104"),
+            pair("service/OAI_CONFIG_LIST_sample", "KW104"),
+            pair("tracked/OAI_CONFIG_LIST", "KW104"),
+        ]
+    );
+}

@@ -1,4 +1,4 @@
-//! Git status of .env files: whether their repository ignores them (its .gitignore files and
+//! Git status of .env and `OAI_CONFIG_LIST` files: whether their repository ignores them (its .gitignore files and
 //! `.git/info/exclude`) and whether its index tracks them.
 //!
 //! Owns reading ignore files and git indexes, cached per repository. Must never run git nor
@@ -334,6 +334,36 @@ mod tests {
         git(&root, &["commit", "-q", "-m", "ignore"]);
         write(&root.join("other/.env"), "A_KEY=1\n");
         (dir, root)
+    }
+
+    /// A config list committed before `.gitignore` listed it is still in the repository.
+    #[test]
+    fn tracked_config_lists_are_seen_although_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = fs::canonicalize(dir.path()).unwrap();
+        git(&root, &["init", "-q"]);
+        write(&root.join("OAI_CONFIG_LIST"), "[]");
+        git(&root, &["add", "."]);
+        git(&root, &["commit", "-q", "-m", "first"]);
+        write(&root.join(".gitignore"), "OAI_CONFIG_LIST*\n");
+        write(&root.join("app/OAI_CONFIG_LIST.json"), "[]");
+        let loaded = load(std::slice::from_ref(&root), &LoadOptions::default()).unwrap();
+        let status = |p: &str| {
+            loaded
+                .workspace
+                .config_json(&root.join(p))
+                .unwrap()
+                .git
+                .clone()
+        };
+        assert_eq!(
+            status("OAI_CONFIG_LIST"),
+            GitStatus::Tracked {
+                repo_root: root.clone(),
+                ignored: true
+            }
+        );
+        assert_eq!(status("app/OAI_CONFIG_LIST.json"), GitStatus::Ignored);
     }
 
     #[test]

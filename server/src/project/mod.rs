@@ -2,9 +2,9 @@
 //! language server. The engine does no I/O; this is where it happens.
 //!
 //! One file per concern: [`config`] (discovery), [`walk`] (the gitignore-aware parallel walk),
-//! [`read`] (the read policy), [`git`] (git status of .env files), [`paths`] (normalising
-//! user-given paths), [`tree`] (loading a tree with all of them). This file is the API both
-//! faces use:
+//! [`read`] (the read policy), [`git`] (git status of .env and config list files), [`paths`]
+//! (normalising user-given paths), [`tree`] (loading a tree with all of them). This file is the
+//! API both faces use:
 //!
 //! - [`load`]: a tree, into a [`Loaded`] workspace;
 //! - [`load_file`] / [`update_from_text`]: one file (any kind), into a [`FileUpdate`] to apply

@@ -11,8 +11,8 @@
 //!
 //! Templates (a name with `sample`, `example` or `template`, like AutoGen's own
 //! `OAI_CONFIG_LIST_sample`) may start with `//` comment lines that tell the reader what to
-//! do: that is fine until the file is copied to a real config list, so only a template's other
-//! errors are reported.
+//! do, or be empty: that is fine until the file is copied to a real config list, so only a
+//! template's other errors are reported.
 //!
 //! Bad (`OAI_CONFIG_LIST`):
 //! ```text
@@ -43,7 +43,9 @@ pub(super) fn check(ctx: &ConfigJsonCtx, out: &mut Vec<Finding>) {
     let Some(error) = &ctx.file.parsed.error else {
         return;
     };
-    if error.comments_only && ctx.file.template {
+    // A template still to be written (empty) or that starts with instructions in `//` lines:
+    // fine until it is copied to a real config list.
+    if ctx.file.template && (error.comments_only || ctx.file.text.trim().is_empty()) {
         return;
     }
     let mut finding = Finding::new(Rule::KW111, ctx.path, error.span, message(error));

@@ -7,10 +7,13 @@
 
 use std::path::Path;
 
+use super::config_json;
 use super::diagnostic::Finding;
+use super::resolve::config_source::env_config_lists;
+use super::rules::Rule;
 use super::rules::{self, ConfigJsonCtx, EnvCtx, PyCtx};
 use super::text::LineIndex;
-use super::workspace::{file_kind, FileKind, Workspace};
+use super::workspace::{file_kind, ConfigListFile, EnvFile, FileKind, Workspace};
 
 /// What a check may rely on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,9 +85,9 @@ impl Workspace {
             file,
         };
         let test = self.is_test_code(path, "");
-        let findings = rules::check_env(&ctx, |r| {
-            self.config.enabled(r) && (!test || self.config.tests.reports(r))
-        });
+        let enabled = |r| self.config.enabled(r) && (!test || self.config.tests.reports(r));
+        let mut findings = rules::check_env(&ctx, enabled);
+        findings.extend(self.env_config_lists(path, file, enabled));
         self.finish(
             findings,
             |line, code| {
@@ -109,6 +112,40 @@ impl Workspace {
             self.config.enabled(r) && (!test || self.config.tests.reports(r))
         });
         self.finish(findings, |_, _| false, &file.text)
+    }
+
+    /// The config list rules on the config lists this .env's values hold
+    /// (`OAI_CONFIG_LIST='[...]'`, read by `config_list_from_json`), at positions inside the
+    /// values. Not KW104 (a key in a .env is where it belongs) nor KW308 (which judges the
+    /// .env file itself).
+    fn env_config_lists(
+        &self,
+        path: &Path,
+        file: &EnvFile,
+        enabled: impl Fn(Rule) -> bool,
+    ) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for (entry, offset) in env_config_lists(self, path) {
+            let Some(json) = entry
+                .value
+                .as_deref()
+                .and_then(|v| file.text.get(offset..offset + v.len()))
+            else {
+                continue;
+            };
+            let list = ConfigListFile {
+                text: file.text.clone(),
+                parsed: config_json::read_embedded(json, offset),
+                template: false,
+                git: file.git.clone(),
+            };
+            let facts = rules::config_list_facts(&list);
+            let ctx = ConfigJsonCtx::new(self, path, &list, &facts);
+            out.extend(rules::check_config_json(&ctx, |r| {
+                enabled(r) && !matches!(r, Rule::KW104 | Rule::KW308)
+            }));
+        }
+        out
     }
 
     fn finish(

@@ -13,7 +13,7 @@ use super::position::LineIndex;
 use super::session::Shared;
 use super::snapshot::{self, DocSnap, Snapshot};
 use crate::engine::dotenv::Entry;
-use crate::engine::python::{EnvRead, FieldValue, StrLit};
+use crate::engine::python::{ConfigSource, EnvRead, FieldValue, StrLit};
 use crate::engine::resolve::{LoadRef, LoadTarget};
 use crate::engine::workspace::{FileKind, Workspace};
 use crate::engine::Span;
@@ -44,6 +44,13 @@ impl At {
                 let facts = &ws.python_module(&self.doc.path)?.facts;
                 if let Some(read) = facts.env_reads.iter().find(|r| inside(r.span)) {
                     return Some(Target::EnvRead(read));
+                }
+                if let Some(source) = facts
+                    .config_sources
+                    .iter()
+                    .find(|c| c.name.as_ref().is_some_and(|n| inside(n.span)))
+                {
+                    return Some(Target::ConfigSource(source));
                 }
                 facts.entries.iter().find_map(|entry| {
                     entry.fields.iter().find_map(|f| match &f.value {
@@ -78,6 +85,8 @@ pub enum Target<'a> {
     KeyLiteral(&'a StrLit),
     /// A `KEY=value` statement of the .env document itself.
     EnvKey(&'a Entry),
+    /// The name string of `config_list_from_json("OAI_CONFIG_LIST", ...)`.
+    ConfigSource(&'a ConfigSource),
 }
 
 /// Locate the cursor in the current version of `uri`.

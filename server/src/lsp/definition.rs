@@ -1,11 +1,13 @@
 //! `textDocument/definition` and `textDocument/references`.
 //!
 //! - Definition, from an env read: the `.env` keys defining the variable for this module
-//!   (loaded or configured ones; when none is, every .env and template defining it).
+//!   (loaded or configured ones; when none is, every .env and template defining it); from the
+//!   name of `config_list_from_json("OAI_CONFIG_LIST", ...)`: the file (or the variable's
+//!   definition) and the entries the filter keeps.
 //! - References, from a `.env` key or an env read: every read of the variable in the
 //!   workspace (plus the definitions when `includeDeclaration`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tower_lsp_server::jsonrpc::Result;
@@ -15,7 +17,11 @@ use tower_lsp_server::ls_types::{
 
 use super::cursor::{self, At, Target};
 use super::session::Shared;
+use crate::engine::python::ConfigSource;
+use crate::engine::resolve::config_filter::Verdict;
+use crate::engine::resolve::config_source::{resolve_source, Origin, VarSetter};
 use crate::engine::resolve::{EnvDef, ModuleScope};
+use crate::engine::workspace::Workspace;
 use crate::engine::Span;
 
 pub async fn definition(
@@ -36,8 +42,15 @@ fn definitions(at: &At) -> Vec<Location> {
     let (Some(conv), Some(ws)) = (at.conv(), at.ws()) else {
         return Vec::new();
     };
-    let Some(Target::EnvRead(read)) = at.target() else {
-        return Vec::new();
+    let read = match at.target() {
+        Some(Target::EnvRead(read)) => read,
+        Some(Target::ConfigSource(source)) => {
+            return config_source(ws, &at.doc.path, source)
+                .into_iter()
+                .filter_map(|(path, span)| conv.location(&path, span))
+                .collect();
+        }
+        _ => return Vec::new(),
     };
     let scope = ModuleScope::new(ws, &at.doc.path);
     let lookup = scope.lookup(&read.name);
@@ -57,6 +70,40 @@ fn definitions(at: &At) -> Vec<Location> {
         .into_iter()
         .filter_map(|(path, span)| conv.location(&path, span))
         .collect()
+}
+
+/// From a config list's name: where the list is (the file, or the variable's definition),
+/// then the entries its filter keeps (every entry without a filter).
+fn config_source(ws: &Workspace, module: &Path, source: &ConfigSource) -> Vec<(PathBuf, Span)> {
+    let Some(res) = resolve_source(ws, module, source) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    match &res.origin {
+        Origin::File(path, _) => out.push((path.clone(), Span::empty(0))),
+        Origin::VarJson(setter) | Origin::VarPath(setter, _, _) => match setter {
+            VarSetter::Env { env, entry } => out.push((env.to_path_buf(), entry.key_span)),
+            VarSetter::Code { module, span } => out.push((module.to_path_buf(), *span)),
+        },
+        Origin::Outside(_) | Origin::Missing(_) => return out,
+    }
+    if let Origin::VarPath(_, path, _) = &res.origin {
+        out.push((path.clone(), Span::empty(0)));
+    }
+    let (Some(holder), Some(entries)) = (&res.holder, &res.entries) else {
+        return out;
+    };
+    let verdicts = res.verdicts(source);
+    for (i, e) in entries.iter().enumerate() {
+        let dropped = verdicts
+            .as_ref()
+            .and_then(|v| v.get(i))
+            .is_some_and(|v| *v == Verdict::Drops);
+        if !dropped {
+            out.push((holder.clone(), e.span));
+        }
+    }
+    out
 }
 
 pub async fn references(

@@ -8,6 +8,9 @@
 //! - On a hard-coded credential literal: the same description of the literal.
 //! - On a `.env` key: the value described, other files defining it, and every module reading
 //!   it (and whether this file is loaded for that module).
+//! - On the name string of `config_list_from_json("OAI_CONFIG_LIST", ...)`: where the list
+//!   resolves (the variable and where it is set, or the file and from which folder), how many
+//!   entries it has and which the filter keeps: model, provider and the key described.
 //!
 //! Values themselves are never shown.
 
@@ -21,7 +24,9 @@ use super::convert::Converter;
 use super::cursor::{self, describe_load, line_of, At, Target};
 use super::session::Shared;
 use crate::engine::dotenv::Entry;
-use crate::engine::python::EnvReadKind;
+use crate::engine::python::{ConfigSource, ConfigSourceCall, EnvReadKind};
+use crate::engine::resolve::config_filter::{ListEntry, Val, Verdict};
+use crate::engine::resolve::config_source::{resolve_source, Base, Origin, VarSetter};
 use crate::engine::resolve::ModuleScope;
 use crate::engine::workspace::Workspace;
 use crate::engine::{providers, secrets};
@@ -58,6 +63,7 @@ fn render(at: &At) -> Option<(String, bool)> {
             describe_value(&lit.value)
         ),
         Target::EnvKey(entry) => env_key(&conv, ws, at, entry),
+        Target::ConfigSource(source) => config_source(&conv, ws, at, source),
     };
     Some((text, at.markdown))
 }
@@ -214,4 +220,131 @@ fn env_key(conv: &Converter, ws: &Workspace, at: &At, entry: &Entry) -> String {
         }
     }
     out
+}
+
+fn config_source(conv: &Converter, ws: &Workspace, at: &At, source: &ConfigSource) -> String {
+    let call = match source.call {
+        ConfigSourceCall::ConfigListFromJson => "config_list_from_json",
+        ConfigSourceCall::LlmConfigFromJson => "LLMConfig.from_json",
+    };
+    let name = source.name.as_ref().map_or("", |n| n.value.as_str());
+    let mut out = format!("**`{name}`** · config list read by `{call}`\n\n");
+    let Some(res) = resolve_source(ws, &at.doc.path, source) else {
+        out.push_str("`file_location` is computed: keywire cannot tell where the list is.\n");
+        return out;
+    };
+    let from = |base: &Base| match base {
+        Base::ModuleDir => "found from this module's folder",
+        Base::Root => "found at the workspace root",
+        Base::Absolute => "an absolute path",
+    };
+    let setter = |s: &VarSetter| match s {
+        VarSetter::Env { env, entry } => {
+            format!("set in `{}` line {}", ws.display_path(env), entry.line + 1)
+        }
+        VarSetter::Code { module, span } => format!(
+            "set in code: `{}` line {}",
+            ws.display_path(module),
+            line_of(conv, module, *span).unwrap_or(0)
+        ),
+    };
+    match &res.origin {
+        Origin::VarJson(s) => {
+            let _ = writeln!(
+                out,
+                "From the environment variable `{name}`, {}: it holds the JSON itself.",
+                setter(s)
+            );
+        }
+        Origin::VarPath(s, path, base) => {
+            let _ = writeln!(
+                out,
+                "From the environment variable `{name}`, {}: it names the file `{}` ({}).",
+                setter(s),
+                ws.display_path(path),
+                from(base)
+            );
+        }
+        Origin::File(path, base) => {
+            let _ = writeln!(
+                out,
+                "From the file `{}` ({}); no variable `{name}` is set for this module.",
+                ws.display_path(path),
+                from(base)
+            );
+        }
+        Origin::Outside(why) => {
+            let _ = writeln!(
+                out,
+                "From the environment variable `{name}`, which keywire cannot read: {why}."
+            );
+            return out;
+        }
+        Origin::Missing(m) => {
+            let tried: Vec<String> = m
+                .tried
+                .iter()
+                .map(|p| format!("`{}`", ws.display_path(p)))
+                .collect();
+            let _ = writeln!(
+                out,
+                "**Not found**: no variable `{name}` is set for this module, and no file at {}.",
+                tried.join(" or ")
+            );
+            return out;
+        }
+    }
+    let Some(entries) = &res.entries else {
+        out.push_str("\nThe entries are not all known (not a list of literal objects).\n");
+        return out;
+    };
+    let verdicts = res.verdicts(source);
+    let kept = verdicts
+        .as_ref()
+        .map(|v| v.iter().filter(|v| **v == Verdict::Keeps).count());
+    let n = entries.len();
+    let _ = write!(out, "\n{n} entr{}", if n == 1 { "y" } else { "ies" });
+    match (&verdicts, kept) {
+        (Some(_), Some(k)) if has_filter(source) => {
+            let _ = writeln!(out, "; the filter keeps {k}:");
+        }
+        (None, _) => out.push_str("; the filter is computed:\n"),
+        _ => out.push_str(", no filter:\n"),
+    }
+    for (i, e) in entries.iter().enumerate() {
+        let verdict = match verdicts.as_ref().and_then(|v| v.get(i)) {
+            Some(Verdict::Keeps) => " — kept",
+            Some(Verdict::Drops) => " — filtered out",
+            Some(Verdict::Unknown) => " — kept or not, depending on the AutoGen version",
+            None => "",
+        };
+        let verdict = if has_filter(source) { verdict } else { "" };
+        let _ = writeln!(out, "- {}{verdict}", describe_entry(e));
+    }
+    out
+}
+
+fn has_filter(source: &ConfigSource) -> bool {
+    use crate::engine::python::Arg;
+    !matches!(
+        (&source.filter, &source.where_filter),
+        (Arg::Known(None), Arg::Known(None))
+    )
+}
+
+/// `` `gpt-4o` · OpenAI · key: OpenAI key (sk-proj-…, 164 chars, fingerprint …) ``: never a
+/// value that could be a secret.
+fn describe_entry(e: &ListEntry) -> String {
+    let model = match e.get("model") {
+        Some(Val::Str(m)) if !secrets::looks_like_key(m) => format!("`{m}`"),
+        Some(_) => "(model not a plain name)".to_string(),
+        None => "(no model)".to_string(),
+    };
+    let provider = providers::provider_for_api_type(e.str("api_type").unwrap_or("")).display;
+    let key = match e.get("api_key") {
+        Some(Val::Str(k)) => format!("key: {}", secrets::describe(k)),
+        Some(_) => "key: not a string".to_string(),
+        None => "no `api_key` (read from the provider's variable)".to_string(),
+    };
+    format!("{model} · {provider} · {key}")
 }

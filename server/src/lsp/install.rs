@@ -15,7 +15,7 @@ use tower_lsp_server::ls_types::{MessageType, Uri};
 use super::document::{parse_text, Document};
 use super::session::{ScopeKey, Shared};
 use crate::engine::python::{self, FactsBase, PyFacts};
-use crate::engine::workspace::{FileKind, GitStatus};
+use crate::engine::workspace::{FileKind, GitStatus, Workspace};
 use crate::project::{self, FileUpdate, GitIgnoreCache};
 
 /// A document's tree as the analysis gets it: maybe still to be reparsed, and the facts base
@@ -163,6 +163,11 @@ struct Install {
     facts: Option<DocFacts>,
     /// What a document that is not Python installs.
     update: Option<FileUpdate>,
+    /// The workspace, for the config list files a Python document names (dropped once read,
+    /// so that installing does not copy the workspace).
+    ws: Option<Arc<Workspace>>,
+    /// Those files, read.
+    named: Vec<(PathBuf, FileUpdate)>,
 }
 
 /// Feed open documents whose current version is not in their workspace yet (all of them, or
@@ -216,6 +221,8 @@ pub async fn install_documents(shared: &Arc<Shared>, only: Option<&Uri>) {
                 tree: DocTree::of(doc),
                 facts: None,
                 update: None,
+                ws: (doc.kind == FileKind::Python).then(|| scope.ws.clone()),
+                named: Vec::new(),
             });
         }
         out
@@ -241,7 +248,16 @@ pub async fn install_documents(shared: &Arc<Shared>, only: Option<&Uri>) {
             .map(|mut job| {
                 if job.kind == FileKind::Python {
                     let tree = std::mem::take(&mut job.tree);
-                    job.facts = Some(document_facts(&job.text, tree));
+                    let facts = document_facts(&job.text, tree);
+                    if let Some(ws) = job.ws.take().filter(|_| !job.standalone) {
+                        job.named = project::config_lists_named_by(
+                            &ws,
+                            &job.path,
+                            &facts.facts,
+                            &mut gitignores,
+                        );
+                    }
+                    job.facts = Some(facts);
                 } else {
                     // The status the workspace has for the file, else found now.
                     let (cached, standalone, path) = (job.git.take(), job.standalone, &job.path);
@@ -284,7 +300,13 @@ pub async fn install_documents(shared: &Arc<Shared>, only: Option<&Uri>) {
             (None, None | Some(FileUpdate::Remove)) => continue,
             (None, Some(update)) => update,
         };
-        update.apply(Arc::make_mut(&mut scope.ws), job.path);
+        let ws = Arc::make_mut(&mut scope.ws);
+        update.apply(ws, job.path);
         doc.installed = Some((job.generation, job.version));
+        for (path, update) in job.named {
+            if !s.docs.values().any(|d| d.path == path) {
+                update.apply(ws, path);
+            }
+        }
     }
 }

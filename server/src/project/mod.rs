@@ -10,12 +10,15 @@
 //! - [`load_file`] / [`update_from_text`]: one file (any kind), into a [`FileUpdate`] to apply
 //!   to a workspace;
 //! - [`env_files_in`] / [`env_files_applying`]: the .env files of a folder, and those that apply
-//!   to it.
+//!   to it;
+//! - [`config_lists_named_by`]: the config list files a module's code names, whatever their
+//!   name.
 //!
 //! A new file kind needs a reader and an extractor here (dispatched in [`update_from_text`] and
 //! the walk), never code in the CLI or the server. Nothing here knows about LSP or output.
 
 mod config;
+mod config_refs;
 mod git;
 mod paths;
 mod read;
@@ -27,6 +30,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use config::{find_config, FoundConfig};
+pub use config_refs::config_lists_named_by;
 pub use git::GitIgnoreCache;
 pub use paths::absolute_normalized;
 pub use read::{io_reason, read_source, read_source_into, read_text, MAX_FILE_SIZE};

@@ -18,7 +18,7 @@ use super::git::GitIgnoreCache;
 use super::paths::absolute_normalized;
 use super::read::read_source;
 use super::walk::{build_exclude, fast_facts, lock, walk, PyResult, WalkCtx};
-use super::{LoadError, LoadOptions, Loaded, Skipped, SourceFile};
+use super::{FileUpdate, LoadError, LoadOptions, Loaded, Skipped, SourceFile};
 use crate::engine::config::Config;
 use crate::engine::python;
 use crate::engine::workspace::{file_kind, FileKind, Workspace};
@@ -207,6 +207,17 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
             }
             Err(reason) => skipped.push(Skipped { path, reason }),
         }
+    }
+
+    // Second pass: files code names as its config list (any name, ignored or not).
+    let named: Vec<(PathBuf, FileUpdate)> = python
+        .iter()
+        .filter_map(|f| Some((f.path.as_path(), workspace.python_module(&f.path)?)))
+        .filter(|(_, m)| !m.facts.config_sources.is_empty())
+        .flat_map(|(path, m)| super::config_lists_named_by(&workspace, path, &m.facts, &mut git))
+        .collect();
+    for (path, update) in named {
+        update.apply(&mut workspace, path);
     }
 
     skipped.sort();

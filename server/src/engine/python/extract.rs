@@ -36,6 +36,7 @@ mod imports;
 mod incremental;
 mod prune;
 mod scope;
+mod sources;
 #[cfg(test)]
 mod tests;
 
@@ -162,6 +163,9 @@ enum Callee {
     DotenvValues,
     FindDotenv,
     ConfigListFromDotenv,
+    ConfigListFromJson,
+    /// `json.dumps`.
+    JsonDumps,
     Ctor(&'static Constructor),
 }
 
@@ -622,6 +626,8 @@ impl<'a> Extractor<'a> {
         facts.llm_configs.sort_by_key(|c| c.span.start);
         facts.env_writes.sort_by_key(|w| w.span.start);
         facts.loads.sort_by_key(|l| l.span.start);
+        facts.config_sources.sort_by_key(|c| c.span.start);
+        facts.config_writes.sort_by_key(|c| c.span.start);
         facts
     }
 

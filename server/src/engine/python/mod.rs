@@ -34,6 +34,10 @@ pub struct PyFacts {
     pub secret_constants: Vec<SecretConstant>,
     /// `# keywire: ignore[...]` comments.
     pub suppressions: Vec<Suppression>,
+    /// Calls that read a config list from a variable or a file (`config_list_from_json`).
+    pub config_sources: Vec<ConfigSource>,
+    /// `os.environ["X"] = json.dumps([...])`: a config list set by code, as entries.
+    pub config_writes: Vec<ConfigWrite>,
     pub edit_points: EditPoints,
     /// `!export X=…` / `!set X=…` lines of a notebook (never in a `.py` file).
     pub shell_exports: Vec<ShellExport>,
@@ -278,4 +282,93 @@ pub struct EditPoints {
     pub after_imports: usize,
     /// Line ending the file uses (`"\n"` or `"\r\n"`).
     pub newline: &'static str,
+}
+
+/// An argument keywire either read as a literal or cannot know.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Arg<T> {
+    Known(T),
+    /// Computed, a name, a splat: no claim.
+    Unknown,
+}
+
+impl<T> Arg<T> {
+    pub fn known(&self) -> Option<&T> {
+        match self {
+            Arg::Known(v) => Some(v),
+            Arg::Unknown => None,
+        }
+    }
+}
+
+/// The function that reads a config list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConfigSourceCall {
+    /// AutoGen 0.2 / AG2 `config_list_from_json(env_or_file, file_location, filter_dict)`.
+    ConfigListFromJson,
+    /// AG2 `LLMConfig.from_json(env=... | path=..., file_location=..., filter_dict=...)`.
+    LlmConfigFromJson,
+}
+
+/// A call that reads a config list from the environment variable `name`, or else from the file
+/// `file_location/name` (relative to the working directory).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConfigSource {
+    pub call: ConfigSourceCall,
+    /// `env_or_file` (AG2: `env=` / `path=`); `None` when it is not a string literal.
+    pub name: Option<StrLit>,
+    /// `file_location`: `""` when absent or `None`.
+    pub file_location: Arg<String>,
+    /// `filter_dict=`; `Known(None)` when there is none.
+    pub filter: Arg<Option<Filter>>,
+    /// AG2's `.where(...)` on the result; `Known(None)` when there is none.
+    pub where_filter: Arg<Option<Filter>>,
+    /// The call expression (with its `.where(...)` when there is one).
+    pub span: Span,
+}
+
+/// A literal filter: every criterion must accept an entry for it to be kept.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Filter {
+    /// The dict literal, or the `.where(...)` arguments.
+    pub span: Span,
+    pub criteria: Vec<Criterion>,
+}
+
+/// `"model": ["gpt-4o", None]`: the accepted values of one key.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Criterion {
+    pub key: String,
+    pub key_span: Span,
+    pub values: Vec<FilterValue>,
+    /// A lone string instead of a collection (`"model": "gpt-4"`, AG2 `.where(model="gpt-4")`):
+    /// AutoGen tests membership in it, so a substring of it matches too.
+    pub scalar: bool,
+    /// The value as written.
+    pub span: Span,
+}
+
+/// One accepted value of a criterion.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FilterValue {
+    /// `None` for Python's `None` (accepts an entry without the key).
+    pub value: Option<String>,
+    pub span: Span,
+    /// Pieces of an implicit concatenation (`"gpt-3.5-turbo" "gpt-4"`: a missing comma?);
+    /// empty for a single literal.
+    pub pieces: Vec<Span>,
+}
+
+/// `os.environ["X"] = json.dumps([{...}, ...])`: the variable holds the JSON of these entries.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConfigWrite {
+    pub name: String,
+    /// The assignment (the `EnvWrite::span` of the same write).
+    pub span: Span,
+    /// The list literal.
+    pub list_span: Span,
+    /// Each element a dict literal, in order.
+    pub entries: Vec<ConfigEntry>,
+    /// Every element is a dict literal with literal keys and no splat: the list is fully known.
+    pub complete: bool,
 }

@@ -5,10 +5,10 @@
 //!
 //! | facts                                   | needs                                               |
 //! |-----------------------------------------|-----------------------------------------------------|
-//! | config entries, agents, `llm_config`s   | `config_list`, `llm_config`, or an AutoGen package name as a word (constructors resolve only through imports from those packages) |
+//! | config entries, agents, `llm_config`s, config sources (`config_list_from_json`, `LLMConfig.from_json`) | `config_list`, `llm_config`, or an AutoGen package name as a word (constructors resolve only through imports from those packages) |
 //! | load points                             | `dotenv` (`load_dotenv`, `dotenv_values`, `config_list_from_dotenv`) |
 //! | suppressions                            | `keywire:`                                          |
-//! | env reads and writes                    | `environ` or `getenv`                               |
+//! | env reads and writes (and config lists set by code) | `environ` or `getenv`                  |
 //! | KW104 on comments                       | a comment holding a secret (`secrets::comment_secrets`: a real-looking provider key, a `sess-` token, a password) |
 //! | KW104 on secret constants and env writes | a plain string literal that `looks_like_key`, as the value of `NAME = …` with a credential word in `NAME` (`key`, `token`, `secret`, `passw`, `credential`, any case) or in a statement that touches `environ` |
 //!

@@ -2,6 +2,8 @@
 //! (`module_tree`), which .env file each load point loads and where a variable is defined as seen
 //! from one module (`scope`).
 
+pub mod config_filter;
+pub mod config_source;
 pub mod graph;
 mod module_tree;
 mod scope;

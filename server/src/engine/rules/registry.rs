@@ -25,7 +25,9 @@ macro_rules! rule_table {
             KW107, "provider-credential-mismatch", Warning, kw107_provider_credential_mismatch, python;
             KW108, "key-format-mismatch", Error, kw108_key_format_mismatch, python_json;
             KW109, "wrong-autogen-api", Error, kw109_wrong_autogen_api, python;
+            KW110, "filter-matches-nothing", Error, kw110_filter_matches_nothing, python;
             KW111, "invalid-config-json", Error, kw111_invalid_config_json, json;
+            KW112, "config-source-missing", Error, kw112_config_source_missing, python;
             KW201, "undefined-env-var", Warning, kw201_undefined_env_var, python;
             KW202, "dotenv-not-loaded", Error, kw202_dotenv_not_loaded, python;
             KW203, "dotenv-loaded-too-late", Warning, kw203_dotenv_loaded_too_late, python;

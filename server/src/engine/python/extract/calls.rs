@@ -18,6 +18,9 @@ impl<'a> Extractor<'a> {
         let args = node
             .child_by_field_id(g.f.arguments)
             .filter(|a| a.kind_id() == k.argument_list);
+        if let Some(args) = args {
+            self.json_source_call(node, func, args);
+        }
         let resolved = self.resolve(func);
         let mut list_ctor = None;
         if let (Some((callee, name_node)), Some(args)) = (resolved, args) {
@@ -66,7 +69,13 @@ impl<'a> Extractor<'a> {
                         self.llm_config_call(node, c, name_node, args);
                     }
                 },
-                Callee::Environ | Callee::FindDotenv => {}
+                Callee::ConfigListFromJson if !self.compared_only() => {
+                    self.config_list_from_json(node, args);
+                }
+                Callee::Environ
+                | Callee::FindDotenv
+                | Callee::JsonDumps
+                | Callee::ConfigListFromJson => {}
             }
         }
         // `config_list=` / `llm_config=` keywords of any call.

@@ -122,6 +122,9 @@ impl<'a> Extractor<'a> {
         }
         if let Some(key) = self.subscript_key(target) {
             self.push_env_write(key, span, value);
+            if let Some(value) = value {
+                self.config_write(key, span, value);
+            }
         } else if let Some(key) = self.subscript_only_key(target) {
             // `for k in ["OPENAI_API_KEY"]: os.environ[k] = ...` writes each of them.
             if key.kind_id() == self.g.k.identifier {

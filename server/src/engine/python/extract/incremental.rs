@@ -26,7 +26,7 @@ use tree_sitter::{Node, Tree};
 
 use super::grammar::{grammar, language};
 use super::prune::{extract_tree_hinted, inert_text, PruneHints};
-use crate::engine::python::{FieldValue, PyFacts};
+use crate::engine::python::{Arg, ConfigEntry, FieldValue, PyFacts};
 use crate::engine::text::Span;
 
 /// A document's text, its exact tree and its facts: what later versions are compared with.
@@ -339,6 +339,28 @@ fn is_keyword(word: &[u8]) -> bool {
         .contains(word)
 }
 
+fn entry_offsets<F: FnMut(usize) -> Option<usize>>(f: &mut F, e: &mut ConfigEntry) -> Option<()> {
+    let mut span = |s: &mut Span| -> Option<()> {
+        s.start = f(s.start)?;
+        s.end = f(s.end)?;
+        Some(())
+    };
+    span(&mut e.anchor)?;
+    span(&mut e.span)?;
+    let mut insert = Span::new(e.insert.offset, e.insert.offset);
+    span(&mut insert)?;
+    e.insert.offset = insert.start;
+    for field in &mut e.fields {
+        span(&mut field.key_span)?;
+        span(&mut field.value_span)?;
+        span(&mut field.span)?;
+        if let FieldValue::Str(s) = &mut field.value {
+            span(&mut s.span)?;
+        }
+    }
+    Some(())
+}
+
 /// Apply `f` to every byte offset in the facts; `None` if `f` refuses one.
 fn map_offsets<F: FnMut(usize) -> Option<usize>>(facts: &mut PyFacts, f: &mut F) -> Option<()> {
     fn at<F: FnMut(usize) -> Option<usize>>(f: &mut F, x: &mut usize) -> Option<()> {
@@ -371,17 +393,7 @@ fn map_offsets<F: FnMut(usize) -> Option<usize>>(facts: &mut PyFacts, f: &mut F)
         at(f, &mut l.stmt_start)?;
     }
     for e in &mut facts.entries {
-        span(f, &mut e.anchor)?;
-        span(f, &mut e.span)?;
-        at(f, &mut e.insert.offset)?;
-        for field in &mut e.fields {
-            span(f, &mut field.key_span)?;
-            span(f, &mut field.value_span)?;
-            span(f, &mut field.span)?;
-            if let FieldValue::Str(s) = &mut field.value {
-                span(f, &mut s.span)?;
-            }
-        }
+        entry_offsets(f, e)?;
     }
     for a in &mut facts.agents {
         span(f, &mut a.name_span)?;
@@ -400,6 +412,34 @@ fn map_offsets<F: FnMut(usize) -> Option<usize>>(facts: &mut PyFacts, f: &mut F)
         span(f, &mut c.name_span)?;
         span(f, &mut c.value.span)?;
         span(f, &mut c.stmt_span)?;
+    }
+    for c in &mut facts.config_sources {
+        span(f, &mut c.span)?;
+        if let Some(name) = &mut c.name {
+            span(f, &mut name.span)?;
+        }
+        for filter in [&mut c.filter, &mut c.where_filter] {
+            if let Arg::Known(Some(filter)) = filter {
+                span(f, &mut filter.span)?;
+                for crit in &mut filter.criteria {
+                    span(f, &mut crit.key_span)?;
+                    span(f, &mut crit.span)?;
+                    for v in &mut crit.values {
+                        span(f, &mut v.span)?;
+                        for p in &mut v.pieces {
+                            span(f, p)?;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for w in &mut facts.config_writes {
+        span(f, &mut w.span)?;
+        span(f, &mut w.list_span)?;
+        for e in &mut w.entries {
+            entry_offsets(f, e)?;
+        }
     }
     at(f, &mut facts.edit_points.after_imports)
 }
@@ -469,6 +509,18 @@ agent = AssistantAgent(\"a\", llm_config={\"config_list\": config_list})
         assert!(reuse("limit} items", "limitless} items").is_some());
         // No difference at all.
         assert_eq!(base(SOURCE).reuse(SOURCE), Some(extract(SOURCE)));
+    }
+
+    #[test]
+    fn config_sources_and_writes_move_with_a_comment_edit() {
+        let text = "import json, os\nimport autogen\n\n\
+                    os.environ[\"L\"] = json.dumps([{\"model\": \"gpt-4o\"}])  # models\n\
+                    c = autogen.config_list_from_json(\"L\", filter_dict={\"model\": [\"a\" \"b\"]})\n";
+        let new = text.replace("# models", "# all the models");
+        let reused = base(text).reuse(&new).expect("a comment edit is reused");
+        assert_eq!(reused, extract(&new));
+        assert_eq!(reused.config_sources.len(), 1);
+        assert_eq!(reused.config_writes.len(), 1);
     }
 
     #[test]

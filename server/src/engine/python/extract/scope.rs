@@ -28,6 +28,8 @@ fn interesting(name: &str) -> bool {
             | "dotenv_values"
             | "find_dotenv"
             | "config_list_from_dotenv"
+            | "config_list_from_json"
+            | "dumps"
     ) || CONSTRUCTORS.iter().any(|c| c.name == name)
 }
 
@@ -49,8 +51,15 @@ fn classify(module: &str, name: &str) -> Option<Callee> {
             _ => None,
         };
     }
-    if name == "config_list_from_dotenv" && (under(module, "autogen") || under(module, "ag2")) {
-        return Some(Callee::ConfigListFromDotenv);
+    if (module, name) == ("json", "dumps") {
+        return Some(Callee::JsonDumps);
+    }
+    if under(module, "autogen") || under(module, "ag2") {
+        match name {
+            "config_list_from_dotenv" => return Some(Callee::ConfigListFromDotenv),
+            "config_list_from_json" => return Some(Callee::ConfigListFromJson),
+            _ => {}
+        }
     }
     CONSTRUCTORS
         .iter()

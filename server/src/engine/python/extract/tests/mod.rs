@@ -4,6 +4,7 @@ mod entries;
 mod env;
 mod module;
 mod resolution;
+mod sources;
 
 use super::extract;
 use crate::engine::providers::{ConstructorKind, Generation};

@@ -380,7 +380,8 @@ def check_repo(repo: Repo, tree: Path, keywire: Path, errors: list[str]) -> list
                 repo=repo.name,
                 commit=repo.commit,
                 kind=repo.kind,
-                path=d["path"],
+                # A notebook finding's line counts inside its cell: the cell is part of its place.
+                path=d["path"] + (f"#cell{d['cell']}" if "cell" in d else ""),
                 line=start["line"],
                 column=start["column"],
                 end_line=end["line"],

@@ -48,7 +48,8 @@
 //! with `"api_key": null` (or `""` for the Gemini client, which treats it as unset), makes the
 //! client read the same variable. No program is known to read the file, so a definition in any
 //! `.env` or template counts, and the only fix adds `<VAR>=` to the nearest `.env`. Templates
-//! (`OAI_CONFIG_LIST_sample`) are not checked for missing keys.
+//! (`OAI_CONFIG_LIST_sample`) are not checked for missing keys. In a notebook, "nothing loads
+//! the `.env`" is a hint: VS Code's Jupyter extension loads the workspace's `.env` itself.
 //!
 //! Fixes (none applied by `--fix`: each changes what the program does): when the variable
 //! sits in a `.env` nothing loads, add `load_dotenv()` (reading it in code would only trade the
@@ -139,6 +140,10 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             continue;
         }
         let client = info.client.display;
+        let notebook = ctx
+            .path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("ipynb"));
         let loads_missing = scope.env_loads().next().is_none();
         let mut fixes = Vec::new();
         // The load_dotenv() fix is offered: it removes the cause.
@@ -211,6 +216,13 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                 sensitive: false,
             });
         }
+        // Jupyter reads no .env, but VS Code's Jupyter extension loads the workspace's .env into
+        // the kernel: in a notebook, a file nothing loads may still be seen.
+        let severity = if loads_the_file && notebook {
+            Severity::Hint
+        } else {
+            severity
+        };
         let mut finding =
             Finding::new(Rule::KW101, ctx.path, entry.anchor, message).severity(severity);
         if let Some((path, span, msg)) = related {

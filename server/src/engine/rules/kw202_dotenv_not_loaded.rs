@@ -7,7 +7,9 @@
 //! Also reported, with its own message, when the only load is `dotenv_values()` (which returns
 //! a dict and does not touch `os.environ`), or `config_list_from_dotenv()` without
 //! `dotenv_file_path` (which searches from the installed autogen package, not your project).
-//! Reads with an explicit default are intentional and not reported.
+//! Reads with an explicit default are intentional and not reported. In a notebook it is a hint:
+//! Jupyter reads no `.env` file, but VS Code's Jupyter extension loads the workspace's `.env`
+//! into the kernel, so the same notebook works there.
 //!
 //! Bad:
 //! ```python
@@ -29,7 +31,7 @@
 
 use super::helpers::edits;
 use super::PyCtx;
-use crate::engine::diagnostic::Finding;
+use crate::engine::diagnostic::{Finding, Severity};
 use crate::engine::python::LoadKind;
 use crate::engine::rules::Rule;
 
@@ -37,6 +39,10 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
     if !ctx.scope().env_in_scope || ctx.scope().env_loads().next().is_some() {
         return;
     }
+    let notebook = ctx
+        .path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("ipynb"));
     let mut reported: Vec<&str> = Vec::new();
     for read in &ctx.facts.env_reads {
         if read.has_default || reported.contains(&read.name.as_str()) {
@@ -71,6 +77,11 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                 format!("{} is defined in {env}, but dotenv_values() only returns a dict; it does not set os.environ. Call load_dotenv()", read.name),
                 Some((l.module, l.point.span, "dotenv_values() is called here")),
             )
+        } else if notebook {
+            (
+                format!("{} is defined in {env}, but nothing in this notebook calls load_dotenv() (or %dotenv): Jupyter does not read .env files, so it is not in os.environ unless the editor loads it (VS Code's Jupyter extension does)", read.name),
+                None,
+            )
         } else {
             (
                 format!("{} is defined in {env}, but load_dotenv() is never called on this module's import chain, so it is not in os.environ", read.name),
@@ -86,6 +97,8 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             .fix(edits::load_dotenv_fix(ctx));
         if let Some((path, span, msg)) = related {
             finding = finding.related(path, span, msg);
+        } else if notebook {
+            finding = finding.severity(Severity::Hint);
         }
         out.push(finding);
     }

@@ -131,7 +131,7 @@ fn a_notebook_that_never_loads_the_env_gets_a_hint_not_an_error() {
     let cell = r#"import os\n", "key = os.getenv(\"GOOGLE_API_KEY\")\n", "print(len(key))"#;
     write(
         &dir.path().join("demo.ipynb"),
-        &format!(
+        format!(
             "{{\n \"cells\": [\n  {{\n   \"cell_type\": \"code\",\n   \"execution_count\": null,\n   \"metadata\": {{}},\n   \"outputs\": [],\n   \"source\": [\n    \"{cell}\"\n   ]\n  }}\n ],\n \"metadata\": {{}},\n \"nbformat\": 4,\n \"nbformat_minor\": 5\n}}\n"
         ),
     );

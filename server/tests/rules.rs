@@ -28,9 +28,12 @@ fn fixtures() -> Vec<(String, PathBuf)> {
 /// "Add `NAME=` to .env" deliberately leaves an empty value to fill in, which KW305 reports.
 /// Renaming a misspelt `api_key` lets the rules read the key it holds: a placeholder there is
 /// KW103's from then on (`{"apikey": "sk-..."}`).
+/// Creating a missing config list writes an entry whose key comes from the environment: where
+/// no .env defines that variable, KW101 says so in the new file.
 fn allowed_new(fix_title: &str, rule: &str) -> bool {
     (rule == "KW305" && fix_title.starts_with("Add `") && fix_title.contains("=` to "))
         || (rule == "KW103" && fix_title.ends_with(" to `api_key`"))
+        || (rule == "KW101" && fix_title.starts_with("Create ") && fix_title.contains(" entry"))
 }
 
 #[test]

@@ -241,7 +241,7 @@ test('the configured command answers LSP like Helix would use it', { skip: NEEDS
       context: { diagnostics: [kw101] },
     });
     const nbTitles = (nbActions.result ?? []).map((a) => a.title);
-    assert.ok(nbTitles.includes('Add `load_dotenv()` after the imports'), JSON.stringify(nbTitles));
+    assert.ok(nbTitles.includes('Add `api_key=os.environ["GEMINI_API_KEY"]`'), JSON.stringify(nbTitles));
   } finally {
     await f.close();
   }

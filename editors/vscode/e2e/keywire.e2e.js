@@ -10,8 +10,8 @@
 //   - a quick fix through the `editor.action.quickFix` command (command palette) in app.py
 //     (loading .env) removes KW101;
 //   - OAI_CONFIG_LIST (plain text to VS Code): KW102, fixed from the Ctrl+. menu;
-//   - notebook.ipynb in the notebook editor: KW101 on its second code cell (notebook sync), fixed
-//     in the cell through `editor.action.quickFix`.
+//   - notebook.ipynb in the notebook editor: KW101 on its second code cell (notebook sync: a
+//     Gemini model whose key is in no .env), fixed in the cell through `editor.action.quickFix`.
 // Exit status 0 when every check passed.
 const { chromium } = require('playwright-core');
 const fs = require('fs');
@@ -255,12 +255,12 @@ async function step(name, fn) {
     await page.keyboard.type('Quick Fix', { delay: 20 });
     await page.waitForSelector('.quick-input-list .monaco-list-row[aria-label*="Quick Fix"]', { timeout: 15000 });
     await page.keyboard.press('Enter');
-    await step('notebook: editor.action.quickFix offers "Add `load_dotenv()`"', () =>
-      actionRow('Add `load_dotenv()` after the imports').waitFor({ state: 'visible', timeout: T }));
-    await step('notebook: quick fix chosen', () => pickAction('Add `load_dotenv()` after the imports'));
+    await step('notebook: editor.action.quickFix offers "Add `api_key=…`"', () =>
+      actionRow('Add `api_key=os.environ["GEMINI_API_KEY"]`').waitFor({ state: 'visible', timeout: T }));
+    await step('notebook: quick fix chosen', () => pickAction('Add `api_key=os.environ["GEMINI_API_KEY"]`'));
     await step('notebook: quick fix applied to the cell', async () => {
       await page.waitForFunction(() => [...document.querySelectorAll('.notebookOverlay .monaco-editor .view-lines')]
-        .some((ed) => ed.innerText.includes('load_dotenv()') && ed.innerText.includes('model_client')), null, { timeout: T });
+        .some((ed) => ed.innerText.includes('api_key=os.environ') && ed.innerText.includes('model_client')), null, { timeout: T });
     });
     await step('Problems panel: the notebook\'s KW101 gone', () =>
       waitMarkers((t) => !t.includes('KW101') && t.includes('KW303'), 'notebook KW101 gone'));

@@ -84,10 +84,12 @@ fn check_cell(path: &Path, text: &str, notebook: &Notebook, cell: &Cell, out: &m
         return;
     };
     let key = with_article(&description);
+    // The span is in the JSON text (outputs have no lines of a cell): the message names the cell.
+    let n_cell = cell.index + 1;
     let shown = match (fingerprints.len(), occurrences) {
-        (1, 1) => format!("this cell's output shows {key}"),
-        (1, n) => format!("this cell's outputs show {key} {n} times"),
-        (keys, _) => format!("this cell's outputs show {keys} keys, the first {key}"),
+        (1, 1) => format!("the output of cell {n_cell} shows {key}"),
+        (1, n) => format!("the outputs of cell {n_cell} show {key} {n} times"),
+        (keys, _) => format!("the outputs of cell {n_cell} show {keys} keys, the first {key}"),
     };
     let mut finding = Finding::new(
         Rule::KW401,
@@ -238,7 +240,7 @@ mod tests {
         assert_eq!(
             f.message,
             format!(
-                "this cell's output shows an OpenAI key (sk-proj-…, 56 chars, fingerprint {}): \
+                "the output of cell 2 shows an OpenAI key (sk-proj-…, 56 chars, fingerprint {}): \
                  outputs are committed with the notebook, so the key leaks with it; clear the \
                  outputs and revoke the key",
                 secrets::fingerprint(&key)
@@ -287,11 +289,11 @@ mod tests {
         assert_eq!(found.len(), 2, "{found:#?}");
         assert_eq!(&text[found[0].span.start..found[0].span.end], a);
         assert!(found[0].message.starts_with(
-            "this cell's outputs show 3 keys, the first an OpenAI key (sk-proj-…, 56 chars"
+            "the outputs of cell 1 show 3 keys, the first an OpenAI key (sk-proj-…, 56 chars"
         ));
         assert!(found[1]
             .message
-            .starts_with("this cell's output shows an OpenAI key"));
+            .starts_with("the output of cell 2 shows an OpenAI key"));
         // The same key twice is one key.
         let text = notebook(&[(
             &["config_list"],
@@ -303,7 +305,7 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert!(
             found[0].message.starts_with(&format!(
-                "this cell's outputs show an OpenAI key (sk-proj-…, 56 chars, fingerprint {}) 2 \
+                "the outputs of cell 1 show an OpenAI key (sk-proj-…, 56 chars, fingerprint {}) 2 \
                  times:",
                 secrets::fingerprint(&a)
             )),

@@ -32,8 +32,6 @@
 //! `import os` and `load_dotenv()` when needed. Not offered when `VAR` already holds a
 //! different value.
 
-use std::path::PathBuf;
-
 use super::helpers::edits;
 use super::helpers::entry::{env_expr, EntryInfo};
 use super::PyCtx;
@@ -247,13 +245,7 @@ fn move_to_env(ctx: &PyCtx, lit: &StrLit, var: &str, replace: Option<Span>) -> O
         list.push(edits::add_load_dotenv(ctx));
     }
     if !same_value {
-        let nearest: Option<PathBuf> = ctx
-            .path
-            .ancestors()
-            .skip(1)
-            .take_while(|d| d.starts_with(&ws.root))
-            .map(|d| d.join(".env"))
-            .find(|p| ws.env_file(p).is_some());
+        let nearest = edits::nearest_env(ctx);
         let value = env_value(&lit.value);
         match nearest {
             Some(p) => {

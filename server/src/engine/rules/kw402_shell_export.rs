@@ -130,13 +130,7 @@ fn move_to_env(ctx: &PyCtx, export: &ShellExport, value: &str) -> Option<Fix> {
         } else {
             format!("'{}'", value.replace('\\', "\\\\").replace('\'', "\\'"))
         };
-        let nearest = ctx
-            .path
-            .ancestors()
-            .skip(1)
-            .take_while(|d| d.starts_with(&ws.root))
-            .map(|d| d.join(".env"))
-            .find(|p| ws.env_file(p).is_some());
+        let nearest = edits::nearest_env(ctx);
         list.push(match nearest {
             Some(p) => {
                 let text = &ws.env_file(&p)?.text;

@@ -129,6 +129,17 @@ pub(crate) fn replace_string_value(ctx: &PyCtx, span: Span, value: &str) -> Edit
     )
 }
 
+/// The `.env` of the workspace nearest above this module (its own folder first).
+pub(crate) fn nearest_env(ctx: &PyCtx) -> Option<std::path::PathBuf> {
+    let ws = ctx.ws;
+    ctx.path
+        .ancestors()
+        .skip(1)
+        .take_while(|d| d.starts_with(&ws.root))
+        .map(|d| d.join(".env"))
+        .find(|p| ws.env_file(p).is_some())
+}
+
 /// Append `NAME=` to the .env this module loads (or the nearest one in scope).
 pub(crate) fn add_to_env(ctx: &PyCtx, name: &str) -> Option<Fix> {
     // Only a name python-dotenv reads back as itself (no spaces, `=`, `#`, quotes…): anything
@@ -142,16 +153,7 @@ pub(crate) fn add_to_env(ctx: &PyCtx, name: &str) -> Option<Fix> {
             LoadTarget::File(p) => Some(p.clone()),
             _ => None,
         })
-        .or_else(|| {
-            ctx.path
-                .ancestors()
-                .skip(1)
-                .take_while(|d| d.starts_with(&ws.root))
-                .find_map(|d| {
-                    let p = d.join(".env");
-                    ws.env_file(&p).map(|_| p)
-                })
-        })?;
+        .or_else(|| nearest_env(ctx))?;
     let file = ws.env_file(&target)?;
     let text = &file.text;
     let sep = if text.is_empty() || text.ends_with('\n') {

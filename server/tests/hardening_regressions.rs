@@ -16,13 +16,21 @@ use serde_json::json;
 use testkit::harness::{self, Change, EditScript};
 use testkit::prelude::*;
 
-const TARGETS: &[&str] = &["python", "dotenv", "config_json", "fix_loop", "lsp_edits"];
+const TARGETS: &[&str] = &[
+    "python",
+    "dotenv",
+    "config_json",
+    "notebook",
+    "fix_loop",
+    "lsp_edits",
+];
 
 fn run_target(target: &str, data: &[u8]) {
     match target {
         "python" => harness::python(data),
         "dotenv" => harness::dotenv(data),
         "config_json" => harness::config_json(data),
+        "notebook" => harness::notebook(data),
         "fix_loop" => harness::fix_loop(data),
         "lsp_edits" => harness::lsp_edits(data),
         other => panic!("unknown fuzz target {other}"),
@@ -122,6 +130,11 @@ fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
             }
         }
         for p in &files {
+            if p.extension().is_some_and(|e| e == "ipynb") {
+                out.push(("notebook", name_of(p), std::fs::read(p).unwrap()));
+            }
+        }
+        for p in &files {
             let bytes = std::fs::read(p).unwrap();
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
             let is_py = name.ends_with(".py");
@@ -130,6 +143,7 @@ fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
             }
             if is_py {
                 out.push(("python", name_of(p), bytes.clone()));
+                out.push(("notebook", name_of(p), as_notebook(&bytes)));
                 let mut pair = bytes.clone();
                 pair.push(0xFF);
                 pair.extend(first_env.clone().unwrap_or_default());
@@ -167,6 +181,24 @@ fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
         out.push(("config_json", name, text.as_bytes().to_vec()));
     }
     out
+}
+
+/// A Python module as the one code cell of a notebook, written the way Jupyter writes it.
+fn as_notebook(python: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(python);
+    let source: Vec<&str> = text.split_inclusive('\n').collect();
+    let nb = json!({
+        "cells": [
+            {"cell_type": "markdown", "metadata": {}, "source": ["# Notes\n"]},
+            {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [], "source": source},
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    });
+    let mut out = serde_json::to_string_pretty(&nb).unwrap();
+    out.push('\n');
+    out.into_bytes()
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! Fuzz harness for keywire: five entry points over raw bytes, called by the cargo-fuzz
+//! Fuzz harness for keywire: six entry points over raw bytes, called by the cargo-fuzz
 //! targets (`server/fuzz/fuzz_targets/*.rs`) and by `server/tests/hardening_*.rs`, which replay
 //! every saved crash input and the seed corpus on stable Rust.
 //!
@@ -9,6 +9,9 @@
 //! - [`config_json`]: `OAI_CONFIG_LIST` text → read (alone and inside a `.env` value), every
 //!   config list rule (as a list and as a template, git not ignoring them); every fix of a list
 //!   `json.load` reads keeps it readable.
+//! - [`notebook`]: `.ipynb` text → read (cells, the joined module, offsets mapped back to the
+//!   JSON text), every rule on it as a notebook of a workspace; every fix of a notebook that
+//!   reads keeps it readable.
 //! - [`fix_loop`]: a Python module and a `.env` (split at the first `0xFF` byte): every fix
 //!   applies cleanly and its result re-analyses; safe fixes applied one at a time converge
 //!   without revisiting a text; a finding's first fix, applied repeatedly, removes it.
@@ -42,6 +45,7 @@ const ENV: &str = "/ws/.env";
 const TEMPLATE: &str = "/ws/.env.example";
 const CONFIG_LIST: &str = "/ws/OAI_CONFIG_LIST";
 const CONFIG_SAMPLE: &str = "/ws/OAI_CONFIG_LIST_sample";
+const NOTEBOOK: &str = "/ws/analysis.ipynb";
 
 /// The `.env` the Python target's module sees.
 pub const SMALL_ENV: &str =
@@ -103,8 +107,11 @@ pub fn workspace(files: &Files, git: &GitStatus) -> Workspace {
             }
             FileKind::Env | FileKind::EnvTemplate => ws.set_env(path.clone(), text, git.clone()),
             FileKind::ConfigJson { .. } => ws.set_config_json(path.clone(), text, git.clone()),
-            // The fuzz targets generate Python, .env and config list files only.
-            FileKind::Notebook | FileKind::Other => {}
+            // A notebook that does not read is reported by the front end, not checked.
+            FileKind::Notebook => {
+                let _ = ws.set_notebook(path.clone(), text);
+            }
+            FileKind::Other => {}
         }
     }
     ws
@@ -118,10 +125,10 @@ pub fn check(files: &Files, git: &GitStatus) -> Vec<Finding> {
         let findings = match file_kind(path) {
             FileKind::Python => ws.check_python(path, text),
             FileKind::Env | FileKind::EnvTemplate => ws.check_env(path),
-            FileKind::ConfigJson { .. } => {
+            FileKind::ConfigJson { .. } | FileKind::Notebook => {
                 ws.check_file(path, text, keywire::engine::Reach::Workspace)
             }
-            FileKind::Notebook | FileKind::Other => continue,
+            FileKind::Other => continue,
         };
         out.extend(findings);
     }
@@ -293,6 +300,56 @@ pub fn config_json(data: &[u8]) {
                 fx.title
             );
         }
+        check(&fixed, &git);
+    }
+}
+
+/// `.ipynb` text → read, findings, fixes.
+pub fn notebook(data: &[u8]) {
+    use keywire::engine::notebook::Notebook;
+    let nb_text = text(data);
+    let Ok(nb) = Notebook::parse(&nb_text) else {
+        // Unreadable: whatever is reported lies inside the text.
+        check(
+            &Files::new(&[(NOTEBOOK, &nb_text), (ENV, SMALL_ENV)]),
+            &GitStatus::Unknown,
+        );
+        return;
+    };
+    // Every offset of the joined module maps to a cell and back into the JSON text, on a
+    // character boundary.
+    let module = nb.module();
+    for offset in (0..=module.text.len()).step_by(7) {
+        let Some((cell, at)) = module.locate(offset) else {
+            continue;
+        };
+        let c = nb.cell(cell).expect("located in a cell");
+        // Past the source: the newline that joins it to the next cell.
+        if at >= c.source.len() || !c.source.is_char_boundary(at) {
+            continue;
+        }
+        let json_at = c
+            .notebook_offset(at)
+            .expect("a source offset maps into the JSON");
+        assert!(
+            nb_text.is_char_boundary(json_at),
+            "{json_at} not a boundary"
+        );
+        assert_eq!(nb.locate_json(json_at).map(|(i, _)| i), Some(cell));
+    }
+    let files = Files::new(&[(NOTEBOOK, &nb_text), (ENV, SMALL_ENV), (PY, SMALL_PY)]);
+    let git = GitStatus::NotIgnored {
+        repo_root: PathBuf::from(ROOT),
+    };
+    let findings = check(&files, &git);
+    for fx in findings.iter().flat_map(|f| f.fixes.iter()).take(24) {
+        let fixed = apply_fix(&files, fx).unwrap();
+        let after = fixed.get(Path::new(NOTEBOOK)).unwrap_or("");
+        assert!(
+            Notebook::parse(after).is_ok(),
+            "fix {:?} breaks the notebook:\n{after}",
+            fx.title
+        );
         check(&fixed, &git);
     }
 }

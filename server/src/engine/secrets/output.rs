@@ -63,6 +63,11 @@ pub fn scan_output(text: &str) -> Vec<OutputSecret> {
     }
     let mut out = Vec::new();
     for token in tokens(text) {
+        // Every key shape needs 16 key characters after its prefix (`looks_like_key`): most
+        // tokens of an output are words, decided here without a look at a prefix or a name.
+        if token.len() < 16 {
+            continue;
+        }
         let value = &text[token.clone()];
         // A public prefix: Azure's 32 hex characters are no evidence without a name.
         let found = if providers::public_prefix(value).is_some() {

@@ -37,7 +37,7 @@ use super::helpers::entry::{env_expr, EntryInfo};
 use super::PyCtx;
 use crate::engine::diagnostic::{Edit, Finding, Fix};
 use crate::engine::providers;
-use crate::engine::python::{self, FieldValue, StrLit};
+use crate::engine::python::{self, Field, FieldValue, StrLit};
 use crate::engine::rules::Rule;
 use crate::engine::secrets::{self, CommentSecret};
 use crate::engine::text::Span;
@@ -74,17 +74,7 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
         config_list_keys(ctx, file, out);
         return;
     }
-    for entry in &ctx.facts.entries {
-        let info = EntryInfo::new(ctx, entry);
-        let Some(key) = info.key else { continue };
-        let FieldValue::Str(lit) = &key.value else {
-            continue;
-        };
-        // A local server takes any string (`"NotRequiredSinceWeAreLocal"`); only a real
-        // provider's key would leak there.
-        if info.local && !secrets::has_key_prefix(&lit.value) {
-            continue;
-        }
+    for (info, key, lit) in literal_keys(ctx) {
         let var = providers::provider_for_key(&lit.value)
             .filter(|p| !p.key_vars.is_empty())
             .unwrap_or(info.target)
@@ -148,16 +138,8 @@ fn config_list_keys(ctx: &PyCtx, file: &ConfigListFile, out: &mut Vec<Finding>) 
     if !file.template && ctx.ws.config.enabled(Rule::KW308) {
         return;
     }
-    for entry in &ctx.facts.entries {
-        let info = EntryInfo::new(ctx, entry);
-        let Some(key) = info.key else { continue };
-        let FieldValue::Str(lit) = &key.value else {
-            continue;
-        };
-        if (info.local && !secrets::has_key_prefix(&lit.value))
-            || !secrets::looks_like_key(&lit.value)
-            || secrets::looks_fake(&lit.value)
-        {
+    for (_, key, lit) in literal_keys(ctx) {
+        if !secrets::looks_like_key(&lit.value) || secrets::looks_fake(&lit.value) {
             continue;
         }
         let advice = if file.template {
@@ -176,6 +158,24 @@ fn config_list_keys(ctx: &PyCtx, file: &ConfigListFile, out: &mut Vec<Finding>) 
             ),
         ));
     }
+}
+
+/// Each entry's key written as a string literal. A local server takes any string
+/// (`"NotRequiredSinceWeAreLocal"`): only a real provider's key would leak there.
+fn literal_keys<'c, 'a: 'c>(
+    ctx: &'c PyCtx<'a>,
+) -> impl Iterator<Item = (EntryInfo<'a>, &'a Field, &'a StrLit)> + 'c {
+    ctx.facts.entries.iter().filter_map(move |entry| {
+        let info = EntryInfo::new(ctx, entry);
+        let key = info.key?;
+        let FieldValue::Str(lit) = &key.value else {
+            return None;
+        };
+        if info.local && !secrets::has_key_prefix(&lit.value) {
+            return None;
+        }
+        Some((info, key, lit))
+    })
 }
 
 /// Keys, session tokens and passwords left in comments: committed like the code around them.

@@ -47,6 +47,29 @@ fn text_output_names_the_cell() {
 }
 
 #[test]
+fn a_cell_that_writes_the_config_file_is_its_source_and_notes_name_cells() {
+    let dir = project("kw112-config-source-missing/written");
+    let out = keywire(
+        dir.path(),
+        &["check", "--no-color", "--select", "KW110,KW112"],
+    );
+    let text = stdout(&out);
+    // The notebook writes OAI_CONFIG_LIST in cell 3 before cell 4 loads it: no KW112, and the
+    // written entries are what the filter is checked against.
+    assert!(
+        text.contains("setup.ipynb:cell 4:2:76: KW110 [error]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("= note: setup.ipynb:cell 3:1: the config list"),
+        "{text}"
+    );
+    assert!(!text.contains("setup.ipynb:cell 4:2:45: KW112"), "{text}");
+    // The module that loads before it writes still fails at start-up.
+    assert!(text.contains("late.py:7:45: KW112 ["), "{text}");
+}
+
+#[test]
 fn json_output_has_the_cell_and_positions_inside_it() {
     let dir = project("notebook-late-load");
     let out = keywire(dir.path(), &["check", "--format", "json"]);

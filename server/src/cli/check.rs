@@ -202,7 +202,13 @@ pub fn check_all(loaded: &Loaded) -> Vec<Finding> {
     loaded
         .checked_files()
         .par_iter()
-        .flat_map_iter(|(path, text)| ws.check_file(path, text, Reach::Workspace))
+        .flat_map_iter(|path| {
+            // A text read again for the check (a notebook's) is dropped with its findings made.
+            let text = loaded
+                .text(path)
+                .unwrap_or_else(|| std::sync::Arc::from(""));
+            ws.check_file(path, &text, Reach::Workspace)
+        })
         .collect()
 }
 
@@ -298,6 +304,13 @@ pub fn apply_plan(plan: &FixPlan, loaded: &Loaded) -> FixOutcome {
     let mut failed = Vec::new();
     for (path, edits) in &plan.edits {
         let creates = edits.iter().any(|e| e.create);
+        if loaded.changed_since_scan(path) {
+            failed.push((
+                path.clone(),
+                "changed on disk while it was checked".to_string(),
+            ));
+            continue;
+        }
         let base: String = match loaded.text(path) {
             Some(text) => text.to_string(),
             None => match fs::read_to_string(path) {

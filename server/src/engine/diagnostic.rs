@@ -15,6 +15,9 @@ pub struct Related {
     pub path: PathBuf,
     pub span: Span,
     pub message: String,
+    /// As [`Finding::within`], for a location in a notebook cell.
+    #[serde(skip)]
+    pub within: Option<Within>,
 }
 
 /// One text replacement. `span` is a byte range into `path`'s current text; an edit on a file
@@ -100,6 +103,7 @@ impl Finding {
             path: path.into(),
             span,
             message: message.into(),
+            within: None,
         });
         self
     }

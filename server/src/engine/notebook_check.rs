@@ -65,7 +65,7 @@ impl Mapper<'_> {
         f.within = within;
         for r in &mut f.related {
             if r.path == self.path {
-                r.span = self.span(r.span).0;
+                (r.span, r.within) = self.span(r.span);
             }
         }
         let rule = f.rule;

@@ -81,6 +81,7 @@ fn config_source(ws: &Workspace, module: &Path, source: &ConfigSource) -> Vec<(P
     let mut out = Vec::new();
     match &res.origin {
         Origin::File(path, _) => out.push((path.clone(), Span::empty(0))),
+        Origin::Written { module, span, .. } => out.push((module.to_path_buf(), *span)),
         Origin::VarJson(setter) | Origin::VarPath(setter, _, _) => match setter {
             VarSetter::Env { env, entry } => out.push((env.to_path_buf(), entry.key_span)),
             VarSetter::Code { module, span } => out.push((module.to_path_buf(), *span)),

@@ -273,6 +273,14 @@ fn config_source(conv: &Converter, ws: &Workspace, at: &At, source: &ConfigSourc
                 from(base)
             );
         }
+        Origin::Written { path, module, span } => {
+            let _ = writeln!(
+                out,
+                "From the file `{}`, which this module writes first (line {}); no variable `{name}` is set for this module.",
+                ws.display_path(path),
+                line_of(conv, module, *span).unwrap_or(0)
+            );
+        }
         Origin::Outside(why) => {
             let _ = writeln!(
                 out,

@@ -86,6 +86,27 @@ pub enum Prefilter {
 pub struct SourceFile {
     pub path: PathBuf,
     pub text: Arc<str>,
+    /// Set when the text is not kept but read again when needed ([`Loaded::text`]): a
+    /// notebook's outputs (megabytes of images, copies of keys) stay on disk between the scan
+    /// and the check.
+    pub stamp: Option<Stamp>,
+}
+
+/// What identifies the version of a file that was read: its length and modification time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+impl Stamp {
+    /// The stamp of the file at `path` whose text, just read, has `len` bytes.
+    pub fn of(path: &Path, len: usize) -> Stamp {
+        Stamp {
+            len: len as u64,
+            modified: std::fs::metadata(path).and_then(|m| m.modified()).ok(),
+        }
+    }
 }
 
 /// A file that was not loaded, and why (reported once, on stderr by the CLI).
@@ -121,10 +142,18 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    /// The loaded text of a Python, .env or config list file.
+    /// The loaded text of a Python, .env or config list file. A text that was not kept is read
+    /// again: None when the file changed since it was scanned (its facts and spans are of the
+    /// old text) or cannot be read.
     pub fn text(&self, path: &Path) -> Option<Arc<str>> {
         if let Ok(i) = self.python.binary_search_by(|f| f.path.as_path().cmp(path)) {
-            return Some(self.python[i].text.clone());
+            let file = &self.python[i];
+            let Some(stamp) = file.stamp else {
+                return Some(file.text.clone());
+            };
+            return read_source(path, stamp.len)
+                .ok()
+                .filter(|t| Stamp::of(path, t.len()) == stamp);
         }
         self.workspace
             .env_file(path)
@@ -132,21 +161,22 @@ impl Loaded {
             .or_else(|| self.workspace.config_json(path).map(|f| f.text.clone()))
     }
 
-    /// Every file to check, whatever its kind, with its text; sorted by kind, then path.
-    pub fn checked_files(&self) -> Vec<(&Path, Arc<str>)> {
-        let python = self
-            .python
-            .iter()
-            .map(|f| (f.path.as_path(), f.text.clone()));
-        let env = self
-            .env
-            .iter()
-            .filter_map(|p| Some((p.as_path(), self.workspace.env_file(p)?.text.clone())));
-        let config_json = self
-            .config_json
-            .iter()
-            .filter_map(|p| Some((p.as_path(), self.workspace.config_json(p)?.text.clone())));
+    /// Every file to check, whatever its kind; sorted by kind, then path. Its text is
+    /// [`Loaded::text`] (read again for a text not kept).
+    pub fn checked_files(&self) -> Vec<&Path> {
+        let python = self.python.iter().map(|f| f.path.as_path());
+        let env = self.env.iter().map(PathBuf::as_path);
+        let config_json = self.config_json.iter().map(PathBuf::as_path);
         python.chain(env).chain(config_json).collect()
+    }
+
+    /// The file's text was not kept and the file changed since it was scanned.
+    pub fn changed_since_scan(&self, path: &Path) -> bool {
+        self.python
+            .binary_search_by(|f| f.path.as_path().cmp(path))
+            .ok()
+            .and_then(|i| self.python[i].stamp)
+            .is_some_and(|stamp| Stamp::of(path, stamp.len as usize) != stamp)
     }
 
     /// Number of files loaded (Python, .env and config lists).

@@ -158,9 +158,13 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
         !env_paths.is_empty() || !context.is_empty(),
     );
     let mut python = Vec::with_capacity(py_results.len());
-    for (path, text, facts, _) in py_results {
+    for (path, text, facts, deferred) in py_results {
         workspace.set_python_facts(path.clone(), Arc::new(facts));
-        python.push(SourceFile { path, text });
+        python.push(SourceFile {
+            path,
+            text,
+            stamp: deferred.stamp,
+        });
     }
 
     env_paths.sort();
@@ -394,6 +398,40 @@ mod tests {
     }
 
     #[test]
+    fn a_checks_notebook_text_is_read_again_not_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = fs::canonicalize(dir.path()).unwrap();
+        let nb = root.join("demo.ipynb");
+        let text = r#"{"cells": [{"cell_type": "code", "source": ["import os\n", "k = os.environ[\"OPENAI_API_KEY\"]"], "metadata": {}, "outputs": [{"output_type": "stream", "name": "stdout", "text": ["a long output\n"]}], "execution_count": 1}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}"#;
+        write(&nb, text);
+        let opts = LoadOptions {
+            prefilter: crate::project::Prefilter::Findings,
+            ..LoadOptions::default()
+        };
+        let loaded = load(std::slice::from_ref(&root), &opts).unwrap();
+        assert_eq!(&*loaded.python[0].text, "", "the outputs were kept");
+        assert!(!loaded
+            .workspace
+            .python_module(&nb)
+            .unwrap()
+            .facts
+            .env_reads
+            .is_empty());
+        assert_eq!(loaded.text(&nb).as_deref(), Some(text));
+        assert!(!loaded.changed_since_scan(&nb));
+        // Changed after the scan: its spans would point into another text.
+        write(
+            &nb,
+            &text.replace("a long output", "another output, longer"),
+        );
+        assert_eq!(loaded.text(&nb), None);
+        assert!(loaded.changed_since_scan(&nb));
+        // Editors keep their texts (facts only, read on demand, by other means).
+        let loaded = load(std::slice::from_ref(&root), &LoadOptions::default()).unwrap();
+        assert!(loaded.python[0].stamp.is_none());
+    }
+
+    #[test]
     fn loads_config_lists_even_when_ignored() {
         let dir = tempfile::tempdir().unwrap();
         let root = fs::canonicalize(dir.path()).unwrap();
@@ -429,7 +467,7 @@ mod tests {
                 repo_root: root.clone()
             }
         );
-        let checked: Vec<_> = loaded.checked_files().into_iter().map(|(p, _)| p).collect();
+        let checked: Vec<_> = loaded.checked_files();
         assert!(checked.contains(&root.join("OAI_CONFIG_LIST").as_path()));
         assert!(loaded.text(&root.join("up/OAI_CONFIG_LIST")).is_some());
         assert_eq!(loaded.file_count(), 3);

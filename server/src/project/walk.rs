@@ -69,6 +69,8 @@ pub(super) fn fast_facts(path: &Path, text: &str) -> Option<PyFacts> {
 /// What [`Prefilter::Findings`] noted about a file.
 #[derive(Clone, Copy, Default)]
 pub(super) struct Deferred {
+    /// Its text was not kept: read it again ([`super::SourceFile::stamp`]).
+    pub(super) stamp: Option<super::Stamp>,
     /// Its env facts were left out.
     pub(super) env: bool,
     /// It has model configurations (its rules look variables up in the whole workspace).
@@ -261,7 +263,7 @@ impl WalkCtx<'_> {
         let read = BUF.with_borrow_mut(|buf| {
             let text = read_source_into(path, self.opts.max_file_size, buf)?;
             if notebook {
-                return self.notebook(text, keep);
+                return self.notebook(path, text, keep);
             }
             Ok(match self.opts.prefilter {
                 Prefilter::Off => (keep(text), python::extract(text), Deferred::default()),
@@ -277,6 +279,7 @@ impl WalkCtx<'_> {
                         env: p.relevance == python::Relevance::EnvOnly,
                         configs: p.configs,
                         light: p.light_left_out,
+                        stamp: None,
                     };
                     match p.light {
                         // Nothing can be reported in a quiet file: its text is not kept.
@@ -310,6 +313,7 @@ impl WalkCtx<'_> {
     /// some module loads a .env, like a quiet Python file's) and its text is not kept.
     fn notebook(
         &self,
+        path: &Path,
         text: &str,
         keep: impl Fn(&str) -> Arc<str>,
     ) -> Result<(Arc<str>, PyFacts, Deferred), String> {
@@ -333,6 +337,15 @@ impl WalkCtx<'_> {
         let facts = notebook_facts::facts(text, depth).map_err(|e| e.message)?;
         if !facts.loads.is_empty() {
             self.loads_seen.store(true, Relaxed);
+        }
+        if self.opts.prefilter == Prefilter::Findings {
+            // A one-shot check reads the text again when it checks the notebook: its outputs
+            // are not held from the walk to the end.
+            let deferred = Deferred {
+                stamp: Some(super::Stamp::of(path, text.len())),
+                ..Deferred::default()
+            };
+            return Ok((Arc::from(""), facts, deferred));
         }
         Ok((keep(text), facts, Deferred::default()))
     }

@@ -61,11 +61,14 @@ pub fn render_diag(
         notes.push((Level::HELP, normalize_untrusted_str(&fix.title)));
     }
     for rel in &f.related {
-        let (start, _) = sources.range(&rel.path, rel.span);
         let rel_path = display_path_text(&rel.path, cwd);
+        let at = match &rel.within {
+            Some(w) => format!("{rel_path}:{} {}:{}", w.label, w.number, w.start.0),
+            None => format!("{rel_path}:{}", sources.range(&rel.path, rel.span).0.line),
+        };
         notes.push((
             Level::NOTE,
-            normalize_untrusted_str(&format!("{rel_path}:{}: {}", start.line, rel.message)),
+            normalize_untrusted_str(&format!("{at}: {}", rel.message)),
         ));
     }
 

@@ -166,6 +166,8 @@ enum Callee {
     ConfigListFromJson,
     /// `json.dumps`.
     JsonDumps,
+    /// `json.dump`.
+    JsonDump,
     Ctor(&'static Constructor),
 }
 
@@ -223,6 +225,8 @@ enum PendingItem {
 struct PendingList {
     items: Vec<PendingItem>,
     used: bool,
+    /// Every element became an item (a dict literal, `dict(...)` or a name bound to a dict).
+    complete: bool,
 }
 
 struct PendingDict {
@@ -627,6 +631,12 @@ impl<'a> Extractor<'a> {
         facts.env_writes.sort_by_key(|w| w.span.start);
         facts.loads.sort_by_key(|l| l.span.start);
         facts.config_sources.sort_by_key(|c| c.span.start);
+        // A file written with a config list matters only where the same module loads one.
+        if facts.config_sources.is_empty() {
+            facts
+                .config_writes
+                .retain(|w| w.target != crate::engine::python::WriteTarget::File);
+        }
         facts.config_writes.sort_by_key(|c| c.span.start);
         facts
     }

@@ -36,7 +36,8 @@ pub struct PyFacts {
     pub suppressions: Vec<Suppression>,
     /// Calls that read a config list from a variable or a file (`config_list_from_json`).
     pub config_sources: Vec<ConfigSource>,
-    /// `os.environ["X"] = json.dumps([...])`: a config list set by code, as entries.
+    /// Config lists set by code (`os.environ["X"] = json.dumps([...])`) or written to a file, as
+    /// entries. File writes are kept only in a module that loads a config list.
     pub config_writes: Vec<ConfigWrite>,
     pub edit_points: EditPoints,
     /// `!export X=…` / `!set X=…` lines of a notebook (never in a `.py` file).
@@ -359,11 +360,15 @@ pub struct FilterValue {
     pub pieces: Vec<Span>,
 }
 
-/// `os.environ["X"] = json.dumps([{...}, ...])`: the variable holds the JSON of these entries.
+/// A config list written by code: `os.environ["X"] = json.dumps([{...}, ...])` (the variable
+/// holds the JSON of these entries), or a file written with it (`json.dump(LIST, open(PATH,
+/// "w"))`, `Path(PATH).write_text(json.dumps(LIST))`, …) before the module loads it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConfigWrite {
+    /// The variable, or the file's path as written.
     pub name: String,
-    /// The assignment (the `EnvWrite::span` of the same write).
+    pub target: WriteTarget,
+    /// The assignment (the `EnvWrite::span` of the same write), or the call that writes the file.
     pub span: Span,
     /// The list literal.
     pub list_span: Span,
@@ -371,4 +376,12 @@ pub struct ConfigWrite {
     pub entries: Vec<ConfigEntry>,
     /// Every element is a dict literal with literal keys and no splat: the list is fully known.
     pub complete: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WriteTarget {
+    /// An environment variable.
+    Env,
+    /// A file, relative to the working directory.
+    File,
 }

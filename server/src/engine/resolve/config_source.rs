@@ -15,7 +15,7 @@ use super::config_filter::{code_entries, json_entries, kept, ListEntry, Verdict}
 use super::scope::{normalize, Lookup, ModuleScope};
 use crate::engine::dotenv::{Entry, Quote};
 use crate::engine::json;
-use crate::engine::python::{Arg, ConfigSource, StrLit};
+use crate::engine::python::{Arg, ConfigSource, ConfigWrite, StrLit, WriteTarget};
 use crate::engine::text::Span;
 use crate::engine::workspace::{file_kind, FileKind, Workspace};
 
@@ -47,6 +47,13 @@ pub enum Origin<'a> {
     VarPath(VarSetter<'a>, PathBuf, Base),
     /// The file `file_location/env_or_file`.
     File(PathBuf, Base),
+    /// The file `file_location/env_or_file`, which the module writes (`json.dump(...)`) before it
+    /// loads it: the call at `span` of `module` wrote it.
+    Written {
+        path: PathBuf,
+        module: &'a Path,
+        span: Span,
+    },
     /// The variable may be set outside what keywire sees, or to a value it cannot read.
     Outside(&'static str),
     /// Neither the variable nor the file: AutoGen raises `FileNotFoundError`.
@@ -134,6 +141,18 @@ pub fn resolve_source<'a>(
         return Some(res);
     }
     let tried = candidates(ws, module, location, &name.value);
+    if let Some((path, write)) = written_file(ws, module, source, &tried) {
+        if write.complete {
+            res.entries = code_entries(&write.entries);
+            res.holder = Some(module.to_path_buf());
+        }
+        res.origin = Origin::Written {
+            path,
+            module,
+            span: write.span,
+        };
+        return Some(res);
+    }
     if let Some((path, base)) = tried
         .iter()
         .find(|(p, _)| ws.config_json(p).is_some())
@@ -205,7 +224,11 @@ fn from_code<'a>(
         span: write.span,
     };
     let facts = &ws.python_module(path)?.facts;
-    if let Some(cw) = facts.config_writes.iter().find(|c| c.span == write.span) {
+    if let Some(cw) = facts
+        .config_writes
+        .iter()
+        .find(|c| c.span == write.span && c.target == WriteTarget::Env)
+    {
         res.origin = Origin::VarJson(setter);
         if cw.complete {
             res.entries = code_entries(&cw.entries);
@@ -223,6 +246,38 @@ fn from_code<'a>(
         None => res.origin = Origin::Outside("set by code to a computed value"),
     }
     Some(true)
+}
+
+/// The last config file write of `module` before `source` to one of the `tried` paths (both
+/// relative to the same working directory).
+fn written_file<'a>(
+    ws: &'a Workspace,
+    module: &Path,
+    source: &ConfigSource,
+    tried: &[(PathBuf, Base)],
+) -> Option<(PathBuf, &'a ConfigWrite)> {
+    let facts = &ws.python_module(module)?.facts;
+    facts
+        .config_writes
+        .iter()
+        .filter(|w| w.target == WriteTarget::File && w.span.end <= source.span.start)
+        .filter_map(|w| {
+            let written = candidates(ws, module, "", &w.name);
+            tried
+                .iter()
+                .zip(&written)
+                .find(|((t, tb), (p, pb))| t == p && tb == pb)
+                .map(|((t, _), _)| (t.clone(), w))
+                .or_else(|| {
+                    // Absolute on either side: compare the paths alone.
+                    let abs = written.first().filter(|(_, b)| *b == Base::Absolute)?;
+                    tried
+                        .iter()
+                        .find(|(t, _)| *t == abs.0)
+                        .map(|(t, _)| (t.clone(), w))
+                })
+        })
+        .last()
 }
 
 /// Where a string literal's value starts in its module, when the value is its text verbatim
@@ -434,6 +489,7 @@ mod tests {
             }
             Some(Origin::VarJson(VarSetter::Env { .. })) => "var json .env".into(),
             Some(Origin::VarJson(VarSetter::Code { .. })) => "var json code".into(),
+            Some(Origin::Written { path, .. }) => format!("written {}", ws.display_path(&path)),
             Some(Origin::Outside(_)) => "outside".into(),
             Some(Origin::Missing(m)) => format!("missing outside_root={}", m.outside_root),
         }
@@ -511,5 +567,51 @@ mod tests {
         );
         assert_eq!(origin(&w, "app.py"), "computed");
         assert_eq!(origin(&w, "x/app.py"), "missing outside_root=true");
+    }
+
+    #[test]
+    fn a_file_the_module_writes_before_loading_it() {
+        let load = "c = autogen.config_list_from_json(\"OAI_CONFIG_LIST\", filter_dict={\"model\": [\"gpt-4\"]})\n";
+        let head = "import json, os, autogen\nfrom pathlib import Path\n";
+        let writes = [
+            "json.dump([{\"model\": \"gpt-4\"}], open(\"OAI_CONFIG_LIST\", \"w\"))\n",
+            "cfg = [{\"model\": \"gpt-4\"}]\nwith open(\"OAI_CONFIG_LIST\", mode=\"w\") as f:\n    json.dump(cfg, f, indent=2)\n",
+            "with open(\"x.txt\") as g, open(\"./OAI_CONFIG_LIST\", \"w\") as f:\n    f.write(json.dumps([{\"model\": \"gpt-4\"}]))\n",
+            "Path(\"OAI_CONFIG_LIST\").write_text(json.dumps([{\"model\": \"gpt-4\"}]))\n",
+        ];
+        for write in writes {
+            let code = format!("{head}{write}{load}");
+            let w = ws(Config::default(), &[("app.py", &code)]);
+            assert_eq!(origin(&w, "app.py"), "written OAI_CONFIG_LIST", "{write}");
+            let path = PathBuf::from("/p/app.py");
+            let m = w.python_module(&path).unwrap();
+            let source = &m.facts.config_sources[0];
+            let res = resolve_source(&w, &path, source).unwrap();
+            assert_eq!(res.entries.as_ref().map(Vec::len), Some(1), "{write}");
+        }
+        // Read mode, another file, or written after the load: not the source.
+        for write in [
+            "json.dump([{\"model\": \"gpt-4\"}], open(\"OAI_CONFIG_LIST\"))\n",
+            "json.dump([{\"model\": \"gpt-4\"}], open(\"OTHER\", \"w\"))\n",
+        ] {
+            let code = format!("{head}{write}{load}");
+            let w = ws(Config::default(), &[("app.py", &code)]);
+            assert_eq!(
+                origin(&w, "app.py"),
+                "missing outside_root=false",
+                "{write}"
+            );
+        }
+        let code = format!("{head}{load}{}", writes[0]);
+        let w = ws(Config::default(), &[("app.py", &code)]);
+        assert_eq!(origin(&w, "app.py"), "missing outside_root=false");
+        // A list that is not all literal entries: written, entries unknown.
+        let code = format!("{head}json.dump([{{\"model\": \"gpt-4\"}}, extra], open(\"OAI_CONFIG_LIST\", \"w\"))\n{load}");
+        let w = ws(Config::default(), &[("app.py", &code)]);
+        let path = PathBuf::from("/p/app.py");
+        let source = &w.python_module(&path).unwrap().facts.config_sources[0];
+        let res = resolve_source(&w, &path, source).unwrap();
+        assert!(matches!(res.origin, Origin::Written { .. }));
+        assert_eq!(res.entries, None);
     }
 }

@@ -140,10 +140,7 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             continue;
         }
         let client = info.client.display;
-        let notebook = ctx
-            .path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("ipynb"));
+        let notebook = ctx.is_notebook();
         let loads_missing = scope.env_loads().next().is_none();
         let mut fixes = Vec::new();
         // The load_dotenv() fix is offered: it removes the cause.

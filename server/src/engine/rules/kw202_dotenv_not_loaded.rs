@@ -39,10 +39,7 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
     if !ctx.scope().env_in_scope || ctx.scope().env_loads().next().is_some() {
         return;
     }
-    let notebook = ctx
-        .path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("ipynb"));
+    let notebook = ctx.is_notebook();
     let mut reported: Vec<&str> = Vec::new();
     for read in &ctx.facts.env_reads {
         if read.has_default || reported.contains(&read.name.as_str()) {

@@ -94,7 +94,9 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             ),
             [] => continue,
         };
-        let message = if load.module == ctx.path {
+        let message = if load.module == ctx.path && ctx.is_notebook() {
+            format!("{subject} read here, before load_dotenv() runs further down this notebook (cells run top to bottom)")
+        } else if load.module == ctx.path {
             format!("{subject} read here at import time, before load_dotenv() runs later in this module")
         } else {
             format!(

@@ -61,6 +61,13 @@ pub struct PyCtx<'a> {
 }
 
 impl<'a> PyCtx<'a> {
+    /// The module is a Jupyter notebook's code cells (cells run top to bottom, by hand).
+    pub fn is_notebook(&self) -> bool {
+        self.path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("ipynb"))
+    }
+
     pub fn new(ws: &'a Workspace, path: &'a Path, text: &'a str, facts: &'a PyFacts) -> Self {
         PyCtx {
             ws,

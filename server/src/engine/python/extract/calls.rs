@@ -20,6 +20,7 @@ impl<'a> Extractor<'a> {
             .filter(|a| a.kind_id() == k.argument_list);
         if let Some(args) = args {
             self.json_source_call(node, func, args);
+            self.config_file_write(node, func, args);
         }
         let resolved = self.resolve(func);
         let mut list_ctor = None;
@@ -75,6 +76,7 @@ impl<'a> Extractor<'a> {
                 Callee::Environ
                 | Callee::FindDotenv
                 | Callee::JsonDumps
+                | Callee::JsonDump
                 | Callee::ConfigListFromJson => {}
             }
         }

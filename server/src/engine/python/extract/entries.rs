@@ -20,16 +20,22 @@ impl<'a> Extractor<'a> {
         }
         let kids = self.kids(list);
         let mut items = Vec::new();
+        let mut complete = !list.has_error();
         for &el in &kids {
-            if !el.is_named() || el.is_extra() {
+            if !el.is_named() || el.is_extra() || el.kind_id() == self.g.k.comment {
                 continue;
             }
-            if let Some(item) = self.list_item(el) {
-                items.push(item);
+            match self.list_item(el) {
+                Some(item) => items.push(item),
+                None => complete = false,
             }
         }
         self.recycle(kids);
-        self.pending_lists.push(PendingList { items, used: false });
+        self.pending_lists.push(PendingList {
+            items,
+            used: false,
+            complete,
+        });
         Binding::List(self.pending_lists.len() - 1)
     }
 

@@ -30,6 +30,7 @@ fn interesting(name: &str) -> bool {
             | "config_list_from_dotenv"
             | "config_list_from_json"
             | "dumps"
+            | "dump"
     ) || CONSTRUCTORS.iter().any(|c| c.name == name)
 }
 
@@ -51,8 +52,10 @@ fn classify(module: &str, name: &str) -> Option<Callee> {
             _ => None,
         };
     }
-    if (module, name) == ("json", "dumps") {
-        return Some(Callee::JsonDumps);
+    match (module, name) {
+        ("json", "dumps") => return Some(Callee::JsonDumps),
+        ("json", "dump") => return Some(Callee::JsonDump),
+        _ => {}
     }
     if under(module, "autogen") || under(module, "ag2") {
         match name {

@@ -5,10 +5,11 @@
 
 use tree_sitter::Node;
 
-use super::{Args, Callee, Extractor};
+use super::{Args, Binding, Callee, Extractor, PendingItem};
 use crate::engine::providers::{ConstructorKind, Generation};
 use crate::engine::python::{
-    Arg, ConfigSource, ConfigSourceCall, ConfigWrite, Criterion, Filter, FilterValue,
+    Arg, ConfigEntry, ConfigSource, ConfigSourceCall, ConfigWrite, Criterion, Filter, FilterValue,
+    WriteTarget,
 };
 use crate::engine::text::Span;
 
@@ -275,33 +276,122 @@ impl<'a> Extractor<'a> {
 
     /// `os.environ["X"] = json.dumps([{...}, ...])`.
     pub(super) fn config_write(&mut self, key: Node<'a>, span: Span, value: Node<'a>) {
-        let k = &self.g.k;
-        let value = self.unwrap_parens(value);
-        if value.kind_id() != k.call {
-            return;
-        }
-        let (Some(func), Some(args)) = (
-            value.child_by_field_id(self.g.f.function),
-            value.child_by_field_id(self.g.f.arguments),
-        ) else {
+        let Some(list) = self.dumped(value) else {
             return;
         };
-        if !matches!(self.resolve(func), Some((Callee::JsonDumps, _))) {
-            return;
-        }
         let Some(name) = self.str_value(key).map(|n| n.into_owned()) else {
             return;
         };
-        let a = self.split_args(args);
-        let Some(list) = a.positional.first().map(|&l| self.unwrap_parens(l)) else {
+        self.push_config_write(name, WriteTarget::Env, span, list);
+    }
+
+    /// A config file written by the call `node`: `json.dump(LIST, F)`, `F.write(json.dumps(LIST))`
+    /// or `Path(PATH).write_text(json.dumps(LIST))`, where `F` is `open(PATH, "w")` or the name a
+    /// `with open(PATH, "w") as F:` around the call binds.
+    pub(super) fn config_file_write(&mut self, node: Node<'a>, func: Node<'a>, args: Node<'a>) {
+        let g = self.g;
+        let method = (func.kind_id() == g.k.attribute)
+            .then(|| func.child_by_field_id(g.f.attribute))
+            .flatten()
+            .map(|a| self.slice(a));
+        let (content, target) = match method {
+            Some("write" | "write_text") => {
+                let a = self.split_args(args);
+                let Some(&arg) = a.positional.first() else {
+                    return;
+                };
+                let Some(object) = func.child_by_field_id(g.f.object) else {
+                    return;
+                };
+                let Some(list) = self.dumped(arg) else {
+                    return;
+                };
+                (list, object)
+            }
+            // A bare name only as `dump` (`from json import dump`): resolving every call costs.
+            Some("dump") | None => {
+                if method.is_none() && self.slice(func) != "dump"
+                    || !matches!(self.resolve(func), Some((Callee::JsonDump, _)))
+                {
+                    return;
+                }
+                let a = self.split_args(args);
+                let (Some(content), Some(target)) = (
+                    a.positional.first().copied().or_else(|| a.keyword("obj")),
+                    a.positional.get(1).copied().or_else(|| a.keyword("fp")),
+                ) else {
+                    return;
+                };
+                let Some(list) = self.written_list(content) else {
+                    return;
+                };
+                (list, target)
+            }
+            Some(_) => return,
+        };
+        let text_method = method == Some("write_text");
+        let Some(path) = self.written_path(target, text_method) else {
             return;
         };
+        self.push_config_write(path, WriteTarget::File, Self::span(node), content);
+    }
+
+    /// The list of `json.dumps(LIST)`.
+    fn dumped(&mut self, value: Node<'a>) -> Option<WrittenList> {
+        let g = self.g;
+        let value = self.unwrap_parens(value);
+        if value.kind_id() != g.k.call {
+            return None;
+        }
+        let func = value.child_by_field_id(g.f.function)?;
+        let args = value.child_by_field_id(g.f.arguments)?;
+        if !matches!(self.resolve(func), Some((Callee::JsonDumps, _))) {
+            return None;
+        }
+        let a = self.split_args(args);
+        let list = a.positional.first().copied().or_else(|| a.keyword("obj"))?;
+        let mut list = self.written_list(list)?;
+        list.complete &= !a.has_splat;
+        Some(list)
+    }
+
+    /// A list literal of entries, or a name bound to one (then recorded as config entries: the
+    /// list is configuration once it is written as a config list).
+    fn written_list(&mut self, list: Node<'a>) -> Option<WrittenList> {
+        let k = &self.g.k;
+        let list = self.unwrap_parens(list);
+        if list.kind_id() == k.identifier {
+            let Some(&Binding::List(i)) = self.lookup(self.slice(list)) else {
+                return None;
+            };
+            let pending = self.pending_lists.get(i)?;
+            let mut complete = pending.complete && !pending.used;
+            let mut entries = Vec::new();
+            for item in &pending.items {
+                match item {
+                    PendingItem::Entry(e) => entries.push((**e).clone()),
+                    PendingItem::Dict(d) => {
+                        match self.pending_dicts.get(*d).and_then(|d| d.entry.clone()) {
+                            Some(e) => entries.push(e),
+                            None => complete = false,
+                        }
+                    }
+                }
+            }
+            complete &= entries.iter().all(|e| !e.has_splat);
+            self.promote_list(i, None);
+            return Some(WrittenList {
+                span: Self::span(list),
+                entries,
+                complete,
+            });
+        }
         if list.kind_id() != k.list {
-            return;
+            return None;
         }
         let kids = self.kids(list);
         let mut entries = Vec::new();
-        let mut complete = !list.has_error() && !a.has_splat;
+        let mut complete = !list.has_error();
         for &item in &kids {
             if !item.is_named() || item.is_extra() || item.kind_id() == k.comment {
                 continue;
@@ -316,12 +406,113 @@ impl<'a> Extractor<'a> {
             }
         }
         self.recycle(kids);
-        self.facts.config_writes.push(ConfigWrite {
-            name,
-            span,
-            list_span: Self::span(list),
+        Some(WrittenList {
+            span: Self::span(list),
             entries,
             complete,
+        })
+    }
+
+    /// The path `target` writes to: `open(PATH, "w")` (or `"x"`), `Path(PATH)` for
+    /// `write_text`, or a name bound by an enclosing `with open(PATH, "w") as NAME:`.
+    fn written_path(&mut self, target: Node<'a>, text_method: bool) -> Option<String> {
+        let g = self.g;
+        let target = self.unwrap_parens(target);
+        if target.kind_id() == g.k.identifier && !text_method {
+            let name = self.slice(target);
+            let with = self
+                .frames
+                .iter()
+                .rev()
+                .filter(|f| f.kind == g.k.with_statement)
+                .find_map(|f| self.with_binding(f.node, name))?;
+            return self.opened_for_writing(with);
+        }
+        if target.kind_id() != g.k.call {
+            return None;
+        }
+        if text_method {
+            let func = target.child_by_field_id(g.f.function)?;
+            let callee = self.slice(func).rsplit('.').next().unwrap_or_default();
+            if !matches!(callee, "Path" | "PurePath" | "PosixPath") {
+                return None;
+            }
+            let args = target.child_by_field_id(g.f.arguments)?;
+            let a = self.split_args(args);
+            let [path] = a.positional[..] else {
+                return None;
+            };
+            return self.str_value(path).map(|p| p.into_owned());
+        }
+        self.opened_for_writing(target)
+    }
+
+    /// `open(PATH, "w")` (mode `w` or `x`, text or binary): PATH.
+    fn opened_for_writing(&mut self, call: Node<'a>) -> Option<String> {
+        let g = self.g;
+        let call = self.unwrap_parens(call);
+        if call.kind_id() != g.k.call {
+            return None;
+        }
+        let func = call.child_by_field_id(g.f.function)?;
+        if self.slice(func) != "open" {
+            return None;
+        }
+        let args = call.child_by_field_id(g.f.arguments)?;
+        let a = self.split_args(args);
+        let path = a
+            .positional
+            .first()
+            .copied()
+            .or_else(|| a.keyword("file"))?;
+        let mode = a.positional.get(1).copied().or_else(|| a.keyword("mode"))?;
+        let mode = self.str_value(mode)?;
+        if !mode.contains(['w', 'x']) {
+            return None;
+        }
+        self.str_value(path).map(|p| p.into_owned())
+    }
+
+    /// The value of the `with` item of `with_stmt` bound `as name`.
+    fn with_binding(&self, with_stmt: Node<'a>, name: &str) -> Option<Node<'a>> {
+        let mut cursor = with_stmt.walk();
+        let clause = with_stmt
+            .named_children(&mut cursor)
+            .find(|c| c.kind() == "with_clause")?;
+        let mut cursor = clause.walk();
+        let items: Vec<Node<'a>> = clause.named_children(&mut cursor).collect();
+        items.into_iter().find_map(|item| {
+            let pattern = item.named_child(0)?;
+            if pattern.kind() != "as_pattern" {
+                return None;
+            }
+            let alias = pattern.child_by_field_name("alias")?;
+            let bound = alias.named_child(0).unwrap_or(alias);
+            (self.slice(bound) == name).then(|| pattern.named_child(0))?
+        })
+    }
+
+    fn push_config_write(
+        &mut self,
+        name: String,
+        target: WriteTarget,
+        span: Span,
+        list: WrittenList,
+    ) {
+        self.facts.config_writes.push(ConfigWrite {
+            name,
+            target,
+            span,
+            list_span: list.span,
+            entries: list.entries,
+            complete: list.complete,
         });
     }
+}
+
+/// The list a config write holds.
+struct WrittenList {
+    span: Span,
+    entries: Vec<ConfigEntry>,
+    complete: bool,
 }

@@ -37,6 +37,13 @@ python3 tests/corpus/run.py --check-files
 echo "== tests"
 cargo test --workspace --locked
 
+echo "== SARIF output (Microsoft's validator, installed from tests/sarif/package-lock.json)"
+if ! command -v npm >/dev/null 2>&1; then
+  echo "== installing nodejs, npm"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+fi
+bash tests/sarif/validate.sh
+
 echo "== editors (VS Code, Neovim, Helix; KEYWIRE_SKIP_EDITORS=1 skips)"
 if [ "${KEYWIRE_SKIP_EDITORS:-0}" != 1 ]; then
   bash editors/test-all.sh

@@ -1,7 +1,9 @@
 //! Secrets never leave (issue 6, item 4), on every output surface the binary has:
 //!
-//! - `keywire check` in text, JSON and coloured form, on the whole tree and on single files,
-//!   with `--select ALL`, and with `--fix` (stdout and stderr, with `RUST_LOG=trace`);
+//! - `keywire check` in text, JSON and coloured form, as SARIF, GitHub commands, GitLab Code
+//!   Quality and statistics, in an `--output-file`, on the whole tree and on single files, with
+//!   `--select ALL`, with `--fix`, and the `--diff` of what `--fix` (and `--unsafe-fixes`) would
+//!   write (stdout and stderr, with `RUST_LOG=trace`);
 //! - `keywire lsp` with `RUST_LOG=trace` and `logLevel: trace`: every message the server sends
 //!   (diagnostics, hover on every word of every file, definition, references, completion,
 //!   code actions for every diagnostic and fix-all, document symbols, `window/logMessage` /
@@ -39,6 +41,19 @@ fn source_files(root: &Path) -> Vec<(PathBuf, String)> {
         .map(|path| {
             let text = std::fs::read_to_string(&path).unwrap();
             (path, text)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Every file of a tree with its bytes.
+fn snapshot(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out: Vec<(PathBuf, Vec<u8>)> = source_paths(root)
+        .into_iter()
+        .map(|p| {
+            let bytes = std::fs::read(&p).unwrap();
+            (p, bytes)
         })
         .collect();
     out.sort();
@@ -110,6 +125,15 @@ fn cli_output_never_contains_a_key() {
         &["check", "--quiet"],
         &["check", ".env"],
         &["check", ".env", "--format", "json"],
+        &["check", "--format", "sarif", "--select", "ALL"],
+        &["check", "--format", "github", "--select", "ALL"],
+        &["check", "--format", "gitlab", "--select", "ALL"],
+        &["check", "--statistics", "--select", "ALL"],
+        &["check", "--statistics", "--format", "json"],
+        // What --fix would write, and with unsafe fixes: sensitive fixes are left out, and the
+        // lines shown are redacted like code frames.
+        &["check", "--diff", "--select", "ALL"],
+        &["check", "--diff", "--unsafe-fixes", "--select", "ALL"],
         &["rules"],
     ];
     for fixture in fixtures() {
@@ -134,6 +158,11 @@ fn cli_output_never_contains_a_key() {
             all_runs.push(vec!["check", f.as_str()]);
             all_runs.push(vec!["check", "--format", "json", f.as_str()]);
         }
+        for f in &py_files {
+            all_runs.push(vec!["check", "--format", "sarif", f.as_str()]);
+            all_runs.push(vec!["check", "--diff", "--unsafe-fixes", f.as_str()]);
+        }
+        let before = snapshot(&root);
         for args in &all_runs {
             let out = keywire_env(&root, args, TRACE, TIMEOUT);
             let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
@@ -146,12 +175,29 @@ fn cli_output_never_contains_a_key() {
             );
             assert_no_leak(&keys, &format!("{what} (stdout)"), &stdout);
             assert_no_leak(&keys, &format!("{what} (stderr)"), &stderr);
-            if args.contains(&"json") {
+            if args.contains(&"json") && !args.contains(&"--statistics") {
                 let v: Value = serde_json::from_str(&stdout).expect("JSON output");
                 checked += v["diagnostics"].as_array().unwrap().len();
             }
             surfaces.push(stdout);
         }
+        assert_eq!(snapshot(&root), before, "a run without --fix wrote a file");
+        // A diff with something in it was searched (the fixtures have safe fixes).
+        assert!(surfaces.iter().any(|s| s.contains("\n@@ -")));
+        // --output-file: the same report, in a file.
+        let args = [
+            "check",
+            "--format",
+            "sarif",
+            "--output-file",
+            "report.sarif",
+        ];
+        let out = keywire_env(&root, &args, TRACE, TIMEOUT);
+        let report = std::fs::read_to_string(root.join("report.sarif")).unwrap();
+        assert!(report.contains("\"results\""));
+        assert_no_leak(&keys, "keywire --output-file report.sarif", &report);
+        assert_no_leak(&keys, "keywire --output-file (stderr)", &text(&out.stderr));
+        std::fs::remove_file(root.join("report.sarif")).unwrap();
         assert!(
             checked >= 20,
             "{}: too few findings checked ({checked})",
@@ -160,7 +206,7 @@ fn cli_output_never_contains_a_key() {
 
         // `--fix` rewrites files (a moved key lands in .env, as asked), but what it prints
         // shows no key, in either format, on the first pass or a second.
-        for format in ["text", "json"] {
+        for format in ["text", "json", "sarif", "github", "gitlab"] {
             let (_tmp, root) = tempdir();
             copy_tree(&fixture, &root);
             for pass in 1..=2 {

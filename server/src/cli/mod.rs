@@ -4,6 +4,7 @@
 //! configuration or I/O errors. Nothing here panics on bad input.
 
 pub mod check;
+pub mod fixes;
 pub mod output;
 pub mod redact;
 pub mod rules;
@@ -86,12 +87,37 @@ pub struct CheckArgs {
     /// Print findings only: no summary line.
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Print what --fix (with --unsafe-fixes, if given) would change as a unified diff, and
+    /// write nothing. Exit code 1 when there is a change.
+    #[arg(long)]
+    pub diff: bool,
+
+    /// Exit with 0 even when there are findings (errors still exit with 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// Print how many findings each rule has instead of the findings (text or JSON).
+    #[arg(long)]
+    pub statistics: bool,
+
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Findings with code frames, and a summary line.
     Text,
+    /// keywire's JSON report.
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning and other dashboards).
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// A GitLab Code Quality report.
+    Gitlab,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

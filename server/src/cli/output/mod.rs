@@ -1,6 +1,12 @@
-//! Turning findings into terminal text or JSON.
+//! Turning findings into terminal text, JSON, SARIF, GitHub workflow commands, GitLab Code
+//! Quality reports, statistics, or the diff of what `--fix` would change.
 
+pub mod diff;
+pub mod github;
+pub mod gitlab;
 pub mod json;
+pub mod sarif;
+pub mod stats;
 pub mod text;
 
 use std::collections::HashMap;
@@ -62,6 +68,18 @@ impl<'a> Sources<'a> {
             None => (Pos::START, Pos::START),
         }
     }
+
+    /// [`Sources::range`] with columns counted in UTF-16 code units (SARIF's default, and what
+    /// GitHub's and GitLab's web pages count in).
+    pub fn range_utf16(&mut self, path: &Path, span: Span) -> (Pos, Pos) {
+        match self.get(path) {
+            Some(src) => (
+                src.pos_utf16(span.start),
+                src.pos_utf16(span.end.max(span.start)),
+            ),
+            None => (Pos::START, Pos::START),
+        }
+    }
 }
 
 impl Source {
@@ -70,6 +88,17 @@ impl Source {
         Pos {
             line: line + 1,
             column: col + 1,
+        }
+    }
+
+    /// 1-based line and column, the column counted in UTF-16 code units.
+    pub fn pos_utf16(&self, offset: usize) -> Pos {
+        let offset = floor_char_boundary(&self.text, offset);
+        let line = self.index.line_of(offset);
+        let start = self.index.line_start(line).min(offset);
+        Pos {
+            line: line + 1,
+            column: self.text[start..offset].encode_utf16().count() + 1,
         }
     }
 
@@ -195,4 +224,83 @@ pub fn summarize(diags: &[Diag], files: usize) -> Summary {
         }
     }
     s
+}
+
+/// The message for formats that show no cell in their location: a finding inside a notebook
+/// cell says which (`… (cell 3)`); its location is in the notebook file's text.
+pub fn message_with_part(f: &Finding) -> String {
+    match &f.within {
+        Some(w) => format!("{} ({} {})", f.message, w.label, w.number),
+        None => f.message.clone(),
+    }
+}
+
+/// A fingerprint per finding that stays the same across runs while the finding does: a hash of
+/// the rule, the displayed path, the message without its digits (line numbers move) and the
+/// finding's rank among those with the same three. Never of source text, so never of a key.
+pub fn fingerprints(diags: &[Diag]) -> Vec<String> {
+    use sha2::{Digest, Sha256};
+    let mut seen: HashMap<(&'static str, &str, String), usize> = HashMap::new();
+    diags
+        .iter()
+        .map(|d| {
+            let message: String = d
+                .finding
+                .message
+                .chars()
+                .filter(|c| !c.is_ascii_digit())
+                .collect();
+            let rank = seen
+                .entry((d.finding.rule.code(), d.path.as_str(), message.clone()))
+                .or_insert(0);
+            let mut hash = Sha256::new();
+            for part in [d.finding.rule.code(), d.path.as_str(), message.as_str()] {
+                hash.update(part.as_bytes());
+                hash.update([0]);
+            }
+            hash.update(rank.to_string().as_bytes());
+            *rank += 1;
+            hash.finalize()[..16]
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Rule;
+
+    #[test]
+    fn utf16_columns_count_surrogate_pairs() {
+        let text: Arc<str> = Arc::from("a\n日本😀x\n");
+        let src = Source {
+            index: LineIndex::new(&text),
+            text,
+            env: false,
+        };
+        // `x` is after 2 BMP characters (1 unit each) and an emoji (2 units).
+        let x = "a\n日本😀".len();
+        assert_eq!(src.pos_utf16(x), Pos { line: 2, column: 5 });
+        assert_eq!(src.pos(x), Pos { line: 2, column: 4 });
+        // Inside a character: its start.
+        assert_eq!(src.pos_utf16(x - 1), Pos { line: 2, column: 3 });
+    }
+
+    #[test]
+    fn fingerprints_ignore_digits_and_rank_duplicates() {
+        let diag = |msg: &str, line: usize| Diag {
+            finding: Finding::new(Rule::KW101, "/p/a.py", Span::new(0, 1), msg),
+            path: "a.py".into(),
+            start: Pos { line, column: 1 },
+            end: Pos { line, column: 2 },
+        };
+        let a = fingerprints(&[diag("x at line 3", 3), diag("x at line 9", 9)]);
+        let b = fingerprints(&[diag("x at line 4", 4), diag("x at line 10", 10)]);
+        assert_eq!(a, b);
+        assert_ne!(a[0], a[1]);
+        assert_eq!(a[0].len(), 32);
+    }
 }

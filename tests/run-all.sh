@@ -37,6 +37,11 @@ python3 tests/corpus/run.py --check-files
 echo "== tests"
 cargo test --workspace --locked
 
+echo "== Python packaging (sdist, wheel, python -m keywire, pre-commit hook; KEYWIRE_SKIP_PYTHON=1 skips)"
+if [ "${KEYWIRE_SKIP_PYTHON:-0}" != 1 ]; then
+  bash tests/python/run.sh
+fi
+
 echo "== editors (VS Code, Neovim, Helix; KEYWIRE_SKIP_EDITORS=1 skips)"
 if [ "${KEYWIRE_SKIP_EDITORS:-0}" != 1 ]; then
   bash editors/test-all.sh

@@ -152,7 +152,7 @@ same_as_cargo check tests/workspaces/example-agent --no-color
 grep -q 'KW102 \[error\] unknown config key `apikey`' "$WORK/wheel.out" || fail "no KW102 finding in the example's output"
 same_as_cargo check tests/workspaces/example-agent --format json
 same_as_cargo rules
-grep -q '^KW101' "$WORK/module.out" || grep -q 'KW101' "$WORK/module.out" || fail "python -m keywire rules lists no KW101"
+[ "$(grep -c '^KW[0-9][0-9][0-9] ' "$WORK/module.out")" -ge 26 ] || fail "python -m keywire rules lists fewer than 26 rules"
 same_as_cargo check --bogus-option
 [ "$LAST_RC" = 2 ] || fail "a bad option exited $LAST_RC, expected 2"
 

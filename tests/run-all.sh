@@ -44,6 +44,11 @@ if ! command -v npm >/dev/null 2>&1; then
 fi
 bash tests/sarif/validate.sh
 
+echo "== Python packaging (sdist, wheel, python -m keywire, pre-commit hook; KEYWIRE_SKIP_PYTHON=1 skips)"
+if [ "${KEYWIRE_SKIP_PYTHON:-0}" != 1 ]; then
+  bash tests/python/run.sh
+fi
+
 echo "== editors (VS Code, Neovim, Helix; KEYWIRE_SKIP_EDITORS=1 skips)"
 if [ "${KEYWIRE_SKIP_EDITORS:-0}" != 1 ]; then
   bash editors/test-all.sh

@@ -336,3 +336,44 @@ async fn notebooks_and_config_lists_opened_as_text_get_json_positions() {
     }
     client.shutdown_and_exit().await;
 }
+
+#[tokio::test]
+async fn hover_and_definition_in_a_cell() {
+    let (_dir, root) = tempdir();
+    project(&root);
+    let nb_path = root.join("keys.ipynb");
+    let nb = file_uri(&nb_path);
+    let (c1, c2) = (cell_uri(&nb_path, "K0"), cell_uri(&nb_path, "K1"));
+    let (mut client, _server) = TestClient::in_process();
+    client
+        .initialize(
+            Some(&root),
+            false,
+            json!({"notebookDocument": {"synchronization": {}}}),
+        )
+        .await;
+    let second = "# 😀\nkey = os.environ[\"OPENAI_API_KEY\"]\n";
+    client
+        .notify(
+            "notebookDocument/didOpen",
+            json!({
+                "notebookDocument": {"uri": nb, "notebookType": "jupyter-notebook", "version": 0,
+                                     "cells": [cell(&c1), cell(&c2)]},
+                "cellTextDocuments": [item(&c1, 1, CELL1), item(&c2, 1, second)],
+            }),
+        )
+        .await;
+    // Analysed (the .env nothing loads: a hint in a notebook).
+    client.wait_diagnostics(&c2, |d| !d.is_empty()).await;
+    // On `OPENAI_API_KEY` in cell 2, line 2.
+    let at = json!({"textDocument": {"uri": c2}, "position": {"line": 1, "character": 22}});
+    let hover = client.request("textDocument/hover", at.clone()).await;
+    let text = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(text.contains("OPENAI_API_KEY"), "{hover}");
+    assert!(!text.contains("abc123"), "the value leaked: {text}");
+    let defs = client.request("textDocument/definition", at).await;
+    assert_eq!(defs[0]["uri"], file_uri(&root.join(".env")), "{defs}");
+    // Off the read (the comment line): nothing.
+    let off = json!({"textDocument": {"uri": c2}, "position": {"line": 0, "character": 1}});
+    assert_eq!(client.request("textDocument/hover", off).await, Value::Null);
+}

@@ -9,10 +9,12 @@ use std::sync::Arc;
 use tower_lsp_server::ls_types::{Position, Uri};
 
 use super::convert::Converter;
+use super::position::Encoding;
 use super::position::LineIndex;
 use super::session::Shared;
 use super::snapshot::{self, DocSnap, Snapshot};
 use crate::engine::dotenv::Entry;
+use crate::engine::notebook::Notebook;
 use crate::engine::python::{ConfigSource, EnvRead, FieldValue, StrLit};
 use crate::engine::resolve::{LoadRef, LoadTarget};
 use crate::engine::workspace::{FileKind, Workspace};
@@ -22,7 +24,11 @@ use crate::engine::Span;
 pub struct At {
     pub snap: Snapshot,
     pub doc: DocSnap,
+    /// In the document's text; for a cursor in a notebook cell, in the notebook's module (the
+    /// code cells joined), where its facts are.
     pub offset: usize,
+    /// The cursor is in a cell of `doc`, a notebook synced cell by cell.
+    pub in_cell: bool,
     pub markdown: bool,
 }
 
@@ -40,7 +46,8 @@ impl At {
         let ws = self.ws()?;
         let inside = |s: Span| s.start <= self.offset && self.offset <= s.end;
         match self.doc.kind {
-            FileKind::Python => {
+            FileKind::Notebook if !self.in_cell => None,
+            FileKind::Python | FileKind::Notebook => {
                 let facts = &ws.python_module(&self.doc.path)?.facts;
                 if let Some(read) = facts.env_reads.iter().find(|r| inside(r.span)) {
                     return Some(Target::EnvRead(read));
@@ -72,8 +79,7 @@ impl At {
                     .find(|e| inside(e.span))
                     .map(Target::EnvKey)
             }
-            // Facts of a notebook are in module offsets, not the document's.
-            FileKind::ConfigJson { .. } | FileKind::Notebook | FileKind::Other => None,
+            FileKind::ConfigJson { .. } | FileKind::Other => None,
         }
     }
 }
@@ -91,17 +97,37 @@ pub enum Target<'a> {
 
 /// Locate the cursor in the current version of `uri`.
 pub async fn at(shared: &Arc<Shared>, uri: &Uri, pos: Position) -> Option<At> {
+    let (markdown, notebook) = {
+        let session = shared.lock();
+        (session.caps.markdown_hover, session.notebook_of_cell(uri))
+    };
     // Every open document, so spans in other open files match their current text.
-    let snap = snapshot::fresh(shared, None, uri).await?;
-    let markdown = shared.lock().caps.markdown_hover;
+    let snap = snapshot::fresh(shared, None, notebook.as_ref().unwrap_or(uri)).await?;
     let doc = snap.docs.first()?.clone();
-    let offset = LineIndex::new(&doc.text).offset(&doc.text, pos, snap.enc);
+    let (offset, in_cell) = match &notebook {
+        None => (
+            LineIndex::new(&doc.text).offset(&doc.text, pos, snap.enc),
+            false,
+        ),
+        Some(_) => (cell_offset(&doc, uri, pos, snap.enc)?, true),
+    };
     Some(At {
         snap,
         doc,
         offset,
+        in_cell,
         markdown,
     })
+}
+
+/// The module offset of `pos` in the cell `cell` of the notebook `doc`.
+fn cell_offset(doc: &DocSnap, cell: &Uri, pos: Position, enc: Encoding) -> Option<usize> {
+    let cells = doc.cells.as_ref()?;
+    let index = cells.iter().position(|c| &c.uri == cell)?;
+    let text = &cells[index].text;
+    let in_cell = LineIndex::new(text).offset(text, pos, enc);
+    let module = Notebook::parse(&doc.text).ok()?.module();
+    Some(module.cell_start(index)? + in_cell)
 }
 
 /// 1-based line of `span` in `path`, for messages.

@@ -47,6 +47,8 @@ fn definitions(at: &At) -> Vec<Location> {
         Some(Target::ConfigSource(source)) => {
             return config_source(ws, &at.doc.path, source)
                 .into_iter()
+                // Spans in a notebook synced by cells are module offsets: no place to point at.
+                .filter(|(path, _)| !(at.in_cell && *path == at.doc.path))
                 .filter_map(|(path, span)| conv.location(&path, span))
                 .collect();
         }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use keywire::engine::config::Config;
 use keywire::engine::fix;
+use keywire::engine::resolve::config_source::candidates;
 use keywire::engine::workspace::{file_kind, FileKind, GitStatus, Workspace};
 use keywire::engine::{Finding, LineIndex, Reach};
 
@@ -29,6 +30,7 @@ pub fn read_dir(dir: &Path) -> Files {
                 stack.push(path);
             } else if file_kind(&path) != FileKind::Other
                 || marks_dir(&path)
+                || path.extension().is_some_and(|e| e == "json")
                 || (d == dir
                     && [".gitignore", GIT_TRACKED]
                         .iter()
@@ -69,6 +71,26 @@ pub fn workspace(files: &Files, config: Config) -> Workspace {
                     ws.set_dir_markers(dir, markers);
                 }
             }
+        }
+    }
+    // Config lists of other names, read because code names them (as the project layer does).
+    let named: Vec<PathBuf> = ws
+        .python_modules()
+        .flat_map(|(module, m)| {
+            m.facts
+                .config_sources
+                .iter()
+                .filter_map(|s| Some((s.name.as_ref()?, s.file_location.known()?)))
+                .flat_map(|(name, location)| candidates(&ws, module, location, &name.value))
+                .map(|(p, _)| p)
+                .collect::<Vec<_>>()
+        })
+        .filter(|p| file_kind(p) == FileKind::Other)
+        .collect();
+    for path in named {
+        let rel = path.strip_prefix(root()).unwrap_or(&path).to_path_buf();
+        if let Some(text) = files.get(&rel) {
+            ws.set_config_json(path, text, git_status(files, &rel));
         }
     }
     ws
@@ -126,7 +148,8 @@ pub fn check(files: &Files, config: &Config) -> Vec<Finding> {
             FileKind::ConfigJson { .. } => {
                 out.extend(ws.check_file(&path, text, keywire::engine::Reach::Workspace))
             }
-            FileKind::Other => {}
+            // A config list of another name, when code names it.
+            FileKind::Other => out.extend(ws.check_file(&path, text, Reach::Workspace)),
         }
     }
     out

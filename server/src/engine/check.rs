@@ -36,6 +36,8 @@ impl Workspace {
             FileKind::Env | FileKind::EnvTemplate => self.check_env(path),
             // Config list rules read only the file and what the workspace already holds.
             FileKind::ConfigJson { .. } => self.check_config_json(path),
+            // A file of another name that code names as its config list.
+            FileKind::Other if self.config_json(path).is_some() => self.check_config_json(path),
             FileKind::Other => Vec::new(),
         }
     }

@@ -221,8 +221,16 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
         .flat_map(|(path, m)| super::config_lists_named_by(&workspace, path, &m.facts, &mut git))
         .collect();
     for (path, update) in named {
+        // Checked like an `OAI_CONFIG_LIST` when it lies under the paths.
+        let under = roots
+            .iter()
+            .any(|r| path == r.path || (r.is_dir && path.starts_with(&r.path)));
+        if under && !config_json.contains(&path) {
+            config_json.push(path.clone());
+        }
         update.apply(&mut workspace, path);
     }
+    config_json.sort();
 
     skipped.sort();
     skipped.dedup_by(|a, b| a.path == b.path);
@@ -429,6 +437,24 @@ mod tests {
         // Editors keep their texts (facts only, read on demand, by other means).
         let loaded = load(std::slice::from_ref(&root), &LoadOptions::default()).unwrap();
         assert!(loaded.python[0].stamp.is_none());
+    }
+
+    #[test]
+    fn a_config_list_code_names_is_checked_whatever_its_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = fs::canonicalize(dir.path()).unwrap();
+        fs::create_dir_all(root.join(".git")).unwrap();
+        write(
+            &root.join("app.py"),
+            "import autogen\nc = autogen.config_list_from_json(\"llm.json\", file_location=\"conf\")\n",
+        );
+        write(&root.join("conf/llm.json"), "[{\"model\": \"gpt-4\"}]");
+        write(&root.join("conf/other.json"), "[]");
+        let loaded = load(std::slice::from_ref(&root), &LoadOptions::default()).unwrap();
+        assert_eq!(loaded.config_json, vec![root.join("conf/llm.json")]);
+        assert!(loaded
+            .checked_files()
+            .contains(&root.join("conf/llm.json").as_path()));
     }
 
     #[test]

@@ -187,6 +187,8 @@ enum Binding {
     Dict(usize),
     /// A `for` variable over a literal list of strings: `for k in ["A_KEY", "B_KEY"]`.
     Strs(Vec<StrLit>),
+    /// A one-element tuple (`{...},`): the tuple, its element and its comma.
+    OneTuple(Span, Span, Span),
     /// Anything else: shadows outer bindings.
     Other,
 }

@@ -42,6 +42,8 @@ pub struct PyFacts {
     pub edit_points: EditPoints,
     /// `!export X=…` / `!set X=…` lines of a notebook (never in a `.py` file).
     pub shell_exports: Vec<ShellExport>,
+    /// `llm_config=` / `config_list` values that are a one-element tuple (a trailing comma).
+    pub one_tuples: Vec<OneTuple>,
     /// The tree had syntax errors (facts are best-effort then).
     pub has_syntax_errors: bool,
 }
@@ -243,6 +245,23 @@ pub struct Kwarg {
     pub name: String,
     pub name_span: Span,
     pub span: Span,
+}
+
+/// A one-element tuple where AutoGen wants a dict or a list: `llm_config=({...},)`, or
+/// `llm_config = {...},` (a trailing comma) later passed as `llm_config=`; the same for a
+/// `config_list`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OneTuple {
+    /// `llm_config` or `config_list`.
+    pub keyword: &'static str,
+    /// Where the tuple is used (the keyword argument's value, or the dict value).
+    pub use_span: Span,
+    /// The tuple as written: `({...},)` or `{...},`.
+    pub span: Span,
+    /// Its element.
+    pub element: Span,
+    /// The trailing comma.
+    pub comma: Span,
 }
 
 /// A dict used as an `llm_config` (the `llm_config=` value or a name later passed there).

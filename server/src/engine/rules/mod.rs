@@ -27,6 +27,7 @@ mod kw110_filter_matches_nothing;
 mod kw111_invalid_config_json;
 mod kw112_config_source_missing;
 mod kw114_local_endpoint_path;
+mod kw116_llm_config_not_dict;
 mod kw201_undefined_env_var;
 mod kw202_dotenv_not_loaded;
 mod kw203_dotenv_loaded_too_late;

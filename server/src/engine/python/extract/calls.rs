@@ -6,7 +6,9 @@ use tree_sitter::Node;
 
 use super::{Binding, Callee, Extractor, ENTRY_KEYS};
 use crate::engine::providers::{Constructor, ConstructorKind};
-use crate::engine::python::{AgentCall, EnvReadKind, Kwarg, LoadKind, LoadPath, LoadPoint};
+use crate::engine::python::{
+    AgentCall, EnvReadKind, Kwarg, LoadKind, LoadPath, LoadPoint, OneTuple,
+};
 
 impl<'a> Extractor<'a> {
     pub(super) fn call(&mut self, node: Node<'a>) {
@@ -97,8 +99,14 @@ impl<'a> Extractor<'a> {
             };
             // Only a value that can reach a call is configuration (see `compared_only`).
             match self.slice(name) {
-                "config_list" if !self.compared_only() => self.config_list_value(value, list_ctor),
-                "llm_config" if !self.compared_only() => self.llm_config_value(value),
+                "config_list" if !self.compared_only() => {
+                    self.one_tuple_use("config_list", value);
+                    self.config_list_value(value, list_ctor)
+                }
+                "llm_config" if !self.compared_only() => {
+                    self.one_tuple_use("llm_config", value);
+                    self.llm_config_value(value)
+                }
                 _ => {}
             }
         }
@@ -272,6 +280,25 @@ impl<'a> Extractor<'a> {
                 Some(usecwd) => LoadPath::FindDotenv { usecwd },
                 None => LoadPath::Unknown,
             },
+        }
+    }
+
+    /// A one-element tuple given as `keyword` (written there, or bound to the name given).
+    pub(super) fn one_tuple_use(&mut self, keyword: &'static str, value: Node<'a>) {
+        let value = self.unwrap_parens(value);
+        let binding = if value.kind_id() == self.g.k.identifier {
+            self.lookup(self.slice(value)).cloned()
+        } else {
+            self.one_tuple(value)
+        };
+        if let Some(Binding::OneTuple(span, element, comma)) = binding {
+            self.facts.one_tuples.push(OneTuple {
+                keyword,
+                use_span: Self::span(value),
+                span,
+                element,
+                comma,
+            });
         }
     }
 }

@@ -139,6 +139,7 @@ impl<'a> Extractor<'a> {
         if self.compared_only() {
             return;
         }
+        self.one_tuple_use("config_list", value);
         let keys = self.dict_keys(dict);
         self.facts.llm_configs.push(LlmConfigDict {
             span: Self::span(dict),

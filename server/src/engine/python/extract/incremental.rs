@@ -441,6 +441,12 @@ fn map_offsets<F: FnMut(usize) -> Option<usize>>(facts: &mut PyFacts, f: &mut F)
             entry_offsets(f, e)?;
         }
     }
+    for t in &mut facts.one_tuples {
+        span(f, &mut t.use_span)?;
+        span(f, &mut t.span)?;
+        span(f, &mut t.element)?;
+        span(f, &mut t.comma)?;
+    }
     at(f, &mut facts.edit_points.after_imports)
 }
 

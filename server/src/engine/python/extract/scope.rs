@@ -373,6 +373,9 @@ impl<'a> Extractor<'a> {
                 .cloned()
                 .unwrap_or(Binding::Other);
         }
+        if let Some(t) = self.one_tuple(value) {
+            return t;
+        }
         if kind == k.list || kind == k.tuple {
             return self.pending_list(value);
         }
@@ -402,5 +405,33 @@ impl<'a> Extractor<'a> {
             }
         }
         Binding::Other
+    }
+
+    /// `{...},` / `({...},)` / `[...],` / `f(...),`: a tuple of one dict, list or call.
+    pub(super) fn one_tuple(&self, value: Node<'a>) -> Option<Binding> {
+        let k = &self.g.k;
+        if value.kind_id() != k.tuple && value.kind_id() != k.expression_list {
+            return None;
+        }
+        let mut cursor = value.walk();
+        let mut element = None;
+        let mut comma = None;
+        for child in value.children(&mut cursor) {
+            if child.is_extra() {
+                continue;
+            }
+            if child.is_named() {
+                if element.is_some() {
+                    return None;
+                }
+                element = Some(child);
+            } else if child.kind() == "," {
+                comma = Some(child);
+            }
+        }
+        let (element, comma) = (element?, comma?);
+        let ek = self.unwrap_parens(element).kind_id();
+        (ek == k.dictionary || ek == k.list || ek == k.call)
+            .then(|| Binding::OneTuple(Self::span(value), Self::span(element), Self::span(comma)))
     }
 }

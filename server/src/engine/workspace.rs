@@ -48,6 +48,25 @@ const CONFIG_TEMPLATE_WORDS: &[&str] = &["sample", "example", "template"];
 
 const TEMPLATE_SUFFIXES: &[&str] = &["example", "sample", "template", "dist", "tmpl", "tpl"];
 
+/// Globs of every file whose change can change a finding: the file kinds of [`file_kind`] and
+/// the files the project layer reads besides (the language server watches them). A new file
+/// kind adds its names here.
+pub const WATCHED_GLOBS: &[&str] = &[
+    "**/.env*",
+    // Templates named another way (`env.sample`, `example.env`, `.example_env`…).
+    "**/env.*",
+    "**/*.env",
+    "**/*_env",
+    "**/*.py",
+    // Jupyter notebooks, and AutoGen's JSON config lists (`OAI_CONFIG_LIST`,
+    // `OAI_CONFIG_LIST_sample`…).
+    "**/*.ipynb",
+    "**/OAI_CONFIG_LIST*",
+    "**/.gitignore",
+    "**/pyproject.toml",
+    "**/keywire.toml",
+];
+
 /// Classify by file name only (editors disagree on language ids for .env files).
 pub fn file_kind(path: &Path) -> FileKind {
     // Lossy: a file name that is not UTF-8 (`bad\xffname.py`) is still a Python file.

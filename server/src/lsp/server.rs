@@ -26,24 +26,7 @@ use super::session::{standalone_path, Caps, Session, Shared};
 use super::settings::{self, Settings};
 use super::uri::uri_to_path;
 use super::{completion, definition, diagnostics, hover, provisional, symbols, worker};
-use crate::engine::workspace::{file_kind, FileKind};
-
-/// Globs watched through `workspace/didChangeWatchedFiles`.
-const WATCHED: &[&str] = &[
-    "**/.env*",
-    // Templates named another way (`env.sample`, `example.env`, `.example_env`…).
-    "**/env.*",
-    "**/*.env",
-    "**/*_env",
-    "**/*.py",
-    // Jupyter notebooks, and AutoGen's JSON config lists (`OAI_CONFIG_LIST`,
-    // `OAI_CONFIG_LIST_sample`…).
-    "**/*.ipynb",
-    "**/OAI_CONFIG_LIST*",
-    "**/.gitignore",
-    "**/pyproject.toml",
-    "**/keywire.toml",
-];
+use crate::engine::workspace::{file_kind, FileKind, WATCHED_GLOBS};
 
 /// How long the first pass holds diagnostics back waiting for the settings pull.
 const SETTINGS_PULL_TIMEOUT: Duration = Duration::from_secs(5);
@@ -195,7 +178,7 @@ impl Backend {
     }
 
     async fn register_watchers(&self) {
-        let watchers = WATCHED
+        let watchers = WATCHED_GLOBS
             .iter()
             .map(|glob| FileSystemWatcher {
                 glob_pattern: GlobPattern::String((*glob).to_string()),

@@ -27,6 +27,7 @@ mod kw110_filter_matches_nothing;
 mod kw111_invalid_config_json;
 mod kw112_config_source_missing;
 mod kw114_local_endpoint_path;
+mod kw115_missing_model;
 mod kw116_llm_config_not_dict;
 mod kw201_undefined_env_var;
 mod kw202_dotenv_not_loaded;
@@ -89,6 +90,12 @@ impl<'a> PyCtx<'a> {
 
     /// The module's import chain and load points, computed on first use (most modules never
     /// need it).
+    /// The workspace, for a rule that reads other modules' facts (as [`PyCtx::scope`] does).
+    pub fn beyond(&self) -> &'a Workspace {
+        self.looked_beyond.set(true);
+        self.ws
+    }
+
     pub fn scope(&self) -> &ModuleScope<'a> {
         self.looked_beyond.set(true);
         self.scope

@@ -29,6 +29,7 @@ macro_rules! rule_table {
             KW111, "invalid-config-json", Error, kw111_invalid_config_json, json;
             KW112, "config-source-missing", Error, kw112_config_source_missing, python;
             KW114, "local-endpoint-path", Error, kw114_local_endpoint_path, python_json;
+            KW115, "missing-model", Error, kw115_missing_model, python;
             KW116, "llm-config-not-dict", Error, kw116_llm_config_not_dict, python;
             KW201, "undefined-env-var", Warning, kw201_undefined_env_var, python;
             KW202, "dotenv-not-loaded", Error, kw202_dotenv_not_loaded, python;

@@ -397,7 +397,7 @@ impl<'a> Extractor<'a> {
                     value_span: Self::span(value),
                     span: Self::span(kid),
                 });
-            } else if kind == k.dictionary_splat {
+            } else if kind == k.dictionary_splat || kind == k.list_splat {
                 has_splat = true;
             }
         }

@@ -720,6 +720,8 @@ async fn hover_definition_references_completion_symbols() {
     );
     assert!(text.contains("`.env.example` line 1 — template"), "{text}");
     assert!(text.contains("fingerprint"), "{text}");
+    // load_dotenv() without override=True: an exported value wins.
+    assert!(text.contains("without `override=True`"), "{text}");
     assert!(
         !text.contains(&secret[8..]),
         "the hover shows the key: {text}"
@@ -749,6 +751,7 @@ async fn hover_definition_references_completion_symbols() {
         text.contains("`app.py` line 4 — loaded by `load_dotenv()`"),
         "{text}"
     );
+    assert!(text.contains("without `override=True`"), "{text}");
     assert!(!text.contains(&secret[8..]), "{text}");
 
     let symbols = client

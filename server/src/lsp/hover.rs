@@ -146,6 +146,13 @@ fn env_read(conv: &Converter, ws: &Workspace, at: &At, name: &str, kind: EnvRead
     if lookup.unknown_load {
         out.push_str("\nA `load_dotenv()` on the import chain loads a computed path.\n");
     }
+    if lookup
+        .loaded
+        .iter()
+        .any(|(_, load)| !load.point.override_env)
+    {
+        out.push_str(SHELL_WINS);
+    }
     if let Some((value, _)) = lookup.value() {
         let _ = write!(out, "\n{}", describe_value(value));
         if let Some(p) = providers::provider_for_key(value) {
@@ -205,10 +212,12 @@ fn env_key(conv: &Converter, ws: &Workspace, at: &At, entry: &Entry) -> String {
         out.push_str("\nRead by no module in the workspace.\n");
     } else {
         out.push_str("\nRead by:\n");
+        let mut shell_wins = false;
         for (module, span) in readers {
             let scope = ModuleScope::new(ws, &module);
             let lookup = scope.lookup(&entry.key);
             let how = if let Some((_, load)) = lookup.loaded.iter().find(|(d, _)| d.env == path) {
+                shell_wins |= !load.point.override_env;
                 format!("loaded by {}", describe_load(conv, ws, load))
             } else if lookup.configured.iter().any(|d| d.env == path) {
                 "loaded through `env-files`".to_string()
@@ -218,9 +227,18 @@ fn env_key(conv: &Converter, ws: &Workspace, at: &At, entry: &Entry) -> String {
             let line = line_of(conv, &module, span).unwrap_or(0);
             let _ = writeln!(out, "- `{}` line {line} — {how}", ws.display_path(&module));
         }
+        if shell_wins {
+            out.push_str(SHELL_WINS);
+        }
     }
     out
 }
+
+/// A stale exported key survives editing `.env`: python-dotenv keeps what the process has.
+const SHELL_WINS: &str =
+    "\nA value already set in the process environment (exported in the shell, \
+    set by the terminal or the IDE) wins over `.env`: `load_dotenv()` does not replace it without \
+    `override=True`.\n";
 
 fn config_source(conv: &Converter, ws: &Workspace, at: &At, source: &ConfigSource) -> String {
     let call = match source.call {

@@ -512,6 +512,35 @@ fn interpolate(value: &str, env: &HashMap<String, Option<String>>) -> String {
     out
 }
 
+/// A definition of `name` commented out on a line of its own (`# NAME=…`, `#NAME=`,
+/// `# export NAME=`): the span of the comment marker and the blanks after it, which
+/// uncommenting deletes.
+pub fn commented_definition(text: &str, name: &str) -> Option<crate::engine::text::Span> {
+    if !text.contains(name) {
+        return None;
+    }
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let line_start = start;
+        start += line.len();
+        let indent = line.len() - line.trim_start().len();
+        let Some(rest) = line.trim_start().strip_prefix('#') else {
+            continue;
+        };
+        let body = rest.trim_start();
+        let def = body.strip_prefix("export ").unwrap_or(body).trim_start();
+        if def
+            .strip_prefix(name)
+            .is_some_and(|after| after.trim_start().starts_with('='))
+        {
+            let marker = line_start + indent;
+            let end = marker + 1 + (rest.len() - body.len());
+            return Some(crate::engine::text::Span::new(marker, end));
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -293,16 +293,7 @@ fn configured_env_files(ws: &Workspace) -> Vec<PathBuf> {
 
 /// `# NAME=…` (or `#NAME=`, `# export NAME=`) on a line of its own.
 fn commented_out(text: &str, name: &str) -> bool {
-    text.contains(name)
-        && text.lines().any(|line| {
-            let Some(rest) = line.trim_start().strip_prefix('#') else {
-                return false;
-            };
-            let rest = rest.trim_start();
-            let rest = rest.strip_prefix("export ").unwrap_or(rest).trim_start();
-            rest.strip_prefix(name)
-                .is_some_and(|after| after.trim_start().starts_with('='))
-        })
+    crate::engine::dotenv::commented_definition(text, name).is_some()
 }
 
 pub fn sets_environment(point: &LoadPoint) -> bool {

@@ -18,7 +18,8 @@
 //! never read: reported, with that fix first. A variable commented out in a template
 //! (`# OPENAI_API_KEY=`) is optional and never reported.
 //!
-//! The message says why: a close name is defined ("did you mean `OPENAI_API_KEY`?"), the name
+//! The message says why: the variable's line in the loaded `.env` is commented out
+//! (`# OPENAI_API_KEY=…`), a close name is defined ("did you mean `OPENAI_API_KEY`?"), the name
 //! is only listed in `.env.example`, or it is in another `.env` this module does not load.
 //!
 //! Bad (`.env` defines `OPENAI_API_KEY`):
@@ -26,16 +27,20 @@
 //! api_key = os.environ["OPENAI_KEY"]
 //! ```
 //!
-//! Fixes (none applied by `--fix`): add `load_dotenv()` when only a template lists the name
-//! and nothing loads a `.env`; rename to the close defined name; add `NAME=` to the `.env`
-//! file (then fill it in).
+//! Fixes (none applied by `--fix`): uncomment the line in the `.env`; add `load_dotenv()` when
+//! only a template lists the name and nothing loads a `.env`; rename to the close defined name;
+//! add `NAME=` to the `.env` file (then fill it in).
 
 use super::helpers::edits;
 use super::PyCtx;
 use crate::engine::diagnostic::{Finding, Fix, Severity};
+use crate::engine::dotenv::commented_definition;
 use crate::engine::python::{EnvReadKind, FieldValue};
+use crate::engine::resolve::LoadTarget;
 use crate::engine::rules::Rule;
 use crate::engine::secrets;
+use crate::engine::text::Span;
+use std::path::PathBuf;
 
 pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
     if !ctx.scope().env_in_scope {
@@ -81,7 +86,18 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
         let mut message = format!("{} is not defined", read.name);
         let mut finding_related = None;
         let mut load_fix = false;
-        if let Some(def) = lookup.unloaded.first() {
+        let commented = commented_in_loaded_env(ctx, &read.name);
+        if let Some((env, span)) = &commented {
+            message.push_str(&format!(
+                ": its line in {} is commented out",
+                ctx.ws.display_path(env)
+            ));
+            finding_related = Some((
+                env.as_path(),
+                *span,
+                format!("{} is commented out here", read.name),
+            ));
+        } else if let Some(def) = lookup.unloaded.first() {
             message.push_str(&format!(
                 ": it is defined in {}, which this module does not load",
                 ctx.ws.display_path(def.env)
@@ -115,7 +131,9 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
         } else {
             message.push_str(" in any .env this module loads, in code, or in assume-defined");
         }
-        if let Some(name) = &close {
+        if commented.is_some() {
+            // The commented line is the answer; a close name is a guess.
+        } else if let Some(name) = &close {
             message.push_str(&format!("; did you mean `{name}`?"));
         } else if let Some(name) = &listed {
             message.push_str(&format!(
@@ -136,6 +154,15 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
         if let Some((path, span, msg)) = finding_related {
             finding = finding.related(path, span, msg);
         }
+        if let Some((env, span)) = &commented {
+            finding = finding.fix(Fix {
+                title: format!("Uncomment `{}` in {}", read.name, ctx.ws.display_path(env)),
+                edits: vec![edits::replace(env, *span, "")],
+                // The line may hold an old value on purpose: review it.
+                safe: false,
+                sensitive: false,
+            });
+        }
         if load_fix {
             finding = finding.fix(edits::load_dotenv_fix(ctx));
         }
@@ -147,11 +174,24 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                 sensitive: false,
             });
         }
-        if let Some(fix) = edits::add_to_env(ctx, &read.name) {
+        if let Some(fix) = edits::add_to_env(ctx, &read.name).filter(|_| commented.is_none()) {
             finding = finding.fix(fix);
         }
         out.push(finding);
     }
+}
+
+/// A real `.env` this module loads (that file found, not a template) where `name` is only on a
+/// commented-out line: the file and the comment marker.
+fn commented_in_loaded_env(ctx: &PyCtx, name: &str) -> Option<(PathBuf, Span)> {
+    ctx.scope().env_loads().find_map(|load| {
+        let LoadTarget::File(path) = &load.target else {
+            return None;
+        };
+        let file = ctx.ws.env_file(path).filter(|f| !f.template)?;
+        let span = commented_definition(&file.text, name)?;
+        Some((path.clone(), span))
+    })
 }
 
 /// The defined name closest to `name`: small edit distance, or the same provider parts

@@ -374,6 +374,40 @@ pub static SDK_ENV_DEFAULTS: &[(bool, &str, &str)] = &[
     (true, "organization", "OPENAI_ORG_ID"),
 ];
 
+/// (name no SDK of these reads, the name the SDK reads, what the SDK is): variables people set
+/// for a client that never reads them. openai 1.x `_client.py` reads `OPENAI_API_KEY` and
+/// `OPENAI_BASE_URL` (`OPENAI_API_BASE` was openai < 1's); `lib/azure.py` reads
+/// `AZURE_OPENAI_ENDPOINT`; anthropic `_client.py` reads `ANTHROPIC_API_KEY`.
+pub static UNREAD_VAR_NAMES: &[(&str, &str, &str)] = &[
+    (
+        "OPENAI_API_BASE",
+        "OPENAI_BASE_URL",
+        "openai 1.x (OPENAI_API_BASE was openai < 1's name)",
+    ),
+    (
+        "AZURE_OPENAI_API_BASE",
+        "AZURE_OPENAI_ENDPOINT",
+        "the openai SDK's Azure client",
+    ),
+    ("OPENAI_KEY", "OPENAI_API_KEY", "the openai SDK"),
+    ("OPEN_AI_API_KEY", "OPENAI_API_KEY", "the openai SDK"),
+    ("OPENAI_APIKEY", "OPENAI_API_KEY", "the openai SDK"),
+    ("ANTHROPIC_KEY", "ANTHROPIC_API_KEY", "the anthropic SDK"),
+];
+
+/// Top-level packages that read some of [`UNREAD_VAR_NAMES`] themselves (LangChain and
+/// LiteLLM read `OPENAI_API_BASE`, for one): where one is imported, no claim is made.
+pub static LEGACY_NAME_READERS: &[&str] = &[
+    "langchain",
+    "langchain_openai",
+    "langchain_community",
+    "langchain_anthropic",
+    "litellm",
+    "crewai",
+    "llama_index",
+    "dspy",
+];
+
 /// Variables that switch Google's clients to Vertex AI, which authenticates with the
 /// application-default credentials instead of a key (google-genai 1.x `_api_client.py`).
 pub static VERTEX_AI_VARS: &[&str] = &[

@@ -33,6 +33,9 @@
 //! custom clients (`model_client_cls`), when the provider cannot be told, or when KW102 found a
 //! misspelled `api_key` in the same entry.
 //!
+//! When a loaded `.env` sets the key under a name the SDK does not read (`OPENAI_KEY`), KW205
+//! reports it there instead.
+//!
 //! Bad:
 //! ```python
 //! config_list = [{"model": "gpt-4o"}]          # and .env lacks OPENAI_API_KEY
@@ -137,6 +140,14 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
         }
         let lookup = scope.lookup(var);
         if lookup.is_defined() || lookup.unknown_load {
+            continue;
+        }
+        // A loaded .env sets the key under a name the SDK does not read: KW205 reports it there.
+        if providers::UNREAD_VAR_NAMES
+            .iter()
+            .filter(|(_, real, _)| *real == var)
+            .any(|(wrong, _, _)| !scope.lookup(wrong).loaded.is_empty())
+        {
             continue;
         }
         let client = info.client.display;

@@ -33,6 +33,7 @@ mod kw201_undefined_env_var;
 mod kw202_dotenv_not_loaded;
 mod kw203_dotenv_loaded_too_late;
 mod kw204_getenv_may_be_none;
+mod kw205_unread_variable_name;
 mod kw301_quoted_value_whitespace;
 mod kw302_stray_quote;
 mod kw303_unparseable_line;

@@ -35,6 +35,7 @@ macro_rules! rule_table {
             KW202, "dotenv-not-loaded", Error, kw202_dotenv_not_loaded, python;
             KW203, "dotenv-loaded-too-late", Warning, kw203_dotenv_loaded_too_late, python;
             KW204, "getenv-may-be-none", Hint, kw204_getenv_may_be_none, python;
+            KW205, "unread-variable-name", Warning, kw205_unread_variable_name, env;
             KW301, "quoted-value-whitespace", Error, kw301_quoted_value_whitespace, env;
             KW302, "stray-quote", Error, kw302_stray_quote, env;
             KW303, "unparseable-line", Error, kw303_unparseable_line, env;

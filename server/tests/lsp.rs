@@ -475,7 +475,17 @@ async fn env_edits_update_open_python_files() {
             "**/OAI_CONFIG_LIST*",
             "**/.gitignore",
             "**/pyproject.toml",
-            "**/keywire.toml"
+            "**/keywire.toml",
+            "**/Makefile",
+            "**/makefile",
+            "**/GNUmakefile",
+            "**/justfile",
+            "**/Justfile",
+            "**/.justfile",
+            "**/Procfile",
+            "**/*.sh",
+            "**/.vscode/launch.json",
+            "**/.vscode/settings.json"
         ]
     );
     client.shutdown_and_exit().await;

@@ -61,7 +61,10 @@ pub fn workspace(files: &Files, config: Config) -> Workspace {
             }
             FileKind::Env | FileKind::EnvTemplate => ws.set_env(path, text, git_status(files, rel)),
             FileKind::ConfigJson { .. } => ws.set_config_json(path, text, git_status(files, rel)),
-            FileKind::Other => {
+            FileKind::RunFile | FileKind::Other => {
+                if file_kind(&path) == FileKind::RunFile {
+                    ws.set_run_file(path.clone(), text);
+                }
                 if marks_dir(&path) {
                     let dir = path.parent().unwrap().to_path_buf();
                     let mut markers = ws.dir_markers(&dir);
@@ -126,7 +129,7 @@ pub fn check(files: &Files, config: &Config) -> Vec<Finding> {
             FileKind::ConfigJson { .. } => {
                 out.extend(ws.check_file(&path, text, keywire::engine::Reach::Workspace))
             }
-            FileKind::Other => {}
+            FileKind::RunFile | FileKind::Other => {}
         }
     }
     out

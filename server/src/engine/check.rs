@@ -36,7 +36,8 @@ impl Workspace {
             FileKind::Env | FileKind::EnvTemplate => self.check_env(path),
             // Config list rules read only the file and what the workspace already holds.
             FileKind::ConfigJson { .. } => self.check_config_json(path),
-            FileKind::Other => Vec::new(),
+            // Run files are facts for the Python rules (runners); no rule reads them alone.
+            FileKind::RunFile | FileKind::Other => Vec::new(),
         }
     }
 

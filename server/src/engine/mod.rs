@@ -17,6 +17,7 @@ pub mod providers;
 pub mod python;
 pub mod resolve;
 pub mod rules;
+pub mod runners;
 pub mod secrets;
 pub mod severity;
 pub mod suppression;

@@ -14,6 +14,7 @@ use super::notebook::NotebookError;
 use super::notebook_facts;
 use super::python::{self, PyFacts};
 use super::resolve::graph::Derived;
+use super::runners::{self, Runner};
 use super::suppression::parse_suppression;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,6 +32,10 @@ pub enum FileKind {
     ConfigJson {
         template: bool,
     },
+    /// A file that says how the project runs, with commands whose tool may load `.env` files
+    /// itself: `Makefile`, `justfile`, `Procfile`, `pyproject.toml`, `*.sh`,
+    /// `.vscode/launch.json`, `.vscode/settings.json` (`engine/runners/`).
+    RunFile,
     Other,
 }
 
@@ -97,6 +102,9 @@ pub fn file_kind(path: &Path) -> FileKind {
         && words.iter().any(|w| TEMPLATE_SUFFIXES.contains(w))
     {
         return FileKind::EnvTemplate;
+    }
+    if runners::is_run_file(path) {
+        return FileKind::RunFile;
     }
     FileKind::Other
 }
@@ -191,6 +199,8 @@ pub struct Workspace {
     envs: BTreeMap<PathBuf, EnvFile>,
     config_lists: BTreeMap<PathBuf, ConfigListFile>,
     dirs: BTreeMap<PathBuf, DirMarkers>,
+    /// Runners that load `.env` files, by the file that states them (`engine/runners/`).
+    runners: BTreeMap<PathBuf, Arc<[Runner]>>,
     /// Import graph and write index, rebuilt lazily after any change.
     derived: OnceLock<Arc<Derived>>,
 }
@@ -276,6 +286,42 @@ impl Workspace {
         self.dirs.insert(dir, markers);
     }
 
+    /// Add or replace a run file (`FileKind::RunFile`) from its text: the runners it states
+    /// that load `.env` files. A shell script counts only at the workspace root (where a
+    /// project's `run.sh` sits; scripts elsewhere run from anywhere).
+    pub fn set_run_file(&mut self, path: PathBuf, text: &str) {
+        let read = if path.extension().is_some_and(|e| e == "sh")
+            && path.parent() != Some(self.root.as_path())
+        {
+            Vec::new()
+        } else {
+            runners::read(&path, text)
+        };
+        self.set_runners(path, read);
+    }
+
+    /// Set the runners a file states (any file kind whose tool loads `.env` files: see
+    /// `engine/runners/`). None removes them.
+    pub fn set_runners(&mut self, path: PathBuf, read: Vec<Runner>) {
+        let was_empty = self.runners.is_empty();
+        if read.is_empty() {
+            self.runners.remove(&path);
+        } else {
+            self.runners.insert(path, read.into());
+        }
+        // The import graph is built for runners' entry points too.
+        if was_empty != self.runners.is_empty() {
+            self.derived = OnceLock::new();
+        }
+    }
+
+    /// Every runner that loads `.env` files, with the file that states it, sorted by file.
+    pub fn runners(&self) -> impl Iterator<Item = (&PathBuf, &Runner)> {
+        self.runners
+            .iter()
+            .flat_map(|(path, rs)| rs.iter().map(move |r| (path, r)))
+    }
+
     pub fn dir_markers(&self, dir: &Path) -> DirMarkers {
         self.dirs.get(dir).copied().unwrap_or_default()
     }
@@ -295,6 +341,9 @@ impl Workspace {
         }
         self.envs.remove(path);
         self.config_lists.remove(path);
+        if self.runners.contains_key(path) {
+            self.set_runners(path.to_path_buf(), Vec::new());
+        }
     }
 
     pub fn python_modules(&self) -> impl Iterator<Item = (&PathBuf, &PyModule)> {
@@ -377,7 +426,11 @@ impl Workspace {
     pub(crate) fn derived(&self) -> &Derived {
         self.derived.get_or_init(|| {
             let modules = self.python.iter().map(|(path, m)| (path, &*m.facts));
-            Arc::new(Derived::build(&self.root, modules))
+            Arc::new(Derived::build(
+                &self.root,
+                modules,
+                !self.runners.is_empty(),
+            ))
         })
     }
 }
@@ -437,7 +490,17 @@ mod tests {
                 "{other}"
             );
         }
-        assert_eq!(file_kind(Path::new("run.sh")), FileKind::Other);
+        assert_eq!(file_kind(Path::new("run.sh")), FileKind::RunFile);
+        assert_eq!(
+            file_kind(Path::new(".vscode/launch.json")),
+            FileKind::RunFile
+        );
+        assert_eq!(file_kind(Path::new("launch.json")), FileKind::Other);
+        assert_eq!(file_kind(Path::new("Makefile")), FileKind::RunFile);
+        assert_eq!(
+            file_kind(Path::new("OAI_CONFIG_LIST.sh")),
+            FileKind::RunFile
+        );
     }
 
     #[test]

@@ -351,7 +351,9 @@ pub fn ignore_edit(
         }
         // JSON has no comments: nothing in a config list can be suppressed; a suppression
         // comment in a notebook goes into a cell, not offered from the JSON.
-        FileKind::ConfigJson { .. } | FileKind::Notebook | FileKind::Other => false,
+        FileKind::ConfigJson { .. } | FileKind::Notebook | FileKind::RunFile | FileKind::Other => {
+            false
+        }
     };
     ok.then_some((span, insert))
 }

@@ -43,6 +43,17 @@ const WATCHED: &[&str] = &[
     "**/.gitignore",
     "**/pyproject.toml",
     "**/keywire.toml",
+    // Files that say how the project runs, whose runners may load .env files.
+    "**/Makefile",
+    "**/makefile",
+    "**/GNUmakefile",
+    "**/justfile",
+    "**/Justfile",
+    "**/.justfile",
+    "**/Procfile",
+    "**/*.sh",
+    "**/.vscode/launch.json",
+    "**/.vscode/settings.json",
 ];
 
 /// How long the first pass holds diagnostics back waiting for the settings pull.

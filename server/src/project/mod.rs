@@ -227,6 +227,10 @@ pub enum FileUpdate {
         text: Arc<str>,
         git: GitStatus,
     },
+    /// A file that says how the project runs (`FileKind::RunFile`): its runners.
+    RunFile {
+        text: Arc<str>,
+    },
     /// Gone, unreadable, or of no kind a workspace holds.
     Remove,
 }
@@ -238,6 +242,7 @@ impl FileUpdate {
             FileUpdate::Python(facts) => ws.set_python_facts(path, facts),
             FileUpdate::Env { text, git } => ws.set_env(path, &text, git),
             FileUpdate::ConfigJson { text, git } => ws.set_config_json(path, &text, git),
+            FileUpdate::RunFile { text } => ws.set_run_file(path, &text),
             FileUpdate::Remove => ws.remove(&path),
         }
     }
@@ -268,6 +273,7 @@ pub fn update_from_text(
         },
         FileKind::Env | FileKind::EnvTemplate => FileUpdate::Env { text, git: git() },
         FileKind::ConfigJson { .. } => FileUpdate::ConfigJson { text, git: git() },
+        FileKind::RunFile => FileUpdate::RunFile { text },
         FileKind::Other => FileUpdate::Remove,
     }
 }

@@ -70,6 +70,7 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
         python: Mutex::new(Vec::new()),
         env: Mutex::new(Vec::new()),
         markers: Mutex::new(Vec::new()),
+        run_files: Mutex::new(Vec::new()),
         skipped: Mutex::new(Vec::new()),
         loads_seen: Default::default(),
     };
@@ -96,6 +97,7 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
             FileKind::Env | FileKind::EnvTemplate | FileKind::ConfigJson { .. } => {
                 lock(&ctx.env).push(r.path.clone())
             }
+            FileKind::RunFile => lock(&ctx.run_files).push(r.path.clone()),
             FileKind::Other if r.path.extension().is_some_and(|e| e == "env") => {
                 lock(&ctx.env).push(r.path.clone())
             }
@@ -138,6 +140,7 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
         python: py_results,
         env: env_paths,
         markers,
+        run_files,
         skipped,
         ..
     } = ctx;
@@ -149,10 +152,24 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
     for (dir, found) in markers.into_inner().unwrap_or_else(|e| e.into_inner()) {
         workspace.set_dir_markers(dir, found);
     }
+    // Files that say how the project runs: their runners (read, not checked).
+    let mut run_files = run_files.into_inner().unwrap_or_else(|e| e.into_inner());
+    run_files.sort();
+    run_files.dedup();
+    for path in run_files {
+        match read_source(&path, opts.max_file_size) {
+            Ok(text) => workspace.set_run_file(path, &text),
+            Err(reason) => skipped.push(Skipped { path, reason }),
+        }
+    }
 
     py_results.sort_by(|a, b| a.0.cmp(&b.0));
     py_results.dedup_by(|a, b| a.0 == b.0);
-    scan_deferred(&mut py_results, opts.max_file_size);
+    scan_deferred(
+        &mut py_results,
+        opts.max_file_size,
+        workspace.runners().next().is_some(),
+    );
     parse_deferred(
         &mut py_results,
         !env_paths.is_empty() || !context.is_empty(),
@@ -303,10 +320,13 @@ fn prepare_roots(given: &[PathBuf]) -> Result<(Root, Vec<Root>), LoadError> {
 }
 
 /// Give the files left without a light scan their imports after all when some module loads a
-/// .env file (which modules run before it is what imports decide). Their text was not kept:
-/// it is read again (a file gone since keeps no facts).
-fn scan_deferred(results: &mut [PyResult], max_file_size: u64) {
-    if !results.iter().any(|r| r.3.light) || !results.iter().any(|r| !r.2.loads.is_empty()) {
+/// .env file (which modules run before it is what imports decide), or a runner loads one for
+/// the modules its entry points import (`runners`). Their text was not kept: it is read again
+/// (a file gone since keeps no facts).
+fn scan_deferred(results: &mut [PyResult], max_file_size: u64, runners: bool) {
+    if !results.iter().any(|r| r.3.light)
+        || !(runners || results.iter().any(|r| !r.2.loads.is_empty()))
+    {
         return;
     }
     results.par_iter_mut().filter(|r| r.3.light).for_each(|r| {

@@ -111,6 +111,7 @@ pub fn workspace(files: &Files, git: &GitStatus) -> Workspace {
             FileKind::Notebook => {
                 let _ = ws.set_notebook(path.clone(), text);
             }
+            FileKind::RunFile => ws.set_run_file(path.clone(), text),
             FileKind::Other => {}
         }
     }
@@ -128,7 +129,7 @@ pub fn check(files: &Files, git: &GitStatus) -> Vec<Finding> {
             FileKind::ConfigJson { .. } | FileKind::Notebook => {
                 ws.check_file(path, text, keywire::engine::Reach::Workspace)
             }
-            FileKind::Other => continue,
+            FileKind::RunFile | FileKind::Other => continue,
         };
         out.extend(findings);
     }

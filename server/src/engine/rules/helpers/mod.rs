@@ -4,6 +4,8 @@
 //! - `edits`: edits Python fixes share (a field, `import os`, `load_dotenv()`, a `.env` line);
 //! - `guards`: whether code handles a missing variable itself;
 //! - `keys`: misspelt and legacy config keys;
+//! - `runners`: which runners (`uv run --env-file`, `dotenv run`, VS Code's `envFile`…) load
+//!   a `.env` for a module, and how messages name them;
 //! - `dotenv_values`: the .env rules' view of definitions, values and quotes;
 //! - `test_support`: the .env rules' unit-test kit.
 
@@ -12,5 +14,6 @@ pub(crate) mod edits;
 pub(crate) mod entry;
 pub(crate) mod guards;
 pub(crate) mod keys;
+pub(crate) mod runners;
 #[cfg(test)]
 pub(crate) mod test_support;

@@ -1,0 +1,107 @@
+//! Which runners load a `.env` file for a module: the runner loads it (`Runner::env_files`)
+//! and runs the module, or an entry point that imports it (through the import graph), or
+//! anything under its directory ([`Entry::Any`]). Reads the workspace and its import graph.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use crate::engine::runners::{normalize, Entry, Runner};
+use crate::engine::workspace::Workspace;
+
+/// The runners that load `env` for `module`, with the file stating each: those that run it
+/// outside an editor first (see `RunnerKind::is_editor`), then by file.
+pub fn runners_loading<'a>(
+    ws: &'a Workspace,
+    module: &Path,
+    env: &Path,
+) -> Vec<(&'a Path, &'a Runner)> {
+    let mut out: Vec<(&Path, &Runner)> = Vec::new();
+    let mut importers: Option<HashSet<PathBuf>> = None;
+    for (file, runner) in ws.runners() {
+        if !runner.env_paths().any(|p| p == env) {
+            continue;
+        }
+        let runs = runner
+            .runs
+            .iter()
+            .any(|entry| runs_module(ws, runner, entry, module, &mut importers));
+        if runs {
+            out.push((file.as_path(), runner));
+        }
+    }
+    out.sort_by_key(|(_, r)| r.kind.is_editor());
+    out
+}
+
+/// Whether `entry` of `runner` runs `module`: it is the entry, or the entry imports it.
+fn runs_module(
+    ws: &Workspace,
+    runner: &Runner,
+    entry: &Entry,
+    module: &Path,
+    importers: &mut Option<HashSet<PathBuf>>,
+) -> bool {
+    let mut imported_by = |target: &Path| {
+        target == module
+            || importers
+                .get_or_insert_with(|| ws.derived().ancestors(module))
+                .contains(target)
+    };
+    let cwd = &runner.cwd;
+    match entry {
+        Entry::Any => module.starts_with(cwd),
+        Entry::Script(p) => imported_by(&normalize(&cwd.join(p))),
+        Entry::Module(name) => module_paths(cwd, name)
+            .into_iter()
+            .filter(|p| ws.python_module(p).is_some())
+            .any(|p| imported_by(&p)),
+        Entry::Tests => {
+            if !module.starts_with(cwd) {
+                return false;
+            }
+            if is_test_module(module) {
+                return true;
+            }
+            importers
+                .get_or_insert_with(|| ws.derived().ancestors(module))
+                .iter()
+                .any(|p| p.starts_with(cwd) && is_test_module(p))
+        }
+    }
+}
+
+/// Where `python -m name` finds the module, from `cwd` (and a `src/` layout).
+fn module_paths(cwd: &Path, name: &str) -> Vec<PathBuf> {
+    if name.is_empty()
+        || name
+            .split('.')
+            .any(|p| p.is_empty() || p.contains(['/', '\\']))
+    {
+        return Vec::new();
+    }
+    let rel: PathBuf = name.split('.').collect();
+    let mut out = Vec::new();
+    for base in [cwd.to_path_buf(), cwd.join("src")] {
+        let stem = base.join(&rel);
+        out.push(stem.with_extension("py"));
+        out.push(stem.join("__main__.py"));
+        out.push(stem.join("__init__.py"));
+    }
+    out
+}
+
+/// What pytest collects by default: `test_*.py`, `*_test.py`, and `conftest.py`, or a module
+/// under a `tests` / `test` folder.
+fn is_test_module(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    name == "conftest.py"
+        || (name.starts_with("test_") && name.ends_with(".py"))
+        || name.ends_with("_test.py")
+        || path.parent().is_some_and(|d| {
+            d.components()
+                .any(|c| c.as_os_str() == "tests" || c.as_os_str() == "test")
+        })
+}

@@ -22,6 +22,7 @@ pub mod severity;
 pub mod suppression;
 pub mod text;
 pub mod workspace;
+pub mod yaml;
 
 pub use check::Reach;
 pub use diagnostic::{Edit, Finding, Fix, Related, Severity, Within};

@@ -2,9 +2,12 @@
 //! Nothing in here knows about LSP or terminals.
 
 mod check;
+pub mod compose;
+pub mod compose_env;
 pub mod config;
 pub mod config_json;
 pub mod diagnostic;
+pub mod dockerfile;
 pub mod dotenv;
 pub mod fix;
 pub mod json;

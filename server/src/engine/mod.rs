@@ -2,9 +2,12 @@
 //! Nothing in here knows about LSP or terminals.
 
 mod check;
+pub mod compose;
+pub mod compose_env;
 pub mod config;
 pub mod config_json;
 pub mod diagnostic;
+pub mod dockerfile;
 pub mod dotenv;
 pub mod fix;
 pub mod json;
@@ -23,6 +26,7 @@ pub mod severity;
 pub mod suppression;
 pub mod text;
 pub mod workspace;
+pub mod yaml;
 
 pub use check::Reach;
 pub use diagnostic::{Edit, Finding, Fix, Related, Severity, Within};

@@ -13,8 +13,17 @@ pub fn fake_keys(files: &fixture::Files) -> Vec<String> {
         let is_env = path
             .file_name()
             .is_some_and(|n| n.to_string_lossy().starts_with(".env"));
+        let is_yaml = path.extension().is_some_and(|e| e == "yml" || e == "yaml");
         for line in text.lines() {
-            if is_env {
+            if is_yaml {
+                // `NAME: value` entries of a workflow's env.
+                if let Some((_, v)) = line.split_once(": ") {
+                    let v = v.trim().trim_matches(['"', '\'']);
+                    if !line.trim_start().starts_with('#') && !v.contains(' ') {
+                        keys.push(v.to_string());
+                    }
+                }
+            } else if is_env {
                 if let Some((_, v)) = line.split_once('=') {
                     keys.push(
                         v.trim()

@@ -61,6 +61,7 @@ pub fn workspace(files: &Files, config: Config) -> Workspace {
             }
             FileKind::Env | FileKind::EnvTemplate => ws.set_env(path, text, git_status(files, rel)),
             FileKind::ConfigJson { .. } => ws.set_config_json(path, text, git_status(files, rel)),
+            FileKind::Workflow => ws.set_workflow(path, text),
             FileKind::RunFile | FileKind::Other => {
                 if file_kind(&path) == FileKind::RunFile {
                     ws.set_run_file(path.clone(), text);
@@ -127,6 +128,9 @@ pub fn check(files: &Files, config: &Config) -> Vec<Finding> {
             FileKind::Notebook => out.extend(ws.check_file(&path, text, Reach::Workspace)),
             FileKind::Env | FileKind::EnvTemplate => out.extend(ws.check_env(&path)),
             FileKind::ConfigJson { .. } => {
+                out.extend(ws.check_file(&path, text, keywire::engine::Reach::Workspace))
+            }
+            FileKind::Workflow => {
                 out.extend(ws.check_file(&path, text, keywire::engine::Reach::Workspace))
             }
             FileKind::RunFile | FileKind::Other => {}

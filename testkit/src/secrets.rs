@@ -20,7 +20,8 @@ pub fn fake_keys(dir: &Path) -> Vec<String> {
     keys
 }
 
-/// Every file of a tree that keywire reads (`.py`, `.ipynb`, `.env*`, `OAI_CONFIG_LIST*`).
+/// Every file of a tree that keywire reads (`.py`, `.ipynb`, `.env*`, `OAI_CONFIG_LIST*`,
+/// workflows' `.yml`).
 pub fn source_paths(root: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![root.to_path_buf()];
@@ -36,6 +37,8 @@ pub fn source_paths(root: &Path) -> Vec<PathBuf> {
                 || name.ends_with(".py")
                 || name.ends_with(".ipynb")
                 || name.starts_with("OAI_CONFIG_LIST")
+                || name.ends_with(".yml")
+                || name.ends_with(".yaml")
             {
                 out.push(path);
             }

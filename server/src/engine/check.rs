@@ -1,5 +1,5 @@
 //! The check driver: runs the enabled rules over one file of a workspace (a Python module, a
-//! .env file or an `OAI_CONFIG_LIST` file) and turns their
+//! .env file, an `OAI_CONFIG_LIST` file or a GitHub Actions workflow) and turns their
 //! findings into what a front end shows (rule selection and the test-code policy, suppression
 //! comments, severities from the configuration, no fix on a file that does not parse, order).
 //! The workspace (`workspace.rs`) holds the data; the rules (`rules/`) know nothing of the
@@ -37,6 +37,7 @@ impl Workspace {
             // Config list rules read only the file and what the workspace already holds.
             FileKind::ConfigJson { .. } => self.check_config_json(path),
             // Run files are facts for the Python rules (runners); no rule reads them alone.
+            FileKind::Workflow => self.check_workflow(path),
             FileKind::RunFile | FileKind::Other => Vec::new(),
         }
     }
@@ -89,6 +90,33 @@ impl Workspace {
         let enabled = |r| self.config.enabled(r) && (!test || self.config.tests.reports(r));
         let mut findings = rules::check_env(&ctx, enabled);
         findings.extend(self.env_config_lists(path, file, enabled));
+        self.finish(
+            findings,
+            |line, code| {
+                file.suppressions.iter().any(|(l, codes)| {
+                    *l == line && (codes.is_empty() || codes.iter().any(|c| c == code))
+                })
+            },
+            &file.text,
+        )
+    }
+
+    /// Findings for one GitHub Actions workflow (from the text the workspace holds).
+    pub fn check_workflow(&self, path: &Path) -> Vec<Finding> {
+        let Some(file) = self.workflow(path) else {
+            return Vec::new();
+        };
+        let mut findings = Vec::new();
+        let rule = Rule::KW504;
+        if self.config.enabled(rule) {
+            rules::kw504_workflow_missing_variable::check(
+                self,
+                path,
+                &file.text,
+                &file.facts,
+                &mut findings,
+            );
+        }
         self.finish(
             findings,
             |line, code| {

@@ -25,6 +25,7 @@ pub mod secrets;
 pub mod severity;
 pub mod suppression;
 pub mod text;
+pub mod workflow;
 pub mod workspace;
 pub mod yaml;
 

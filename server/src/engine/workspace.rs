@@ -16,6 +16,7 @@ use super::python::{self, PyFacts};
 use super::resolve::graph::Derived;
 use super::runners::{self, Runner};
 use super::suppression::parse_suppression;
+use super::workflow::{self, Workflow};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
@@ -36,6 +37,8 @@ pub enum FileKind {
     /// itself: `Makefile`, `justfile`, `Procfile`, `pyproject.toml`, `*.sh`,
     /// `.vscode/launch.json`, `.vscode/settings.json` (`engine/runners/`).
     RunFile,
+    /// A GitHub Actions workflow: `.github/workflows/*.yml` / `*.yaml` (`engine/workflow.rs`).
+    Workflow,
     Other,
 }
 
@@ -105,6 +108,9 @@ pub fn file_kind(path: &Path) -> FileKind {
     }
     if runners::is_run_file(path) {
         return FileKind::RunFile;
+    }
+    if workflow::is_workflow(path) {
+        return FileKind::Workflow;
     }
     FileKind::Other
 }
@@ -186,6 +192,14 @@ pub struct ConfigListFile {
     pub git: GitStatus,
 }
 
+/// A GitHub Actions workflow: its text, its facts and its `# keywire: ignore` comments.
+#[derive(Clone, Debug)]
+pub struct WorkflowFile {
+    pub text: Arc<str>,
+    pub facts: Workflow,
+    pub suppressions: Vec<(usize, Vec<String>)>,
+}
+
 #[derive(Clone, Debug)]
 pub struct PyModule {
     pub facts: Arc<PyFacts>,
@@ -201,6 +215,7 @@ pub struct Workspace {
     dirs: BTreeMap<PathBuf, DirMarkers>,
     /// Runners that load `.env` files, by the file that states them (`engine/runners/`).
     runners: BTreeMap<PathBuf, Arc<[Runner]>>,
+    workflows: BTreeMap<PathBuf, Arc<WorkflowFile>>,
     /// Import graph and write index, rebuilt lazily after any change.
     derived: OnceLock<Arc<Derived>>,
 }
@@ -315,6 +330,30 @@ impl Workspace {
         }
     }
 
+    /// Add or replace a GitHub Actions workflow from its text.
+    pub fn set_workflow(&mut self, path: PathBuf, text: &str) {
+        let was_empty = self.workflows.is_empty();
+        let file = WorkflowFile {
+            text: text.into(),
+            facts: workflow::read(text),
+            suppressions: env_suppressions(text),
+        };
+        self.workflows.insert(path, Arc::new(file));
+        // The import graph is built for the code workflows run too.
+        if was_empty {
+            self.derived = OnceLock::new();
+        }
+    }
+
+    pub fn workflow(&self, path: &Path) -> Option<&WorkflowFile> {
+        self.workflows.get(path).map(|w| &**w)
+    }
+
+    /// Every workflow, sorted by path.
+    pub fn workflows(&self) -> impl Iterator<Item = (&PathBuf, &WorkflowFile)> {
+        self.workflows.iter().map(|(p, w)| (p, &**w))
+    }
+
     /// Every runner that loads `.env` files, with the file that states it, sorted by file.
     pub fn runners(&self) -> impl Iterator<Item = (&PathBuf, &Runner)> {
         self.runners
@@ -343,6 +382,9 @@ impl Workspace {
         self.config_lists.remove(path);
         if self.runners.contains_key(path) {
             self.set_runners(path.to_path_buf(), Vec::new());
+        }
+        if self.workflows.remove(path).is_some() && self.workflows.is_empty() {
+            self.derived = OnceLock::new();
         }
     }
 
@@ -426,11 +468,9 @@ impl Workspace {
     pub(crate) fn derived(&self) -> &Derived {
         self.derived.get_or_init(|| {
             let modules = self.python.iter().map(|(path, m)| (path, &*m.facts));
-            Arc::new(Derived::build(
-                &self.root,
-                modules,
-                !self.runners.is_empty(),
-            ))
+            // Runners' and workflows' entry points need the imports too.
+            let imports = !self.runners.is_empty() || !self.workflows.is_empty();
+            Arc::new(Derived::build(&self.root, modules, imports))
         })
     }
 }

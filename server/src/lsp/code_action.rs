@@ -349,6 +349,14 @@ pub fn ignore_edit(
                 && values(&before) == values(&after)
                 && before.errors.len() == after.errors.len()
         }
+        FileKind::Workflow => {
+            let new_line = new_text.lines().nth(line_no).unwrap_or("");
+            let recognised = new_line
+                .find("# keywire:")
+                .and_then(|i| parse_suppression(&new_line[i..]))
+                .is_some_and(|codes| honoured(&codes));
+            recognised && crate::engine::yaml::parse(&new_text).is_ok()
+        }
         // JSON has no comments: nothing in a config list can be suppressed; a suppression
         // comment in a notebook goes into a cell, not offered from the JSON.
         FileKind::ConfigJson { .. } | FileKind::Notebook | FileKind::RunFile | FileKind::Other => {

@@ -54,6 +54,8 @@ const WATCHED: &[&str] = &[
     "**/*.sh",
     "**/.vscode/launch.json",
     "**/.vscode/settings.json",
+    "**/.github/workflows/*.yml",
+    "**/.github/workflows/*.yaml",
 ];
 
 /// How long the first pass holds diagnostics back waiting for the settings pull.

@@ -97,7 +97,7 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
             FileKind::Env | FileKind::EnvTemplate | FileKind::ConfigJson { .. } => {
                 lock(&ctx.env).push(r.path.clone())
             }
-            FileKind::RunFile => lock(&ctx.run_files).push(r.path.clone()),
+            FileKind::RunFile | FileKind::Workflow => lock(&ctx.run_files).push(r.path.clone()),
             FileKind::Other if r.path.extension().is_some_and(|e| e == "env") => {
                 lock(&ctx.env).push(r.path.clone())
             }
@@ -152,27 +152,32 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
     for (dir, found) in markers.into_inner().unwrap_or_else(|e| e.into_inner()) {
         workspace.set_dir_markers(dir, found);
     }
-    // Files that say how the project runs: their runners (read, not checked).
+    // Files that say how the project runs: their runners (read, not checked); and workflows
+    // (checked).
     let mut run_files = run_files.into_inner().unwrap_or_else(|e| e.into_inner());
     run_files.sort();
     run_files.dedup();
+    let mut workflows = Vec::new();
     for path in run_files {
         match read_source(&path, opts.max_file_size) {
+            Ok(text) if file_kind(&path) == FileKind::Workflow => {
+                workflows.push(path.clone());
+                workspace.set_workflow(path, &text);
+            }
             Ok(text) => workspace.set_run_file(path, &text),
             Err(reason) => skipped.push(Skipped { path, reason }),
         }
     }
+    let imports_matter =
+        workspace.runners().next().is_some() || workspace.workflows().next().is_some();
 
     py_results.sort_by(|a, b| a.0.cmp(&b.0));
     py_results.dedup_by(|a, b| a.0 == b.0);
-    scan_deferred(
-        &mut py_results,
-        opts.max_file_size,
-        workspace.runners().next().is_some(),
-    );
+    scan_deferred(&mut py_results, opts.max_file_size, imports_matter);
+    // A workflow's steps read variables whatever .env files there are.
     parse_deferred(
         &mut py_results,
-        !env_paths.is_empty() || !context.is_empty(),
+        !env_paths.is_empty() || !context.is_empty() || !workflows.is_empty(),
     );
     let mut python = Vec::with_capacity(py_results.len());
     for (path, text, facts, deferred) in py_results {
@@ -252,6 +257,7 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
         python,
         env,
         config_json,
+        workflows,
         context_env,
         skipped,
     })

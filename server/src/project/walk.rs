@@ -230,6 +230,8 @@ pub(super) fn walk(ctx: &WalkCtx, dirs: &[&Path], exclude: Option<Arc<Gitignore>
                         && matches!(file_kind(path), FileKind::Python | FileKind::Notebook)
                     {
                         ctx.python_file(path, &mut sink.python, &mut sink.skipped);
+                    } else if file_type.is_file() && file_kind(path) == FileKind::Workflow {
+                        lock(&ctx.run_files).push(path.to_path_buf());
                     }
                 }
                 Err(err) => {
@@ -543,6 +545,34 @@ mod tests {
         // app.py has no trigger of its own: its imports are read all the same.
         let findings = ws.check_file(&root.join("agents.py"), agents, Reach::Workspace);
         assert!(findings.is_empty(), "{findings:?}");
+    }
+
+    #[test]
+    fn workflows_are_found_and_checked() {
+        use crate::engine::Reach;
+
+        let dir = tempfile::tempdir().unwrap();
+        let root = fs::canonicalize(dir.path()).unwrap();
+        write(&root.join("keywire.toml"), "");
+        // No trigger in the module but the read: its facts are kept for the workflow.
+        write(
+            &root.join("app.py"),
+            "import os\nKEY = os.environ[\"OPENAI_API_KEY\"]\n",
+        );
+        let ci = root.join(".github/workflows/ci.yml");
+        let text = "on: push\njobs:\n  t:\n    steps:\n      - run: python app.py\n";
+        write(&ci, text);
+        write(&root.join(".github/workflows/notes.txt"), "");
+        let opts = LoadOptions {
+            prefilter: crate::project::Prefilter::Findings,
+            ..LoadOptions::default()
+        };
+        let loaded = load(std::slice::from_ref(&root), &opts).unwrap();
+        assert_eq!(loaded.workflows, vec![ci.clone()]);
+        assert!(loaded.checked_files().contains(&ci.as_path()));
+        assert_eq!(loaded.text(&ci).as_deref(), Some(text));
+        let findings = loaded.workspace.check_file(&ci, text, Reach::Workspace);
+        assert_eq!(findings.len(), 1, "{findings:?}");
     }
 
     #[cfg(unix)]

@@ -112,6 +112,7 @@ pub fn workspace(files: &Files, git: &GitStatus) -> Workspace {
                 let _ = ws.set_notebook(path.clone(), text);
             }
             FileKind::RunFile => ws.set_run_file(path.clone(), text),
+            FileKind::Workflow => ws.set_workflow(path.clone(), text),
             FileKind::Other => {}
         }
     }
@@ -126,7 +127,7 @@ pub fn check(files: &Files, git: &GitStatus) -> Vec<Finding> {
         let findings = match file_kind(path) {
             FileKind::Python => ws.check_python(path, text),
             FileKind::Env | FileKind::EnvTemplate => ws.check_env(path),
-            FileKind::ConfigJson { .. } | FileKind::Notebook => {
+            FileKind::ConfigJson { .. } | FileKind::Notebook | FileKind::Workflow => {
                 ws.check_file(path, text, keywire::engine::Reach::Workspace)
             }
             FileKind::RunFile | FileKind::Other => continue,

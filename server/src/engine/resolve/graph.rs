@@ -54,8 +54,8 @@ impl Derived {
     }
 
     /// The graph of `modules` (every Python module of the workspace, with its facts) under the
-    /// workspace `root`. `runners`: the workspace has runners, whose entry points' imports
-    /// matter (see `resolve::runners`).
+    /// workspace `root`. `runners`: the workspace has runners or workflows, whose entry
+    /// points' imports matter (see `resolve::runners`).
     pub(crate) fn build<'m>(
         root: &Path,
         modules: impl Iterator<Item = (&'m PathBuf, &'m PyFacts)>,

@@ -59,13 +59,13 @@ fn runs_module(
             if !module.starts_with(cwd) {
                 return false;
             }
-            if is_test_module(module) {
+            if is_test_module(module, cwd) {
                 return true;
             }
             importers
                 .get_or_insert_with(|| ws.derived().ancestors(module))
                 .iter()
-                .any(|p| p.starts_with(cwd) && is_test_module(p))
+                .any(|p| is_test_module(p, cwd))
         }
     }
 }
@@ -90,18 +90,66 @@ fn module_paths(cwd: &Path, name: &str) -> Vec<PathBuf> {
     out
 }
 
-/// What pytest collects by default: `test_*.py`, `*_test.py`, and `conftest.py`, or a module
-/// under a `tests` / `test` folder.
-fn is_test_module(path: &Path) -> bool {
-    let name = path
+/// What pytest run from `cwd` collects by default: `test_*.py`, `*_test.py` and
+/// `conftest.py` under `cwd`, or a module in a `tests` / `test` folder below `cwd`.
+fn is_test_module(path: &Path, cwd: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(cwd) else {
+        return false;
+    };
+    let name = rel
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
     name == "conftest.py"
         || (name.starts_with("test_") && name.ends_with(".py"))
         || name.ends_with("_test.py")
-        || path.parent().is_some_and(|d| {
+        || rel.parent().is_some_and(|d| {
             d.components()
                 .any(|c| c.as_os_str() == "tests" || c.as_os_str() == "test")
         })
+}
+
+/// The workspace modules an entry starts, run from `cwd`: the script, the module `python -m`
+/// finds, or every test module under `cwd`. Nothing for [`Entry::Any`].
+pub fn entry_modules(ws: &Workspace, cwd: &Path, entry: &Entry) -> Vec<PathBuf> {
+    match entry {
+        Entry::Script(p) => {
+            let path = normalize(&cwd.join(p));
+            ws.python_module(&path).map(|_| path).into_iter().collect()
+        }
+        Entry::Module(name) => module_paths(cwd, name)
+            .into_iter()
+            .find(|p| ws.python_module(p).is_some())
+            .into_iter()
+            .collect(),
+        Entry::Tests => {
+            let mut out: Vec<PathBuf> = ws
+                .python_modules()
+                .map(|(p, _)| p)
+                .filter(|p| is_test_module(p, cwd))
+                .cloned()
+                .collect();
+            out.sort();
+            out
+        }
+        Entry::Any => Vec::new(),
+    }
+}
+
+/// `module` and the modules it imports at module level, directly or not: what runs when it
+/// starts.
+pub fn started_modules(ws: &Workspace, module: &Path) -> Vec<PathBuf> {
+    let mut out = vec![module.to_path_buf()];
+    let Some(m) = ws.python_module(module) else {
+        return out;
+    };
+    let d = ws.derived();
+    let mut imported: Vec<PathBuf> = d
+        .descendants(module)
+        .into_iter()
+        .filter(|t| d.first_import_of(&m.facts, module, t).is_some())
+        .collect();
+    imported.sort();
+    out.extend(imported);
+    out
 }

@@ -2,7 +2,8 @@
 //! rule's documentation (`keywire rule KW101` prints it). What is known about a rule without
 //! running it (code, name, severity, kind, documentation) is in `registry.rs`; this module runs
 //! the enabled rules of a file over a context (`PyCtx`, `EnvCtx`, `ConfigJsonCtx`). Notebook
-//! rules take the parsed notebook (`kw401_secret_in_output::check`). Selection, suppressions
+//! rules take the parsed notebook (`kw401_secret_in_output::check`), workflow rules the
+//! workflow's facts (`kw504_workflow_missing_variable::check`). Selection, suppressions
 //! and severities from the configuration are the check driver's (`engine/check.rs`).
 
 use std::path::Path;
@@ -40,6 +41,7 @@ mod kw307_key_format;
 mod kw308_env_not_gitignored;
 pub mod kw401_secret_in_output;
 mod kw402_shell_export;
+pub mod kw504_workflow_missing_variable;
 pub mod registry;
 
 pub use registry::{

@@ -42,6 +42,7 @@ macro_rules! rule_table {
             KW308, "env-not-gitignored", Warning, kw308_env_not_gitignored, env_json;
             KW401, "secret-in-output", Error, kw401_secret_in_output, notebook;
             KW402, "shell-export", Error, kw402_shell_export, python;
+            KW504, "workflow-missing-variable", Error, kw504_workflow_missing_variable, workflow;
         }
     };
 }
@@ -55,6 +56,8 @@ pub enum RuleKind {
     Env,
     ConfigJson,
     Notebook,
+    /// GitHub Actions workflows.
+    Workflow,
 }
 
 macro_rules! define_rules {
@@ -99,9 +102,11 @@ macro_rules! define_rules {
     (@kind env_json) => { RuleKind::Env };
     (@kind json) => { RuleKind::ConfigJson };
     (@kind notebook) => { RuleKind::Notebook };
+    (@kind workflow) => { RuleKind::Workflow };
     (@json python) => { false };
     (@json env) => { false };
     (@json notebook) => { false };
+    (@json workflow) => { false };
     (@json $other:ident) => { true };
 }
 

@@ -73,7 +73,12 @@ impl At {
                     .map(Target::EnvKey)
             }
             // Facts of a notebook are in module offsets, not the document's.
-            FileKind::ConfigJson { .. } | FileKind::Notebook | FileKind::Other => None,
+            FileKind::ConfigJson { .. }
+            | FileKind::Notebook
+            | FileKind::Compose
+            | FileKind::Dockerfile
+            | FileKind::DockerIgnore
+            | FileKind::Other => None,
         }
     }
 }

@@ -366,13 +366,23 @@ impl WalkCtx<'_> {
             let name = entry.file_name();
             markers.note(&name.to_string_lossy());
             let bytes = name.as_encoded_bytes();
-            if !bytes.windows(3).any(|w| w == b"env") && !bytes.starts_with(b"OAI_CONFIG_LIST") {
+            if !bytes.windows(3).any(|w| w == b"env")
+                && !bytes.starts_with(b"OAI_CONFIG_LIST")
+                && !bytes
+                    .windows(6)
+                    .any(|w| w == b"ompose" || w == b"ockerf" || w == b"ockeri")
+            {
                 continue;
             }
             let path = entry.path();
             if !matches!(
                 file_kind(&path),
-                FileKind::Env | FileKind::EnvTemplate | FileKind::ConfigJson { .. }
+                FileKind::Env
+                    | FileKind::EnvTemplate
+                    | FileKind::ConfigJson { .. }
+                    | FileKind::Compose
+                    | FileKind::Dockerfile
+                    | FileKind::DockerIgnore
             ) {
                 continue;
             }

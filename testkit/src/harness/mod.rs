@@ -111,6 +111,9 @@ pub fn workspace(files: &Files, git: &GitStatus) -> Workspace {
             FileKind::Notebook => {
                 let _ = ws.set_notebook(path.clone(), text);
             }
+            FileKind::Compose | FileKind::Dockerfile | FileKind::DockerIgnore => {
+                ws.set_deploy(path.clone(), text)
+            }
             FileKind::Other => {}
         }
     }
@@ -125,10 +128,11 @@ pub fn check(files: &Files, git: &GitStatus) -> Vec<Finding> {
         let findings = match file_kind(path) {
             FileKind::Python => ws.check_python(path, text),
             FileKind::Env | FileKind::EnvTemplate => ws.check_env(path),
-            FileKind::ConfigJson { .. } | FileKind::Notebook => {
-                ws.check_file(path, text, keywire::engine::Reach::Workspace)
-            }
-            FileKind::Other => continue,
+            FileKind::ConfigJson { .. }
+            | FileKind::Notebook
+            | FileKind::Compose
+            | FileKind::Dockerfile => ws.check_file(path, text, keywire::engine::Reach::Workspace),
+            FileKind::DockerIgnore | FileKind::Other => continue,
         };
         out.extend(findings);
     }

@@ -15,6 +15,8 @@
 //! makes no claim at all), an `ENV` of the service's Dockerfile, or a `.env` the image carries
 //! (copied by the Dockerfile, not excluded by `.dockerignore`) that the program loads with
 //! `load_dotenv()`. No claim either when the service's Dockerfile is not in the project.
+//! Compose files of one folder (`compose.yaml` and `compose.override.yaml`) are merged as
+//! Compose merges them: what any of them gives the service counts.
 //!
 //! Bad:
 //! ```yaml
@@ -188,6 +190,24 @@ fn given(
             .filter(|v| !v.arg)
             .map(|v| v.name.clone()),
     );
+    // Compose merges `compose.yaml` with `compose.override.yaml` (and the like) of the same
+    // folder: what the other files give the same service counts.
+    for (path, file) in ctx.ws.deploy_files() {
+        let DeployFacts::Compose(other) = &file.facts else {
+            continue;
+        };
+        if path.as_path() == ctx.path || path.parent() != Some(dir) {
+            continue;
+        }
+        for s in other.services.iter().filter(|s| s.name == service.name) {
+            if let Some(env) = &s.environment {
+                names.extend(env.entries.iter().map(|e| e.name.clone()));
+            }
+            if s.env_files.is_some() {
+                return None;
+            }
+        }
+    }
     Some(Given { names })
 }
 

@@ -1,4 +1,4 @@
-//! Fuzz harness for keywire: six entry points over raw bytes, called by the cargo-fuzz
+//! Fuzz harness for keywire: seven entry points over raw bytes, called by the cargo-fuzz
 //! targets (`server/fuzz/fuzz_targets/*.rs`) and by `server/tests/hardening_*.rs`, which replay
 //! every saved crash input and the seed corpus on stable Rust.
 //!
@@ -12,6 +12,9 @@
 //! - [`notebook`]: `.ipynb` text → read (cells, the joined module, offsets mapped back to the
 //!   JSON text), every rule on it as a notebook of a workspace; every fix of a notebook that
 //!   reads keeps it readable.
+//! - [`yaml`]: YAML text → the positioned tree and a compose file's facts (spans in bounds),
+//!   every compose rule and fix (as the compose file of a project with a Dockerfile); a fix of
+//!   a file that parses keeps it parsing.
 //! - [`fix_loop`]: a Python module and a `.env` (split at the first `0xFF` byte): every fix
 //!   applies cleanly and its result re-analyses; safe fixes applied one at a time converge
 //!   without revisiting a text; a finding's first fix, applied repeatedly, removes it.
@@ -22,7 +25,10 @@
 //! Every check is an `assert!`/`panic!`: libFuzzer reports it as a crash. The LSP half (model,
 //! edit scripts, in-process server) is in [`lsp`].
 
+mod deploy;
 mod lsp;
+
+pub use deploy::yaml;
 
 pub use lsp::{
     decode, encode, lsp_edits, model_apply, model_offset, Change, EditScript, LspHarness,

@@ -21,7 +21,7 @@ pub fn fake_keys(dir: &Path) -> Vec<String> {
 }
 
 /// Every file of a tree that keywire reads (`.py`, `.ipynb`, `.env*`, `OAI_CONFIG_LIST*`,
-/// workflows' `.yml`).
+/// compose files, Dockerfiles and workflows' `.yml`).
 pub fn source_paths(root: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![root.to_path_buf()];
@@ -37,6 +37,11 @@ pub fn source_paths(root: &Path) -> Vec<PathBuf> {
                 || name.ends_with(".py")
                 || name.ends_with(".ipynb")
                 || name.starts_with("OAI_CONFIG_LIST")
+                || matches!(
+                    keywire::engine::workspace::file_kind(&path),
+                    keywire::engine::workspace::FileKind::Compose
+                        | keywire::engine::workspace::FileKind::Dockerfile
+                )
                 || name.ends_with(".yml")
                 || name.ends_with(".yaml")
             {

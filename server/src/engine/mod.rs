@@ -4,6 +4,7 @@
 mod check;
 pub mod compose;
 pub mod compose_env;
+pub mod compose_hover;
 pub mod config;
 pub mod config_json;
 pub mod diagnostic;

@@ -7,8 +7,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
+use super::compose::{self, ComposeFile};
 use super::config::Config;
 use super::config_json::{self, ConfigJsonFile};
+use super::dockerfile::{self, DockerIgnore, DockerfileFacts};
 use super::dotenv::{self, DotenvFile};
 use super::notebook::NotebookError;
 use super::notebook_facts;
@@ -33,6 +35,13 @@ pub enum FileKind {
     ConfigJson {
         template: bool,
     },
+    /// A Docker Compose file: `compose.yaml`, `docker-compose.yml`, their `.override.`
+    /// variants (`engine/compose.rs`).
+    Compose,
+    /// `Dockerfile`, `Dockerfile.*`, `*.Dockerfile` (`engine/dockerfile.rs`).
+    Dockerfile,
+    /// `.dockerignore`: read beside a Dockerfile's build context, never checked itself.
+    DockerIgnore,
     /// A file that says how the project runs, with commands whose tool may load `.env` files
     /// itself: `Makefile`, `justfile`, `Procfile`, `pyproject.toml`, `*.sh`,
     /// `.vscode/launch.json`, `.vscode/settings.json` (`engine/runners/`).
@@ -71,6 +80,9 @@ pub fn file_kind(path: &Path) -> FileKind {
     }
     if name == ".env" {
         return FileKind::Env;
+    }
+    if let Some(kind) = deploy_kind(name) {
+        return kind;
     }
     if let Some(rest) = name.strip_prefix(CONFIG_LIST_NAME) {
         let extension = rest.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
@@ -113,6 +125,24 @@ pub fn file_kind(path: &Path) -> FileKind {
         return FileKind::Workflow;
     }
     FileKind::Other
+}
+
+/// Compose files, Dockerfiles and `.dockerignore`, by name.
+fn deploy_kind(name: &str) -> Option<FileKind> {
+    if name == ".dockerignore" {
+        return Some(FileKind::DockerIgnore);
+    }
+    for base in ["compose", "docker-compose"] {
+        for ext in ["yaml", "yml"] {
+            if name == format!("{base}.{ext}") || name == format!("{base}.override.{ext}") {
+                return Some(FileKind::Compose);
+            }
+        }
+    }
+    let dockerfile = name == "Dockerfile"
+        || (name.starts_with("Dockerfile.") && !name.ends_with(".dockerignore"))
+        || (name.ends_with(".Dockerfile") && name.len() > ".Dockerfile".len());
+    dockerfile.then_some(FileKind::Dockerfile)
 }
 
 /// A .env file's place in git, as the front end found out: ignored, tracked (in git's index,
@@ -192,6 +222,20 @@ pub struct ConfigListFile {
     pub git: GitStatus,
 }
 
+/// A compose file, Dockerfile or `.dockerignore`: its text and what it says.
+#[derive(Clone, Debug)]
+pub struct DeployFile {
+    pub text: Arc<str>,
+    pub facts: DeployFacts,
+}
+
+#[derive(Clone, Debug)]
+pub enum DeployFacts {
+    Compose(ComposeFile),
+    Dockerfile(DockerfileFacts),
+    DockerIgnore(DockerIgnore),
+}
+
 /// A GitHub Actions workflow: its text, its facts and its `# keywire: ignore` comments.
 #[derive(Clone, Debug)]
 pub struct WorkflowFile {
@@ -212,6 +256,7 @@ pub struct Workspace {
     python: HashMap<PathBuf, PyModule>,
     envs: BTreeMap<PathBuf, EnvFile>,
     config_lists: BTreeMap<PathBuf, ConfigListFile>,
+    deploy: BTreeMap<PathBuf, DeployFile>,
     dirs: BTreeMap<PathBuf, DirMarkers>,
     /// Runners that load `.env` files, by the file that states them (`engine/runners/`).
     runners: BTreeMap<PathBuf, Arc<[Runner]>>,
@@ -276,7 +321,7 @@ impl Workspace {
                 parsed,
                 template,
                 git,
-                suppressions: env_suppressions(text),
+                suppressions: comment_suppressions(text),
             },
         );
         // The import graph is made of Python modules only: it stays.
@@ -294,6 +339,33 @@ impl Workspace {
                 git,
             },
         );
+    }
+
+    /// Add or replace a compose file, Dockerfile or `.dockerignore` from its text (a path of
+    /// another kind is ignored).
+    pub fn set_deploy(&mut self, path: PathBuf, text: &str) {
+        let facts = match file_kind(&path) {
+            FileKind::Compose => DeployFacts::Compose(compose::read(text)),
+            FileKind::Dockerfile => DeployFacts::Dockerfile(dockerfile::read(text)),
+            FileKind::DockerIgnore => DeployFacts::DockerIgnore(DockerIgnore::parse(text)),
+            _ => return,
+        };
+        self.deploy.insert(
+            path,
+            DeployFile {
+                text: text.into(),
+                facts,
+            },
+        );
+    }
+
+    pub fn deploy_file(&self, path: &Path) -> Option<&DeployFile> {
+        self.deploy.get(path)
+    }
+
+    /// Every compose file, Dockerfile and `.dockerignore`, sorted by path.
+    pub fn deploy_files(&self) -> impl Iterator<Item = (&PathBuf, &DeployFile)> {
+        self.deploy.iter()
     }
 
     /// Record what a directory's files say about how its code runs.
@@ -336,7 +408,7 @@ impl Workspace {
         let file = WorkflowFile {
             text: text.into(),
             facts: workflow::read(text),
-            suppressions: env_suppressions(text),
+            suppressions: comment_suppressions(text),
         };
         self.workflows.insert(path, Arc::new(file));
         // The import graph is built for the code workflows run too.
@@ -386,6 +458,7 @@ impl Workspace {
         if self.workflows.remove(path).is_some() && self.workflows.is_empty() {
             self.derived = OnceLock::new();
         }
+        self.deploy.remove(path);
     }
 
     pub fn python_modules(&self) -> impl Iterator<Item = (&PathBuf, &PyModule)> {
@@ -475,8 +548,9 @@ impl Workspace {
     }
 }
 
-/// Suppression comments in a .env file: on their own or after a value (` # keywire: ignore`).
-fn env_suppressions(text: &str) -> Vec<(usize, Vec<String>)> {
+/// Suppression comments in a .env or compose file: on their own or after a value
+/// (` # keywire: ignore`).
+pub(crate) fn comment_suppressions(text: &str) -> Vec<(usize, Vec<String>)> {
     let mut out = Vec::new();
     if !text.contains("keywire:") {
         return out;
@@ -541,6 +615,43 @@ mod tests {
             file_kind(Path::new("OAI_CONFIG_LIST.sh")),
             FileKind::RunFile
         );
+    }
+
+    #[test]
+    fn deploy_kinds_come_from_names() {
+        for compose in [
+            "compose.yaml",
+            "compose.yml",
+            "docker-compose.yml",
+            "deploy/docker-compose.yaml",
+            "compose.override.yml",
+            "docker-compose.override.yaml",
+        ] {
+            assert_eq!(
+                file_kind(Path::new(compose)),
+                FileKind::Compose,
+                "{compose}"
+            );
+        }
+        for docker in ["Dockerfile", "app/Dockerfile.prod", "api.Dockerfile"] {
+            assert_eq!(
+                file_kind(Path::new(docker)),
+                FileKind::Dockerfile,
+                "{docker}"
+            );
+        }
+        assert_eq!(
+            file_kind(Path::new(".dockerignore")),
+            FileKind::DockerIgnore
+        );
+        for other in [
+            "compose.json",
+            "my-compose.yml",
+            ".Dockerfile",
+            "config.yaml",
+        ] {
+            assert_eq!(file_kind(Path::new(other)), FileKind::Other, "{other}");
+        }
     }
 
     #[test]

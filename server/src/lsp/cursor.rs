@@ -92,6 +92,9 @@ impl At {
             FileKind::ConfigJson { .. }
             | FileKind::Notebook
             | FileKind::RunFile
+            | FileKind::Compose
+            | FileKind::Dockerfile
+            | FileKind::DockerIgnore
             | FileKind::Other => None,
         }
     }

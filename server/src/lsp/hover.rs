@@ -12,6 +12,9 @@
 //!   resolves (the variable and where it is set, or the file and from which folder), how many
 //!   entries it has and which the filter keeps: model, provider and the key described.
 //!
+//! - On a compose file's `environment:` entry: where the value comes from and which modules
+//!   read the variable (`engine/compose_hover.rs`).
+//!
 //! Values themselves are never shown.
 
 use std::fmt::Write;
@@ -29,7 +32,7 @@ use crate::engine::resolve::config_filter::{ListEntry, Val, Verdict};
 use crate::engine::resolve::config_source::{resolve_source, Base, Origin, VarSetter};
 use crate::engine::resolve::ModuleScope;
 use crate::engine::workflow::{EnvValue, EnvVar};
-use crate::engine::workspace::Workspace;
+use crate::engine::workspace::{FileKind, Workspace};
 use crate::engine::{providers, secrets};
 
 pub async fn hover(shared: &Arc<Shared>, params: HoverParams) -> Result<Option<Hover>> {
@@ -55,8 +58,12 @@ pub async fn hover(shared: &Arc<Shared>, params: HoverParams) -> Result<Option<H
 }
 
 fn render(at: &At) -> Option<(String, bool)> {
-    let conv = at.conv()?;
     let ws = at.ws()?;
+    if at.doc.kind == FileKind::Compose {
+        let text = crate::engine::compose_hover::hover(ws, &at.doc.path, at.offset)?;
+        return Some((text, at.markdown));
+    }
+    let conv = at.conv()?;
     let text = match at.target()? {
         Target::EnvRead(read) => env_read(&conv, ws, at, &read.name, read.kind),
         Target::KeyLiteral(lit) => format!(

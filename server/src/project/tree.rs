@@ -94,9 +94,12 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
                 lock(&ctx.python).extend(out);
                 lock(&ctx.skipped).extend(skipped);
             }
-            FileKind::Env | FileKind::EnvTemplate | FileKind::ConfigJson { .. } => {
-                lock(&ctx.env).push(r.path.clone())
-            }
+            FileKind::Env
+            | FileKind::EnvTemplate
+            | FileKind::ConfigJson { .. }
+            | FileKind::Compose
+            | FileKind::Dockerfile
+            | FileKind::DockerIgnore => lock(&ctx.env).push(r.path.clone()),
             FileKind::RunFile | FileKind::Workflow => lock(&ctx.run_files).push(r.path.clone()),
             FileKind::Other if r.path.extension().is_some_and(|e| e == "env") => {
                 lock(&ctx.env).push(r.path.clone())
@@ -193,9 +196,17 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
     env_paths.dedup();
     // Config lists are found beside .env files, but nothing loads one from above the paths.
     let is_config_json = |p: &PathBuf| matches!(file_kind(p), FileKind::ConfigJson { .. });
+    let is_deploy = |p: &PathBuf| {
+        matches!(
+            file_kind(p),
+            FileKind::Compose | FileKind::Dockerfile | FileKind::DockerIgnore
+        )
+    };
+    let (deploy_paths, env_paths): (Vec<PathBuf>, Vec<PathBuf>) =
+        env_paths.into_iter().partition(is_deploy);
     let (config_paths, env_paths): (Vec<PathBuf>, Vec<PathBuf>) =
         env_paths.into_iter().partition(is_config_json);
-    context.retain(|p| !is_config_json(p));
+    context.retain(|p| !is_config_json(p) && !is_deploy(p));
     context.sort();
     context.dedup();
     context.retain(|p| env_paths.binary_search(p).is_err());
@@ -235,6 +246,20 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
         }
     }
 
+    // Compose files, Dockerfiles and .dockerignore files: normal files, read as found.
+    let mut deploy = Vec::with_capacity(deploy_paths.len());
+    for path in deploy_paths {
+        match read_source(&path, opts.max_file_size) {
+            Ok(text) => {
+                workspace.set_deploy(path.clone(), &text);
+                if file_kind(&path) != FileKind::DockerIgnore {
+                    deploy.push(path);
+                }
+            }
+            Err(reason) => skipped.push(Skipped { path, reason }),
+        }
+    }
+
     // Second pass: files code names as its config list (any name, ignored or not).
     let named: Vec<(PathBuf, FileUpdate)> = python
         .iter()
@@ -257,6 +282,7 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
         python,
         env,
         config_json,
+        deploy,
         workflows,
         context_env,
         skipped,

@@ -373,13 +373,23 @@ impl WalkCtx<'_> {
             markers.note(&name.to_string_lossy());
             self.note_run_files(dir, &entry, &mut run_files);
             let bytes = name.as_encoded_bytes();
-            if !bytes.windows(3).any(|w| w == b"env") && !bytes.starts_with(b"OAI_CONFIG_LIST") {
+            if !bytes.windows(3).any(|w| w == b"env")
+                && !bytes.starts_with(b"OAI_CONFIG_LIST")
+                && !bytes
+                    .windows(6)
+                    .any(|w| w == b"ompose" || w == b"ockerf" || w == b"ockeri")
+            {
                 continue;
             }
             let path = entry.path();
             if !matches!(
                 file_kind(&path),
-                FileKind::Env | FileKind::EnvTemplate | FileKind::ConfigJson { .. }
+                FileKind::Env
+                    | FileKind::EnvTemplate
+                    | FileKind::ConfigJson { .. }
+                    | FileKind::Compose
+                    | FileKind::Dockerfile
+                    | FileKind::DockerIgnore
             ) {
                 continue;
             }

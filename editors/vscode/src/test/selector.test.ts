@@ -44,6 +44,14 @@ describe('document selector', () => {
     assert.ok(!selects({ scheme: 'file', language: 'json', path: '/w/package.json' }));
   });
 
+  test('compose files and Dockerfiles, not other YAML', () => {
+    assert.ok(selects({ scheme: 'file', language: 'dockercompose', path: '/w/compose.yaml' }));
+    assert.ok(selects({ scheme: 'file', language: 'yaml', path: '/w/compose.yaml' }));
+    assert.ok(selects({ scheme: 'file', language: 'yaml', path: '/w/deploy/docker-compose.override.yml' }));
+    assert.ok(selects({ scheme: 'file', language: 'dockerfile', path: '/w/Dockerfile.prod' }));
+    assert.ok(!selects({ scheme: 'file', language: 'yaml', path: '/w/.github/workflows/ci.yml' }));
+  });
+
   test('Python cells of Jupyter notebooks, not markdown cells', () => {
     const cell = { scheme: 'vscode-notebook-cell', path: '/w/nb.ipynb', notebook: 'jupyter-notebook' };
     assert.ok(selects({ ...cell, language: 'python' }));
@@ -55,5 +63,7 @@ describe('document selector', () => {
     const events: string[] = pkg.activationEvents;
     assert.ok(events.includes('onNotebook:jupyter-notebook'), JSON.stringify(events));
     assert.ok(events.includes('workspaceContains:**/OAI_CONFIG_LIST*'), JSON.stringify(events));
+    assert.ok(events.includes('onLanguage:dockercompose'), JSON.stringify(events));
+    assert.ok(events.includes('onLanguage:dockerfile'), JSON.stringify(events));
   });
 });

@@ -6,9 +6,11 @@
 //! - `keys`: misspelt and legacy config keys;
 //! - `runners`: which runners (`uv run --env-file`, `dotenv run`, VS Code's `envFile`…) load
 //!   a `.env` for a module, and how messages name them;
+//! - `deploy`: compose files and Dockerfiles (build paths, start-up reads, YAML edits);
 //! - `dotenv_values`: the .env rules' view of definitions, values and quotes;
 //! - `test_support`: the .env rules' unit-test kit.
 
+pub(crate) mod deploy;
 pub(crate) mod dotenv_values;
 pub(crate) mod edits;
 pub(crate) mod entry;

@@ -25,6 +25,9 @@ export const DOCUMENT_SELECTOR: Filter[] = [
   { scheme: 'file', language: 'yaml', pattern: '**/*compose*.yml' },
   // Dockerfiles (`Dockerfile`, `Dockerfile.prod`, `api.Dockerfile`).
   { scheme: 'file', language: 'dockerfile' },
+  // GitHub Actions workflows: the GitHub Actions extension's language, else plain `yaml`.
+  { scheme: 'file', language: 'github-actions-workflow', pattern: '**/.github/workflows/*.{yml,yaml}' },
+  { scheme: 'file', language: 'yaml', pattern: '**/.github/workflows/*.{yml,yaml}' },
   // Python cells of Jupyter notebooks (VS Code's built-in notebook editor). The server syncs
   // them as notebooks (LSP notebookDocumentSync) and reports on each cell.
   { notebook: 'jupyter-notebook', language: 'python' },

@@ -14,7 +14,8 @@
 //! A tool that loads the `.env` itself counts as loading it for the modules it runs and what
 //! they import: `uv run --env-file .env`, `UV_ENV_FILE`, `dotenv run` (python-dotenv's CLI),
 //! `just` with `set dotenv-load`, in a `Makefile`, `justfile`, `Procfile`, `pyproject.toml`
-//! task table or a shell script at the root (plain `uv run` loads no `.env`). When only VS
+//! task table or a shell script at the root (plain `uv run` loads no `.env`), and
+//! pytest-dotenv's `env_files` for the tests. When only VS
 //! Code loads it (a launch configuration's `envFile`, `python.envFile`), the finding stays and
 //! says that runs outside VS Code (a terminal, Docker, CI) do not have the variable.
 //!

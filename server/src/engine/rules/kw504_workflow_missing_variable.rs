@@ -13,7 +13,8 @@
 //! Not reported (keywire says nothing when unsure): when an earlier step uses an action that
 //! may set variables (anything but well-known setup actions) or writes `$GITHUB_ENV`, sources
 //! a file or exports a variable; when a job is a reusable workflow, or an `env:` is an
-//! expression; when a `.env` the code loads may be in the checkout (git tracks it, or its git
+//! expression; when a `conftest.py` sets variables or loads a `.env` (for `pytest`); when a
+//! `.env` the code loads may be in the checkout (git tracks it, or its git
 //! status is unknown), code sets the variable, or the configuration assumes it. When the
 //! workflow runs on `pull_request`, the message notes that runs from forks get no secrets.
 //!
@@ -135,7 +136,7 @@ fn report_step(
             continue;
         }
         for entry in line_entries(line) {
-            if entry == Entry::Any {
+            if entry == Entry::Any || (entry == Entry::Tests && conftest_sets_env(ws, cwd)) {
                 continue;
             }
             for start in entry_modules(ws, cwd, &entry) {
@@ -195,6 +196,16 @@ fn report_step(
             out.push(finding);
         }
     }
+}
+
+/// A `conftest.py` under `cwd` writes variables or loads a `.env`: pytest runs it before the
+/// test modules.
+fn conftest_sets_env(ws: &Workspace, cwd: &Path) -> bool {
+    ws.python_modules().any(|(p, m)| {
+        p.starts_with(cwd)
+            && p.file_name().is_some_and(|n| n == "conftest.py")
+            && (!m.facts.env_writes.is_empty() || !m.facts.loads.is_empty())
+    })
 }
 
 /// The variable may reach the code another way: code sets it, the configuration assumes it,
@@ -310,6 +321,18 @@ mod tests {
         assert_eq!(findings(w, &files).len(), 1);
         // Only the test modules: a script nothing imports is not run.
         assert!(findings(w, &[("app.py", APP)]).is_empty());
+        // A conftest.py that sets variables or loads a .env runs first.
+        for conftest in [
+            "import os\nos.environ.setdefault(\"OPENAI_API_KEY\", \"test\")\n",
+            "from dotenv import load_dotenv\nload_dotenv(\".env.test\")\n",
+        ] {
+            let files = [
+                ("app.py", APP),
+                ("tests/test_a.py", TEST),
+                ("tests/conftest.py", conftest),
+            ];
+            assert!(findings(w, &files).is_empty(), "{conftest}");
+        }
     }
 
     #[test]

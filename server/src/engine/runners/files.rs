@@ -160,7 +160,7 @@ pub(super) fn pyproject(text: &str, dir: &Path) -> Vec<Runner> {
             task_commands(task, &mut commands, 0);
         }
     }
-    let mut out = Vec::new();
+    let mut out = pytest_dotenv(&doc, text, dir);
     for command in commands {
         // The command's place in the file, as near as a value found again can say.
         let last = command.split_whitespace().last().unwrap_or_default();
@@ -174,6 +174,37 @@ pub(super) fn pyproject(text: &str, dir: &Path) -> Vec<Runner> {
     // In the file's order (the table's is alphabetical).
     out.sort_by_key(|r| r.span.start);
     out
+}
+
+/// pytest-dotenv's `env_files` in `[tool.pytest.ini_options]`: loaded for the tests.
+fn pytest_dotenv(doc: &toml::Table, text: &str, dir: &Path) -> Vec<Runner> {
+    let Some(files) = doc
+        .get("tool")
+        .and_then(|t| t.get("pytest"))
+        .and_then(|t| t.get("ini_options"))
+        .and_then(|t| t.get("env_files"))
+        .and_then(toml::Value::as_array)
+    else {
+        return Vec::new();
+    };
+    let env_files: Vec<PathBuf> = files
+        .iter()
+        .filter_map(toml::Value::as_str)
+        .map(PathBuf::from)
+        .collect();
+    if env_files.is_empty() {
+        return Vec::new();
+    }
+    let span = text
+        .find("env_files")
+        .map_or(0..0, |s| s..s + "env_files".len());
+    vec![Runner {
+        kind: RunnerKind::PytestDotenv,
+        span,
+        cwd: dir.to_path_buf(),
+        env_files,
+        runs: vec![super::Entry::Tests],
+    }]
 }
 
 fn task_commands(task: &toml::Value, out: &mut Vec<String>, depth: usize) {
@@ -294,6 +325,13 @@ mod tests {
             ]
         );
         assert!(pyproject("[tool.poe.tasks\n", Path::new("/p")).is_empty());
+        let text = "[tool.pytest.ini_options]\nenv_files = [\".env.test\"]\n";
+        let runners = pyproject(text, Path::new("/p"));
+        assert_eq!(
+            kinds(&runners),
+            vec![(RunnerKind::PytestDotenv, vec![Entry::Tests])]
+        );
+        assert_eq!(runners[0].env_files, vec![PathBuf::from(".env.test")]);
     }
 
     #[test]

@@ -10,6 +10,8 @@
 //! - python-dotenv's CLI, `dotenv run -- …` (the `.env` of the directory it runs in) and
 //!   `dotenv -f F run …`;
 //! - `just` with `set dotenv-load` (or `dotenv-filename` / `dotenv-path`): every recipe;
+//! - pytest with pytest-dotenv (`env_files` in `pyproject.toml`'s `[tool.pytest.ini_options]`):
+//!   the tests;
 //! - VS Code's Python extension: a launch configuration's `envFile`, and `python.envFile` of
 //!   the workspace settings, both `${workspaceFolder}/.env` by default. Only runs started
 //!   from VS Code get them ([`RunnerKind::is_editor`]).
@@ -38,6 +40,8 @@ pub enum RunnerKind {
     DotenvCli,
     /// `just` with `set dotenv-load`.
     Just,
+    /// pytest with the pytest-dotenv plugin (`env_files` in `[tool.pytest.ini_options]`).
+    PytestDotenv,
     /// A VS Code launch configuration's `envFile`.
     VsCodeLaunch,
     /// VS Code's `python.envFile` setting.
@@ -56,6 +60,7 @@ impl RunnerKind {
             RunnerKind::Uv => "uv run --env-file",
             RunnerKind::DotenvCli => "dotenv run",
             RunnerKind::Just => "just (set dotenv-load)",
+            RunnerKind::PytestDotenv => "pytest-dotenv",
             RunnerKind::VsCodeLaunch => "VS Code's envFile",
             RunnerKind::VsCodeSettings => "VS Code's python.envFile",
         }

@@ -55,19 +55,36 @@ fn runs_module(
             .into_iter()
             .filter(|p| ws.python_module(p).is_some())
             .any(|p| imported_by(&p)),
-        Entry::Tests => {
-            if !module.starts_with(cwd) {
-                return false;
+        Entry::Tests => runs_tests(ws, module, cwd, importers),
+        Entry::TestPath(p) => {
+            let path = normalize(&cwd.join(p));
+            if path.extension().is_some_and(|e| e == "py") {
+                imported_by(&path)
+            } else {
+                runs_tests(ws, module, &path, importers)
             }
-            if is_test_module(module, cwd) {
-                return true;
-            }
-            importers
-                .get_or_insert_with(|| ws.derived().ancestors(module))
-                .iter()
-                .any(|p| is_test_module(p, cwd))
         }
     }
+}
+
+/// Whether pytest collecting under `dir` runs `module`: it is a test module there, or one
+/// imports it.
+fn runs_tests(
+    ws: &Workspace,
+    module: &Path,
+    dir: &Path,
+    importers: &mut Option<HashSet<PathBuf>>,
+) -> bool {
+    if !module.starts_with(dir) {
+        return false;
+    }
+    if is_test_module(module, dir) {
+        return true;
+    }
+    importers
+        .get_or_insert_with(|| ws.derived().ancestors(module))
+        .iter()
+        .any(|p| is_test_module(p, dir))
 }
 
 /// Where `python -m name` finds the module, from `cwd` (and a `src/` layout).
@@ -122,18 +139,29 @@ pub fn entry_modules(ws: &Workspace, cwd: &Path, entry: &Entry) -> Vec<PathBuf> 
             .find(|p| ws.python_module(p).is_some())
             .into_iter()
             .collect(),
-        Entry::Tests => {
-            let mut out: Vec<PathBuf> = ws
-                .python_modules()
-                .map(|(p, _)| p)
-                .filter(|p| is_test_module(p, cwd))
-                .cloned()
-                .collect();
-            out.sort();
-            out
+        Entry::Tests => test_modules(ws, cwd),
+        Entry::TestPath(p) => {
+            let path = normalize(&cwd.join(p));
+            if path.extension().is_some_and(|e| e == "py") {
+                ws.python_module(&path).map(|_| path).into_iter().collect()
+            } else {
+                test_modules(ws, &path)
+            }
         }
         Entry::Any => Vec::new(),
     }
+}
+
+/// The test modules pytest collects under `dir`, sorted.
+fn test_modules(ws: &Workspace, dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = ws
+        .python_modules()
+        .map(|(p, _)| p)
+        .filter(|p| is_test_module(p, dir))
+        .cloned()
+        .collect();
+    out.sort();
+    out
 }
 
 /// `module` and the modules it imports at module level, directly or not: what runs when it

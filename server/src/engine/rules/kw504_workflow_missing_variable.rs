@@ -136,7 +136,8 @@ fn report_step(
             continue;
         }
         for entry in line_entries(line) {
-            if entry == Entry::Any || (entry == Entry::Tests && conftest_sets_env(ws, cwd)) {
+            let tests = matches!(entry, Entry::Tests | Entry::TestPath(_));
+            if entry == Entry::Any || (tests && conftest_sets_env(ws, cwd)) {
                 continue;
             }
             for start in entry_modules(ws, cwd, &entry) {
@@ -321,6 +322,17 @@ mod tests {
         assert_eq!(findings(w, &files).len(), 1);
         // Only the test modules: a script nothing imports is not run.
         assert!(findings(w, &[("app.py", APP)]).is_empty());
+        // Only the tests pytest is given.
+        let other = "on: push\njobs:\n  t:\n    steps:\n      - run: pytest -v tests/test_b.py\n";
+        let with_b = [
+            ("app.py", APP),
+            ("tests/test_a.py", TEST),
+            ("tests/test_b.py", ""),
+        ];
+        assert!(findings(other, &with_b).is_empty());
+        let given =
+            "on: push\njobs:\n  t:\n    steps:\n      - run: pytest tests/test_a.py::test_a\n";
+        assert_eq!(findings(given, &with_b).len(), 1);
         // A conftest.py that sets variables or loads a .env runs first.
         for conftest in [
             "import os\nos.environ.setdefault(\"OPENAI_API_KEY\", \"test\")\n",

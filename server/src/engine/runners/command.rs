@@ -472,11 +472,62 @@ fn python_entries(tail: &[&str]) -> Vec<Entry> {
     Vec::new()
 }
 
+/// pytest's options that take a value as the next word.
+const PYTEST_VALUE_OPTIONS: &[&str] = &[
+    "-k",
+    "-m",
+    "-c",
+    "-p",
+    "-o",
+    "-n",
+    "-W",
+    "--rootdir",
+    "--maxfail",
+    "--junitxml",
+    "--junit-xml",
+    "--durations",
+    "--timeout",
+    "--ignore",
+    "--ignore-glob",
+    "--deselect",
+    "--log-level",
+    "--basetemp",
+    "--confcutdir",
+    "--cov-config",
+    "--cov-report",
+    "--import-mode",
+    "--tb",
+];
+
+/// `pytest [options] [paths]`: the paths given (test files, node ids, folders), else every
+/// test module.
+fn pytest_entries(args: &[&str]) -> Vec<Entry> {
+    let mut out = Vec::new();
+    let mut skip = false;
+    for arg in args {
+        if std::mem::take(&mut skip) {
+            continue;
+        }
+        if arg.starts_with('-') {
+            skip = !arg.contains('=') && PYTEST_VALUE_OPTIONS.contains(arg);
+            continue;
+        }
+        let path = arg.split("::").next().unwrap_or(arg);
+        if !path.is_empty() && !path.contains(['$', '*', '{']) {
+            out.push(Entry::TestPath(PathBuf::from(path)));
+        }
+    }
+    if out.is_empty() {
+        out.push(Entry::Tests);
+    }
+    out
+}
+
 /// A Python tool (a console script, or `python -m` of it when `module`) and its arguments;
 /// any other module `python -m` runs.
 fn tool_entries(tool: &str, args: &[&str], module: bool) -> Vec<Entry> {
     match tool {
-        "pytest" | "py.test" => vec![Entry::Tests],
+        "pytest" | "py.test" => pytest_entries(args),
         "streamlit" | "chainlit" | "fastapi" | "panel" | "gradio" => {
             match args
                 .iter()
@@ -579,7 +630,15 @@ mod tests {
             e("python -u src/app.py --port 1"),
             vec![script("src/app.py")]
         );
-        assert_eq!(e("python -m pytest tests"), vec![Entry::Tests]);
+        assert_eq!(e("python -m pytest"), vec![Entry::Tests]);
+        assert_eq!(e("python -m pytest -x -k smoke"), vec![Entry::Tests]);
+        assert_eq!(
+            e("pytest --cov=pkg tests/memory/test_a.py::test_b -v --cov-report xml it"),
+            vec![
+                Entry::TestPath(PathBuf::from("tests/memory/test_a.py")),
+                Entry::TestPath(PathBuf::from("it"))
+            ]
+        );
         assert_eq!(
             e("python3.12 -m pkg.cli"),
             vec![Entry::Module("pkg.cli".into())]

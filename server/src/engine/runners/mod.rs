@@ -77,6 +77,9 @@ pub enum Entry {
     Module(String),
     /// pytest: the test modules under `cwd`.
     Tests,
+    /// pytest given a path: a test file (`tests/test_a.py`, `tests/test_a.py::test_b`), or the
+    /// test modules under a folder. Relative to `cwd` as written.
+    TestPath(PathBuf),
     /// A command keywire does not follow (a console script, `${file}`): anything under `cwd`
     /// may run.
     Any,

@@ -473,6 +473,9 @@ async fn env_edits_update_open_python_files() {
             "**/*.py",
             "**/*.ipynb",
             "**/OAI_CONFIG_LIST*",
+            "**/*compose*.y*ml",
+            "**/*Dockerfile*",
+            "**/.dockerignore",
             "**/.gitignore",
             "**/pyproject.toml",
             "**/keywire.toml"

@@ -8,9 +8,9 @@
 //! code works on the developer's machine, where `load_dotenv()` reads the local `.env`.
 //!
 //! Reported on the service's name, for a service whose `build:` context is inside the project
-//! and holds Python modules that read a variable at start (at module level or under
-//! `if __name__ == "__main__":`, with no default, a credential or a config field's value, as
-//! KW201 decides) when the variable is in none of: the service's `environment:`, an
+//! and holds Python modules (not test code) that read a variable at start (at module level or
+//! under `if __name__ == "__main__":`, with no default, a credential or a config field's value,
+//! as KW201 decides) when the variable is in none of: the service's `environment:`, an
 //! `env_file:` the project has (a listed file keywire cannot read, or a missing optional one,
 //! makes no claim at all), an `ENV` of the service's Dockerfile, or a `.env` the image carries
 //! (copied by the Dockerfile, not excluded by `.dockerignore`) that the program loads with
@@ -87,7 +87,11 @@ fn check_service(ctx: &DeployCtx, dir: &Path, service: &Service, out: &mut Vec<F
     let Some(given) = given(ctx, dir, &context, service, docker) else {
         return;
     };
-    let modules = modules_under(ctx.ws, &context);
+    // Tests are not what the container runs at start.
+    let modules: Vec<_> = modules_under(ctx.ws, &context)
+        .into_iter()
+        .filter(|(p, _)| !ctx.ws.is_test_code(p, ""))
+        .collect();
     let loads = modules.iter().any(|(_, f)| !f.loads.is_empty());
     let baked = if loads {
         image_dotenv(ctx, &context, docker)

@@ -36,7 +36,8 @@
 //! Fixes (not applied by `--fix`): add `X: ${X}` to the service's `environment:` (a `- X=${X}`
 //! item in a list, the block created when missing, in the file's indentation), or
 //! `${X:?X is not set}` when the `.env` beside the compose file does not define it, so that
-//! Compose stops with that message instead of passing an empty value.
+//! Compose stops with that message instead of passing an empty value. When the service has an
+//! `env_file:` list and that `.env` defines `X`: add `.env` to the list instead.
 
 use std::path::{Path, PathBuf};
 
@@ -146,6 +147,11 @@ fn check_service(ctx: &DeployCtx, dir: &Path, service: &Service, out: &mut Vec<F
             }
             if let Some(fix) = environment_fix(ctx, service, name, local.is_some()) {
                 finding = finding.fix(fix);
+            }
+            if local.is_some() {
+                if let Some(fix) = env_file_fix(ctx, service) {
+                    finding = finding.fix(fix);
+                }
             }
             out.push(finding);
         }
@@ -293,6 +299,55 @@ fn environment_fix(ctx: &DeployCtx, service: &Service, name: &str, defined: bool
     Some(Fix {
         title: format!(
             "Add `{name}` to the `environment:` of service `{}`",
+            service.name
+        ),
+        edits: vec![Edit {
+            path: ctx.path.to_path_buf(),
+            span: Span::empty(at),
+            new_text: insert,
+            create: false,
+        }],
+        safe: false,
+        sensitive: false,
+    })
+}
+
+/// Add the `.env` beside the compose file to the service's block-list `env_file:` (it then
+/// gives the container every variable of that file).
+fn env_file_fix(ctx: &DeployCtx, service: &Service) -> Option<Fix> {
+    let files = service.env_files.as_ref()?;
+    if files.single || files.files.is_empty() {
+        return None;
+    }
+    let text: &str = &ctx.file.text;
+    let first = files.files.first()?;
+    let last = files.files.last()?;
+    // Block items only: a `- ` before each.
+    let lead = line_indent(text, first.span.start);
+    let line_start = text[..first.span.start].rfind('\n').map_or(0, |i| i + 1);
+    if !text[line_start + lead.len()..].starts_with("- ") {
+        return None;
+    }
+    let at = line_end(text, last.span.end);
+    let insert = format!("{}{lead}- .env", newline(text));
+    let mut new_text = String::with_capacity(text.len() + insert.len());
+    new_text.push_str(&text[..at]);
+    new_text.push_str(&insert);
+    new_text.push_str(&text[at..]);
+    let after = crate::engine::compose::read(&new_text);
+    let ok = after.error.is_none()
+        && after.services.iter().any(|s| {
+            s.name == service.name
+                && s.env_files
+                    .as_ref()
+                    .is_some_and(|f| f.files.len() == files.files.len() + 1)
+        });
+    if !ok {
+        return None;
+    }
+    Some(Fix {
+        title: format!(
+            "Add `.env` to the `env_file:` of service `{}` (every variable of it)",
             service.name
         ),
         edits: vec![Edit {

@@ -85,6 +85,40 @@ fn environment_fix_keeps_every_other_byte() {
     );
 }
 
+#[test]
+fn env_file_fix_adds_the_local_dotenv_to_the_list() {
+    let compose = "services:\n  app:\n    build: ./app\n    env_file:\n      - other.env # kept\n";
+    let mut list = vec![
+        ("compose.yaml", compose),
+        ("app/main.py", MAIN_PY),
+        ("app/Dockerfile", DOCKERFILE),
+        (
+            ".env",
+            "OPENAI_API_KEY=sk-proj-Zx81hQmPq7Lr2Vn5Ws9Tb3Kc6Yd0Fe4GjT3BlbkFJa1\n",
+        ),
+    ];
+    // `other.env` is no file name keywire reads: the service may get anything from it.
+    assert!(kw501_fixes(compose, Some(list[3].1)).1.is_empty());
+    let compose = compose.replace("other.env", ".env.other");
+    list[0].1 = &compose;
+    list.push((".env.other", "MODE=1\n"));
+    let fs = files(&list);
+    let findings = fixture::check(&fs, &Config::default());
+    let fix = findings
+        .iter()
+        .filter(|f| f.rule.code() == "KW501")
+        .flat_map(|f| f.fixes.iter())
+        .find(|f| f.title.contains("env_file"))
+        .expect("an env_file fix");
+    let after = fixture::apply_fix(&fs, fix);
+    assert_eq!(
+        after[std::path::Path::new("compose.yaml")],
+        "services:\n  app:\n    build: ./app\n    env_file:\n      - .env.other # kept\n      - .env\n"
+    );
+    let again = fixture::check(&after, &Config::default());
+    assert!(!again.iter().any(|f| f.rule.code() == "KW501"));
+}
+
 /// `compose.yaml` and `compose.override.yaml` in one folder make one project: an override that
 /// gives the service its variable is enough.
 #[test]

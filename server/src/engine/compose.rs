@@ -156,15 +156,26 @@ fn environment(text: &str, entry: &yaml::Entry) -> Environment {
         NodeKind::Seq(items) => {
             for item in items {
                 let Some(s) = item.scalar() else { continue };
-                let (inner_start, _) = scalar_inner(text, item);
+                let (inner_start, inner_end) = scalar_inner(item);
                 let (name, value) = match s.value.split_once('=') {
                     Some((n, v)) => (n, Some(v)),
                     None => (s.value.as_str(), None),
                 };
-                let name_span = Span::new(inner_start, inner_start + name.len());
+                // Spans inside the item only where the text is the value as written (no
+                // escapes, no folded lines); else the whole item.
+                let exact = text.get(inner_start..inner_end) == Some(s.value.as_str());
+                let name_span = if exact {
+                    Span::new(inner_start, inner_start + name.len())
+                } else {
+                    item.span
+                };
                 let value_span = value.map(|v| {
-                    let start = inner_start + name.len() + 1;
-                    Span::new(start, (start + v.len()).min(item.span.end))
+                    if exact {
+                        let start = inner_start + name.len() + 1;
+                        Span::new(start, start + v.len())
+                    } else {
+                        item.span
+                    }
                 });
                 entries.push(EnvEntry {
                     name: name.trim().to_string(),
@@ -207,7 +218,7 @@ fn environment(text: &str, entry: &yaml::Entry) -> Environment {
 }
 
 /// The start and end of a scalar's content (inside its quotes, if quoted).
-fn scalar_inner(_text: &str, node: &Node) -> (usize, usize) {
+fn scalar_inner(node: &Node) -> (usize, usize) {
     match node.scalar().map(|s| s.style) {
         Some(Style::SingleQuoted | Style::DoubleQuoted) if node.span.len() >= 2 => {
             (node.span.start + 1, node.span.end - 1)
@@ -328,6 +339,17 @@ mod tests {
         let names: Vec<_> = f.refs.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["TAG", "Y"]);
         assert!(!f.refs[0].form.empty_when_unset());
+    }
+
+    #[test]
+    fn escaped_items_get_the_whole_item_as_span() {
+        let text =
+            "services:\n  a:\n    environment:\n      - \"\\t\u{e9}=1\"\n      - 'B=it''s'\n";
+        let f = read(text);
+        let env = f.services[0].environment.as_ref().unwrap();
+        assert_eq!(env.entries[0].name, "\u{e9}");
+        assert_eq!(at(text, env.entries[0].name_span), "\"\\t\u{e9}=1\"");
+        assert_eq!(at(text, env.entries[1].name_span), "'B=it''s'");
     }
 
     #[test]

@@ -40,6 +40,10 @@ const WATCHED: &[&str] = &[
     // `OAI_CONFIG_LIST_sample`…).
     "**/*.ipynb",
     "**/OAI_CONFIG_LIST*",
+    // Compose files, Dockerfiles and what a build context leaves out.
+    "**/*compose*.y*ml",
+    "**/*Dockerfile*",
+    "**/.dockerignore",
     "**/.gitignore",
     "**/pyproject.toml",
     "**/keywire.toml",

@@ -8,9 +8,9 @@
 //! code works on the developer's machine, where `load_dotenv()` reads the local `.env`.
 //!
 //! Reported on the service's name, for a service whose `build:` context is inside the project
-//! and holds Python modules that read a variable at start (at module level or under
-//! `if __name__ == "__main__":`, with no default, a credential or a config field's value, as
-//! KW201 decides) when the variable is in none of: the service's `environment:`, an
+//! and holds Python modules (not test code) that read a variable at start (at module level or
+//! under `if __name__ == "__main__":`, with no default, a credential or a config field's value,
+//! as KW201 decides) when the variable is in none of: the service's `environment:`, an
 //! `env_file:` the project has (a listed file keywire cannot read, or a missing optional one,
 //! makes no claim at all), an `ENV` of the service's Dockerfile, or a `.env` the image carries
 //! (copied by the Dockerfile, not excluded by `.dockerignore`) that the program loads with
@@ -36,7 +36,8 @@
 //! Fixes (not applied by `--fix`): add `X: ${X}` to the service's `environment:` (a `- X=${X}`
 //! item in a list, the block created when missing, in the file's indentation), or
 //! `${X:?X is not set}` when the `.env` beside the compose file does not define it, so that
-//! Compose stops with that message instead of passing an empty value.
+//! Compose stops with that message instead of passing an empty value. When the service has an
+//! `env_file:` list and that `.env` defines `X`: add `.env` to the list instead.
 
 use std::path::{Path, PathBuf};
 
@@ -87,7 +88,11 @@ fn check_service(ctx: &DeployCtx, dir: &Path, service: &Service, out: &mut Vec<F
     let Some(given) = given(ctx, dir, &context, service, docker) else {
         return;
     };
-    let modules = modules_under(ctx.ws, &context);
+    // Tests are not what the container runs at start.
+    let modules: Vec<_> = modules_under(ctx.ws, &context)
+        .into_iter()
+        .filter(|(p, _)| !ctx.ws.is_test_code(p, ""))
+        .collect();
     let loads = modules.iter().any(|(_, f)| !f.loads.is_empty());
     let baked = if loads {
         image_dotenv(ctx, &context, docker)
@@ -142,6 +147,11 @@ fn check_service(ctx: &DeployCtx, dir: &Path, service: &Service, out: &mut Vec<F
             }
             if let Some(fix) = environment_fix(ctx, service, name, local.is_some()) {
                 finding = finding.fix(fix);
+            }
+            if local.is_some() {
+                if let Some(fix) = env_file_fix(ctx, service) {
+                    finding = finding.fix(fix);
+                }
             }
             out.push(finding);
         }
@@ -289,6 +299,55 @@ fn environment_fix(ctx: &DeployCtx, service: &Service, name: &str, defined: bool
     Some(Fix {
         title: format!(
             "Add `{name}` to the `environment:` of service `{}`",
+            service.name
+        ),
+        edits: vec![Edit {
+            path: ctx.path.to_path_buf(),
+            span: Span::empty(at),
+            new_text: insert,
+            create: false,
+        }],
+        safe: false,
+        sensitive: false,
+    })
+}
+
+/// Add the `.env` beside the compose file to the service's block-list `env_file:` (it then
+/// gives the container every variable of that file).
+fn env_file_fix(ctx: &DeployCtx, service: &Service) -> Option<Fix> {
+    let files = service.env_files.as_ref()?;
+    if files.single || files.files.is_empty() {
+        return None;
+    }
+    let text: &str = &ctx.file.text;
+    let first = files.files.first()?;
+    let last = files.files.last()?;
+    // Block items only: a `- ` before each.
+    let lead = line_indent(text, first.span.start);
+    let line_start = text[..first.span.start].rfind('\n').map_or(0, |i| i + 1);
+    if !text[line_start + lead.len()..].starts_with("- ") {
+        return None;
+    }
+    let at = line_end(text, last.span.end);
+    let insert = format!("{}{lead}- .env", newline(text));
+    let mut new_text = String::with_capacity(text.len() + insert.len());
+    new_text.push_str(&text[..at]);
+    new_text.push_str(&insert);
+    new_text.push_str(&text[at..]);
+    let after = crate::engine::compose::read(&new_text);
+    let ok = after.error.is_none()
+        && after.services.iter().any(|s| {
+            s.name == service.name
+                && s.env_files
+                    .as_ref()
+                    .is_some_and(|f| f.files.len() == files.files.len() + 1)
+        });
+    if !ok {
+        return None;
+    }
+    Some(Fix {
+        title: format!(
+            "Add `.env` to the `env_file:` of service `{}` (every variable of it)",
             service.name
         ),
         edits: vec![Edit {

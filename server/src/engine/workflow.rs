@@ -156,10 +156,20 @@ fn job(id: String, id_span: Span, node: &Node, text: &str) -> Option<Job> {
         .iter()
         .filter_map(|s| step(s, text))
         .collect();
+    // A container job's `container.env` reaches every step too: whatever it sets, keywire
+    // does not track it name by name.
+    let container_env = node
+        .get("container")
+        .and_then(|c| c.get("env"))
+        .is_some_and(|e| !e.is_null());
     Some(Job {
         id,
         id_span,
-        env: env_block(node.get("env"), text),
+        env: if container_env {
+            EnvBlock::Unknown
+        } else {
+            env_block(node.get("env"), text)
+        },
         uses: node.get("uses").is_some(),
         working_directory: default_directory(node),
         steps,
@@ -287,6 +297,8 @@ mod tests {
     #[test]
     fn unknown_env_and_bad_documents() {
         let w = read("jobs:\n  a:\n    env: ${{ fromJSON(inputs.env) }}\n    steps: []\n");
+        assert_eq!(w.jobs[0].env, EnvBlock::Unknown);
+        let w = read("jobs:\n  a:\n    container:\n      image: python\n      env:\n        A: b\n    steps: []\n");
         assert_eq!(w.jobs[0].env, EnvBlock::Unknown);
         for bad in [
             "",

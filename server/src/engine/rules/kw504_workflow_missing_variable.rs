@@ -13,9 +13,10 @@
 //! Not reported (keywire says nothing when unsure): when an earlier step uses an action that
 //! may set variables (anything but well-known setup actions) or writes `$GITHUB_ENV`, sources
 //! a file or exports a variable; when a job is a reusable workflow, runs in a container with
-//! its own `env:`, or an `env:` is an expression; when a `conftest.py` sets variables or loads a `.env` (for `pytest`); when a
-//! `.env` the code loads may be in the checkout (git tracks it, or its git
-//! status is unknown), code sets the variable, or the configuration assumes it. When the
+//! its own `env:`, or an `env:` is an expression; for `pytest`, when a `conftest.py` sets
+//! variables or loads a `.env`; when a `.env` the code loads may be in the checkout (git
+//! tracks it, or its git status is unknown), code sets the variable, or the configuration
+//! assumes it. When the
 //! workflow runs on `pull_request`, the message notes that runs from forks get no secrets.
 //!
 //! Bad:

@@ -69,6 +69,53 @@ fn cli_cases() -> Vec<CliCase> {
     let quick = Duration::from_secs(15);
     vec![
         CliCase {
+            name: "hostile run files and workflows",
+            setup: |d, _| {
+                let deep = format!("{{\"configurations\": [{}/* unterminated", "[".repeat(100_000));
+                write(&d.join(".vscode/launch.json"), deep);
+                write(
+                    &d.join(".vscode/settings.json"),
+                    "\u{feff}{\"python.envFile\": \"${env:HOME}/x\", // c\n}",
+                );
+                let continued = "\tdotenv run -- python app.py \\\n".repeat(30_000);
+                write(
+                    &d.join("Makefile"),
+                    format!("run:\n{continued}\t@-+\n\t\"unterminated\n"),
+                );
+                write(
+                    &d.join("justfile"),
+                    "set dotenv-load :=\n\t\n  @\nrun:\n  uv run --env-file\n",
+                );
+                write(&d.join("Procfile"), ":\n::::\nweb:\nworker: dotenv -f\n");
+                write(&d.join("pyproject.toml"), "[tool.poe.tasks\nx = \"dotenv run");
+                write(
+                    &d.join("run.sh"),
+                    "cd $(dirname $0) && uv run --env-file '.env python app.py\n",
+                );
+                write(&d.join(".github/workflows/bad.yml"), "jobs:\n  t:\n\tsteps: [\n");
+                let laughs: String = (0..30)
+                    .map(|i| format!("x{i}: &a{i} [*a, *a, *a]\n"))
+                    .collect();
+                write(
+                    &d.join(".github/workflows/laughs.yml"),
+                    format!("x: &a [lol, lol]\n{laughs}jobs:\n  t:\n    steps:\n      - run: python app.py\n"),
+                );
+                // The Makefile's first (very long) recipe line runs app.py under `dotenv run`.
+                write(&d.join(".env"), "APP_MODE=dev\n");
+                write(&d.join("app.py"), "import os\nMODE = os.environ[\"APP_MODE\"]\n");
+                write(&d.join("keywire.toml"), "");
+            },
+            args: &["check"],
+            expect: Expect {
+                code: 0,
+                stdout: &["No problems found in 4 files"],
+                stderr: &[],
+                absent: &["panicked"],
+                max_output: SMALL,
+            },
+            limit: quick,
+        },
+        CliCase {
             name: "Latin-1 .env",
             setup: |d, _| {
                 write(&d.join(".env"), b"OPENAI_API_KEY=caf\xe9\n");

@@ -23,6 +23,7 @@ const TARGETS: &[&str] = &[
     "notebook",
     "fix_loop",
     "lsp_edits",
+    "yaml",
 ];
 
 fn run_target(target: &str, data: &[u8]) {
@@ -33,6 +34,7 @@ fn run_target(target: &str, data: &[u8]) {
         "notebook" => harness::notebook(data),
         "fix_loop" => harness::fix_loop(data),
         "lsp_edits" => harness::lsp_edits(data),
+        "yaml" => harness::yaml(data),
         other => panic!("unknown fuzz target {other}"),
     }
 }
@@ -130,6 +132,12 @@ fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
             }
         }
         for p in &files {
+            let kind = keywire::engine::workspace::file_kind(p);
+            if kind == keywire::engine::workspace::FileKind::Compose {
+                out.push(("yaml", name_of(p), std::fs::read(p).unwrap()));
+            }
+        }
+        for p in &files {
             if p.extension().is_some_and(|e| e == "ipynb") {
                 out.push(("notebook", name_of(p), std::fs::read(p).unwrap()));
             }
@@ -179,6 +187,19 @@ fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
         };
         let name = format!("json-conformance-{name}");
         out.push(("config_json", name, text.as_bytes().to_vec()));
+    }
+    // YAML in shapes the fixtures do not have.
+    let yaml_seeds: &[(&str, &str)] = &[
+        ("laughs", "a: &a [x, x, x]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b]\n"),
+        ("flow", "services: {app: {build: ., environment: [A=1, 'B=${B}']}}\n"),
+        ("crlf", "services:\r\n  app:\r\n    build: .\r\n    environment:\r\n      X: ${X}\r\n"),
+        ("multibyte", "# café ✓\nservices:\n  app:\n    build: .\n    environment:\n      - \"Ü=${Ü}\"\n      - A=😀${A}\n"),
+        ("half", "services:\n  app:\n    build: .\n    environment:\n      - OPENAI_API_KEY=${OPEN"),
+        ("block", "services:\n  app:\n    build:\n      context: .\n    command: |\n      echo $$HOME ${X:-d}\n    env_file:\n      - path: .env\n        required: false\n"),
+        ("deep", "a:\n - - - - - - - - - [[[[[[[[{b: c}]]]]]]]]\n"),
+    ];
+    for (name, text) in yaml_seeds {
+        out.push(("yaml", format!("yaml-{name}"), text.as_bytes().to_vec()));
     }
     out
 }

@@ -473,9 +473,24 @@ async fn env_edits_update_open_python_files() {
             "**/*.py",
             "**/*.ipynb",
             "**/OAI_CONFIG_LIST*",
+            "**/*compose*.y*ml",
+            "**/*Dockerfile*",
+            "**/.dockerignore",
             "**/.gitignore",
             "**/pyproject.toml",
-            "**/keywire.toml"
+            "**/keywire.toml",
+            "**/Makefile",
+            "**/makefile",
+            "**/GNUmakefile",
+            "**/justfile",
+            "**/Justfile",
+            "**/.justfile",
+            "**/Procfile",
+            "**/*.sh",
+            "**/.vscode/launch.json",
+            "**/.vscode/settings.json",
+            "**/.github/workflows/*.yml",
+            "**/.github/workflows/*.yaml"
         ]
     );
     client.shutdown_and_exit().await;
@@ -683,6 +698,64 @@ async fn the_binary_serves_stdio() {
         .expect("the server exits after `exit`")
         .unwrap();
     assert!(status.success(), "{status:?}");
+}
+
+#[tokio::test]
+async fn workflow_env_hover_and_diagnostics() {
+    let (_dir, root) = tempdir();
+    let py = "import os\nKEY = os.environ[\"OPENAI_API_KEY\"]\n";
+    std::fs::write(root.join("app.py"), py).unwrap();
+    std::fs::create_dir_all(root.join(".github/workflows")).unwrap();
+    let secret = "sk-proj-Zq4wEr7tYu0iOp3aSd6fGh9jKl2zXc5vBn8mQw1eRt4y";
+    let yml = format!("on: pull_request\njobs:\n  t:\n    env:\n      OPENAI_API_KEY: {secret}\n      MODEL: ${{{{ vars.MODEL }}}}\n    steps:\n      - run: python app.py\n  u:\n    steps:\n      - run: python app.py\n");
+    let path = root.join(".github/workflows/ci.yml");
+    std::fs::write(&path, &yml).unwrap();
+    let (mut client, server) = TestClient::in_process();
+    client.initialize(Some(&root), false, json!({})).await;
+    let uri = file_uri(&path);
+    client.open(&uri, "github-actions-workflow", 1, &yml).await;
+    let at = |line: u32, character: u32| json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}});
+    let mut hover = Value::Null;
+    for _ in 0..200 {
+        hover = client.request("textDocument/hover", at(4, 8)).await;
+        if hover["contents"]["value"]
+            .as_str()
+            .is_some_and(|t| t.contains("Read by:"))
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let text = hover["contents"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(text.contains("`app.py` line 2"), "{text}");
+    assert!(
+        !text.contains(&secret[8..]),
+        "the hover shows the key: {text}"
+    );
+    let hover = client.request("textDocument/hover", at(5, 8)).await;
+    let text = hover["contents"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(text.contains("configuration variable `MODEL`"), "{text}");
+    // Job `u` does not give the variable: KW504 at its step's `run`, nothing at job `t`.
+    let diags = client
+        .wait_diagnostics(&uri, |d| d.iter().any(|d| d["code"] == "KW504"))
+        .await;
+    let lines: Vec<&Value> = diags["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "KW504")
+        .map(|d| &d["range"]["start"]["line"])
+        .collect();
+    assert_eq!(lines, [&json!(10)], "{diags:?}");
+    assert!(!diags.to_string().contains(&secret[8..]));
+    client.shutdown_and_exit().await;
+    assert_eq!(server.await.unwrap(), 0);
 }
 
 #[tokio::test]

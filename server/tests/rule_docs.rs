@@ -46,6 +46,8 @@ fn applies_to(rule: Rule) -> &'static str {
         (RuleKind::Env, true) => "`.env` files and `OAI_CONFIG_LIST` files",
         (RuleKind::ConfigJson, _) => "`OAI_CONFIG_LIST` files",
         (RuleKind::Notebook, _) => "Jupyter notebooks",
+        (RuleKind::Deploy, _) => "compose files and Dockerfiles",
+        (RuleKind::Workflow, _) => "GitHub Actions workflows (`.github/workflows/*.yml`)",
     }
 }
 

@@ -13,8 +13,17 @@ pub fn fake_keys(files: &fixture::Files) -> Vec<String> {
         let is_env = path
             .file_name()
             .is_some_and(|n| n.to_string_lossy().starts_with(".env"));
+        let is_yaml = path.extension().is_some_and(|e| e == "yml" || e == "yaml");
         for line in text.lines() {
-            if is_env {
+            if is_yaml {
+                // `NAME: value` entries of a workflow's env.
+                if let Some((_, v)) = line.split_once(": ") {
+                    let v = v.trim().trim_matches(['"', '\'']);
+                    if !line.trim_start().starts_with('#') && !v.contains(' ') {
+                        keys.push(v.to_string());
+                    }
+                }
+            } else if is_env {
                 if let Some((_, v)) = line.split_once('=') {
                     keys.push(
                         v.trim()
@@ -69,6 +78,41 @@ fn config_list_findings_never_contain_a_key() {
         fixture::render(&files, &findings)
     );
     no_key_in_findings("tests/rules/kw308-config-json", 4, 4);
+}
+
+/// Compose files and Dockerfiles hold keys in `environment:` values, `ENV` and `ARG`: the rules
+/// that read them (KW501-KW503) describe them, never show them.
+#[test]
+fn deploy_findings_never_contain_a_key() {
+    let dir = repo_root().join("tests/secrets/deploy");
+    let files = fixture::read_dir(&dir);
+    let mut keys: Vec<String> = files
+        .iter()
+        .filter(|(p, _)| !p.to_string_lossy().ends_with(".py"))
+        .flat_map(|(_, text)| testkit::secrets::key_tokens(text))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    assert!(keys.len() >= 5, "fixture keys not found: {keys:?}");
+    let findings = fixture::check(&files, &Config::default());
+    let kw503 = findings.iter().filter(|f| f.rule.code() == "KW503").count();
+    assert!(kw503 >= 3, "{}", fixture::render(&files, &findings));
+    let mut surfaces: Vec<String> = Vec::new();
+    for f in &findings {
+        surfaces.push(f.message.clone());
+        surfaces.extend(f.related.iter().map(|r| r.message.clone()));
+        for fix in &f.fixes {
+            surfaces.push(fix.title.clone());
+            surfaces.extend(fix.edits.iter().map(|e| e.new_text.clone()));
+        }
+    }
+    let haystack = surfaces.join("\n");
+    assert!(
+        testkit::secrets::leaks(&keys, &haystack).is_empty(),
+        "{haystack}"
+    );
+    // The probe can fail.
+    assert!(!testkit::secrets::leaks(&keys, &format!("{haystack}{}", keys[0])).is_empty());
 }
 
 fn no_key_in_findings(fixture_dir: &str, min_keys: usize, min_findings: usize) {

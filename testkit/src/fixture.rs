@@ -63,7 +63,20 @@ pub fn workspace(files: &Files, config: Config) -> Workspace {
             }
             FileKind::Env | FileKind::EnvTemplate => ws.set_env(path, text, git_status(files, rel)),
             FileKind::ConfigJson { .. } => ws.set_config_json(path, text, git_status(files, rel)),
-            FileKind::Other => {
+            FileKind::Compose | FileKind::Dockerfile | FileKind::DockerIgnore => {
+                if marks_dir(&path) {
+                    let dir = path.parent().unwrap().to_path_buf();
+                    let mut markers = ws.dir_markers(&dir);
+                    markers.note(&path.file_name().unwrap().to_string_lossy());
+                    ws.set_dir_markers(dir, markers);
+                }
+                ws.set_deploy(path, text);
+            }
+            FileKind::Workflow => ws.set_workflow(path, text),
+            FileKind::RunFile | FileKind::Other => {
+                if file_kind(&path) == FileKind::RunFile {
+                    ws.set_run_file(path.clone(), text);
+                }
                 if marks_dir(&path) {
                     let dir = path.parent().unwrap().to_path_buf();
                     let mut markers = ws.dir_markers(&dir);
@@ -145,9 +158,13 @@ pub fn check(files: &Files, config: &Config) -> Vec<Finding> {
             FileKind::Python => out.extend(ws.check_python(&path, text)),
             FileKind::Notebook => out.extend(ws.check_file(&path, text, Reach::Workspace)),
             FileKind::Env | FileKind::EnvTemplate => out.extend(ws.check_env(&path)),
-            FileKind::ConfigJson { .. } => {
+            FileKind::ConfigJson { .. } | FileKind::Compose | FileKind::Dockerfile => {
                 out.extend(ws.check_file(&path, text, keywire::engine::Reach::Workspace))
             }
+            FileKind::Workflow => {
+                out.extend(ws.check_file(&path, text, keywire::engine::Reach::Workspace))
+            }
+            FileKind::RunFile | FileKind::DockerIgnore => {}
             // A config list of another name, when code names it.
             FileKind::Other => out.extend(ws.check_file(&path, text, Reach::Workspace)),
         }

@@ -20,7 +20,8 @@ pub fn fake_keys(dir: &Path) -> Vec<String> {
     keys
 }
 
-/// Every file of a tree that keywire reads (`.py`, `.ipynb`, `.env*`, `OAI_CONFIG_LIST*`).
+/// Every file of a tree that keywire reads (`.py`, `.ipynb`, `.env*`, `OAI_CONFIG_LIST*`,
+/// compose files, Dockerfiles and workflows' `.yml`).
 pub fn source_paths(root: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![root.to_path_buf()];
@@ -36,6 +37,13 @@ pub fn source_paths(root: &Path) -> Vec<PathBuf> {
                 || name.ends_with(".py")
                 || name.ends_with(".ipynb")
                 || name.starts_with("OAI_CONFIG_LIST")
+                || matches!(
+                    keywire::engine::workspace::file_kind(&path),
+                    keywire::engine::workspace::FileKind::Compose
+                        | keywire::engine::workspace::FileKind::Dockerfile
+                )
+                || name.ends_with(".yml")
+                || name.ends_with(".yaml")
             {
                 out.push(path);
             }

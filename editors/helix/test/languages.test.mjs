@@ -82,13 +82,26 @@ test("json: Helix's default file types and OAI_CONFIG_LIST*, Helix's default ser
   }
 });
 
-test('only python, env and json are changed: their server lists, and json its file types', () => {
+test('docker-compose, dockerfile and yaml: Helix\'s default servers, then keywire', () => {
+  const compose = language(config, 'docker-compose');
+  assert.ok(compose, 'no [[language]] docker-compose');
+  assert.deepEqual(compose['language-servers'], ['docker-compose-langserver', 'yaml-language-server', 'keywire']);
+  const globs = compose['file-types'].map((t) => t.glob);
+  for (const name of ['docker-compose.yaml', 'docker-compose.yml', 'compose.yaml', 'compose.yml', 'compose.override.yaml']) {
+    assert.ok(globs.includes(name), name);
+  }
+  assert.deepEqual(language(config, 'dockerfile')['language-servers'], ['docker-langserver', 'keywire']);
+  assert.deepEqual(language(config, 'yaml')['language-servers'], ['yaml-language-server', 'ansible-language-server', 'keywire']);
+});
+
+test('only python, env, json, docker-compose, dockerfile and yaml are changed: their server lists, and file types where needed', () => {
   assert.deepEqual(
     (config.language ?? []).map((l) => l.name).sort(),
-    ['env', 'json', 'python'],
+    ['docker-compose', 'dockerfile', 'env', 'json', 'python', 'yaml'],
   );
   for (const l of config.language) {
-    const keys = l.name === 'json' ? ['file-types', 'language-servers', 'name'] : ['language-servers', 'name'];
+    const withTypes = ['json', 'docker-compose'].includes(l.name);
+    const keys = withTypes ? ['file-types', 'language-servers', 'name'] : ['language-servers', 'name'];
     assert.deepEqual(Object.keys(l).sort(), keys, l.name);
   }
 });
@@ -103,6 +116,9 @@ test('docs/editors/helix.md shows this configuration', () => {
   assert.deepEqual(language(full, 'python')['language-servers'], language(config, 'python')['language-servers']);
   assert.deepEqual(language(full, 'env')['language-servers'], language(config, 'env')['language-servers']);
   assert.deepEqual(language(full, 'json'), language(config, 'json'));
+  for (const name of ['docker-compose', 'dockerfile', 'yaml']) {
+    assert.deepEqual(language(full, name), language(config, name), name);
+  }
 });
 
 /** A minimal stdio LSP client: Content-Length framing, requests, notifications. */

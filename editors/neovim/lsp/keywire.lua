@@ -4,15 +4,16 @@
 --   vim.lsp.enable('keywire')
 -- Override anything with vim.lsp.config('keywire', { ... }), e.g. cmd = { '/path/to/keywire', 'lsp' }.
 --
--- Neovim gives `.env` the filetype `sh` and `.ipynb` notebooks `json`; keywire only lints files
--- whose name it knows (`.env`, `.env.local`, ..., `OAI_CONFIG_LIST*`, `*.ipynb`), so attaching to
--- `sh` and `json` leaves other shell scripts and JSON files alone. plugin/keywire.lua makes
+-- Neovim gives `.env` the filetype `sh`, `.ipynb` notebooks `json` and compose files `yaml` (or
+-- `yaml.docker-compose`); keywire only lints files whose name it knows (`.env`, `.env.local`, ...,
+-- `OAI_CONFIG_LIST*`, `*.ipynb`, `compose.yaml`, `docker-compose.yml`, `Dockerfile`, ...), so
+-- attaching to `sh`, `json` and `yaml` leaves other shell scripts, JSON and YAML files alone. plugin/keywire.lua makes
 -- `.env.*` files `sh` and `OAI_CONFIG_LIST*` files `json` (Neovim detects neither).
 
 ---@type vim.lsp.Config
 return {
   cmd = { 'keywire', 'lsp' },
-  filetypes = { 'python', 'sh', 'dotenv', 'json' },
+  filetypes = { 'python', 'sh', 'dotenv', 'json', 'yaml', 'yaml.docker-compose', 'dockerfile' },
   root_markers = { 'pyproject.toml', 'keywire.toml', '.git', '.env' },
   -- initializationOptions: logLevel, select, ignore, severity, assumeDefined (docs/editors/neovim.md)
   init_options = { logLevel = 'info' },

@@ -226,6 +226,7 @@ fn show_diff(
     let mut out = String::new();
     for (path, (old, new)) in &preview.files {
         let env = loaded.workspace.env_file(path).is_some()
+            || loaded.workspace.deploy_file(path).is_some()
             || path
                 .file_name()
                 .is_some_and(|n| n.to_string_lossy().starts_with(".env"));

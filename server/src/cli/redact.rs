@@ -9,8 +9,8 @@ use std::borrow::Cow;
 use crate::engine::providers;
 use crate::engine::secrets;
 
-/// Mask secrets in `text` (the lines of a code frame). `env` selects .env rules (values after
-/// `=` are candidates); otherwise the text is Python, where string literals and comments are
+/// Mask secrets in `text` (the lines of a code frame). `env` selects .env rules, also used for
+/// compose files and Dockerfiles (values after `=`, or whole lines without one, are candidates); otherwise the text is Python, where string literals and comments are
 /// (identifiers like `OpenAIChatCompletionClient` are no secrets).
 pub fn redact(text: &str, env: bool) -> Cow<'_, str> {
     let mut bytes: Option<Vec<u8>> = None;

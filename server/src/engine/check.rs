@@ -1,5 +1,6 @@
 //! The check driver: runs the enabled rules over one file of a workspace (a Python module, a
-//! .env file or an `OAI_CONFIG_LIST` file) and turns their
+//! .env file, an `OAI_CONFIG_LIST` file, a compose file, a Dockerfile or a GitHub Actions
+//! workflow) and turns their
 //! findings into what a front end shows (rule selection and the test-code policy, suppression
 //! comments, severities from the configuration, no fix on a file that does not parse, order).
 //! The workspace (`workspace.rs`) holds the data; the rules (`rules/`) know nothing of the
@@ -11,7 +12,7 @@ use super::config_json;
 use super::diagnostic::Finding;
 use super::resolve::config_source::env_config_lists;
 use super::rules::Rule;
-use super::rules::{self, ConfigJsonCtx, EnvCtx, PyCtx};
+use super::rules::{self, ConfigJsonCtx, DeployCtx, EnvCtx, PyCtx};
 use super::text::LineIndex;
 use super::workspace::{file_kind, ConfigListFile, EnvFile, FileKind, Workspace};
 
@@ -36,9 +37,13 @@ impl Workspace {
             FileKind::Env | FileKind::EnvTemplate => self.check_env(path),
             // Config list rules read only the file and what the workspace already holds.
             FileKind::ConfigJson { .. } => self.check_config_json(path),
+            // Compose files and Dockerfiles: the file and what the workspace already holds.
+            FileKind::Compose | FileKind::Dockerfile => self.check_deploy(path),
+            FileKind::Workflow => self.check_workflow(path),
             // A file of another name that code names as its config list.
             FileKind::Other if self.config_json(path).is_some() => self.check_config_json(path),
-            FileKind::Other => Vec::new(),
+            // Run files are facts for the Python rules (runners); no rule reads them alone.
+            FileKind::RunFile | FileKind::DockerIgnore | FileKind::Other => Vec::new(),
         }
     }
 
@@ -101,6 +106,33 @@ impl Workspace {
         )
     }
 
+    /// Findings for one GitHub Actions workflow (from the text the workspace holds).
+    pub fn check_workflow(&self, path: &Path) -> Vec<Finding> {
+        let Some(file) = self.workflow(path) else {
+            return Vec::new();
+        };
+        let mut findings = Vec::new();
+        let rule = Rule::KW504;
+        if self.config.enabled(rule) {
+            rules::kw504_workflow_missing_variable::check(
+                self,
+                path,
+                &file.text,
+                &file.facts,
+                &mut findings,
+            );
+        }
+        self.finish(
+            findings,
+            |line, code| {
+                file.suppressions.iter().any(|(l, codes)| {
+                    *l == line && (codes.is_empty() || codes.iter().any(|c| c == code))
+                })
+            },
+            &file.text,
+        )
+    }
+
     /// Findings for one `OAI_CONFIG_LIST` file. JSON has no comments: nothing in it can be
     /// suppressed but by the configuration.
     pub fn check_config_json(&self, path: &Path) -> Vec<Finding> {
@@ -114,6 +146,34 @@ impl Workspace {
             self.config.enabled(r) && (!test || self.config.tests.reports(r))
         });
         self.finish(findings, |_, _| false, &file.text)
+    }
+
+    /// Findings for one compose file or Dockerfile. `# keywire: ignore[...]` comments work as
+    /// in a `.env` file (a Dockerfile's only on a line of their own, above nothing: Docker reads
+    /// no comment after an instruction).
+    pub fn check_deploy(&self, path: &Path) -> Vec<Finding> {
+        let Some(file) = self.deploy_file(path) else {
+            return Vec::new();
+        };
+        let ctx = DeployCtx {
+            ws: self,
+            path,
+            file,
+        };
+        let test = self.is_test_code(path, "");
+        let findings = rules::check_deploy(&ctx, |r| {
+            self.config.enabled(r) && (!test || self.config.tests.reports(r))
+        });
+        let suppressions = super::workspace::comment_suppressions(&file.text);
+        self.finish(
+            findings,
+            |line, code| {
+                suppressions.iter().any(|(l, codes)| {
+                    *l == line && (codes.is_empty() || codes.iter().any(|c| c == code))
+                })
+            },
+            &file.text,
+        )
     }
 
     /// The config list rules on the config lists this .env's values hold

@@ -687,7 +687,8 @@ KW101 = "error"
         assert!(check_selector("missing-api-key").is_ok());
         assert!(check_selector("K").is_err());
         assert!(check_selector("KW4").is_ok());
-        assert!(check_selector("KW5").is_err());
+        assert!(check_selector("KW5").is_ok());
+        assert!(check_selector("KW6").is_err());
         assert_eq!(
             check_selector("KW999").unwrap_err(),
             "unknown rule \"KW999\""

@@ -2,9 +2,13 @@
 //! Nothing in here knows about LSP or terminals.
 
 mod check;
+pub mod compose;
+pub mod compose_env;
+pub mod compose_hover;
 pub mod config;
 pub mod config_json;
 pub mod diagnostic;
+pub mod dockerfile;
 pub mod dotenv;
 pub mod fix;
 pub mod json;
@@ -17,11 +21,14 @@ pub mod providers;
 pub mod python;
 pub mod resolve;
 pub mod rules;
+pub mod runners;
 pub mod secrets;
 pub mod severity;
 pub mod suppression;
 pub mod text;
+pub mod workflow;
 pub mod workspace;
+pub mod yaml;
 
 pub use check::Reach;
 pub use diagnostic::{Edit, Finding, Fix, Related, Severity, Within};

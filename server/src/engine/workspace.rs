@@ -7,14 +7,18 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
+use super::compose::{self, ComposeFile};
 use super::config::Config;
 use super::config_json::{self, ConfigJsonFile};
+use super::dockerfile::{self, DockerIgnore, DockerfileFacts};
 use super::dotenv::{self, DotenvFile};
 use super::notebook::NotebookError;
 use super::notebook_facts;
 use super::python::{self, PyFacts};
 use super::resolve::graph::Derived;
+use super::runners::{self, Runner};
 use super::suppression::parse_suppression;
+use super::workflow::{self, Workflow};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
@@ -31,6 +35,19 @@ pub enum FileKind {
     ConfigJson {
         template: bool,
     },
+    /// A Docker Compose file: `compose.yaml`, `docker-compose.yml`, their `.override.`
+    /// variants (`engine/compose.rs`).
+    Compose,
+    /// `Dockerfile`, `Dockerfile.*`, `*.Dockerfile` (`engine/dockerfile.rs`).
+    Dockerfile,
+    /// `.dockerignore`: read beside a Dockerfile's build context, never checked itself.
+    DockerIgnore,
+    /// A file that says how the project runs, with commands whose tool may load `.env` files
+    /// itself: `Makefile`, `justfile`, `Procfile`, `pyproject.toml`, `*.sh`,
+    /// `.vscode/launch.json`, `.vscode/settings.json` (`engine/runners/`).
+    RunFile,
+    /// A GitHub Actions workflow: `.github/workflows/*.yml` / `*.yaml` (`engine/workflow.rs`).
+    Workflow,
     Other,
 }
 
@@ -62,9 +79,26 @@ pub const WATCHED_GLOBS: &[&str] = &[
     // `OAI_CONFIG_LIST_sample`…).
     "**/*.ipynb",
     "**/OAI_CONFIG_LIST*",
+    // Compose files, Dockerfiles and what a build context leaves out.
+    "**/*compose*.y*ml",
+    "**/*Dockerfile*",
+    "**/.dockerignore",
     "**/.gitignore",
     "**/pyproject.toml",
     "**/keywire.toml",
+    // Files that say how the project runs, whose runners may load .env files.
+    "**/Makefile",
+    "**/makefile",
+    "**/GNUmakefile",
+    "**/justfile",
+    "**/Justfile",
+    "**/.justfile",
+    "**/Procfile",
+    "**/*.sh",
+    "**/.vscode/launch.json",
+    "**/.vscode/settings.json",
+    "**/.github/workflows/*.yml",
+    "**/.github/workflows/*.yaml",
 ];
 
 /// Classify by file name only (editors disagree on language ids for .env files).
@@ -82,6 +116,9 @@ pub fn file_kind(path: &Path) -> FileKind {
     }
     if name == ".env" {
         return FileKind::Env;
+    }
+    if let Some(kind) = deploy_kind(name) {
+        return kind;
     }
     if let Some(rest) = name.strip_prefix(CONFIG_LIST_NAME) {
         let extension = rest.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
@@ -117,7 +154,31 @@ pub fn file_kind(path: &Path) -> FileKind {
     {
         return FileKind::EnvTemplate;
     }
+    if runners::is_run_file(path) {
+        return FileKind::RunFile;
+    }
+    if workflow::is_workflow(path) {
+        return FileKind::Workflow;
+    }
     FileKind::Other
+}
+
+/// Compose files, Dockerfiles and `.dockerignore`, by name.
+fn deploy_kind(name: &str) -> Option<FileKind> {
+    if name == ".dockerignore" {
+        return Some(FileKind::DockerIgnore);
+    }
+    for base in ["compose", "docker-compose"] {
+        for ext in ["yaml", "yml"] {
+            if name == format!("{base}.{ext}") || name == format!("{base}.override.{ext}") {
+                return Some(FileKind::Compose);
+            }
+        }
+    }
+    let dockerfile = name == "Dockerfile"
+        || (name.starts_with("Dockerfile.") && !name.ends_with(".dockerignore"))
+        || (name.ends_with(".Dockerfile") && name.len() > ".Dockerfile".len());
+    dockerfile.then_some(FileKind::Dockerfile)
 }
 
 /// A .env file's place in git, as the front end found out: ignored, tracked (in git's index,
@@ -197,6 +258,28 @@ pub struct ConfigListFile {
     pub git: GitStatus,
 }
 
+/// A compose file, Dockerfile or `.dockerignore`: its text and what it says.
+#[derive(Clone, Debug)]
+pub struct DeployFile {
+    pub text: Arc<str>,
+    pub facts: DeployFacts,
+}
+
+#[derive(Clone, Debug)]
+pub enum DeployFacts {
+    Compose(ComposeFile),
+    Dockerfile(DockerfileFacts),
+    DockerIgnore(DockerIgnore),
+}
+
+/// A GitHub Actions workflow: its text, its facts and its `# keywire: ignore` comments.
+#[derive(Clone, Debug)]
+pub struct WorkflowFile {
+    pub text: Arc<str>,
+    pub facts: Workflow,
+    pub suppressions: Vec<(usize, Vec<String>)>,
+}
+
 #[derive(Clone, Debug)]
 pub struct PyModule {
     pub facts: Arc<PyFacts>,
@@ -209,7 +292,11 @@ pub struct Workspace {
     python: HashMap<PathBuf, PyModule>,
     envs: BTreeMap<PathBuf, EnvFile>,
     config_lists: BTreeMap<PathBuf, ConfigListFile>,
+    deploy: BTreeMap<PathBuf, DeployFile>,
     dirs: BTreeMap<PathBuf, DirMarkers>,
+    /// Runners that load `.env` files, by the file that states them (`engine/runners/`).
+    runners: BTreeMap<PathBuf, Arc<[Runner]>>,
+    workflows: BTreeMap<PathBuf, Arc<WorkflowFile>>,
     /// Import graph and write index, rebuilt lazily after any change.
     derived: OnceLock<Arc<Derived>>,
 }
@@ -270,7 +357,7 @@ impl Workspace {
                 parsed,
                 template,
                 git,
-                suppressions: env_suppressions(text),
+                suppressions: comment_suppressions(text),
             },
         );
         // The import graph is made of Python modules only: it stays.
@@ -290,9 +377,96 @@ impl Workspace {
         );
     }
 
+    /// Add or replace a compose file, Dockerfile or `.dockerignore` from its text (a path of
+    /// another kind is ignored).
+    pub fn set_deploy(&mut self, path: PathBuf, text: &str) {
+        let facts = match file_kind(&path) {
+            FileKind::Compose => DeployFacts::Compose(compose::read(text)),
+            FileKind::Dockerfile => DeployFacts::Dockerfile(dockerfile::read(text)),
+            FileKind::DockerIgnore => DeployFacts::DockerIgnore(DockerIgnore::parse(text)),
+            _ => return,
+        };
+        self.deploy.insert(
+            path,
+            DeployFile {
+                text: text.into(),
+                facts,
+            },
+        );
+    }
+
+    pub fn deploy_file(&self, path: &Path) -> Option<&DeployFile> {
+        self.deploy.get(path)
+    }
+
+    /// Every compose file, Dockerfile and `.dockerignore`, sorted by path.
+    pub fn deploy_files(&self) -> impl Iterator<Item = (&PathBuf, &DeployFile)> {
+        self.deploy.iter()
+    }
+
     /// Record what a directory's files say about how its code runs.
     pub fn set_dir_markers(&mut self, dir: PathBuf, markers: DirMarkers) {
         self.dirs.insert(dir, markers);
+    }
+
+    /// Add or replace a run file (`FileKind::RunFile`) from its text: the runners it states
+    /// that load `.env` files. A shell script counts only at the workspace root (where a
+    /// project's `run.sh` sits; scripts elsewhere run from anywhere).
+    pub fn set_run_file(&mut self, path: PathBuf, text: &str) {
+        let read = if path.extension().is_some_and(|e| e == "sh")
+            && path.parent() != Some(self.root.as_path())
+        {
+            Vec::new()
+        } else {
+            runners::read(&path, text)
+        };
+        self.set_runners(path, read);
+    }
+
+    /// Set the runners a file states (any file kind whose tool loads `.env` files: see
+    /// `engine/runners/`). None removes them.
+    pub fn set_runners(&mut self, path: PathBuf, read: Vec<Runner>) {
+        let was_empty = self.runners.is_empty();
+        if read.is_empty() {
+            self.runners.remove(&path);
+        } else {
+            self.runners.insert(path, read.into());
+        }
+        // The import graph is built for runners' entry points too.
+        if was_empty != self.runners.is_empty() {
+            self.derived = OnceLock::new();
+        }
+    }
+
+    /// Add or replace a GitHub Actions workflow from its text.
+    pub fn set_workflow(&mut self, path: PathBuf, text: &str) {
+        let was_empty = self.workflows.is_empty();
+        let file = WorkflowFile {
+            text: text.into(),
+            facts: workflow::read(text),
+            suppressions: comment_suppressions(text),
+        };
+        self.workflows.insert(path, Arc::new(file));
+        // The import graph is built for the code workflows run too.
+        if was_empty {
+            self.derived = OnceLock::new();
+        }
+    }
+
+    pub fn workflow(&self, path: &Path) -> Option<&WorkflowFile> {
+        self.workflows.get(path).map(|w| &**w)
+    }
+
+    /// Every workflow, sorted by path.
+    pub fn workflows(&self) -> impl Iterator<Item = (&PathBuf, &WorkflowFile)> {
+        self.workflows.iter().map(|(p, w)| (p, &**w))
+    }
+
+    /// Every runner that loads `.env` files, with the file that states it, sorted by file.
+    pub fn runners(&self) -> impl Iterator<Item = (&PathBuf, &Runner)> {
+        self.runners
+            .iter()
+            .flat_map(|(path, rs)| rs.iter().map(move |r| (path, r)))
     }
 
     pub fn dir_markers(&self, dir: &Path) -> DirMarkers {
@@ -314,6 +488,13 @@ impl Workspace {
         }
         self.envs.remove(path);
         self.config_lists.remove(path);
+        if self.runners.contains_key(path) {
+            self.set_runners(path.to_path_buf(), Vec::new());
+        }
+        if self.workflows.remove(path).is_some() && self.workflows.is_empty() {
+            self.derived = OnceLock::new();
+        }
+        self.deploy.remove(path);
     }
 
     pub fn python_modules(&self) -> impl Iterator<Item = (&PathBuf, &PyModule)> {
@@ -396,13 +577,16 @@ impl Workspace {
     pub(crate) fn derived(&self) -> &Derived {
         self.derived.get_or_init(|| {
             let modules = self.python.iter().map(|(path, m)| (path, &*m.facts));
-            Arc::new(Derived::build(&self.root, modules))
+            // Runners' and workflows' entry points need the imports too.
+            let imports = !self.runners.is_empty() || !self.workflows.is_empty();
+            Arc::new(Derived::build(&self.root, modules, imports))
         })
     }
 }
 
-/// Suppression comments in a .env file: on their own or after a value (` # keywire: ignore`).
-fn env_suppressions(text: &str) -> Vec<(usize, Vec<String>)> {
+/// Suppression comments in a .env or compose file: on their own or after a value
+/// (` # keywire: ignore`).
+pub(crate) fn comment_suppressions(text: &str) -> Vec<(usize, Vec<String>)> {
     let mut out = Vec::new();
     if !text.contains("keywire:") {
         return out;
@@ -456,7 +640,54 @@ mod tests {
                 "{other}"
             );
         }
-        assert_eq!(file_kind(Path::new("run.sh")), FileKind::Other);
+        assert_eq!(file_kind(Path::new("run.sh")), FileKind::RunFile);
+        assert_eq!(
+            file_kind(Path::new(".vscode/launch.json")),
+            FileKind::RunFile
+        );
+        assert_eq!(file_kind(Path::new("launch.json")), FileKind::Other);
+        assert_eq!(file_kind(Path::new("Makefile")), FileKind::RunFile);
+        assert_eq!(
+            file_kind(Path::new("OAI_CONFIG_LIST.sh")),
+            FileKind::RunFile
+        );
+    }
+
+    #[test]
+    fn deploy_kinds_come_from_names() {
+        for compose in [
+            "compose.yaml",
+            "compose.yml",
+            "docker-compose.yml",
+            "deploy/docker-compose.yaml",
+            "compose.override.yml",
+            "docker-compose.override.yaml",
+        ] {
+            assert_eq!(
+                file_kind(Path::new(compose)),
+                FileKind::Compose,
+                "{compose}"
+            );
+        }
+        for docker in ["Dockerfile", "app/Dockerfile.prod", "api.Dockerfile"] {
+            assert_eq!(
+                file_kind(Path::new(docker)),
+                FileKind::Dockerfile,
+                "{docker}"
+            );
+        }
+        assert_eq!(
+            file_kind(Path::new(".dockerignore")),
+            FileKind::DockerIgnore
+        );
+        for other in [
+            "compose.json",
+            "my-compose.yml",
+            ".Dockerfile",
+            "config.yaml",
+        ] {
+            assert_eq!(file_kind(Path::new(other)), FileKind::Other, "{other}");
+        }
     }
 
     #[test]

@@ -349,9 +349,34 @@ pub fn ignore_edit(
                 && values(&before) == values(&after)
                 && before.errors.len() == after.errors.len()
         }
+        FileKind::Workflow => {
+            let new_line = new_text.lines().nth(line_no).unwrap_or("");
+            let recognised = new_line
+                .find("# keywire:")
+                .and_then(|i| parse_suppression(&new_line[i..]))
+                .is_some_and(|codes| honoured(&codes));
+            recognised && crate::engine::yaml::parse(&new_text).is_ok()
+        }
+        FileKind::Compose => {
+            let before = crate::engine::compose::read(text);
+            let after = crate::engine::compose::read(&new_text);
+            let new_line = new_text.lines().nth(line_no).unwrap_or("");
+            new_line
+                .find("# keywire:")
+                .and_then(|i| parse_suppression(&new_line[i..]))
+                .is_some_and(|codes| honoured(&codes))
+                && before.error.is_some() == after.error.is_some()
+                && before.services == after.services
+        }
         // JSON has no comments: nothing in a config list can be suppressed; a suppression
-        // comment in a notebook goes into a cell, not offered from the JSON.
-        FileKind::ConfigJson { .. } | FileKind::Notebook | FileKind::Other => false,
+        // comment in a notebook goes into a cell, not offered from the JSON. A Dockerfile's
+        // comments take whole lines.
+        FileKind::ConfigJson { .. }
+        | FileKind::Notebook
+        | FileKind::Dockerfile
+        | FileKind::DockerIgnore
+        | FileKind::RunFile
+        | FileKind::Other => false,
     };
     ok.then_some((span, insert))
 }

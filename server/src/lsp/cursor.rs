@@ -17,6 +17,7 @@ use crate::engine::dotenv::Entry;
 use crate::engine::notebook::Notebook;
 use crate::engine::python::{ConfigSource, EnvRead, FieldValue, StrLit};
 use crate::engine::resolve::{LoadRef, LoadTarget};
+use crate::engine::workflow::EnvVar;
 use crate::engine::workspace::{FileKind, Workspace};
 use crate::engine::Span;
 
@@ -79,7 +80,27 @@ impl At {
                     .find(|e| inside(e.span))
                     .map(Target::EnvKey)
             }
-            FileKind::ConfigJson { .. } | FileKind::Other => None,
+            FileKind::Workflow => {
+                let file = ws.workflow(&self.doc.path)?;
+                let w = &file.facts;
+                let blocks =
+                    std::iter::once(&w.env).chain(w.jobs.iter().flat_map(|j| {
+                        std::iter::once(&j.env).chain(j.steps.iter().map(|s| &s.env))
+                    }));
+                blocks.flat_map(|b| b.vars()).find_map(|v| {
+                    inside(Span::new(
+                        v.name_span.start,
+                        v.value_span.end.max(v.name_span.end),
+                    ))
+                    .then_some(Target::WorkflowEnv(v))
+                })
+            }
+            FileKind::ConfigJson { .. }
+            | FileKind::RunFile
+            | FileKind::Compose
+            | FileKind::Dockerfile
+            | FileKind::DockerIgnore
+            | FileKind::Other => None,
         }
     }
 }
@@ -93,6 +114,8 @@ pub enum Target<'a> {
     EnvKey(&'a Entry),
     /// The name string of `config_list_from_json("OAI_CONFIG_LIST", ...)`.
     ConfigSource(&'a ConfigSource),
+    /// An entry of a workflow's `env:`.
+    WorkflowEnv(&'a EnvVar),
 }
 
 /// Locate the cursor in the current version of `uri`.

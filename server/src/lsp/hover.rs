@@ -12,6 +12,9 @@
 //!   resolves (the variable and where it is set, or the file and from which folder), how many
 //!   entries it has and which the filter keeps: model, provider and the key described.
 //!
+//! - On a compose file's `environment:` entry: where the value comes from and which modules
+//!   read the variable (`engine/compose_hover.rs`).
+//!
 //! Values themselves are never shown.
 
 use std::fmt::Write;
@@ -28,7 +31,8 @@ use crate::engine::python::{ConfigSource, ConfigSourceCall, EnvReadKind};
 use crate::engine::resolve::config_filter::{ListEntry, Val, Verdict};
 use crate::engine::resolve::config_source::{resolve_source, Base, Origin, VarSetter};
 use crate::engine::resolve::ModuleScope;
-use crate::engine::workspace::Workspace;
+use crate::engine::workflow::{EnvValue, EnvVar};
+use crate::engine::workspace::{FileKind, Workspace};
 use crate::engine::{providers, secrets};
 
 pub async fn hover(shared: &Arc<Shared>, params: HoverParams) -> Result<Option<Hover>> {
@@ -54,8 +58,12 @@ pub async fn hover(shared: &Arc<Shared>, params: HoverParams) -> Result<Option<H
 }
 
 fn render(at: &At) -> Option<(String, bool)> {
-    let conv = at.conv()?;
     let ws = at.ws()?;
+    if at.doc.kind == FileKind::Compose {
+        let text = crate::engine::compose_hover::hover(ws, &at.doc.path, at.offset)?;
+        return Some((text, at.markdown));
+    }
+    let conv = at.conv()?;
     let text = match at.target()? {
         Target::EnvRead(read) => env_read(&conv, ws, at, &read.name, read.kind),
         Target::KeyLiteral(lit) => format!(
@@ -64,6 +72,7 @@ fn render(at: &At) -> Option<(String, bool)> {
         ),
         Target::EnvKey(entry) => env_key(&conv, ws, at, entry),
         Target::ConfigSource(source) => config_source(&conv, ws, at, source),
+        Target::WorkflowEnv(var) => workflow_env(&conv, ws, var),
     };
     Some((text, at.markdown))
 }
@@ -221,6 +230,8 @@ fn env_key(conv: &Converter, ws: &Workspace, at: &At, entry: &Entry) -> String {
                 format!("loaded by {}", describe_load(conv, ws, load))
             } else if lookup.configured.iter().any(|d| d.env == path) {
                 "loaded through `env-files`".to_string()
+            } else if let Some((_, r)) = lookup.run_loaded.iter().find(|(d, _)| d.env == path) {
+                format!("loaded by `{}`", r.kind.describe())
             } else {
                 "this file is **not loaded** for it".to_string()
             };
@@ -239,6 +250,43 @@ const SHELL_WINS: &str =
     "\nA value already set in the process environment (exported in the shell, \
     set by the terminal or the IDE) wins over `.env`: `load_dotenv()` does not replace it without \
     `override=True`.\n";
+
+/// A workflow `env:` entry: what its value is (never a literal's text), and which modules
+/// read the variable.
+fn workflow_env(conv: &Converter, ws: &Workspace, var: &EnvVar) -> String {
+    let mut out = format!("**`{}`** · workflow environment variable\n\n", var.name);
+    let _ = writeln!(
+        out,
+        "{}",
+        match &var.value {
+            EnvValue::Secret(s) => format!("From the repository secret `{s}`."),
+            EnvValue::Var(v) => format!("From the configuration variable `{v}`."),
+            EnvValue::Expression => "An expression.".to_string(),
+            EnvValue::Literal => "A literal value (written in the workflow).".to_string(),
+        }
+    );
+    let mut readers: Vec<(std::path::PathBuf, crate::engine::Span)> = ws
+        .python_modules()
+        .flat_map(|(p, m)| {
+            m.facts
+                .env_reads
+                .iter()
+                .filter(|r| r.name == var.name)
+                .map(move |r| (p.clone(), r.name_span))
+        })
+        .collect();
+    readers.sort();
+    if readers.is_empty() {
+        out.push_str("\nRead by no module in the workspace.\n");
+    } else {
+        out.push_str("\nRead by:\n");
+        for (module, span) in readers {
+            let line = line_of(conv, &module, span).unwrap_or(0);
+            let _ = writeln!(out, "- `{}` line {line}", ws.display_path(&module));
+        }
+    }
+    out
+}
 
 fn config_source(conv: &Converter, ws: &Workspace, at: &At, source: &ConfigSource) -> String {
     let call = match source.call {

@@ -134,6 +134,11 @@ pub struct Loaded {
     /// `OAI_CONFIG_LIST*` files under the paths (gitignored or not): checked. Sorted; texts are
     /// in the workspace.
     pub config_json: Vec<PathBuf>,
+    /// Compose files and Dockerfiles under the paths (and `.dockerignore` files, read for them,
+    /// which hold no finding): checked. Sorted; texts are in the workspace.
+    pub deploy: Vec<PathBuf>,
+    /// GitHub Actions workflows under the paths: checked. Sorted; texts are in the workspace.
+    pub workflows: Vec<PathBuf>,
     /// .env files above the paths (up to the project root) and `env-files` outside them: in the
     /// workspace for the rules to see (what a module loads), but not checked themselves.
     pub context_env: Vec<PathBuf>,
@@ -159,6 +164,8 @@ impl Loaded {
             .env_file(path)
             .map(|f| f.text.clone())
             .or_else(|| self.workspace.config_json(path).map(|f| f.text.clone()))
+            .or_else(|| self.workspace.deploy_file(path).map(|f| f.text.clone()))
+            .or_else(|| self.workspace.workflow(path).map(|f| f.text.clone()))
     }
 
     /// Every file to check, whatever its kind; sorted by kind, then path. Its text is
@@ -167,7 +174,14 @@ impl Loaded {
         let python = self.python.iter().map(|f| f.path.as_path());
         let env = self.env.iter().map(PathBuf::as_path);
         let config_json = self.config_json.iter().map(PathBuf::as_path);
-        python.chain(env).chain(config_json).collect()
+        let deploy = self.deploy.iter().map(PathBuf::as_path);
+        let workflows = self.workflows.iter().map(PathBuf::as_path);
+        python
+            .chain(env)
+            .chain(config_json)
+            .chain(deploy)
+            .chain(workflows)
+            .collect()
     }
 
     /// The file's text was not kept and the file changed since it was scanned.
@@ -179,9 +193,14 @@ impl Loaded {
             .is_some_and(|stamp| Stamp::of(path, stamp.len as usize) != stamp)
     }
 
-    /// Number of files loaded (Python, .env and config lists).
+    /// Number of files loaded (Python, .env, config lists, compose files, Dockerfiles and
+    /// workflows).
     pub fn file_count(&self) -> usize {
-        self.python.len() + self.env.len() + self.config_json.len()
+        self.python.len()
+            + self.env.len()
+            + self.config_json.len()
+            + self.deploy.len()
+            + self.workflows.len()
     }
 }
 
@@ -227,6 +246,16 @@ pub enum FileUpdate {
         text: Arc<str>,
         git: GitStatus,
     },
+    /// A compose file, Dockerfile or `.dockerignore`.
+    Deploy(Arc<str>),
+    /// A file that says how the project runs (`FileKind::RunFile`): its runners.
+    RunFile {
+        text: Arc<str>,
+    },
+    /// A GitHub Actions workflow.
+    Workflow {
+        text: Arc<str>,
+    },
     /// Gone, unreadable, or of no kind a workspace holds.
     Remove,
 }
@@ -238,6 +267,9 @@ impl FileUpdate {
             FileUpdate::Python(facts) => ws.set_python_facts(path, facts),
             FileUpdate::Env { text, git } => ws.set_env(path, &text, git),
             FileUpdate::ConfigJson { text, git } => ws.set_config_json(path, &text, git),
+            FileUpdate::Deploy(text) => ws.set_deploy(path, &text),
+            FileUpdate::RunFile { text } => ws.set_run_file(path, &text),
+            FileUpdate::Workflow { text } => ws.set_workflow(path, &text),
             FileUpdate::Remove => ws.remove(&path),
         }
     }
@@ -268,6 +300,11 @@ pub fn update_from_text(
         },
         FileKind::Env | FileKind::EnvTemplate => FileUpdate::Env { text, git: git() },
         FileKind::ConfigJson { .. } => FileUpdate::ConfigJson { text, git: git() },
+        FileKind::Compose | FileKind::Dockerfile | FileKind::DockerIgnore => {
+            FileUpdate::Deploy(text)
+        }
+        FileKind::RunFile => FileUpdate::RunFile { text },
+        FileKind::Workflow => FileUpdate::Workflow { text },
         FileKind::Other => FileUpdate::Remove,
     }
 }

@@ -70,6 +70,7 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
         python: Mutex::new(Vec::new()),
         env: Mutex::new(Vec::new()),
         markers: Mutex::new(Vec::new()),
+        run_files: Mutex::new(Vec::new()),
         skipped: Mutex::new(Vec::new()),
         loads_seen: Default::default(),
     };
@@ -93,9 +94,13 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
                 lock(&ctx.python).extend(out);
                 lock(&ctx.skipped).extend(skipped);
             }
-            FileKind::Env | FileKind::EnvTemplate | FileKind::ConfigJson { .. } => {
-                lock(&ctx.env).push(r.path.clone())
-            }
+            FileKind::Env
+            | FileKind::EnvTemplate
+            | FileKind::ConfigJson { .. }
+            | FileKind::Compose
+            | FileKind::Dockerfile
+            | FileKind::DockerIgnore => lock(&ctx.env).push(r.path.clone()),
+            FileKind::RunFile | FileKind::Workflow => lock(&ctx.run_files).push(r.path.clone()),
             FileKind::Other if r.path.extension().is_some_and(|e| e == "env") => {
                 lock(&ctx.env).push(r.path.clone())
             }
@@ -138,6 +143,7 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
         python: py_results,
         env: env_paths,
         markers,
+        run_files,
         skipped,
         ..
     } = ctx;
@@ -149,13 +155,32 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
     for (dir, found) in markers.into_inner().unwrap_or_else(|e| e.into_inner()) {
         workspace.set_dir_markers(dir, found);
     }
+    // Files that say how the project runs: their runners (read, not checked); and workflows
+    // (checked).
+    let mut run_files = run_files.into_inner().unwrap_or_else(|e| e.into_inner());
+    run_files.sort();
+    run_files.dedup();
+    let mut workflows = Vec::new();
+    for path in run_files {
+        match read_source(&path, opts.max_file_size) {
+            Ok(text) if file_kind(&path) == FileKind::Workflow => {
+                workflows.push(path.clone());
+                workspace.set_workflow(path, &text);
+            }
+            Ok(text) => workspace.set_run_file(path, &text),
+            Err(reason) => skipped.push(Skipped { path, reason }),
+        }
+    }
+    let imports_matter =
+        workspace.runners().next().is_some() || workspace.workflows().next().is_some();
 
     py_results.sort_by(|a, b| a.0.cmp(&b.0));
     py_results.dedup_by(|a, b| a.0 == b.0);
-    scan_deferred(&mut py_results, opts.max_file_size);
+    scan_deferred(&mut py_results, opts.max_file_size, imports_matter);
+    // A workflow's steps read variables whatever .env files there are.
     parse_deferred(
         &mut py_results,
-        !env_paths.is_empty() || !context.is_empty(),
+        !env_paths.is_empty() || !context.is_empty() || !workflows.is_empty(),
     );
     let mut python = Vec::with_capacity(py_results.len());
     for (path, text, facts, deferred) in py_results {
@@ -171,9 +196,17 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
     env_paths.dedup();
     // Config lists are found beside .env files, but nothing loads one from above the paths.
     let is_config_json = |p: &PathBuf| matches!(file_kind(p), FileKind::ConfigJson { .. });
+    let is_deploy = |p: &PathBuf| {
+        matches!(
+            file_kind(p),
+            FileKind::Compose | FileKind::Dockerfile | FileKind::DockerIgnore
+        )
+    };
+    let (deploy_paths, env_paths): (Vec<PathBuf>, Vec<PathBuf>) =
+        env_paths.into_iter().partition(is_deploy);
     let (config_paths, env_paths): (Vec<PathBuf>, Vec<PathBuf>) =
         env_paths.into_iter().partition(is_config_json);
-    context.retain(|p| !is_config_json(p));
+    context.retain(|p| !is_config_json(p) && !is_deploy(p));
     context.sort();
     context.dedup();
     context.retain(|p| env_paths.binary_search(p).is_err());
@@ -213,6 +246,20 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
         }
     }
 
+    // Compose files, Dockerfiles and .dockerignore files: normal files, read as found.
+    let mut deploy = Vec::with_capacity(deploy_paths.len());
+    for path in deploy_paths {
+        match read_source(&path, opts.max_file_size) {
+            Ok(text) => {
+                workspace.set_deploy(path.clone(), &text);
+                if file_kind(&path) != FileKind::DockerIgnore {
+                    deploy.push(path);
+                }
+            }
+            Err(reason) => skipped.push(Skipped { path, reason }),
+        }
+    }
+
     // Second pass: files code names as its config list (any name, ignored or not).
     let named: Vec<(PathBuf, FileUpdate)> = python
         .iter()
@@ -243,6 +290,8 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
         python,
         env,
         config_json,
+        deploy,
+        workflows,
         context_env,
         skipped,
     })
@@ -311,10 +360,13 @@ fn prepare_roots(given: &[PathBuf]) -> Result<(Root, Vec<Root>), LoadError> {
 }
 
 /// Give the files left without a light scan their imports after all when some module loads a
-/// .env file (which modules run before it is what imports decide). Their text was not kept:
-/// it is read again (a file gone since keeps no facts).
-fn scan_deferred(results: &mut [PyResult], max_file_size: u64) {
-    if !results.iter().any(|r| r.3.light) || !results.iter().any(|r| !r.2.loads.is_empty()) {
+/// .env file (which modules run before it is what imports decide), or a runner loads one for
+/// the modules its entry points import (`runners`). Their text was not kept: it is read again
+/// (a file gone since keeps no facts).
+fn scan_deferred(results: &mut [PyResult], max_file_size: u64, runners: bool) {
+    if !results.iter().any(|r| r.3.light)
+        || !(runners || results.iter().any(|r| !r.2.loads.is_empty()))
+    {
         return;
     }
     results.par_iter_mut().filter(|r| r.3.light).for_each(|r| {

@@ -88,6 +88,9 @@ pub(super) struct WalkCtx<'a> {
     pub(super) env: Mutex<Vec<PathBuf>>,
     /// Directories holding files that say how their programs run (see [`DirMarkers`]).
     pub(super) markers: Mutex<Vec<(PathBuf, DirMarkers)>>,
+    /// Files that say how the project runs (`FileKind::RunFile`), whatever git thinks of them:
+    /// read for their runners, not checked.
+    pub(super) run_files: Mutex<Vec<PathBuf>>,
     pub(super) skipped: Mutex<Vec<Skipped>>,
     /// A module with a load point was seen: imports matter, every file gets its light scan
     /// (the files read before are scanned again at the end, [`scan_deferred`]).
@@ -227,6 +230,8 @@ pub(super) fn walk(ctx: &WalkCtx, dirs: &[&Path], exclude: Option<Arc<Gitignore>
                         && matches!(file_kind(path), FileKind::Python | FileKind::Notebook)
                     {
                         ctx.python_file(path, &mut sink.python, &mut sink.skipped);
+                    } else if file_type.is_file() && file_kind(path) == FileKind::Workflow {
+                        lock(&ctx.run_files).push(path.to_path_buf());
                     }
                 }
                 Err(err) => {
@@ -362,17 +367,29 @@ impl WalkCtx<'_> {
             return;
         };
         let mut markers = DirMarkers::default();
+        let mut run_files = Vec::new();
         for entry in entries.flatten() {
             let name = entry.file_name();
             markers.note(&name.to_string_lossy());
+            self.note_run_files(dir, &entry, &mut run_files);
             let bytes = name.as_encoded_bytes();
-            if !bytes.windows(3).any(|w| w == b"env") && !bytes.starts_with(b"OAI_CONFIG_LIST") {
+            if !bytes.windows(3).any(|w| w == b"env")
+                && !bytes.starts_with(b"OAI_CONFIG_LIST")
+                && !bytes
+                    .windows(6)
+                    .any(|w| w == b"ompose" || w == b"ockerf" || w == b"ockeri")
+            {
                 continue;
             }
             let path = entry.path();
             if !matches!(
                 file_kind(&path),
-                FileKind::Env | FileKind::EnvTemplate | FileKind::ConfigJson { .. }
+                FileKind::Env
+                    | FileKind::EnvTemplate
+                    | FileKind::ConfigJson { .. }
+                    | FileKind::Compose
+                    | FileKind::Dockerfile
+                    | FileKind::DockerIgnore
             ) {
                 continue;
             }
@@ -395,6 +412,40 @@ impl WalkCtx<'_> {
         }
         if markers != DirMarkers::default() {
             lock(&self.markers).push((dir.to_path_buf(), markers));
+        }
+        if !run_files.is_empty() {
+            lock(&self.run_files).append(&mut run_files);
+        }
+    }
+
+    /// A run file among `dir`'s entries (a shell script only at the root), or VS Code's files
+    /// in a `.vscode` folder.
+    fn note_run_files(&self, dir: &Path, entry: &fs::DirEntry, out: &mut Vec<PathBuf>) {
+        let path = entry.path();
+        let Ok(file_type) = entry.file_type() else {
+            return;
+        };
+        let candidates = if file_type.is_dir() {
+            if entry.file_name() != ".vscode" {
+                return;
+            }
+            vec![path.join("launch.json"), path.join("settings.json")]
+        } else if file_kind(&path) == FileKind::RunFile
+            && (dir == self.root || path.extension().is_none_or(|e| e != "sh"))
+        {
+            vec![path]
+        } else {
+            return;
+        };
+        for path in candidates {
+            if path.is_file() && !is_excluded(self.exclude, self.root, &path, false) {
+                if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink())
+                    && self.symlink_problem(&path).is_some()
+                {
+                    continue;
+                }
+                out.push(path);
+            }
         }
     }
 
@@ -456,6 +507,83 @@ mod tests {
 
     use crate::project::testing::write;
     use crate::project::{load, LoadOptions};
+
+    #[test]
+    fn run_files_are_read_for_their_runners() {
+        use crate::engine::runners::RunnerKind;
+        use crate::engine::Reach;
+        use crate::project::Prefilter;
+
+        let dir = tempfile::tempdir().unwrap();
+        let root = fs::canonicalize(dir.path()).unwrap();
+        write(&root.join("keywire.toml"), "");
+        write(&root.join(".gitignore"), ".vscode/\n");
+        let agents = "import os\nKEY = os.environ[\"OPENAI_API_KEY\"]\n";
+        write(&root.join("agents.py"), agents);
+        write(&root.join("app.py"), "from agents import KEY\n");
+        write(&root.join(".env"), "OPENAI_API_KEY=x\n");
+        write(
+            &root.join("Makefile"),
+            "run:\n\t@dotenv run -- python app.py\n",
+        );
+        write(
+            &root.join(".vscode/launch.json"),
+            "{\"configurations\": [{\"type\": \"debugpy\"},]}",
+        );
+        write(
+            &root.join("scripts/run.sh"),
+            "dotenv run -- python app.py\n",
+        );
+        write(&root.join("sub/Procfile"), "web: python app.py\n");
+        let opts = LoadOptions {
+            prefilter: Prefilter::Findings,
+            ..LoadOptions::default()
+        };
+        let loaded = load(std::slice::from_ref(&root), &opts).unwrap();
+        let ws = &loaded.workspace;
+        let runners: Vec<_> = ws
+            .runners()
+            .map(|(p, r)| (p.strip_prefix(&root).unwrap().to_path_buf(), r.kind))
+            .collect();
+        assert_eq!(
+            runners,
+            vec![
+                (".vscode/launch.json".into(), RunnerKind::VsCodeLaunch),
+                ("Makefile".into(), RunnerKind::DotenvCli),
+            ]
+        );
+        // app.py has no trigger of its own: its imports are read all the same.
+        let findings = ws.check_file(&root.join("agents.py"), agents, Reach::Workspace);
+        assert!(findings.is_empty(), "{findings:?}");
+    }
+
+    #[test]
+    fn workflows_are_found_and_checked() {
+        use crate::engine::Reach;
+
+        let dir = tempfile::tempdir().unwrap();
+        let root = fs::canonicalize(dir.path()).unwrap();
+        write(&root.join("keywire.toml"), "");
+        // No trigger in the module but the read: its facts are kept for the workflow.
+        write(
+            &root.join("app.py"),
+            "import os\nKEY = os.environ[\"OPENAI_API_KEY\"]\n",
+        );
+        let ci = root.join(".github/workflows/ci.yml");
+        let text = "on: push\njobs:\n  t:\n    steps:\n      - run: python app.py\n";
+        write(&ci, text);
+        write(&root.join(".github/workflows/notes.txt"), "");
+        let opts = LoadOptions {
+            prefilter: crate::project::Prefilter::Findings,
+            ..LoadOptions::default()
+        };
+        let loaded = load(std::slice::from_ref(&root), &opts).unwrap();
+        assert_eq!(loaded.workflows, vec![ci.clone()]);
+        assert!(loaded.checked_files().contains(&ci.as_path()));
+        assert_eq!(loaded.text(&ci).as_deref(), Some(text));
+        let findings = loaded.workspace.check_file(&ci, text, Reach::Workspace);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+    }
 
     #[cfg(unix)]
     #[test]

@@ -1,4 +1,4 @@
-//! Fuzz harness for keywire: six entry points over raw bytes, called by the cargo-fuzz
+//! Fuzz harness for keywire: seven entry points over raw bytes, called by the cargo-fuzz
 //! targets (`server/fuzz/fuzz_targets/*.rs`) and by `server/tests/hardening_*.rs`, which replay
 //! every saved crash input and the seed corpus on stable Rust.
 //!
@@ -12,6 +12,9 @@
 //! - [`notebook`]: `.ipynb` text → read (cells, the joined module, offsets mapped back to the
 //!   JSON text), every rule on it as a notebook of a workspace; every fix of a notebook that
 //!   reads keeps it readable.
+//! - [`yaml`]: YAML text → the positioned tree and a compose file's facts (spans in bounds),
+//!   every compose rule and fix (as the compose file of a project with a Dockerfile); a fix of
+//!   a file that parses keeps it parsing.
 //! - [`fix_loop`]: a Python module and a `.env` (split at the first `0xFF` byte): every fix
 //!   applies cleanly and its result re-analyses; safe fixes applied one at a time converge
 //!   without revisiting a text; a finding's first fix, applied repeatedly, removes it.
@@ -22,7 +25,10 @@
 //! Every check is an `assert!`/`panic!`: libFuzzer reports it as a crash. The LSP half (model,
 //! edit scripts, in-process server) is in [`lsp`].
 
+mod deploy;
 mod lsp;
+
+pub use deploy::yaml;
 
 pub use lsp::{
     decode, encode, lsp_edits, model_apply, model_offset, Change, EditScript, LspHarness,
@@ -111,6 +117,11 @@ pub fn workspace(files: &Files, git: &GitStatus) -> Workspace {
             FileKind::Notebook => {
                 let _ = ws.set_notebook(path.clone(), text);
             }
+            FileKind::Compose | FileKind::Dockerfile | FileKind::DockerIgnore => {
+                ws.set_deploy(path.clone(), text)
+            }
+            FileKind::RunFile => ws.set_run_file(path.clone(), text),
+            FileKind::Workflow => ws.set_workflow(path.clone(), text),
             FileKind::Other => {}
         }
     }
@@ -125,10 +136,12 @@ pub fn check(files: &Files, git: &GitStatus) -> Vec<Finding> {
         let findings = match file_kind(path) {
             FileKind::Python => ws.check_python(path, text),
             FileKind::Env | FileKind::EnvTemplate => ws.check_env(path),
-            FileKind::ConfigJson { .. } | FileKind::Notebook => {
-                ws.check_file(path, text, keywire::engine::Reach::Workspace)
-            }
-            FileKind::Other => continue,
+            FileKind::ConfigJson { .. }
+            | FileKind::Notebook
+            | FileKind::Compose
+            | FileKind::Dockerfile
+            | FileKind::Workflow => ws.check_file(path, text, keywire::engine::Reach::Workspace),
+            FileKind::RunFile | FileKind::DockerIgnore | FileKind::Other => continue,
         };
         out.extend(findings);
     }

@@ -5,15 +5,16 @@
 --                              init_options = { logLevel = 'debug', ignore = { 'KW204' } } })
 --
 -- Starts `keywire lsp` (one client per project root, reused by vim.lsp.start) for python, sh,
--- dotenv and json buffers. `.env` is `sh` in Neovim, `OAI_CONFIG_LIST` and `.ipynb` are `json`:
--- keywire itself decides by file name which files it checks, so other shell scripts and JSON files
--- are not linted.
+-- dotenv, json, yaml and dockerfile buffers. `.env` is `sh` in Neovim, `OAI_CONFIG_LIST` and
+-- `.ipynb` are `json`, compose files `yaml` (`yaml.docker-compose` in newer Neovim): keywire itself
+-- decides by file name which files it checks, so other shell scripts, JSON and YAML files are not
+-- linted.
 local M = {}
 
 M.defaults = {
   name = 'keywire',
   cmd = { 'keywire', 'lsp' },
-  filetypes = { 'python', 'sh', 'dotenv', 'json' },
+  filetypes = { 'python', 'sh', 'dotenv', 'json', 'yaml', 'yaml.docker-compose', 'dockerfile' },
   root_markers = { 'pyproject.toml', 'keywire.toml', '.git', '.env' },
   -- initializationOptions: logLevel, select, ignore, severity, assumeDefined
   init_options = { logLevel = 'info' },
@@ -81,7 +82,7 @@ function M.client_config(opts, bufnr)
   return config
 end
 
---- Start keywire for python, sh, dotenv and json buffers (Neovim 0.8+: vim.lsp.start).
+--- Start keywire for python, sh, dotenv, json, yaml and dockerfile buffers (Neovim 0.8+: vim.lsp.start).
 function M.setup(opts)
   opts = vim.tbl_deep_extend('force', M.defaults, opts or {})
   M.filetypes()

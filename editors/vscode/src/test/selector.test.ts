@@ -6,11 +6,20 @@ import { describe, test } from 'node:test';
 import { DOCUMENT_SELECTOR } from '../selector';
 
 // The glob semantics VS Code applies to `pattern` for the patterns used here: `**/` is any
-// folder prefix, `*` any run of characters without `/`.
+// folder prefix, `*` any run of characters without `/`, `{a,b}` either.
 function globMatches(pattern: string, path: string): boolean {
   const re = pattern
     .split('**/')
-    .map((part) => part.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*'))
+    .map((part) =>
+      part
+        .split('*')
+        .map((s) =>
+          s
+            .replace(/[.+?^$()|[\]\\]/g, '\\$&')
+            .replace(/\{([^}]*)\}/g, (_, alts: string) => `(?:${alts.split(',').join('|')})`),
+        )
+        .join('[^/]*'),
+    )
     .join('(?:.*/)?');
   return new RegExp(`^${re}$`).test(path);
 }
@@ -44,6 +53,22 @@ describe('document selector', () => {
     assert.ok(!selects({ scheme: 'file', language: 'json', path: '/w/package.json' }));
   });
 
+  test('compose files and Dockerfiles, not other YAML', () => {
+    assert.ok(selects({ scheme: 'file', language: 'dockercompose', path: '/w/compose.yaml' }));
+    assert.ok(selects({ scheme: 'file', language: 'yaml', path: '/w/compose.yaml' }));
+    assert.ok(selects({ scheme: 'file', language: 'yaml', path: '/w/deploy/docker-compose.override.yml' }));
+    assert.ok(selects({ scheme: 'file', language: 'dockerfile', path: '/w/Dockerfile.prod' }));
+    assert.ok(!selects({ scheme: 'file', language: 'yaml', path: '/w/config/settings.yml' }));
+  });
+
+  test('GitHub Actions workflows, as the GitHub Actions extension or plain YAML', () => {
+    const ci = '/w/.github/workflows/ci.yml';
+    assert.ok(selects({ scheme: 'file', language: 'github-actions-workflow', path: ci }));
+    assert.ok(selects({ scheme: 'file', language: 'yaml', path: ci }));
+    assert.ok(selects({ scheme: 'file', language: 'yaml', path: '/w/.github/workflows/release.yaml' }));
+    assert.ok(!selects({ scheme: 'file', language: 'yaml', path: '/w/.github/dependabot.yml' }));
+  });
+
   test('Python cells of Jupyter notebooks, not markdown cells', () => {
     const cell = { scheme: 'vscode-notebook-cell', path: '/w/nb.ipynb', notebook: 'jupyter-notebook' };
     assert.ok(selects({ ...cell, language: 'python' }));
@@ -55,5 +80,9 @@ describe('document selector', () => {
     const events: string[] = pkg.activationEvents;
     assert.ok(events.includes('onNotebook:jupyter-notebook'), JSON.stringify(events));
     assert.ok(events.includes('workspaceContains:**/OAI_CONFIG_LIST*'), JSON.stringify(events));
+    assert.ok(events.includes('onLanguage:dockercompose'), JSON.stringify(events));
+    assert.ok(events.includes('onLanguage:dockerfile'), JSON.stringify(events));
+    assert.ok(events.includes('onLanguage:github-actions-workflow'), JSON.stringify(events));
+    assert.ok(events.includes('workspaceContains:.github/workflows/*.y*ml'), JSON.stringify(events));
   });
 });

@@ -48,7 +48,9 @@ impl<'a> Sources<'a> {
         if let Some(hit) = self.cache.get(path) {
             return hit.clone();
         }
-        let env = self.loaded.workspace.env_file(path).is_some();
+        // Compose files and Dockerfiles set variables as .env files do (`X=v`, `X: v`).
+        let env = self.loaded.workspace.env_file(path).is_some()
+            || self.loaded.workspace.deploy_file(path).is_some();
         let text = self.loaded.text(path).or_else(|| project::read_text(path));
         let source = text.map(|text| {
             Arc::new(Source {

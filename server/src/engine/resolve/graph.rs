@@ -54,10 +54,12 @@ impl Derived {
     }
 
     /// The graph of `modules` (every Python module of the workspace, with its facts) under the
-    /// workspace `root`.
+    /// workspace `root`. `runners`: the workspace has runners or workflows, whose entry
+    /// points' imports matter (see `resolve::runners`).
     pub(crate) fn build<'m>(
         root: &Path,
         modules: impl Iterator<Item = (&'m PathBuf, &'m PyFacts)>,
+        runners: bool,
     ) -> Derived {
         let mut modules: Vec<(&PathBuf, &PyFacts)> = modules.collect();
         modules.sort_by(|a, b| a.0.cmp(b.0));
@@ -84,9 +86,9 @@ impl Derived {
             .filter(|(_, facts)| !facts.env_writes.is_empty())
             .map(|(p, _)| (*p).clone())
             .collect();
-        // Imports matter only for which load points and env writes run with a module: without
-        // any, the graph stays empty (most of a large tree's build time is resolving imports).
-        let tree = (!d.loaders.is_empty() || !d.writers.is_empty())
+        // Imports matter only for which load points, env writes and runners run with a module:
+        // without any, the graph stays empty (most of a large tree's build time is resolving imports).
+        let tree = (runners || !d.loaders.is_empty() || !d.writers.is_empty())
             .then(|| ModuleTree::new(&modules).with_root(root));
         for (m, (path, facts)) in modules.iter().enumerate() {
             if let Some(tree) = &tree {

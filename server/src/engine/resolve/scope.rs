@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 
 use crate::engine::dotenv::Entry;
 use crate::engine::python::{EnvWrite, LoadKind, LoadPath, LoadPoint};
+use crate::engine::runners::Runner;
 use crate::engine::workspace::{file_kind, FileKind, Workspace};
+
+use super::runners::runners_loading;
 
 /// Which file a load point loads.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,6 +49,9 @@ pub struct Lookup<'a> {
     pub assumed: bool,
     /// Some load point on the chain loads a file keywire cannot determine.
     pub unknown_load: bool,
+    /// Definitions in .env files a runner loads for the module (`uv run --env-file`,
+    /// `dotenv run`…: see `engine/runners/`), with the runner.
+    pub run_loaded: Vec<(EnvDef<'a>, &'a Runner)>,
     /// Definitions in real .env files that nothing on the chain loads.
     pub unloaded: Vec<EnvDef<'a>>,
     /// Definitions in template files (.env.example …), which are never loaded.
@@ -76,6 +82,7 @@ impl Lookup<'_> {
     fn defined_outside_code(&self) -> bool {
         !self.loaded.is_empty()
             || !self.configured.is_empty()
+            || !self.run_loaded.is_empty()
             || self.assumed
             || self.template_provided
             || self.shell_sourced
@@ -88,7 +95,8 @@ impl Lookup<'_> {
             .configured
             .first()
             .copied()
-            .or_else(|| self.loaded.first().map(|(d, _)| *d))?;
+            .or_else(|| self.loaded.first().map(|(d, _)| *d))
+            .or_else(|| self.run_loaded.first().map(|(d, _)| *d))?;
         Some((def.entry.value.as_deref()?, def))
     }
 }
@@ -213,7 +221,15 @@ impl<'a> ModuleScope<'a> {
                 }
             }
             if !loaded {
-                out.unloaded.push(def);
+                // Runners outside an editor load it for every run; an editor's only for its
+                // own runs (the variable stays unloaded: see KW202).
+                let runners = runners_loading(ws, self.path, env_path);
+                match runners.first() {
+                    Some((_, runner)) if !runner.kind.is_editor() => {
+                        out.run_loaded.push((def, runner));
+                    }
+                    _ => out.unloaded.push(def),
+                }
             }
         }
         // The template nearest the module first: the one its README tells it to copy.

@@ -11,6 +11,14 @@
 //! Jupyter reads no `.env` file, but VS Code's Jupyter extension loads the workspace's `.env`
 //! into the kernel, so the same notebook works there.
 //!
+//! A tool that loads the `.env` itself counts as loading it for the modules it runs and what
+//! they import: `uv run --env-file .env`, `UV_ENV_FILE`, `dotenv run` (python-dotenv's CLI),
+//! `just` with `set dotenv-load`, in a `Makefile`, `justfile`, `Procfile`, `pyproject.toml`
+//! task table or a shell script at the root (plain `uv run` loads no `.env`), and
+//! pytest-dotenv's `env_files` for the tests. When only VS
+//! Code loads it (a launch configuration's `envFile`, `python.envFile`), the finding stays and
+//! says that runs outside VS Code (a terminal, Docker, CI) do not have the variable.
+//!
 //! Bad:
 //! ```python
 //! import os
@@ -29,7 +37,7 @@
 //! `load_dotenv()` right after the imports. Loading a .env changes the whole environment the
 //! program sees, not only this variable.
 
-use super::helpers::edits;
+use super::helpers::{edits, runners};
 use super::PyCtx;
 use crate::engine::diagnostic::{Finding, Severity};
 use crate::engine::python::LoadKind;
@@ -77,6 +85,14 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
         } else if notebook {
             (
                 format!("{} is defined in {env}, but nothing in this notebook calls load_dotenv() (or %dotenv): Jupyter does not read .env files, so it is not in os.environ unless the editor loads it (VS Code's Jupyter extension does)", read.name),
+                None,
+            )
+        } else if let Some((file, runner)) = runners::loaded_by_runner(ctx, def.env)
+            .into_iter()
+            .find(|(_, r)| r.kind.is_editor())
+        {
+            (
+                format!("{} is defined in {env}, which only {} loads: load_dotenv() is never called on this module's import chain, so runs outside VS Code (a terminal, Docker, CI) do not have it in os.environ", read.name, runners::describe(ctx.ws, file, runner)),
                 None,
             )
         } else {

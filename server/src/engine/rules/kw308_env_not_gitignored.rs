@@ -43,12 +43,11 @@
 
 use std::path::Path;
 
-use super::helpers::dotenv_values::without_quotes;
+use super::helpers::dotenv_values::{real_credential, without_quotes};
 use super::helpers::entry::EntryInfo;
 use super::{ConfigJsonCtx, EnvCtx};
 use crate::engine::diagnostic::{Edit, Finding, Fix};
 use crate::engine::dotenv::Entry;
-use crate::engine::providers;
 use crate::engine::python::{Field, FieldValue, StrLit};
 use crate::engine::rules::Rule;
 use crate::engine::secrets;
@@ -253,25 +252,6 @@ fn holds_credential(entry: &Entry) -> bool {
         return false;
     };
     real_credential(&entry.key, &without_quotes(literal))
-}
-
-/// A credential-like name (a variable, a config key) with a real-looking value.
-fn real_credential(name: &str, value: &str) -> bool {
-    if !secrets::is_credential_name(name) {
-        return false;
-    }
-    // A provider's prefix on something too short or too regular to be its key (`sk-openai-1`),
-    // or a value that says it is fake (`1111`, `dummy-secret`): a stand-in, not a leak.
-    let stand_in = (providers::provider_for_key(value).is_some()
-        && !secrets::looks_like_key(value))
-        || secrets::looks_fake(value);
-    !value.is_empty()
-        && !stand_in
-        && secrets::placeholder_for(name, value).is_none()
-        && !providers::is_dummy_key(value)
-        && !value.contains("${")
-        && !value.contains("://")
-        && !secrets::looks_like_path(value)
 }
 
 /// `path` relative to `root`, with `/` separators.

@@ -2,7 +2,8 @@
 //! rule's documentation (`keywire rule KW101` prints it). What is known about a rule without
 //! running it (code, name, severity, kind, documentation) is in `registry.rs`; this module runs
 //! the enabled rules of a file over a context (`PyCtx`, `EnvCtx`, `ConfigJsonCtx`). Notebook
-//! rules take the parsed notebook (`kw401_secret_in_output::check`). Selection, suppressions
+//! rules take the parsed notebook (`kw401_secret_in_output::check`), workflow rules the
+//! workflow's facts (`kw504_workflow_missing_variable::check`). Selection, suppressions
 //! and severities from the configuration are the check driver's (`engine/check.rs`).
 
 use std::path::Path;
@@ -11,7 +12,7 @@ use super::diagnostic::Finding;
 use super::dotenv::DotenvFile;
 use super::python::PyFacts;
 use super::resolve::ModuleScope;
-use super::workspace::{ConfigListFile, EnvFile, Workspace};
+use super::workspace::{ConfigListFile, DeployFile, EnvFile, Workspace};
 
 mod helpers;
 mod kw101_missing_api_key;
@@ -44,6 +45,10 @@ mod kw307_key_format;
 mod kw308_env_not_gitignored;
 pub mod kw401_secret_in_output;
 mod kw402_shell_export;
+mod kw501_container_missing_variable;
+mod kw502_compose_variable_unset;
+mod kw503_secret_in_image;
+pub mod kw504_workflow_missing_variable;
 pub mod registry;
 
 pub use registry::{
@@ -164,6 +169,13 @@ pub fn config_list_facts(file: &ConfigListFile) -> PyFacts {
     }
 }
 
+/// What a compose file or Dockerfile rule sees.
+pub struct DeployCtx<'a> {
+    pub ws: &'a Workspace,
+    pub path: &'a Path,
+    pub file: &'a DeployFile,
+}
+
 // The dispatch from a rule to its file's `check`, expanded from the registry's table.
 macro_rules! define_runner {
     ($( $variant:ident, $name:literal, $severity:ident, $module:ident, $kind:ident; )*) => {
@@ -184,7 +196,15 @@ macro_rules! define_runner {
                 $( Rule::$variant => define_runner!(@json $kind $module ctx out), )*
             }
         }
+
+        fn run_deploy(rule: Rule, ctx: &DeployCtx, out: &mut Vec<Finding>) {
+            match rule {
+                $( Rule::$variant => define_runner!(@deploy $kind $module ctx out), )*
+            }
+        }
     };
+    (@deploy deploy $module:ident $ctx:ident $out:ident) => { $module::check($ctx, $out) };
+    (@deploy $kind:ident $module:ident $ctx:ident $out:ident) => { () };
     (@py python $module:ident $ctx:ident $out:ident) => { $module::check($ctx, $out) };
     (@py python_json $module:ident $ctx:ident $out:ident) => { $module::check($ctx, $out) };
     (@py $kind:ident $module:ident $ctx:ident $out:ident) => { () };
@@ -247,6 +267,17 @@ pub fn check_config_json(ctx: &ConfigJsonCtx, enabled: impl Fn(Rule) -> bool) ->
     for &rule in Rule::ALL.iter().filter(|r| r.reads_config_json()) {
         if enabled(rule) {
             run_config_json(rule, ctx, &mut out);
+        }
+    }
+    out
+}
+
+/// Run every enabled compose file and Dockerfile rule on one file.
+pub fn check_deploy(ctx: &DeployCtx, enabled: impl Fn(Rule) -> bool) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for &rule in Rule::ALL.iter().filter(|r| r.kind() == RuleKind::Deploy) {
+        if enabled(rule) {
+            run_deploy(rule, ctx, &mut out);
         }
     }
     out

@@ -9,7 +9,7 @@ use crate::engine::severity::Severity;
 
 /// The rule table, written once: code, name, default severity, module (the rule's file) and
 /// kind: `python` (Python modules), `env` (.env files), `json` (`OAI_CONFIG_LIST` files),
-/// `notebook` (Jupyter notebooks), or `python_json` / `env_json` (also config lists: the
+/// `notebook` (Jupyter notebooks), `deploy` (compose files and Dockerfiles), or `python_json` / `env_json` (also config lists: the
 /// config-entry rules, which read a JSON entry as they read a Python dict, and KW308). It hands
 /// its rows to `$callback`, so that this registry and the runner (`rules/mod.rs`, which knows
 /// the modules) expand the same rows.
@@ -46,6 +46,10 @@ macro_rules! rule_table {
             KW308, "env-not-gitignored", Warning, kw308_env_not_gitignored, env_json;
             KW401, "secret-in-output", Error, kw401_secret_in_output, notebook;
             KW402, "shell-export", Error, kw402_shell_export, python;
+            KW501, "container-missing-variable", Error, kw501_container_missing_variable, deploy;
+            KW502, "compose-variable-unset", Warning, kw502_compose_variable_unset, deploy;
+            KW503, "secret-in-image", Error, kw503_secret_in_image, deploy;
+            KW504, "workflow-missing-variable", Error, kw504_workflow_missing_variable, workflow;
         }
     };
 }
@@ -59,6 +63,10 @@ pub enum RuleKind {
     Env,
     ConfigJson,
     Notebook,
+    /// Compose files and Dockerfiles.
+    Deploy,
+    /// GitHub Actions workflows.
+    Workflow,
 }
 
 macro_rules! define_rules {
@@ -103,9 +111,13 @@ macro_rules! define_rules {
     (@kind env_json) => { RuleKind::Env };
     (@kind json) => { RuleKind::ConfigJson };
     (@kind notebook) => { RuleKind::Notebook };
+    (@kind deploy) => { RuleKind::Deploy };
+    (@kind workflow) => { RuleKind::Workflow };
     (@json python) => { false };
     (@json env) => { false };
     (@json notebook) => { false };
+    (@json deploy) => { false };
+    (@json workflow) => { false };
     (@json $other:ident) => { true };
 }
 

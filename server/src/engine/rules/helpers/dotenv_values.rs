@@ -286,3 +286,22 @@ pub(crate) fn shipped_template(file: &EnvFile, parsed: &DotenvFile) -> bool {
                 && e.value.as_deref().is_some_and(secrets::looks_like_key)
         })
 }
+
+/// A credential-like name (a variable, a config key) with a real-looking value.
+pub(crate) fn real_credential(name: &str, value: &str) -> bool {
+    if !secrets::is_credential_name(name) {
+        return false;
+    }
+    // A provider's prefix on something too short or too regular to be its key (`sk-openai-1`),
+    // or a value that says it is fake (`1111`, `dummy-secret`): a stand-in, not a leak.
+    let stand_in = (crate::engine::providers::provider_for_key(value).is_some()
+        && !secrets::looks_like_key(value))
+        || secrets::looks_fake(value);
+    !value.is_empty()
+        && !stand_in
+        && secrets::placeholder_for(name, value).is_none()
+        && !crate::engine::providers::is_dummy_key(value)
+        && !value.contains("${")
+        && !value.contains("://")
+        && !secrets::looks_like_path(value)
+}

@@ -1,0 +1,160 @@
+//! What the compose file and Dockerfile rules share: paths of a build, the Python a build
+//! context holds and what it reads at start, the `.env` Compose reads beside a compose file,
+//! and edits that keep a YAML block's indentation.
+
+use std::path::{Component, Path, PathBuf};
+
+use crate::engine::compose_env::{self, ComposeEnv};
+use crate::engine::dockerfile::{DockerIgnore, DockerfileFacts};
+use crate::engine::python::{EnvRead, FieldValue, PyFacts};
+use crate::engine::secrets;
+use crate::engine::workspace::{DeployFacts, Workspace};
+
+/// `path` with `.` and `..` resolved without the file system.
+pub(crate) fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `path` relative to `root` with `/`, or None outside it.
+pub(crate) fn relative(path: &Path, root: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    Some(
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
+}
+
+/// The `.env` Compose reads for interpolation: the one beside the compose file, as Compose
+/// parses it (None when the workspace holds no such file).
+pub(crate) fn compose_dotenv(ws: &Workspace, compose: &Path) -> Option<(PathBuf, ComposeEnv)> {
+    let path = compose.parent()?.join(".env");
+    let file = ws.env_file(&path)?;
+    Some((path.clone(), compose_env::parse(&file.text)))
+}
+
+/// A template (`.env.example`…) in the folder of `dir` or above that lists `name`: the shell
+/// (or CI) may export it.
+pub(crate) fn template_listing(ws: &Workspace, dir: &Path, name: &str) -> Option<PathBuf> {
+    ws.env_files()
+        .filter(|(p, f)| f.template && p.parent().is_some_and(|d| dir.starts_with(d)))
+        .find(|(_, f)| f.parsed.get(name).is_some())
+        .map(|(p, _)| p.clone())
+}
+
+/// A read the program cannot start without: at module level (which includes an
+/// `if __name__ == "__main__":` block), no default, of a credential-like name or feeding a
+/// config field (as KW201 decides which reads matter).
+pub(crate) fn startup_reads(facts: &PyFacts) -> impl Iterator<Item = &EnvRead> {
+    let feeds: Vec<usize> = facts
+        .entries
+        .iter()
+        .flat_map(|e| e.fields.iter())
+        .filter_map(|f| match f.value {
+            FieldValue::Env(i) => Some(i),
+            _ => None,
+        })
+        .collect();
+    facts
+        .env_reads
+        .iter()
+        .enumerate()
+        .filter_map(move |(i, r)| {
+            (r.module_level
+                && !r.has_default
+                && (feeds.contains(&i) || secrets::is_credential_name(&r.name)))
+            .then_some(r)
+        })
+}
+
+/// Every module the workspace holds under `dir`, sorted by path.
+pub(crate) fn modules_under<'a>(
+    ws: &'a Workspace,
+    dir: &'a Path,
+) -> Vec<(&'a PathBuf, &'a PyFacts)> {
+    let mut out: Vec<_> = ws
+        .python_modules()
+        .filter(|(p, _)| p.starts_with(dir))
+        .map(|(p, m)| (p, &*m.facts))
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(b.0));
+    out
+}
+
+/// Every module of the workspace that reads `name`, with the read, sorted by path.
+pub(crate) fn readers<'a>(ws: &'a Workspace, name: &str) -> Vec<(&'a PathBuf, &'a EnvRead)> {
+    let mut out: Vec<_> = ws
+        .python_modules()
+        .filter_map(|(p, m)| Some((p, m.facts.env_reads.iter().find(|r| r.name == name)?)))
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(b.0));
+    out
+}
+
+pub(crate) fn dockerfile<'a>(ws: &'a Workspace, path: &Path) -> Option<&'a DockerfileFacts> {
+    match &ws.deploy_file(path)?.facts {
+        DeployFacts::Dockerfile(f) => Some(f),
+        _ => None,
+    }
+}
+
+pub(crate) fn dockerignore<'a>(ws: &'a Workspace, context: &Path) -> Option<&'a DockerIgnore> {
+    match &ws.deploy_file(&context.join(".dockerignore"))?.facts {
+        DeployFacts::DockerIgnore(f) => Some(f),
+        _ => None,
+    }
+}
+
+/// Whether a `COPY`/`ADD` source (relative to the context) brings the file at `rel` into the
+/// image: `.`, a folder above it, the file itself, or a glob matching it.
+pub(crate) fn copy_covers(source: &str, rel: &str) -> bool {
+    let src = source.trim_start_matches("./").trim_end_matches('/');
+    if src.is_empty() || src == "." || src == "*" {
+        return true;
+    }
+    if rel == src || rel.starts_with(&format!("{src}/")) {
+        return true;
+    }
+    if src.contains(['*', '?', '[']) {
+        let ig = DockerIgnore::parse(src);
+        return ig.excludes(rel);
+    }
+    false
+}
+
+/// The leading blanks of the line holding byte `at`.
+pub(crate) fn line_indent(text: &str, at: usize) -> &str {
+    let start = text[..at.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let line = &text[start..];
+    &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
+}
+
+/// The byte offset of the end of the line holding `at` (before its `\r\n` or `\n`).
+pub(crate) fn line_end(text: &str, at: usize) -> usize {
+    let at = at.min(text.len());
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    if end > at && text[..end].ends_with('\r') {
+        end - 1
+    } else {
+        end
+    }
+}
+
+/// The file's line break: `\r\n` when its first line ends so.
+pub(crate) fn newline(text: &str) -> &'static str {
+    match text.find('\n') {
+        Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
+        _ => "\n",
+    }
+}

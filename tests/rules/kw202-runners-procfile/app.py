@@ -1,0 +1,11 @@
+"""The web app: `web` in the Procfile."""
+import os
+
+from autogen import AssistantAgent
+
+config_list = [{"model": "gpt-4o", "api_key": os.environ["OPENAI_API_KEY"]}]
+assistant = AssistantAgent("assistant", llm_config={"config_list": config_list})
+
+
+def main(scope, receive, send):
+    """An ASGI app."""

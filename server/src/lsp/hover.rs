@@ -206,17 +206,7 @@ fn env_key(conv: &Converter, ws: &Workspace, at: &At, entry: &Entry) -> String {
     if !others.is_empty() {
         let _ = write!(out, "\nAlso defined in:\n{}\n", others.join("\n"));
     }
-    let mut readers: Vec<(std::path::PathBuf, crate::engine::Span)> = ws
-        .python_modules()
-        .flat_map(|(p, m)| {
-            m.facts
-                .env_reads
-                .iter()
-                .filter(|r| r.name == entry.key)
-                .map(move |r| (p.clone(), r.name_span))
-        })
-        .collect();
-    readers.sort();
+    let readers = readers_of(ws, &entry.key);
     if readers.is_empty() {
         out.push_str("\nRead by no module in the workspace.\n");
     } else {
@@ -245,6 +235,22 @@ fn env_key(conv: &Converter, ws: &Workspace, at: &At, entry: &Entry) -> String {
     out
 }
 
+/// Every read of the variable `name` in the workspace's modules, by module and position.
+fn readers_of(ws: &Workspace, name: &str) -> Vec<(std::path::PathBuf, crate::engine::Span)> {
+    let mut readers: Vec<(std::path::PathBuf, crate::engine::Span)> = ws
+        .python_modules()
+        .flat_map(|(p, m)| {
+            m.facts
+                .env_reads
+                .iter()
+                .filter(|r| r.name == name)
+                .map(move |r| (p.clone(), r.name_span))
+        })
+        .collect();
+    readers.sort();
+    readers
+}
+
 /// A stale exported key survives editing `.env`: python-dotenv keeps what the process has.
 const SHELL_WINS: &str =
     "\nA value already set in the process environment (exported in the shell, \
@@ -265,17 +271,7 @@ fn workflow_env(conv: &Converter, ws: &Workspace, var: &EnvVar) -> String {
             EnvValue::Literal => "A literal value (written in the workflow).".to_string(),
         }
     );
-    let mut readers: Vec<(std::path::PathBuf, crate::engine::Span)> = ws
-        .python_modules()
-        .flat_map(|(p, m)| {
-            m.facts
-                .env_reads
-                .iter()
-                .filter(|r| r.name == var.name)
-                .map(move |r| (p.clone(), r.name_span))
-        })
-        .collect();
-    readers.sort();
+    let readers = readers_of(ws, &var.name);
     if readers.is_empty() {
         out.push_str("\nRead by no module in the workspace.\n");
     } else {

@@ -365,18 +365,4 @@ pub fn load_target(ws: &Workspace, module: &Path, point: &LoadPoint) -> LoadTarg
     }
 }
 
-/// Resolve `.` and `..` lexically.
-pub fn normalize(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
+pub use crate::engine::paths::normalize;

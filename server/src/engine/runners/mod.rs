@@ -144,18 +144,4 @@ pub fn read(path: &Path, text: &str) -> Vec<Runner> {
     }
 }
 
-/// Resolve `.` and `..` lexically.
-pub(crate) fn normalize(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
+pub(crate) use crate::engine::paths::normalize;

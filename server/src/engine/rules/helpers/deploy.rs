@@ -2,7 +2,7 @@
 //! context holds and what it reads at start, the `.env` Compose reads beside a compose file,
 //! and edits that keep a YAML block's indentation.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use crate::engine::compose_env::{self, ComposeEnv};
 use crate::engine::dockerfile::{DockerIgnore, DockerfileFacts};
@@ -10,20 +10,7 @@ use crate::engine::python::{EnvRead, FieldValue, PyFacts};
 use crate::engine::secrets;
 use crate::engine::workspace::{DeployFacts, Workspace};
 
-/// `path` with `.` and `..` resolved without the file system.
-pub(crate) fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
+pub(crate) use crate::engine::paths::normalize;
 
 /// `path` relative to `root` with `/`, or None outside it.
 pub(crate) fn relative(path: &Path, root: &Path) -> Option<String> {

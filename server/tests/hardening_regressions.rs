@@ -24,6 +24,7 @@ const TARGETS: &[&str] = &[
     "fix_loop",
     "lsp_edits",
     "yaml",
+    "deploy_text",
 ];
 
 fn run_target(target: &str, data: &[u8]) {
@@ -35,6 +36,7 @@ fn run_target(target: &str, data: &[u8]) {
         "fix_loop" => harness::fix_loop(data),
         "lsp_edits" => harness::lsp_edits(data),
         "yaml" => harness::yaml(data),
+        "deploy_text" => harness::deploy_text(data),
         other => panic!("unknown fuzz target {other}"),
     }
 }
@@ -132,9 +134,13 @@ fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
             }
         }
         for p in &files {
-            let kind = keywire::engine::workspace::file_kind(p);
-            if kind == keywire::engine::workspace::FileKind::Compose {
-                out.push(("yaml", name_of(p), std::fs::read(p).unwrap()));
+            use keywire::engine::workspace::{file_kind, FileKind};
+            match file_kind(p) {
+                FileKind::Compose => out.push(("yaml", name_of(p), std::fs::read(p).unwrap())),
+                FileKind::Dockerfile | FileKind::Workflow | FileKind::RunFile => {
+                    out.push(("deploy_text", name_of(p), std::fs::read(p).unwrap()))
+                }
+                _ => {}
             }
         }
         for p in &files {

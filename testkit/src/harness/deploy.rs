@@ -87,3 +87,48 @@ pub fn yaml(data: &[u8]) {
         check(&fixed, &git);
     }
 }
+
+const SMALL_COMPOSE: &str = "services:\n  app:\n    build: .\n";
+const WORKFLOW: &str = "/ws/.github/workflows/ci.yml";
+/// The run files a project states how it runs in.
+const RUN_FILES: &[&str] = &[
+    "/ws/Makefile",
+    "/ws/justfile",
+    "/ws/Procfile",
+    "/ws/run.sh",
+    "/ws/.vscode/launch.json",
+    "/ws/.vscode/settings.json",
+];
+
+/// The `deploy_text` target: the same bytes as a Dockerfile, a GitHub workflow and each run
+/// file, read and checked as part of a small project (readers and rules never panic, spans stay
+/// in bounds: [`check`] validates every finding), and every fix applied and re-checked.
+pub fn deploy_text(data: &[u8]) {
+    let text = text(data);
+    let _ = keywire::engine::dockerfile::read(&text);
+    let _ = keywire::engine::workflow::read(&text);
+    let git = GitStatus::NotIgnored {
+        repo_root: PathBuf::from(ROOT),
+    };
+    let projects: Vec<Files> = [DOCKERFILE, WORKFLOW]
+        .iter()
+        .chain(RUN_FILES)
+        .map(|path| {
+            let _ = keywire::engine::runners::read(Path::new(path), &text);
+            Files::new(&[
+                (path, &text),
+                (COMPOSE, SMALL_COMPOSE),
+                (ENV, SMALL_ENV),
+                (PY, SMALL_PY),
+            ])
+        })
+        .collect();
+    for files in &projects {
+        let findings = check(files, &git);
+        for fx in findings.iter().flat_map(|f| f.fixes.iter()).take(8) {
+            if let Ok(fixed) = apply_fix(files, fx) {
+                check(&fixed, &git);
+            }
+        }
+    }
+}

@@ -28,7 +28,7 @@
 mod deploy;
 mod lsp;
 
-pub use deploy::yaml;
+pub use deploy::{deploy_text, yaml};
 
 pub use lsp::{
     decode, encode, lsp_edits, model_apply, model_offset, Change, EditScript, LspHarness,

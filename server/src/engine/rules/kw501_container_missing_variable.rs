@@ -280,36 +280,22 @@ fn environment_fix(ctx: &DeployCtx, service: &Service, name: &str, defined: bool
             )
         }
     };
-    let mut new_text = String::with_capacity(text.len() + insert.len());
-    new_text.push_str(&text[..at]);
-    new_text.push_str(&insert);
-    new_text.push_str(&text[at..]);
     // The edit must leave a compose file that gives the service the variable.
-    let after = crate::engine::compose::read(&new_text);
-    let ok = after.error.is_none()
-        && after.services.iter().any(|s| {
-            s.name == service.name
-                && s.environment
-                    .as_ref()
-                    .is_some_and(|e| e.entries.iter().any(|e| e.name == name))
-        });
-    if !ok {
-        return None;
-    }
-    Some(Fix {
-        title: format!(
+    verified_insert(
+        ctx,
+        service,
+        at,
+        insert,
+        |s| {
+            s.environment
+                .as_ref()
+                .is_some_and(|e| e.entries.iter().any(|e| e.name == name))
+        },
+        format!(
             "Add `{name}` to the `environment:` of service `{}`",
             service.name
         ),
-        edits: vec![Edit {
-            path: ctx.path.to_path_buf(),
-            span: Span::empty(at),
-            new_text: insert,
-            create: false,
-        }],
-        safe: false,
-        sensitive: false,
-    })
+    )
 }
 
 /// Add the `.env` beside the compose file to the service's block-list `env_file:` (it then
@@ -330,26 +316,46 @@ fn env_file_fix(ctx: &DeployCtx, service: &Service) -> Option<Fix> {
     }
     let at = line_end(text, last.span.end);
     let insert = format!("{}{lead}- .env", newline(text));
+    verified_insert(
+        ctx,
+        service,
+        at,
+        insert,
+        |s| {
+            s.env_files
+                .as_ref()
+                .is_some_and(|f| f.files.len() == files.files.len() + 1)
+        },
+        format!(
+            "Add `.env` to the `env_file:` of service `{}` (every variable of it)",
+            service.name
+        ),
+    )
+}
+
+/// A fix inserting `insert` at `at` of the compose file, offered only when the file it leaves
+/// still reads without error and `gives` holds for the service there.
+fn verified_insert(
+    ctx: &DeployCtx,
+    service: &Service,
+    at: usize,
+    insert: String,
+    gives: impl Fn(&Service) -> bool,
+    title: String,
+) -> Option<Fix> {
+    let text: &str = &ctx.file.text;
     let mut new_text = String::with_capacity(text.len() + insert.len());
     new_text.push_str(&text[..at]);
     new_text.push_str(&insert);
     new_text.push_str(&text[at..]);
     let after = crate::engine::compose::read(&new_text);
     let ok = after.error.is_none()
-        && after.services.iter().any(|s| {
-            s.name == service.name
-                && s.env_files
-                    .as_ref()
-                    .is_some_and(|f| f.files.len() == files.files.len() + 1)
-        });
-    if !ok {
-        return None;
-    }
-    Some(Fix {
-        title: format!(
-            "Add `.env` to the `env_file:` of service `{}` (every variable of it)",
-            service.name
-        ),
+        && after
+            .services
+            .iter()
+            .any(|s| s.name == service.name && gives(s));
+    ok.then(|| Fix {
+        title,
         edits: vec![Edit {
             path: ctx.path.to_path_buf(),
             span: Span::empty(at),

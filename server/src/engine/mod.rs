@@ -15,6 +15,7 @@ pub mod json;
 pub mod notebook;
 mod notebook_check;
 pub mod notebook_facts;
+pub mod packages;
 pub mod paths;
 #[rustfmt::skip] // Generated: see the file.
 pub mod known_keys;

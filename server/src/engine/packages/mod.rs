@@ -1,0 +1,473 @@
+//! Which AutoGen and `openai` a project has: what its manifests declare (`requirements*.txt`,
+//! `pyproject.toml`, `setup.cfg`, `Pipfile`, `environment.yml`), what its lock files resolve
+//! (`uv.lock`, `poetry.lock`, `Pipfile.lock`, `pdm.lock`) and what its virtualenv holds (read
+//! by the project layer from `*.dist-info/METADATA`, never by running Python).
+//!
+//! A module's [`Environment`] is the manifests and locks of the nearest folder above it that has
+//! any, and the nearest virtualenv. Each source gives a [`View`] (installed, locked, declared):
+//! a version per distribution, where a declaration's version is the newest release that
+//! satisfies it (what a fresh install gets: [`releases`]). What each version installs is data
+//! ([`data`]).
+
+pub mod data;
+pub mod model_info;
+pub mod read;
+mod releases;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::{Arc, OnceLock};
+
+use pep440_rs::{Version, VersionSpecifiers};
+
+use crate::engine::Span;
+use data::{Line, LINES};
+
+pub use releases::{MODELS, MODELS_FROM};
+
+/// PEP 503 name normalisation: lower case, runs of `-`, `_`, `.` become one `-`.
+pub fn normalize_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut sep = false;
+    for c in name.trim().chars() {
+        if matches!(c, '-' | '_' | '.') {
+            sep = true;
+        } else {
+            if sep && !out.is_empty() {
+                out.push('-');
+            }
+            sep = false;
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    out
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ManifestKind {
+    Requirements,
+    Pyproject,
+    Pipfile,
+    SetupCfg,
+    CondaEnv,
+}
+
+/// The tool a manifest or lock belongs to, for the command that installs from it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tool {
+    Poetry,
+    Pipenv,
+}
+
+/// One declared requirement.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Requirement {
+    /// Normalised name.
+    pub name: String,
+    pub extras: Vec<String>,
+    /// `None`: any version.
+    pub specifiers: Option<VersionSpecifiers>,
+    /// The requirement as written (name, extras, specifiers; without markers), or a constraint
+    /// string (Poetry, Pipfile).
+    pub span: Span,
+}
+
+impl Requirement {
+    pub fn admits(&self, v: &Version) -> bool {
+        self.specifiers.as_ref().is_none_or(|s| s.contains(v))
+    }
+
+    /// The specifiers as PEP 440 text (empty for any version).
+    pub fn spec_text(&self) -> String {
+        self.specifiers
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Manifest {
+    pub kind: ManifestKind,
+    pub requirements: Vec<Requirement>,
+    /// `-r` / `-c` files of a requirements file, as written.
+    pub includes: Vec<String>,
+    /// The project's own distribution (`[project] name`).
+    pub own_name: Option<String>,
+    pub tool: Option<Tool>,
+    /// Why the file could not be read (its requirements are then empty).
+    pub problem: Option<String>,
+}
+
+impl Manifest {
+    fn new(kind: ManifestKind) -> Self {
+        Manifest {
+            kind,
+            requirements: Vec::new(),
+            includes: Vec::new(),
+            own_name: None,
+            tool: None,
+            problem: None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LockKind {
+    Uv,
+    Poetry,
+    Pipenv,
+    Pdm,
+}
+
+impl LockKind {
+    /// The command that installs what the lock says.
+    pub fn sync_command(self) -> &'static str {
+        match self {
+            LockKind::Uv => "uv sync",
+            LockKind::Poetry => "poetry install",
+            LockKind::Pipenv => "pipenv sync",
+            LockKind::Pdm => "pdm sync",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lock {
+    pub kind: LockKind,
+    pub versions: BTreeMap<String, Version>,
+    pub problem: Option<String>,
+}
+
+/// A virtualenv's distributions keywire judges, read from its `*.dist-info/METADATA`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Installed {
+    /// The virtualenv's folder.
+    pub root: PathBuf,
+    /// The folder whose code runs with it (the virtualenv's parent), or `None` for one that
+    /// applies to the whole workspace (`VIRTUAL_ENV`, the editor's interpreter).
+    pub applies_to: Option<PathBuf>,
+    pub dists: BTreeMap<String, InstalledDist>,
+    /// The model names of its `autogen_ext.models.openai`, when installed.
+    pub models: Option<Vec<String>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstalledDist {
+    pub version: Version,
+    /// Its `METADATA` file.
+    pub metadata: PathBuf,
+}
+
+/// What a file name says it is, for the file kinds of the project layer.
+pub fn manifest_kind(path: &Path) -> Option<ManifestKind> {
+    let name = path.file_name()?.to_str()?;
+    let in_requirements_dir = path
+        .parent()
+        .and_then(Path::file_name)
+        .is_some_and(|d| d == "requirements");
+    match name {
+        "pyproject.toml" => Some(ManifestKind::Pyproject),
+        "Pipfile" => Some(ManifestKind::Pipfile),
+        "setup.cfg" => Some(ManifestKind::SetupCfg),
+        "environment.yml" | "environment.yaml" => Some(ManifestKind::CondaEnv),
+        _ if (name.starts_with("requirements") || in_requirements_dir)
+            && (name.ends_with(".txt") || name.ends_with(".in")) =>
+        {
+            Some(ManifestKind::Requirements)
+        }
+        _ => None,
+    }
+}
+
+pub fn lock_kind(path: &Path) -> Option<LockKind> {
+    match path.file_name()?.to_str()? {
+        "uv.lock" => Some(LockKind::Uv),
+        "poetry.lock" => Some(LockKind::Poetry),
+        "Pipfile.lock" => Some(LockKind::Pipenv),
+        "pdm.lock" => Some(LockKind::Pdm),
+        _ => None,
+    }
+}
+
+/// The folder whose code a manifest or lock describes: its own, or the parent of a
+/// `requirements/` folder.
+pub fn home_of(path: &Path) -> PathBuf {
+    let dir = path.parent().unwrap_or(Path::new(""));
+    if dir.file_name().is_some_and(|d| d == "requirements") {
+        dir.parent().unwrap_or(dir).to_path_buf()
+    } else {
+        dir.to_path_buf()
+    }
+}
+
+/// Every manifest, lock and virtualenv of a workspace.
+#[derive(Clone, Debug, Default)]
+pub struct Store {
+    manifests: BTreeMap<PathBuf, Arc<Manifest>>,
+    locks: BTreeMap<PathBuf, Arc<Lock>>,
+    installed: Vec<Arc<Installed>>,
+}
+
+impl Store {
+    pub fn is_empty(&self) -> bool {
+        self.manifests.is_empty() && self.locks.is_empty() && self.installed.is_empty()
+    }
+
+    /// Read a manifest or lock file from its text (by its name); false when the name is neither.
+    pub fn set_file(&mut self, path: PathBuf, text: &str) -> bool {
+        if let Some(kind) = lock_kind(&path) {
+            self.locks.insert(path, Arc::new(read::lock(kind, text)));
+            true
+        } else if let Some(kind) = manifest_kind(&path) {
+            self.manifests
+                .insert(path, Arc::new(read::manifest(kind, text)));
+            true
+        } else {
+            false
+        }
+    }
+
+    pub fn remove(&mut self, path: &Path) {
+        self.manifests.remove(path);
+        self.locks.remove(path);
+    }
+
+    pub fn set_installed(&mut self, installed: Vec<Installed>) {
+        self.installed = installed.into_iter().map(Arc::new).collect();
+    }
+
+    pub fn manifest(&self, path: &Path) -> Option<&Manifest> {
+        self.manifests.get(path).map(|m| &**m)
+    }
+
+    pub fn lock(&self, path: &Path) -> Option<&Lock> {
+        self.locks.get(path).map(|l| &**l)
+    }
+
+    /// The environment of code at `path` (a module, or a manifest: its home), within `root`.
+    pub fn environment(&self, root: &Path, path: &Path) -> Environment<'_> {
+        let start = if manifest_kind(path).is_some() || lock_kind(path).is_some() {
+            home_of(path)
+        } else {
+            path.parent().unwrap_or(Path::new("")).to_path_buf()
+        };
+        let mut env = Environment::default();
+        for dir in start.ancestors() {
+            let manifests: Vec<(&Path, &Manifest)> = self
+                .manifests
+                .iter()
+                .filter(|(p, m)| {
+                    home_of(p) == dir && (!m.requirements.is_empty() || m.own_name.is_some())
+                })
+                .map(|(p, m)| (p.as_path(), &**m))
+                .collect();
+            let locks: Vec<(&Path, &Lock)> = self
+                .locks
+                .iter()
+                .filter(|(p, _)| home_of(p) == dir)
+                .map(|(p, l)| (p.as_path(), &**l))
+                .collect();
+            if !manifests.is_empty() || !locks.is_empty() {
+                env.dir = dir.to_path_buf();
+                env.manifests = manifests;
+                env.locks = locks;
+                break;
+            }
+            if dir == root || !dir.starts_with(root) {
+                break;
+            }
+        }
+        env.installed = self
+            .installed
+            .iter()
+            .filter(|i| i.applies_to.as_ref().is_some_and(|d| start.starts_with(d)))
+            .max_by_key(|i| i.applies_to.as_ref().map(|d| d.components().count()))
+            .or_else(|| self.installed.iter().find(|i| i.applies_to.is_none()))
+            .map(|i| &**i);
+        env
+    }
+}
+
+/// The manifests and locks that describe one folder's code, and the virtualenv it runs with.
+#[derive(Debug, Default)]
+pub struct Environment<'a> {
+    pub dir: PathBuf,
+    pub manifests: Vec<(&'a Path, &'a Manifest)>,
+    pub locks: Vec<(&'a Path, &'a Lock)>,
+    pub installed: Option<&'a Installed>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Source {
+    Installed,
+    Locked,
+    Declared,
+}
+
+impl Source {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Source::Installed => "installed",
+            Source::Locked => "locked",
+            Source::Declared => "declared",
+        }
+    }
+}
+
+/// One source's versions of the distributions keywire judges.
+#[derive(Debug)]
+pub struct View<'a> {
+    pub source: Source,
+    /// Distribution, its version (for a declaration: the newest release it admits), and the
+    /// declaration (file and requirement) when there is one.
+    pub dists: Vec<(String, Version, Option<(&'a Path, &'a Requirement)>)>,
+}
+
+impl<'a> Environment<'a> {
+    /// Every requirement on `dist`, with its file.
+    pub fn declared(&self, dist: &str) -> Vec<(&'a Path, &'a Requirement)> {
+        self.manifests
+            .iter()
+            .flat_map(|(p, m)| m.requirements.iter().map(move |r| (*p, r)))
+            .filter(|(_, r)| r.name == dist)
+            .collect()
+    }
+
+    pub fn locked(&self, dist: &str) -> Option<(&'a Path, &'a Version)> {
+        self.locks
+            .iter()
+            .find_map(|(p, l)| l.versions.get(dist).map(|v| (*p, v)))
+    }
+
+    /// The project's own distributions (`[project] name`).
+    pub fn own_names(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.manifests
+            .iter()
+            .filter_map(|(_, m)| m.own_name.as_deref())
+    }
+
+    /// The views that know about `dists` at all, installed first.
+    pub fn views(&self, dists: &[&str]) -> Vec<View<'a>> {
+        let mut out = Vec::new();
+        if let Some(installed) = self.installed {
+            let found: Vec<_> = dists
+                .iter()
+                .filter_map(|d| {
+                    Some((
+                        d.to_string(),
+                        installed.dists.get(*d)?.version.clone(),
+                        None,
+                    ))
+                })
+                .collect();
+            if !found.is_empty() {
+                out.push(View {
+                    source: Source::Installed,
+                    dists: found,
+                });
+            }
+        }
+        let locked: Vec<_> = dists
+            .iter()
+            .filter_map(|d| Some((d.to_string(), self.locked(d)?.1.clone(), None)))
+            .collect();
+        if !locked.is_empty() {
+            out.push(View {
+                source: Source::Locked,
+                dists: locked,
+            });
+        }
+        let mut declared = Vec::new();
+        for d in dists {
+            let reqs = self.declared(d);
+            let Some(first) = reqs.first() else {
+                continue;
+            };
+            if let Some(v) = newest_admitted(d, reqs.iter().map(|(_, r)| *r)) {
+                declared.push((d.to_string(), v, Some(*first)));
+            }
+        }
+        if !declared.is_empty() {
+            out.push(View {
+                source: Source::Declared,
+                dists: declared,
+            });
+        }
+        out
+    }
+}
+
+/// The newest release of `dist` that every requirement admits (pre-releases aside).
+pub fn newest_admitted<'r>(
+    dist: &str,
+    reqs: impl Iterator<Item = &'r Requirement> + Clone,
+) -> Option<Version> {
+    releases_of(dist)
+        .iter()
+        .find(|v| reqs.clone().all(|r| r.admits(v)))
+        .cloned()
+}
+
+/// The releases of a distribution keywire judges, newest first.
+pub fn releases_of(dist: &str) -> &'static [Version] {
+    static PARSED: OnceLock<BTreeMap<&'static str, Vec<Version>>> = OnceLock::new();
+    let all = PARSED.get_or_init(|| {
+        releases::RELEASES
+            .iter()
+            .map(|(d, vs)| {
+                (
+                    *d,
+                    vs.split(' ')
+                        .filter_map(|v| Version::from_str(v).ok())
+                        .collect(),
+                )
+            })
+            .collect()
+    });
+    all.get(dist).map_or(&[], Vec::as_slice)
+}
+
+/// The data line of `dist` at version `v`.
+pub fn line_of(dist: &str, v: &Version) -> Option<&'static Line> {
+    LINES.iter().find(|l| {
+        l.dist == dist
+            && (l.from.is_empty() || Version::from_str(l.from).is_ok_and(|f| *v >= f))
+            && (l.below.is_empty() || Version::from_str(l.below).is_ok_and(|b| *v < b))
+    })
+}
+
+/// The import names a set of distributions provides, with what they pull in.
+pub fn provided_imports(view: &View) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    let mut pending: Vec<&'static Line> = view
+        .dists
+        .iter()
+        .filter_map(|(d, v, _)| line_of(d, v))
+        .collect();
+    let mut seen = Vec::new();
+    while let Some(line) = pending.pop() {
+        if seen.contains(&line.dist) {
+            continue;
+        }
+        seen.push(line.dist);
+        out.extend_from_slice(line.imports);
+        for req in line.requires {
+            if let Some(v) = releases_of(req).first() {
+                if let Some(l) = line_of(req, v) {
+                    pending.push(l);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether a view's distributions provide `autogen.LLMConfig`.
+pub fn provides_llm_config(view: &View) -> bool {
+    view.dists
+        .iter()
+        .filter_map(|(d, v, _)| line_of(d, v))
+        .any(|l| l.llm_config)
+}

@@ -1,0 +1,148 @@
+use super::*;
+
+fn spans<'a>(text: &'a str, m: &Manifest) -> Vec<(&'a str, String)> {
+    m.requirements
+        .iter()
+        .map(|r| (&text[r.span.start..r.span.end], r.name.clone()))
+        .collect()
+}
+
+#[test]
+fn requirements_lines_options_comments_and_includes() {
+    let text = "# tools\n-r base.txt\n--constraint c.txt\n-e .\npyautogen==0.2.35  # pinned\n\
+                Autogen_AgentChat >= 0.4 ; python_version >= \"3.10\"\n\
+                openai[datalib]<1 --hash=sha256:abc\nnot a requirement !!\nhttps://x/y.whl\n  \n";
+    let m = manifest(ManifestKind::Requirements, text);
+    assert_eq!(m.includes, ["base.txt", "c.txt"]);
+    assert_eq!(
+        spans(text, &m),
+        [
+            ("pyautogen==0.2.35", "pyautogen".into()),
+            ("Autogen_AgentChat >= 0.4", "autogen-agentchat".into()),
+            ("openai[datalib]<1", "openai".into()),
+        ]
+    );
+    assert_eq!(m.requirements[2].extras, ["datalib"]);
+    let v = |s: &str| Version::from_str(s).unwrap();
+    assert!(m.requirements[0].admits(&v("0.2.35")));
+    assert!(!m.requirements[0].admits(&v("0.2.34")));
+    assert!(!m.requirements[2].admits(&v("1.0.0")));
+}
+
+#[test]
+fn pyproject_pep621_groups_and_poetry() {
+    let text = r#"
+[project]
+name = "My_App"
+dependencies = ["autogen-agentchat>=0.4", 'openai']
+[project.optional-dependencies]
+ext = ["autogen-ext[openai]~=0.4.0"]
+[dependency-groups]
+dev = ["pytest", {include-group = "ext"}]
+[tool.poetry.dependencies]
+python = "^3.10"
+pyautogen = "^0.2.3"
+ag2 = { version = "~0.9", extras = ["openai"] }
+local = { path = "../x" }
+"#;
+    let m = manifest(ManifestKind::Pyproject, text);
+    assert_eq!(m.own_name.as_deref(), Some("my-app"));
+    assert_eq!(m.problem, None);
+    let got = spans(text, &m);
+    assert_eq!(
+        got,
+        [
+            ("autogen-agentchat>=0.4", "autogen-agentchat".into()),
+            ("openai", "openai".into()),
+            ("autogen-ext[openai]~=0.4.0", "autogen-ext".into()),
+            ("pytest", "pytest".into()),
+            ("^0.2.3", "pyautogen".into()),
+            ("~0.9", "ag2".into()),
+        ]
+    );
+    assert_eq!(m.requirements[4].spec_text(), ">=0.2.3, <0.3");
+    assert_eq!(m.requirements[5].spec_text(), ">=0.9, <0.10");
+    assert_eq!(m.requirements[5].extras, ["openai"]);
+}
+
+#[test]
+fn poetry_constraints() {
+    let spec = |s: &str| poetry_constraint(s).map(|o| o.map(|s| s.to_string()));
+    assert_eq!(spec("^1.2.3"), Some(Some(">=1.2.3, <2".into())));
+    assert_eq!(spec("^0.0.3"), Some(Some(">=0.0.3, <0.0.4".into())));
+    assert_eq!(spec("~1"), Some(Some(">=1, <2".into())));
+    assert_eq!(spec("*"), Some(None));
+    assert_eq!(spec("1.2.*"), Some(Some("==1.2.*".into())));
+    assert_eq!(spec(">=1,<2 || ^3"), Some(Some(">=3, <4".into())));
+    assert_eq!(spec("^banana"), None);
+}
+
+#[test]
+fn pipfile_setup_cfg_and_conda() {
+    let text = "[packages]\npyautogen = \"==0.2.35\"\nopenai = \"*\"\n[dev-packages]\nag2 = {version = \">=0.9\"}\n";
+    let m = manifest(ManifestKind::Pipfile, text);
+    assert_eq!(
+        spans(text, &m),
+        [
+            ("==0.2.35", "pyautogen".into()),
+            ("*", "openai".into()),
+            (">=0.9", "ag2".into())
+        ]
+    );
+
+    let text = "[metadata]\nname = x\n[options]\npackages = find:\ninstall_requires =\n    pyautogen>=0.2  # ok\n    openai<1\npython_requires = >=3.8\n[options.extras_require]\next = autogen-ext\n";
+    let m = manifest(ManifestKind::SetupCfg, text);
+    assert_eq!(
+        spans(text, &m),
+        [
+            ("pyautogen>=0.2", "pyautogen".into()),
+            ("openai<1", "openai".into()),
+            ("autogen-ext", "autogen-ext".into())
+        ]
+    );
+
+    let text = "name: x\ndependencies:\n  - python=3.11\n  - pip\n  - pip:\n    - pyautogen==0.2.35\n    - \"openai>=1\"\n";
+    let m = manifest(ManifestKind::CondaEnv, text);
+    assert_eq!(
+        spans(text, &m),
+        [
+            ("pyautogen==0.2.35", "pyautogen".into()),
+            ("openai>=1", "openai".into())
+        ]
+    );
+}
+
+#[test]
+fn broken_files_say_why() {
+    let m = manifest(ManifestKind::Pyproject, "[project\nname=");
+    assert!(m.problem.as_deref().unwrap().starts_with("not valid TOML"));
+    let m = manifest(ManifestKind::CondaEnv, "a: [");
+    assert!(m.problem.is_some());
+    let l = lock(LockKind::Pipenv, "{");
+    assert!(l.problem.is_some());
+    let l = lock(LockKind::Uv, "[[package]]\nname = 1");
+    assert!(l.problem.is_some() || l.versions.is_empty());
+}
+
+#[test]
+fn locks_and_metadata() {
+    let l = lock(
+        LockKind::Uv,
+        "version = 1\n[[package]]\nname = \"Autogen-Core\"\nversion = \"0.4.9\"\n[[package]]\nname = \"openai\"\nversion = \"1.51.0\"\nsource = { registry = \"x\" }\n",
+    );
+    assert_eq!(l.versions["autogen-core"].to_string(), "0.4.9");
+    assert_eq!(l.versions["openai"].to_string(), "1.51.0");
+    let l = lock(
+        LockKind::Pipenv,
+        r#"{"_meta": {}, "default": {"pyautogen": {"version": "==0.2.35"}}, "develop": {}}"#,
+    );
+    assert_eq!(l.versions["pyautogen"].to_string(), "0.2.35");
+    let (name, v) =
+        metadata("Metadata-Version: 2.1\nName: autogen_agentchat\nVersion: 0.7.5\n\nName: no\n")
+            .unwrap();
+    assert_eq!(
+        (name.as_str(), v.to_string().as_str()),
+        ("autogen-agentchat", "0.7.5")
+    );
+    assert_eq!(metadata("Name: x\n"), None);
+}

@@ -246,7 +246,7 @@ fn rules_lists_every_rule() {
     assert_eq!(code(&out), 0);
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 34, "{text}");
+    assert_eq!(lines.len(), 38, "{text}");
     assert!(lines[0].starts_with("KW101  missing-api-key "), "{text}");
     assert!(lines[0].contains(" warning "), "{text}");
     for (line, code) in lines.iter().zip([

@@ -48,6 +48,7 @@ fn applies_to(rule: Rule) -> &'static str {
         (RuleKind::Notebook, _) => "Jupyter notebooks",
         (RuleKind::Deploy, _) => "compose files and Dockerfiles",
         (RuleKind::Workflow, _) => "GitHub Actions workflows (`.github/workflows/*.yml`)",
+        (RuleKind::Manifest, _) => "dependency manifests (`requirements*.txt`, `pyproject.toml`, `setup.cfg`, `Pipfile`, `environment.yml`)",
     }
 }
 

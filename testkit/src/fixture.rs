@@ -30,6 +30,7 @@ pub fn read_dir(dir: &Path) -> Files {
                 stack.push(path);
             } else if file_kind(&path) != FileKind::Other
                 || marks_dir(&path)
+                || keywire::engine::packages::in_site_packages(&path).is_some()
                 || path.extension().is_some_and(|e| e == "json")
                 || (d == dir
                     && [".gitignore", GIT_TRACKED]
@@ -51,8 +52,27 @@ pub fn root() -> PathBuf {
 
 pub fn workspace(files: &Files, config: Config) -> Workspace {
     let mut ws = Workspace::new(root(), config);
+    // Virtualenvs: read as the project layer reads one, never as the project's code.
+    let mut venvs: Vec<keywire::engine::packages::Installed> = Vec::new();
     for (rel, text) in files {
         let path = root().join(rel);
+        if let Some((venv, inside)) = keywire::engine::packages::in_site_packages(&path) {
+            if !venvs.iter().any(|v| v.root == venv) {
+                venvs.push(keywire::engine::packages::Installed::new(venv.clone()));
+            }
+            if let Some(v) = venvs.iter_mut().find(|v| v.root == venv) {
+                v.add_file(&inside, &path, text);
+            }
+        }
+    }
+    if !venvs.is_empty() {
+        ws.set_installed(venvs);
+    }
+    for (rel, text) in files {
+        let path = root().join(rel);
+        if keywire::engine::packages::in_site_packages(&path).is_some() {
+            continue;
+        }
         match file_kind(&path) {
             FileKind::Python => {
                 ws.set_python(path, text);
@@ -73,7 +93,10 @@ pub fn workspace(files: &Files, config: Config) -> Workspace {
                 ws.set_deploy(path, text);
             }
             FileKind::Workflow => ws.set_workflow(path, text),
-            FileKind::RunFile | FileKind::Other => {
+            FileKind::RunFile | FileKind::Other | FileKind::Manifest => {
+                if file_kind(&path) == FileKind::Manifest {
+                    ws.set_manifest(path.clone(), text);
+                }
                 if file_kind(&path) == FileKind::RunFile {
                     ws.set_run_file(path.clone(), text);
                 }
@@ -154,6 +177,9 @@ pub fn check(files: &Files, config: &Config) -> Vec<Finding> {
     let mut out = Vec::new();
     for (rel, text) in files {
         let path = root().join(rel);
+        if keywire::engine::packages::in_site_packages(&path).is_some() {
+            continue;
+        }
         match file_kind(&path) {
             FileKind::Python => out.extend(ws.check_python(&path, text)),
             FileKind::Notebook => out.extend(ws.check_file(&path, text, Reach::Workspace)),
@@ -161,10 +187,10 @@ pub fn check(files: &Files, config: &Config) -> Vec<Finding> {
             FileKind::ConfigJson { .. } | FileKind::Compose | FileKind::Dockerfile => {
                 out.extend(ws.check_file(&path, text, keywire::engine::Reach::Workspace))
             }
-            FileKind::Workflow => {
+            FileKind::Workflow | FileKind::Manifest | FileKind::RunFile => {
                 out.extend(ws.check_file(&path, text, keywire::engine::Reach::Workspace))
             }
-            FileKind::RunFile | FileKind::DockerIgnore => {}
+            FileKind::DockerIgnore => {}
             // A config list of another name, when code names it.
             FileKind::Other => out.extend(ws.check_file(&path, text, Reach::Workspace)),
         }

@@ -64,6 +64,7 @@ fn check(args: &CheckArgs) -> Result<u8, CliError> {
         // One-shot check: only findings matter, so env-only files need no parse (see `Prefilter::Findings`).
         opts: LoadOptions {
             prefilter: project::Prefilter::Findings,
+            virtual_env: std::env::var_os("VIRTUAL_ENV").map(PathBuf::from),
             ..LoadOptions::default()
         },
         reported: HashSet::new(),

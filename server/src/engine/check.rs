@@ -40,6 +40,11 @@ impl Workspace {
             // Compose files and Dockerfiles: the file and what the workspace already holds.
             FileKind::Compose | FileKind::Dockerfile => self.check_deploy(path),
             FileKind::Workflow => self.check_workflow(path),
+            FileKind::Manifest => self.check_manifest(path, text),
+            // A `pyproject.toml` is a run file and a manifest.
+            FileKind::RunFile if self.packages().manifest(path).is_some() => {
+                self.check_manifest(path, text)
+            }
             // A file of another name that code names as its config list.
             FileKind::Other if self.config_json(path).is_some() => self.check_config_json(path),
             // Run files are facts for the Python rules (runners); no rule reads them alone.
@@ -130,6 +135,31 @@ impl Workspace {
                 })
             },
             &file.text,
+        )
+    }
+
+    /// Findings for one dependency manifest (`requirements.txt`, `pyproject.toml`…), given its
+    /// current text (for `#` suppression comments).
+    pub fn check_manifest(&self, path: &Path, text: &str) -> Vec<Finding> {
+        let Some(manifest) = self.packages().manifest(path) else {
+            return Vec::new();
+        };
+        let mut findings = Vec::new();
+        if self.config.enabled(Rule::KW602) {
+            rules::kw602_openai_version_mismatch::check(self, path, manifest, &mut findings);
+        }
+        if self.config.enabled(Rule::KW603) {
+            rules::kw603_environment_out_of_sync::check(self, path, manifest, &mut findings);
+        }
+        let suppressions = super::workspace::comment_suppressions(text);
+        self.finish(
+            findings,
+            |line, code| {
+                suppressions.iter().any(|(l, codes)| {
+                    *l == line && (codes.is_empty() || codes.iter().any(|c| c == code))
+                })
+            },
+            text,
         )
     }
 

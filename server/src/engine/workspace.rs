@@ -14,6 +14,7 @@ use super::dockerfile::{self, DockerIgnore, DockerfileFacts};
 use super::dotenv::{self, DotenvFile};
 use super::notebook::NotebookError;
 use super::notebook_facts;
+use super::packages;
 use super::python::{self, PyFacts};
 use super::resolve::graph::Derived;
 use super::runners::{self, Runner};
@@ -48,6 +49,11 @@ pub enum FileKind {
     RunFile,
     /// A GitHub Actions workflow: `.github/workflows/*.yml` / `*.yaml` (`engine/workflow.rs`).
     Workflow,
+    /// A dependency manifest or lock file: `requirements*.txt` (and the files of a
+    /// `requirements/` folder), `setup.cfg`, `Pipfile`, `environment.yml`, `uv.lock`,
+    /// `poetry.lock`, `Pipfile.lock`, `pdm.lock` (`engine/packages/`). `pyproject.toml` is a
+    /// [`FileKind::RunFile`] whose dependencies are read too.
+    Manifest,
     Other,
 }
 
@@ -99,6 +105,18 @@ pub const WATCHED_GLOBS: &[&str] = &[
     "**/.vscode/settings.json",
     "**/.github/workflows/*.yml",
     "**/.github/workflows/*.yaml",
+    // Dependency manifests and lock files, and what a virtualenv holds.
+    "**/requirements*.txt",
+    "**/requirements*.in",
+    "**/requirements/*.txt",
+    "**/setup.cfg",
+    "**/Pipfile",
+    "**/Pipfile.lock",
+    "**/environment.y*ml",
+    "**/uv.lock",
+    "**/poetry.lock",
+    "**/pdm.lock",
+    "**/site-packages/*.dist-info/METADATA",
 ];
 
 /// Classify by file name only (editors disagree on language ids for .env files).
@@ -119,6 +137,11 @@ pub fn file_kind(path: &Path) -> FileKind {
     }
     if let Some(kind) = deploy_kind(name) {
         return kind;
+    }
+    if name != "pyproject.toml"
+        && (packages::manifest_kind(path).is_some() || packages::lock_kind(path).is_some())
+    {
+        return FileKind::Manifest;
     }
     if let Some(rest) = name.strip_prefix(CONFIG_LIST_NAME) {
         let extension = rest.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
@@ -297,6 +320,8 @@ pub struct Workspace {
     /// Runners that load `.env` files, by the file that states them (`engine/runners/`).
     runners: BTreeMap<PathBuf, Arc<[Runner]>>,
     workflows: BTreeMap<PathBuf, Arc<WorkflowFile>>,
+    /// Dependency manifests, lock files and virtualenvs (`engine/packages/`).
+    packages: packages::Store,
     /// Import graph and write index, rebuilt lazily after any change.
     derived: OnceLock<Arc<Derived>>,
 }
@@ -420,7 +445,25 @@ impl Workspace {
         } else {
             runners::read(&path, text)
         };
+        if path.file_name().is_some_and(|n| n == "pyproject.toml") {
+            self.packages.set_file(path.clone(), text);
+        }
         self.set_runners(path, read);
+    }
+
+    /// Add or replace a dependency manifest or lock file (`FileKind::Manifest`, or a
+    /// `pyproject.toml`) from its text.
+    pub fn set_manifest(&mut self, path: PathBuf, text: &str) {
+        self.packages.set_file(path, text);
+    }
+
+    /// The virtualenvs the project layer found, with what they hold.
+    pub fn set_installed(&mut self, installed: Vec<packages::Installed>) {
+        self.packages.set_installed(installed);
+    }
+
+    pub fn packages(&self) -> &packages::Store {
+        &self.packages
     }
 
     /// Set the runners a file states (any file kind whose tool loads `.env` files: see
@@ -495,6 +538,7 @@ impl Workspace {
             self.derived = OnceLock::new();
         }
         self.deploy.remove(path);
+        self.packages.remove(path);
     }
 
     pub fn python_modules(&self) -> impl Iterator<Item = (&PathBuf, &PyModule)> {

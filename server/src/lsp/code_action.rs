@@ -370,8 +370,10 @@ pub fn ignore_edit(
         }
         // JSON has no comments: nothing in a config list can be suppressed; a suppression
         // comment in a notebook goes into a cell, not offered from the JSON. A Dockerfile's
-        // comments take whole lines.
+        // comments take whole lines. A manifest's comment syntax depends on its format (and
+        // lock files have none): written by hand.
         FileKind::ConfigJson { .. }
+        | FileKind::Manifest
         | FileKind::Notebook
         | FileKind::Dockerfile
         | FileKind::DockerIgnore

@@ -97,6 +97,7 @@ impl At {
             }
             FileKind::ConfigJson { .. }
             | FileKind::RunFile
+            | FileKind::Manifest
             | FileKind::Compose
             | FileKind::Dockerfile
             | FileKind::DockerIgnore

@@ -80,6 +80,8 @@ pub fn project_config(dir: &Path) -> (Config, RuleSettings) {
 fn build_scope(key: &ScopeKey) -> Built {
     let opts = LoadOptions {
         keep_text: false,
+        // The environment the editor started the server in (an activated virtualenv).
+        virtual_env: std::env::var_os("VIRTUAL_ENV").map(std::path::PathBuf::from),
         ..LoadOptions::default()
     };
     let (roots, dir) = match key {

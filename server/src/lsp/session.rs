@@ -274,10 +274,16 @@ impl Session {
     pub fn file_changed(&mut self, path: PathBuf, created: bool) {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         let project_file = matches!(name, ".gitignore" | "pyproject.toml" | "keywire.toml");
-        if project_file {
+        // A package installed into or removed from a virtualenv: its folder's code is judged
+        // against what the virtualenv holds, read when a folder is indexed.
+        let venv = crate::engine::packages::in_site_packages(&path).map(|(root, _)| root);
+        if project_file || venv.is_some() {
             // Config and git status can change for everything at or below this directory,
             // and a config file also applies to folders below it.
-            let dir = path.parent().unwrap_or(Path::new("/")).to_path_buf();
+            let dir = match &venv {
+                Some(root) => root.parent().unwrap_or(Path::new("/")).to_path_buf(),
+                None => path.parent().unwrap_or(Path::new("/")).to_path_buf(),
+            };
             let affected: Vec<ScopeKey> = self
                 .scopes
                 .keys()

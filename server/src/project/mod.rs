@@ -23,6 +23,7 @@ mod git;
 mod paths;
 mod read;
 mod tree;
+mod venv;
 mod walk;
 
 use std::io;
@@ -48,6 +49,9 @@ pub struct LoadOptions {
     /// Walker threads; 0 picks a number from the machine.
     pub threads: usize,
     pub prefilter: Prefilter,
+    /// The virtualenv the user activated (`VIRTUAL_ENV`), for the whole workspace when no
+    /// `.venv/`-style folder is found beside the code.
+    pub virtual_env: Option<PathBuf>,
     /// Keep every Python file's text in [`Loaded::python`] (the CLI prints code frames from
     /// them; the language server keeps facts only and reads a closed file when it needs one).
     pub keep_text: bool,
@@ -59,6 +63,7 @@ impl Default for LoadOptions {
             max_file_size: MAX_FILE_SIZE,
             threads: 0,
             prefilter: Prefilter::Facts,
+            virtual_env: None,
             keep_text: true,
         }
     }
@@ -139,6 +144,9 @@ pub struct Loaded {
     pub deploy: Vec<PathBuf>,
     /// GitHub Actions workflows under the paths: checked. Sorted; texts are in the workspace.
     pub workflows: Vec<PathBuf>,
+    /// Dependency manifests with requirements under the paths (`requirements.txt`,
+    /// `pyproject.toml`…): checked. Sorted; texts are in the workspace.
+    pub manifests: Vec<PathBuf>,
     /// .env files above the paths (up to the project root) and `env-files` outside them: in the
     /// workspace for the rules to see (what a module loads), but not checked themselves.
     pub context_env: Vec<PathBuf>,
@@ -166,6 +174,7 @@ impl Loaded {
             .or_else(|| self.workspace.config_json(path).map(|f| f.text.clone()))
             .or_else(|| self.workspace.deploy_file(path).map(|f| f.text.clone()))
             .or_else(|| self.workspace.workflow(path).map(|f| f.text.clone()))
+            .or_else(|| self.workspace.packages().text(path))
     }
 
     /// Every file to check, whatever its kind; sorted by kind, then path. Its text is
@@ -176,11 +185,13 @@ impl Loaded {
         let config_json = self.config_json.iter().map(PathBuf::as_path);
         let deploy = self.deploy.iter().map(PathBuf::as_path);
         let workflows = self.workflows.iter().map(PathBuf::as_path);
+        let manifests = self.manifests.iter().map(PathBuf::as_path);
         python
             .chain(env)
             .chain(config_json)
             .chain(deploy)
             .chain(workflows)
+            .chain(manifests)
             .collect()
     }
 
@@ -201,6 +212,7 @@ impl Loaded {
             + self.config_json.len()
             + self.deploy.len()
             + self.workflows.len()
+            + self.manifests.len()
     }
 }
 
@@ -256,6 +268,10 @@ pub enum FileUpdate {
     Workflow {
         text: Arc<str>,
     },
+    /// A dependency manifest or lock file.
+    Manifest {
+        text: Arc<str>,
+    },
     /// Gone, unreadable, or of no kind a workspace holds.
     Remove,
 }
@@ -270,6 +286,7 @@ impl FileUpdate {
             FileUpdate::Deploy(text) => ws.set_deploy(path, &text),
             FileUpdate::RunFile { text } => ws.set_run_file(path, &text),
             FileUpdate::Workflow { text } => ws.set_workflow(path, &text),
+            FileUpdate::Manifest { text } => ws.set_manifest(path, &text),
             FileUpdate::Remove => ws.remove(&path),
         }
     }
@@ -305,6 +322,7 @@ pub fn update_from_text(
         }
         FileKind::RunFile => FileUpdate::RunFile { text },
         FileKind::Workflow => FileUpdate::Workflow { text },
+        FileKind::Manifest => FileUpdate::Manifest { text },
         FileKind::Other => FileUpdate::Remove,
     }
 }

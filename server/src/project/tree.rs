@@ -100,7 +100,9 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
             | FileKind::Compose
             | FileKind::Dockerfile
             | FileKind::DockerIgnore => lock(&ctx.env).push(r.path.clone()),
-            FileKind::RunFile | FileKind::Workflow => lock(&ctx.run_files).push(r.path.clone()),
+            FileKind::RunFile | FileKind::Workflow | FileKind::Manifest => {
+                lock(&ctx.run_files).push(r.path.clone())
+            }
             FileKind::Other if r.path.extension().is_some_and(|e| e == "env") => {
                 lock(&ctx.env).push(r.path.clone())
             }
@@ -161,15 +163,28 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
     run_files.sort();
     run_files.dedup();
     let mut workflows = Vec::new();
+    let mut manifests = Vec::new();
     for path in run_files {
         match read_source(&path, opts.max_file_size) {
             Ok(text) if file_kind(&path) == FileKind::Workflow => {
                 workflows.push(path.clone());
                 workspace.set_workflow(path, &text);
             }
+            Ok(text) if file_kind(&path) == FileKind::Manifest => {
+                workspace.set_manifest(path.clone(), &text);
+                note_manifest(&workspace, &path, &mut manifests, &mut skipped);
+            }
+            Ok(text) if path.file_name().is_some_and(|n| n == "pyproject.toml") => {
+                workspace.set_run_file(path.clone(), &text);
+                note_manifest(&workspace, &path, &mut manifests, &mut skipped);
+            }
             Ok(text) => workspace.set_run_file(path, &text),
             Err(reason) => skipped.push(Skipped { path, reason }),
         }
+    }
+    let installed = super::venv::find(&workspace, opts.virtual_env.as_deref());
+    if !installed.is_empty() {
+        workspace.set_installed(installed);
     }
     let imports_matter =
         workspace.runners().next().is_some() || workspace.workflows().next().is_some();
@@ -292,9 +307,36 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
         config_json,
         deploy,
         workflows,
+        manifests,
         context_env,
         skipped,
     })
+}
+
+/// A manifest with requirements is checked; one that cannot be read says why.
+fn note_manifest(
+    workspace: &Workspace,
+    path: &Path,
+    manifests: &mut Vec<PathBuf>,
+    skipped: &mut Vec<Skipped>,
+) {
+    let packages = workspace.packages();
+    if let Some(problem) = packages
+        .manifest(path)
+        .and_then(|m| m.problem.clone())
+        .or_else(|| packages.lock(path).and_then(|l| l.problem.clone()))
+    {
+        skipped.push(Skipped {
+            path: path.to_path_buf(),
+            reason: problem,
+        });
+    }
+    if packages
+        .manifest(path)
+        .is_some_and(|m| !m.requirements.is_empty())
+    {
+        manifests.push(path.to_path_buf());
+    }
 }
 
 struct Root {

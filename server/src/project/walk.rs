@@ -430,7 +430,7 @@ impl WalkCtx<'_> {
                 return;
             }
             vec![path.join("launch.json"), path.join("settings.json")]
-        } else if file_kind(&path) == FileKind::RunFile
+        } else if matches!(file_kind(&path), FileKind::RunFile | FileKind::Manifest)
             && (dir == self.root || path.extension().is_none_or(|e| e != "sh"))
         {
             vec![path]

@@ -122,6 +122,7 @@ pub fn workspace(files: &Files, git: &GitStatus) -> Workspace {
             }
             FileKind::RunFile => ws.set_run_file(path.clone(), text),
             FileKind::Workflow => ws.set_workflow(path.clone(), text),
+            FileKind::Manifest => ws.set_manifest(path.clone(), text),
             FileKind::Other => {}
         }
     }
@@ -140,8 +141,10 @@ pub fn check(files: &Files, git: &GitStatus) -> Vec<Finding> {
             | FileKind::Notebook
             | FileKind::Compose
             | FileKind::Dockerfile
-            | FileKind::Workflow => ws.check_file(path, text, keywire::engine::Reach::Workspace),
-            FileKind::RunFile | FileKind::DockerIgnore | FileKind::Other => continue,
+            | FileKind::Workflow
+            | FileKind::Manifest
+            | FileKind::RunFile => ws.check_file(path, text, keywire::engine::Reach::Workspace),
+            FileKind::DockerIgnore | FileKind::Other => continue,
         };
         out.extend(findings);
     }

@@ -71,11 +71,26 @@ pub struct Requirement {
     /// The requirement as written (name, extras, specifiers; without markers), or a constraint
     /// string (Poetry, Pipfile).
     pub span: Span,
+    /// `span` is only the version constraint (`pyautogen = "^0.2"`), not a PEP 508 string.
+    pub constraint: bool,
 }
 
 impl Requirement {
     pub fn admits(&self, v: &Version) -> bool {
         self.specifiers.as_ref().is_none_or(|s| s.contains(v))
+    }
+
+    /// What to write at [`Requirement::span`] so that the requirement reads `specifiers`.
+    pub fn rewritten(&self, specifiers: &str) -> String {
+        if self.constraint {
+            return specifiers.to_string();
+        }
+        let extras = if self.extras.is_empty() {
+            String::new()
+        } else {
+            format!("[{}]", self.extras.join(","))
+        };
+        format!("{}{extras}{specifiers}", self.name)
     }
 
     /// The specifiers as PEP 440 text (empty for any version).
@@ -206,6 +221,8 @@ pub fn home_of(path: &Path) -> PathBuf {
 #[derive(Clone, Debug, Default)]
 pub struct Store {
     manifests: BTreeMap<PathBuf, Arc<Manifest>>,
+    /// Manifests' texts (small; lock files' are not kept).
+    texts: BTreeMap<PathBuf, Arc<str>>,
     locks: BTreeMap<PathBuf, Arc<Lock>>,
     installed: Vec<Arc<Installed>>,
 }
@@ -221,6 +238,7 @@ impl Store {
             self.locks.insert(path, Arc::new(read::lock(kind, text)));
             true
         } else if let Some(kind) = manifest_kind(&path) {
+            self.texts.insert(path.clone(), text.into());
             self.manifests
                 .insert(path, Arc::new(read::manifest(kind, text)));
             true
@@ -231,6 +249,7 @@ impl Store {
 
     pub fn remove(&mut self, path: &Path) {
         self.manifests.remove(path);
+        self.texts.remove(path);
         self.locks.remove(path);
     }
 
@@ -240,6 +259,10 @@ impl Store {
 
     pub fn manifest(&self, path: &Path) -> Option<&Manifest> {
         self.manifests.get(path).map(|m| &**m)
+    }
+
+    pub fn text(&self, path: &Path) -> Option<Arc<str>> {
+        self.texts.get(path).cloned()
     }
 
     pub fn lock(&self, path: &Path) -> Option<&Lock> {
@@ -316,13 +339,16 @@ impl Source {
     }
 }
 
+/// A requirement and the manifest that states it.
+pub type Declaration<'a> = (&'a Path, &'a Requirement);
+
 /// One source's versions of the distributions keywire judges.
 #[derive(Debug)]
 pub struct View<'a> {
     pub source: Source,
     /// Distribution, its version (for a declaration: the newest release it admits), and the
     /// declaration (file and requirement) when there is one.
-    pub dists: Vec<(String, Version, Option<(&'a Path, &'a Requirement)>)>,
+    pub dists: Vec<(String, Version, Option<Declaration<'a>>)>,
 }
 
 impl<'a> Environment<'a> {
@@ -470,4 +496,79 @@ pub fn provides_llm_config(view: &View) -> bool {
         .iter()
         .filter_map(|(d, v, _)| line_of(d, v))
         .any(|l| l.llm_config)
+}
+
+/// A `*.dist-info` folder name of a distribution keywire judges (`autogen_agentchat-0.7.5.dist-info`):
+/// the ones whose `METADATA` a virtualenv reader reads.
+pub fn judged_dist_info(dir_name: &str) -> bool {
+    let Some(stem) = dir_name.strip_suffix(".dist-info") else {
+        return false;
+    };
+    let name = stem.rsplit_once('-').map_or(stem, |(n, _)| n);
+    let name = normalize_name(name);
+    name == data::OPENAI || data::AUTOGEN_DISTS.contains(&name.as_str())
+}
+
+/// Where a file inside a virtualenv is: the virtualenv's folder and the path inside
+/// `site-packages` (`.venv/lib/python3.11/site-packages/x` or, on Windows, `.venv/Lib/site-packages/x`).
+pub fn in_site_packages(path: &Path) -> Option<(PathBuf, PathBuf)> {
+    let comps: Vec<_> = path.components().collect();
+    let i = comps
+        .iter()
+        .position(|c| c.as_os_str() == "site-packages")?;
+    let lib = comps[..i]
+        .iter()
+        .rposition(|c| c.as_os_str() == "lib" || c.as_os_str() == "Lib")?;
+    let root: PathBuf = comps[..lib].iter().collect();
+    let inside: PathBuf = comps[i + 1..].iter().collect();
+    Some((root, inside))
+}
+
+impl Installed {
+    /// An empty virtualenv at `root`; its code is what lies under its parent folder.
+    pub fn new(root: PathBuf) -> Self {
+        let applies_to = root.parent().map(Path::to_path_buf);
+        Installed {
+            root,
+            applies_to,
+            dists: BTreeMap::new(),
+            models: None,
+        }
+    }
+
+    /// Take in one file of its `site-packages` (`inside`: the path there): a judged
+    /// distribution's `METADATA`, or autogen-ext's model table. Anything else is ignored.
+    pub fn add_file(&mut self, inside: &Path, full: &Path, text: &str) {
+        let mut parts = inside.components().map(|c| c.as_os_str().to_string_lossy());
+        let first = parts.next().unwrap_or_default();
+        let second = parts.next();
+        if judged_dist_info(&first) && second.as_deref() == Some("METADATA") {
+            if let Some((name, version)) = read::metadata(text) {
+                self.dists.insert(
+                    name,
+                    InstalledDist {
+                        version,
+                        metadata: full.to_path_buf(),
+                    },
+                );
+            }
+        } else if inside == Path::new(model_info::MODEL_INFO_FILE) {
+            self.models = model_info::read(text);
+        }
+    }
+}
+
+impl Store {
+    /// The folders manifests and locks describe (where a virtualenv beside them is looked for).
+    pub fn homes(&self) -> Vec<PathBuf> {
+        let mut out: Vec<PathBuf> = self
+            .manifests
+            .keys()
+            .chain(self.locks.keys())
+            .map(|p| home_of(p))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
 }

@@ -47,7 +47,10 @@
 //!
 //! `request_timeout` and `api_base` were right on AutoGen 0.1 (openai < 1.0): in a module that
 //! shows nothing of AutoGen 0.2 or later (`cache_seed`, `base_url`, `OpenAIWrapper`, `LLMConfig`, the 0.4 packages, `ag2`), or that uses 0.1's API
-//! (`autogen.ChatCompletion`, an `api_base` key), they are reported as hints.
+//! (`autogen.ChatCompletion`, an `api_base` key), they are reported as hints. When the
+//! project's virtualenv, lock file or manifests say which `openai` it has, that decides: with
+//! openai < 1 they are right and not reported (KW602 reports code that needs openai 1.x
+//! there), with openai >= 1 they are errors whatever the module shows.
 //!
 //! Fix: rename the key (keeping its quotes). The rename is safe when the old key certainly
 //! fails (AutoGen sends it to the OpenAI client's `create()`: a `TypeError`; an AG2 config
@@ -57,6 +60,7 @@
 
 use super::helpers::edits;
 use super::helpers::keys::{rename_for, ENTRY_RENAMES};
+use super::helpers::packages::openai_pre_v1;
 use super::PyCtx;
 use crate::engine::diagnostic::{Finding, Fix, Severity};
 use crate::engine::providers::{self, ClientKeywords, ConstructorKind, Generation, ProviderId};
@@ -97,10 +101,40 @@ fn written_for_v02(text: &str) -> bool {
     v02.iter().any(|m| text.contains(m)) && !v01.iter().any(|m| text.contains(m))
 }
 
-/// The severity for a finding about `key`: a hint for an openai < 1.0 name in code that may be
-/// AutoGen 0.1.
+/// How an openai < 1.0 name fares in the checked module's project.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PreV1 {
+    /// The project really has openai < 1: the name is right (KW602 reports code that needs
+    /// openai 1.x there).
+    Right,
+    /// Nothing says which openai; the module may be AutoGen 0.1 code.
+    Maybe,
+    /// It fails (openai >= 1, or code written for AutoGen 0.2 or later).
+    Fails,
+}
+
+/// The project's manifests, lock or virtualenv decide when they name an `openai`; else the
+/// module's text.
+fn pre_v1(ctx: &PyCtx, key: &str) -> PreV1 {
+    if !PRE_V1_NAMES.contains(&key) {
+        return PreV1::Fails;
+    }
+    match openai_pre_v1(ctx) {
+        Some(true) => PreV1::Right,
+        Some(false) => PreV1::Fails,
+        None if written_for_v02(ctx.text) => PreV1::Fails,
+        None => PreV1::Maybe,
+    }
+}
+
+/// The severity for a finding about `key`: a hint when it may be right.
 fn pre_v1_severity(ctx: &PyCtx, key: &str) -> Option<Severity> {
-    (PRE_V1_NAMES.contains(&key) && !written_for_v02(ctx.text)).then_some(Severity::Hint)
+    (pre_v1(ctx, key) == PreV1::Maybe).then_some(Severity::Hint)
+}
+
+/// A finding about `key` is dropped: the project really has openai < 1, where it is right.
+fn right_for_project(ctx: &PyCtx, key: &str) -> bool {
+    pre_v1(ctx, key) == PreV1::Right
 }
 
 /// What a hint from [`pre_v1_severity`] adds to its message.
@@ -235,6 +269,9 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                 {
                     continue;
                 }
+                if right_for_project(ctx, &field.key) {
+                    continue;
+                }
                 let mut finding = Finding::new(
                     Rule::KW102,
                     ctx.path,
@@ -291,6 +328,8 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             }
             if LEGACY_RETRY_KEYS.contains(&key.as_str()) {
                 out.push(legacy_retry(ctx, *span, key));
+            } else if key == "api_base" && right_for_project(ctx, key) {
+                continue;
             } else if key == "api_base" {
                 // 0.2 takes a top-level `base_url`, AG2's `LLMConfig` does not: no single rename.
                 let mut finding = Finding::new(
@@ -309,7 +348,7 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                 let Some(to) = listed.or_else(|| near_known_key(key, providers::v02_keys())) else {
                     continue;
                 };
-                if config.keys.iter().any(|(k, _)| k == to) {
+                if config.keys.iter().any(|(k, _)| k == to) || right_for_project(ctx, key) {
                     continue;
                 }
                 let hint = pre_v1_severity(ctx, key);

@@ -3,7 +3,8 @@
 //! running it (code, name, severity, kind, documentation) is in `registry.rs`; this module runs
 //! the enabled rules of a file over a context (`PyCtx`, `EnvCtx`, `ConfigJsonCtx`). Notebook
 //! rules take the parsed notebook (`kw401_secret_in_output::check`), workflow rules the
-//! workflow's facts (`kw504_workflow_missing_variable::check`). Selection, suppressions
+//! workflow's facts (`kw504_workflow_missing_variable::check`), manifest rules the manifest
+//! (`kw602_openai_version_mismatch::check`, `kw603_environment_out_of_sync::check`). Selection, suppressions
 //! and severities from the configuration are the check driver's (`engine/check.rs`).
 
 use std::path::Path;
@@ -27,6 +28,7 @@ mod kw109_wrong_autogen_api;
 mod kw110_filter_matches_nothing;
 mod kw111_invalid_config_json;
 mod kw112_config_source_missing;
+mod kw113_model_info_required;
 mod kw114_local_endpoint_path;
 mod kw115_missing_model;
 mod kw116_llm_config_not_dict;
@@ -49,6 +51,9 @@ mod kw501_container_missing_variable;
 mod kw502_compose_variable_unset;
 mod kw503_secret_in_image;
 pub mod kw504_workflow_missing_variable;
+mod kw601_autogen_package_mismatch;
+pub mod kw602_openai_version_mismatch;
+pub mod kw603_environment_out_of_sync;
 pub mod registry;
 
 pub use registry::{

@@ -28,6 +28,7 @@ macro_rules! rule_table {
             KW110, "filter-matches-nothing", Error, kw110_filter_matches_nothing, python;
             KW111, "invalid-config-json", Error, kw111_invalid_config_json, json;
             KW112, "config-source-missing", Error, kw112_config_source_missing, python;
+            KW113, "model-info-required", Error, kw113_model_info_required, python;
             KW114, "local-endpoint-path", Error, kw114_local_endpoint_path, python_json;
             KW115, "missing-model", Error, kw115_missing_model, python;
             KW116, "llm-config-not-dict", Error, kw116_llm_config_not_dict, python;
@@ -50,6 +51,9 @@ macro_rules! rule_table {
             KW502, "compose-variable-unset", Warning, kw502_compose_variable_unset, deploy;
             KW503, "secret-in-image", Error, kw503_secret_in_image, deploy;
             KW504, "workflow-missing-variable", Error, kw504_workflow_missing_variable, workflow;
+            KW601, "autogen-package-mismatch", Error, kw601_autogen_package_mismatch, python;
+            KW602, "openai-version-mismatch", Error, kw602_openai_version_mismatch, manifest;
+            KW603, "environment-out-of-sync", Warning, kw603_environment_out_of_sync, manifest;
         }
     };
 }
@@ -67,6 +71,8 @@ pub enum RuleKind {
     Deploy,
     /// GitHub Actions workflows.
     Workflow,
+    /// Dependency manifests (`requirements.txt`, `pyproject.toml`…).
+    Manifest,
 }
 
 macro_rules! define_rules {
@@ -113,11 +119,13 @@ macro_rules! define_rules {
     (@kind notebook) => { RuleKind::Notebook };
     (@kind deploy) => { RuleKind::Deploy };
     (@kind workflow) => { RuleKind::Workflow };
+    (@kind manifest) => { RuleKind::Manifest };
     (@json python) => { false };
     (@json env) => { false };
     (@json notebook) => { false };
     (@json deploy) => { false };
     (@json workflow) => { false };
+    (@json manifest) => { false };
     (@json $other:ident) => { true };
 }
 

@@ -40,6 +40,7 @@ fn requirement(text: &str, span: Span) -> Option<Requirement> {
         extras: req.extras.iter().map(|e| e.to_string()).collect(),
         specifiers,
         span: Span::new(span.start, span.start + before_marker.len()),
+        constraint: false,
     })
 }
 
@@ -67,9 +68,7 @@ fn requirements(text: &str) -> Manifest {
         }
         let at = start + lead;
         if let Some(rest) = content.strip_prefix('-') {
-            let (flag, value) = rest
-                .split_once(|c: char| c == ' ' || c == '=' || c == '\t')
-                .unwrap_or((rest, ""));
+            let (flag, value) = rest.split_once([' ', '=', '\t']).unwrap_or((rest, ""));
             if matches!(flag, "r" | "-requirement" | "c" | "-constraint") {
                 let value = value.trim();
                 if !value.is_empty() {
@@ -231,6 +230,7 @@ fn constraint_table(text: &str, item: Option<&Item>, out: &mut Vec<Requirement>)
             extras,
             specifiers,
             span,
+            constraint: true,
         });
     }
 }

@@ -1,0 +1,158 @@
+//! KW602 openai-version-mismatch: the project pins `openai` below 1.0 while its AutoGen or its
+//! code needs openai 1.x.
+//!
+//! openai 1.0 replaced the module-level API (`openai.api_base`, `openai.ChatCompletion`) with
+//! client objects (`OpenAI(base_url=…)`). AutoGen 0.2 and later (`pyautogen>=0.2`,
+//! `autogen-agentchat` 0.2.x: `Requires-Dist: openai>=1.3`) build those clients, so with
+//! `openai<1` pinned the install fails to resolve or AutoGen fails at import; and a config entry
+//! with `base_url`, or `from openai import OpenAI`, needs openai 1.x whatever AutoGen is there
+//! (openai 0.x reads `api_base` and has no `OpenAI` class). keywire reads the `openai` the
+//! manifest admits (a fresh install gets its newest admitted release) and reports at that line,
+//! with the AutoGen requirement or the code that needs 1.x as related locations.
+//!
+//! The opposite case, openai-0.x names (`api_base`) with openai 1.x, is KW102's; where the
+//! project really has openai < 1 (and an AutoGen 0.1 that wants it), KW102 leaves those names
+//! alone.
+//!
+//! Fix (unsafe: it changes what gets installed): when the project's AutoGen needs openai 1.x,
+//! require the `openai` it declares (`openai>=1.3`).
+//!
+//! Bad (`requirements.txt`):
+//! ```text
+//! pyautogen==0.2.35
+//! openai==0.28.1
+//! ```
+//! Good:
+//! ```text
+//! pyautogen==0.2.35
+//! openai>=1.3
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use pep440_rs::{Version, VersionSpecifiers};
+
+use super::helpers::packages::environment;
+use crate::engine::diagnostic::{Edit, Finding, Fix};
+use crate::engine::packages::{self, data, Manifest};
+use crate::engine::providers::Generation;
+use crate::engine::rules::Rule;
+use crate::engine::text::Span;
+use crate::engine::workspace::Workspace;
+
+/// `openai` 1.x classes (`from openai import OpenAI`).
+const V1_CLASSES: &[&str] = &["OpenAI", "AsyncOpenAI", "AzureOpenAI", "AsyncAzureOpenAI"];
+
+pub(crate) fn check(ws: &Workspace, path: &Path, manifest: &Manifest, out: &mut Vec<Finding>) {
+    let Some(req) = manifest
+        .requirements
+        .iter()
+        .find(|r| r.name == data::OPENAI)
+    else {
+        return;
+    };
+    let env = environment(ws, path);
+    let declared = env.declared(data::OPENAI);
+    let Some(openai) = packages::newest_admitted(data::OPENAI, declared.iter().map(|(_, r)| *r))
+    else {
+        return;
+    };
+    if openai >= Version::new([1]) {
+        return;
+    }
+    // AutoGen releases declared beside it that require openai 1.x.
+    let mut needs: Vec<(PathBuf, Span, String)> = Vec::new();
+    let mut autogen_spec = None;
+    for dist in data::AUTOGEN_DISTS {
+        let reqs = env.declared(dist);
+        let Some(v) = packages::newest_admitted(dist, reqs.iter().map(|(_, r)| *r)) else {
+            continue;
+        };
+        let Some(spec) = packages::line_of(dist, &v).and_then(|l| l.openai) else {
+            continue;
+        };
+        if VersionSpecifiers::from_str(spec).is_ok_and(|s| !s.contains(&openai)) {
+            if let Some((p, r)) = reqs.first() {
+                needs.push((
+                    p.to_path_buf(),
+                    r.span,
+                    format!("{dist} {v} requires openai{spec}"),
+                ));
+                autogen_spec.get_or_insert(spec);
+            }
+        }
+    }
+    // Code of this folder that needs openai 1.x.
+    let code = code_needing_v1(ws, &env.dir);
+    if needs.is_empty() && code.is_empty() {
+        return;
+    }
+    let why = needs
+        .iter()
+        .map(|(_, _, w)| w.clone())
+        .chain(code.iter().take(1).map(|(_, _, w)| w.clone()))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut finding = Finding::new(
+        Rule::KW602,
+        path,
+        req.span,
+        format!(
+            "`openai{}` gives openai {openai} (before 1.0), but {why}",
+            req.spec_text()
+        ),
+    );
+    for (p, span, w) in needs.iter().chain(code.iter().take(3)) {
+        finding = finding.related(p.clone(), *span, w.clone());
+    }
+    if let Some(spec) = autogen_spec {
+        finding = finding.fix(Fix {
+            title: format!("Require openai{spec}"),
+            edits: vec![Edit {
+                path: path.to_path_buf(),
+                span: req.span,
+                new_text: req.rewritten(spec),
+                create: false,
+            }],
+            safe: false,
+            sensitive: false,
+        });
+    }
+    out.push(finding);
+}
+
+/// Config entries with `base_url` and imports of openai 1.x classes, in modules under `dir`.
+fn code_needing_v1(ws: &Workspace, dir: &Path) -> Vec<(PathBuf, Span, String)> {
+    let mut out = Vec::new();
+    let mut modules: Vec<_> = ws
+        .python_modules()
+        .filter(|(p, _)| p.starts_with(dir))
+        .collect();
+    modules.sort_by(|a, b| a.0.cmp(b.0));
+    for (p, m) in modules {
+        for e in &m.facts.entries {
+            if e.generation == Generation::V02 {
+                if let Some(f) = e.field("base_url") {
+                    out.push((
+                        p.clone(),
+                        f.key_span,
+                        "this entry sets `base_url`, which openai 0.x does not read (it reads `api_base`)".to_string(),
+                    ));
+                }
+            }
+        }
+        for i in &m.facts.imports {
+            if i.level == 0 && i.module == "openai" {
+                if let Some(name) = i.names.iter().find(|n| V1_CLASSES.contains(&n.as_str())) {
+                    out.push((
+                        p.clone(),
+                        i.span,
+                        format!("this module imports `{name}`, which openai 0.x does not have"),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,3 @@
+from autogen import AssistantAgent, UserProxyAgent
+
+assistant = AssistantAgent("assistant")

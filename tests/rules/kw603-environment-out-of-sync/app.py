@@ -1,0 +1,1 @@
+from autogen_agentchat.agents import AssistantAgent

@@ -17,7 +17,7 @@ repo="$(cd "$here/../.." && pwd)"
 seconds="${FUZZ_SECONDS:-20}"
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(python dotenv config_json notebook fix_loop lsp_edits yaml)
+    targets=(python dotenv config_json notebook fix_loop lsp_edits yaml deploy_text manifests)
 fi
 
 skip() {

@@ -25,6 +25,7 @@ const TARGETS: &[&str] = &[
     "lsp_edits",
     "yaml",
     "deploy_text",
+    "manifests",
 ];
 
 fn run_target(target: &str, data: &[u8]) {
@@ -37,6 +38,7 @@ fn run_target(target: &str, data: &[u8]) {
         "lsp_edits" => harness::lsp_edits(data),
         "yaml" => harness::yaml(data),
         "deploy_text" => harness::deploy_text(data),
+        "manifests" => harness::manifests(data),
         other => panic!("unknown fuzz target {other}"),
     }
 }
@@ -139,6 +141,9 @@ fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
                 FileKind::Compose => out.push(("yaml", name_of(p), std::fs::read(p).unwrap())),
                 FileKind::Dockerfile | FileKind::Workflow | FileKind::RunFile => {
                     out.push(("deploy_text", name_of(p), std::fs::read(p).unwrap()))
+                }
+                FileKind::Manifest => {
+                    out.push(("manifests", name_of(p), std::fs::read(p).unwrap()))
                 }
                 _ => {}
             }

@@ -63,6 +63,15 @@ fn render(at: &At) -> Option<(String, bool)> {
         let text = crate::engine::compose_hover::hover(ws, &at.doc.path, at.offset)?;
         return Some((text, at.markdown));
     }
+    let python =
+        at.doc.kind == FileKind::Python || (at.doc.kind == FileKind::Notebook && at.in_cell);
+    if python {
+        if let Some(text) =
+            crate::engine::packages::hover::import_hover(ws, &at.doc.path, at.offset)
+        {
+            return Some((text, at.markdown));
+        }
+    }
     let conv = at.conv()?;
     let text = match at.target()? {
         Target::EnvRead(read) => env_read(&conv, ws, at, &read.name, read.kind),

@@ -27,8 +27,10 @@
 
 mod deploy;
 mod lsp;
+mod manifests;
 
 pub use deploy::{deploy_text, yaml};
+pub use manifests::manifests;
 
 pub use lsp::{
     decode, encode, lsp_edits, model_apply, model_offset, Change, EditScript, LspHarness,

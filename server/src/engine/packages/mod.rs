@@ -10,6 +10,7 @@
 //! ([`data`]).
 
 pub mod data;
+pub mod hover;
 pub mod model_info;
 pub mod read;
 mod releases;

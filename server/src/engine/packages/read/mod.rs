@@ -27,6 +27,15 @@ pub fn manifest(kind: ManifestKind, text: &str) -> Manifest {
 
 /// One requirement string at `span` (the string's content in the file).
 fn requirement(text: &str, span: Span) -> Option<Requirement> {
+    // pep508_rs 0.9 panics on a name that ends in `.`, `-` or `_` before another character
+    // (`pyautogen-=1.0`): such a line is no requirement.
+    let name_end = text
+        .trim_start()
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
+        .unwrap_or(text.trim_start().len());
+    if text.trim_start()[..name_end].ends_with(['.', '-', '_']) {
+        return None;
+    }
     let req = pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(text).ok()?;
     let specifiers = match req.version_or_url {
         Some(pep508_rs::VersionOrUrl::VersionSpecifier(s)) => Some(s),

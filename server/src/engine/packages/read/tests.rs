@@ -146,3 +146,23 @@ fn locks_and_metadata() {
     );
     assert_eq!(metadata("Name: x\n"), None);
 }
+
+#[test]
+fn a_name_ending_in_a_separator_is_no_requirement() {
+    // pep508_rs panics on these; the reader must not reach it.
+    for text in [
+        "pyautogen-=1.1.14\nopenai<1\n",
+        "a_ >=1\n",
+        "x.;",
+        "-",
+        "a-[x]",
+    ] {
+        let m = manifest(ManifestKind::Requirements, text);
+        assert!(
+            m.requirements.iter().all(|r| r.name != "pyautogen"),
+            "{text}"
+        );
+    }
+    let m = manifest(ManifestKind::Requirements, "pyautogen-=1.1.14\nopenai<1\n");
+    assert_eq!(m.requirements.len(), 1);
+}

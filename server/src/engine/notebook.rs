@@ -86,6 +86,9 @@ pub enum Magic {
         key_span: Range<usize>,
         value_span: Range<usize>,
     },
+    /// `%pip install …`, `!pip install …`, `!uv pip install …`: the requirements it installs
+    /// into the kernel's environment (options and files left out).
+    PipInstall { requirements: Vec<String> },
 }
 
 /// A magic found in the module, with the span of its whole line (module offsets).
@@ -442,8 +445,15 @@ fn is_help_query(line: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
 }
 
-/// `%env`, `%set_env`, `%dotenv`, `!export`, `!set` at `at` (module offset of `%` or `!`).
+/// `%env`, `%set_env`, `%dotenv`, `!export`, `!set`, `%pip install` at `at` (module offset of `%` or `!`).
 fn parse_magic(line: &str, at: usize) -> Option<Magic> {
+    // `! pip install x`: IPython allows a space after `!`.
+    if let Some(rest) = line.strip_prefix("! ") {
+        let cmd = rest.trim_start();
+        if cmd.starts_with("pip") || cmd.starts_with("uv ") {
+            return parse_magic(&format!("!{cmd}"), at);
+        }
+    }
     let (head, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
     let rest_at = at + line.len() - rest.len();
     match head {
@@ -465,6 +475,46 @@ fn parse_magic(line: &str, at: usize) -> Option<Magic> {
                 }
             }
             Some(Magic::Dotenv { path, override_ })
+        }
+        "!pip" | "%pip" | "!pip3" | "%pip3" | "!uv" | "%uv" => {
+            let rest = rest.trim_start();
+            let rest = if head.ends_with("uv") {
+                rest.strip_prefix("pip")?.trim_start()
+            } else {
+                rest
+            };
+            let args = rest.strip_prefix("install")?;
+            let mut requirements = Vec::new();
+            let mut skip_next = false;
+            for word in args.split_whitespace() {
+                if std::mem::take(&mut skip_next) {
+                    continue;
+                }
+                if word.starts_with('-') {
+                    // Options with a value: a file, an index, a target.
+                    skip_next = matches!(
+                        word,
+                        "-r" | "--requirement"
+                            | "-c"
+                            | "--constraint"
+                            | "-e"
+                            | "--editable"
+                            | "-i"
+                            | "--index-url"
+                            | "--extra-index-url"
+                            | "-t"
+                            | "--target"
+                            | "-f"
+                            | "--find-links"
+                    );
+                    continue;
+                }
+                let word = word.trim_matches(|c| c == '"' || c == '\'');
+                if !word.is_empty() && !word.starts_with(['$', '{', '.', '/']) {
+                    requirements.push(word.to_string());
+                }
+            }
+            Some(Magic::PipInstall { requirements })
         }
         "!export" | "!set" => {
             assignment(rest, rest_at, false).map(|(key, key_span, value_span)| Magic::ShellExport {
@@ -569,6 +619,31 @@ mod tests {
             assert_eq!(nb.locate_json(raw), Some((1, offset)), "offset {offset}");
         }
         assert_eq!(nb.locate_json(0), None);
+    }
+
+    #[test]
+    fn pip_installs_are_read() {
+        let reqs = |line: &str| match parse_magic(line, 0) {
+            Some(Magic::PipInstall { requirements }) => requirements,
+            other => panic!("{line}: {other:?}"),
+        };
+        assert_eq!(
+            reqs("!pip install -q ag2[openai] \"openai<1\""),
+            ["ag2[openai]", "openai<1"]
+        );
+        assert_eq!(
+            reqs("! pip install -U autogen-agentchat -r req.txt"),
+            ["autogen-agentchat"]
+        );
+        assert_eq!(
+            reqs("%pip install --index-url https://x pyautogen==0.2.35"),
+            ["pyautogen==0.2.35"]
+        );
+        assert_eq!(
+            reqs("!uv pip install autogen-ext[openai] ."),
+            ["autogen-ext[openai]"]
+        );
+        assert_eq!(parse_magic("!pip list", 0), None);
     }
 
     #[test]

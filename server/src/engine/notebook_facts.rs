@@ -76,6 +76,9 @@ pub fn module_facts(nb: &Notebook, module: &Module, depth: Depth) -> PyFacts {
                 override_env: *override_,
                 has_dotenv_file_path: false,
             }),
+            Magic::PipInstall { requirements } => {
+                facts.pip_installs.extend(requirements.iter().cloned())
+            }
             Magic::ShellExport {
                 key,
                 key_span,

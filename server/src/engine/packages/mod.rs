@@ -458,6 +458,8 @@ pub fn releases_of(dist: &str) -> &'static [Version] {
 
 /// The data line of `dist` at version `v`.
 pub fn line_of(dist: &str, v: &Version) -> Option<&'static Line> {
+    // `0.4.0.dev6` belongs to the 0.4 line, though it sorts before 0.4.
+    let v = &v.only_release();
     LINES.iter().find(|l| {
         l.dist == dist
             && (l.from.is_empty() || Version::from_str(l.from).is_ok_and(|f| *v >= f))
@@ -571,5 +573,70 @@ impl Store {
         out.sort();
         out.dedup();
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(dist: &str, spec: &str) -> Requirement {
+        read::manifest(ManifestKind::Requirements, &format!("{dist}{spec}\n"))
+            .requirements
+            .remove(0)
+    }
+
+    /// Every repair a fix writes gives, on a fresh install, a release that installs the import.
+    #[test]
+    fn every_repair_installs_its_import() {
+        for (dist, top, llm, spec) in data::REPAIRS {
+            let r = req(dist, spec);
+            let v = newest_admitted(dist, std::iter::once(&r))
+                .unwrap_or_else(|| panic!("{dist}{spec}"));
+            let view = View {
+                source: Source::Declared,
+                dists: vec![(dist.to_string(), v.clone(), None)],
+            };
+            assert!(
+                provided_imports(&view).contains(top),
+                "{dist}{spec} gives {v}"
+            );
+            assert!(!llm || provides_llm_config(&view), "{dist}{spec} gives {v}");
+        }
+    }
+
+    #[test]
+    fn what_a_fresh_install_gets() {
+        let newest = |dist: &str, spec: &str| {
+            newest_admitted(dist, std::iter::once(&req(dist, spec)))
+                .unwrap()
+                .to_string()
+        };
+        // `~=0.2` is `>=0.2, ==0.*`: today's 0.x, not 0.2.
+        assert_ne!(newest("autogen-agentchat", "~=0.2"), "0.2.40");
+        assert_eq!(newest("autogen-agentchat", "~=0.2.0"), "0.2.40");
+        assert_eq!(newest("pyautogen", "<0.2"), "0.1.14");
+        let line = line_of(
+            "autogen-agentchat",
+            &Version::from_str("0.4.0.dev6").unwrap(),
+        )
+        .unwrap();
+        assert_eq!(line.imports, ["autogen_agentchat"]);
+    }
+
+    #[test]
+    fn names_normalise() {
+        assert_eq!(normalize_name("Autogen_AgentChat"), "autogen-agentchat");
+        assert_eq!(normalize_name("a.-_b"), "a-b");
+        assert!(judged_dist_info("autogen_agentchat-0.7.5.dist-info"));
+        assert!(judged_dist_info("openai-1.0.0.dist-info"));
+        assert!(!judged_dist_info("requests-2.0.dist-info"));
+        let (root, inside) =
+            in_site_packages(Path::new("/p/.venv/lib/python3.11/site-packages/x/y.py")).unwrap();
+        assert_eq!(
+            (root.as_path(), inside.as_path()),
+            (Path::new("/p/.venv"), Path::new("x/y.py"))
+        );
+        assert_eq!(in_site_packages(Path::new("/p/app.py")), None);
     }
 }

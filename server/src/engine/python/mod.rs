@@ -44,6 +44,9 @@ pub struct PyFacts {
     pub shell_exports: Vec<ShellExport>,
     /// `llm_config=` / `config_list` values that are a one-element tuple (a trailing comma).
     pub one_tuples: Vec<OneTuple>,
+    /// Requirements a notebook installs into its kernel (`%pip install ag2[openai]`); never in
+    /// a `.py` file.
+    pub pip_installs: Vec<String>,
     /// The tree had syntax errors (facts are best-effort then).
     pub has_syntax_errors: bool,
 }

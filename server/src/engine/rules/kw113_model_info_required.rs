@@ -84,7 +84,11 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                 format!("{MODELS_FROM} (the newest release)"),
             ),
         };
-        if known || name.value.is_empty() {
+        // A documentation placeholder (`{model-name}`, `<your model>`) is no model name.
+        let placeholder = name
+            .value
+            .contains(|c: char| c.is_whitespace() || matches!(c, '{' | '}' | '<' | '>'));
+        if known || name.value.is_empty() || placeholder {
             continue;
         }
         out.push(

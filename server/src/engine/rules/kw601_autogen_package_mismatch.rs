@@ -13,8 +13,10 @@
 //! above it that has any, and its virtualenv's `*.dist-info` (never by running Python). A
 //! declaration counts as the newest release it admits (what a fresh install gets). The import
 //! is reported only when every source that names an AutoGen distribution (installed, locked,
-//! declared) lacks it; when they disagree, KW603 reports that instead. Imports inside `try:`,
-//! and packages whose source is in the workspace, are left alone.
+//! declared) lacks it; when they disagree, KW603 reports that instead. A notebook that installs
+//! its AutoGen itself (`%pip install ag2[openai]`, `!pip install …`) is judged against what that
+//! installs. Imports inside `try:`, and packages whose source is in the workspace, are left
+//! alone.
 //!
 //! Fix (unsafe: it changes what gets installed): when one requirement line names the project's
 //! AutoGen, rewrite it to the versions of the same distribution that install the import (for
@@ -32,7 +34,7 @@ use super::helpers::packages::{
 };
 use super::PyCtx;
 use crate::engine::diagnostic::{Edit, Finding, Fix};
-use crate::engine::packages::{data, Source};
+use crate::engine::packages::{self, data, read, Requirement, Source, View};
 use crate::engine::rules::Rule;
 
 pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
@@ -60,10 +62,22 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
     }
     let ws = ctx.beyond();
     let env = environment(ws, ctx.path);
-    let views = env.views(data::AUTOGEN_DISTS);
+    // A notebook that installs its AutoGen itself (`%pip install ag2[openai]`) runs with that.
+    let installs: Vec<Requirement> = ctx
+        .facts
+        .pip_installs
+        .iter()
+        .filter_map(|r| read::requirement_text(r))
+        .collect();
+    let own_view = notebook_view(&installs);
+    let views = match own_view {
+        Some(view) => vec![view],
+        None => env.views(data::AUTOGEN_DISTS),
+    };
     if views.is_empty() {
         return;
     }
+    let from_notebook = !installs.is_empty() && views[0].dists.iter().all(|(_, _, d)| d.is_none());
     let own: Vec<&str> = env.own_names().collect();
     let mut reported: Vec<&str> = Vec::new();
     for (top, needs_llm, import) in imports {
@@ -71,9 +85,9 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             continue;
         }
         let own_provides = own.iter().any(|name| {
-            crate::engine::packages::releases_of(name)
+            packages::releases_of(name)
                 .first()
-                .and_then(|v| crate::engine::packages::line_of(name, v))
+                .and_then(|v| packages::line_of(name, v))
                 .is_some_and(|l| l.imports.contains(&top))
         });
         if own_provides || local_package(ws, top) {
@@ -86,7 +100,16 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
         } else {
             format!("`{top}`")
         };
-        let why = describe_view(ws, &env, &views[0]);
+        let why = if from_notebook {
+            let got: Vec<String> = views[0]
+                .dists
+                .iter()
+                .map(|(d, v, _)| format!("{d} {v}"))
+                .collect();
+            format!("this notebook's `pip install` gets {}", got.join(", "))
+        } else {
+            describe_view(ws, &env, &views[0])
+        };
         let mut finding = Finding::new(
             Rule::KW601,
             ctx.path,
@@ -108,7 +131,7 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
 }
 
 /// Rewrite the one AutoGen requirement to versions of its distribution that install `top`.
-fn repair(views: &[crate::engine::packages::View], top: &str, needs_llm: bool) -> Option<Fix> {
+fn repair(views: &[View], top: &str, needs_llm: bool) -> Option<Fix> {
     // Only when nothing installed or locked overrides what the manifest says.
     let [view] = views else {
         return None;
@@ -138,5 +161,23 @@ fn repair(views: &[crate::engine::packages::View], top: &str, needs_llm: bool) -
         }],
         safe: false,
         sensitive: false,
+    })
+}
+
+/// The AutoGen distributions a notebook installs itself, as a fresh install gets them.
+fn notebook_view(installs: &[Requirement]) -> Option<View<'static>> {
+    let mut dists = Vec::new();
+    for dist in data::AUTOGEN_DISTS {
+        let reqs: Vec<&Requirement> = installs.iter().filter(|r| r.name == *dist).collect();
+        if reqs.is_empty() {
+            continue;
+        }
+        if let Some(v) = packages::newest_admitted(dist, reqs.iter().copied()) {
+            dists.push((dist.to_string(), v, None));
+        }
+    }
+    (!dists.is_empty()).then_some(View {
+        source: Source::Declared,
+        dists,
     })
 }

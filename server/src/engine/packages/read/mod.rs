@@ -25,6 +25,11 @@ pub fn manifest(kind: ManifestKind, text: &str) -> Manifest {
     }
 }
 
+/// A PEP 508 requirement string met outside a manifest (a notebook's `%pip install`).
+pub fn requirement_text(text: &str) -> Option<Requirement> {
+    requirement(text, Span::new(0, text.len()))
+}
+
 /// One requirement string at `span` (the string's content in the file).
 fn requirement(text: &str, span: Span) -> Option<Requirement> {
     // pep508_rs 0.9 panics on a name that ends in `.`, `-` or `_` before another character

@@ -68,7 +68,15 @@ pub(crate) fn describe_view(ws: &Workspace, env: &Environment, view: &View) -> S
         .filter(|(d, _, _)| d != data::OPENAI)
         .map(|(d, v, decl)| match (view.source, decl) {
             (Source::Declared, Some((_, r))) if r.specifiers.is_some() => {
-                format!("{d}{} (a fresh install gets {v})", r.spec_text())
+                let spec = r.spec_text();
+                // `~=0.2` reads like "0.2.x" but admits every 0.x release.
+                let note = match spec.strip_prefix("~=") {
+                    Some(base) if base.split('.').count() == 2 => {
+                        format!("; `~={base}` admits every release below the next major version")
+                    }
+                    _ => String::new(),
+                };
+                format!("{d}{spec} (a fresh install gets {v}{note})")
             }
             (Source::Declared, _) => format!("{d} (a fresh install gets {v})"),
             _ => format!("{d} {v}"),

@@ -37,6 +37,9 @@ python3 tests/corpus/run.py --check-files
 echo "== tests"
 cargo test --workspace --locked
 
+echo "== real virtualenvs (pip install --no-deps of pinned AutoGen and openai releases)"
+bash tests/packages/run.sh
+
 echo "== SARIF output (Microsoft's validator, installed from tests/sarif/package-lock.json)"
 if ! command -v npm >/dev/null 2>&1; then
   echo "== installing nodejs, npm"

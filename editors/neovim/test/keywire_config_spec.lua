@@ -77,7 +77,7 @@ local function main()
     local resolved = vim.lsp.config.keywire
     check(
       'vim.lsp.config.keywire comes from lsp/keywire.lua',
-      resolved ~= nil and vim.deep_equal(resolved.filetypes, { 'python', 'sh', 'dotenv', 'json', 'yaml', 'yaml.docker-compose', 'dockerfile' })
+      resolved ~= nil and vim.deep_equal(resolved.filetypes, { 'python', 'sh', 'dotenv', 'json', 'yaml', 'yaml.docker-compose', 'dockerfile', 'requirements', 'toml', 'cfg' })
         and vim.deep_equal(resolved.root_markers, { 'pyproject.toml', 'keywire.toml', '.git', '.env' }),
       vim.inspect(resolved and { resolved.filetypes, resolved.root_markers })
     )

@@ -79,8 +79,8 @@ local function main()
   local config = dofile(PLUGIN .. '/lsp/keywire.lua')
   check('lsp/keywire.lua: cmd is { "keywire", "lsp" }', vim.deep_equal(config.cmd, { 'keywire', 'lsp' }), vim.inspect(config.cmd))
   check(
-    'lsp/keywire.lua: filetypes python, sh, dotenv, json, yaml, dockerfile',
-    vim.deep_equal(config.filetypes, { 'python', 'sh', 'dotenv', 'json', 'yaml', 'yaml.docker-compose', 'dockerfile' }),
+    'lsp/keywire.lua: filetypes python, sh, dotenv, json, yaml, dockerfile, requirements, toml, cfg',
+    vim.deep_equal(config.filetypes, { 'python', 'sh', 'dotenv', 'json', 'yaml', 'yaml.docker-compose', 'dockerfile', 'requirements', 'toml', 'cfg' }),
     vim.inspect(config.filetypes)
   )
   check(

@@ -28,6 +28,14 @@ export const DOCUMENT_SELECTOR: Filter[] = [
   // GitHub Actions workflows: the GitHub Actions extension's language, else plain `yaml`.
   { scheme: 'file', language: 'github-actions-workflow', pattern: '**/.github/workflows/*.{yml,yaml}' },
   { scheme: 'file', language: 'yaml', pattern: '**/.github/workflows/*.{yml,yaml}' },
+  // Dependency manifests (which AutoGen and openai the project declares), whatever language
+  // VS Code or an extension gives them (`pip-requirements`, `toml`, `ini`, `yaml`, plain text).
+  { scheme: 'file', pattern: '**/requirements*.{txt,in}' },
+  { scheme: 'file', pattern: '**/requirements/*.{txt,in}' },
+  { scheme: 'file', pattern: '**/pyproject.toml' },
+  { scheme: 'file', pattern: '**/setup.cfg' },
+  { scheme: 'file', pattern: '**/Pipfile' },
+  { scheme: 'file', pattern: '**/environment.{yml,yaml}' },
   // Python cells of Jupyter notebooks (VS Code's built-in notebook editor). The server syncs
   // them as notebooks (LSP notebookDocumentSync) and reports on each cell.
   { notebook: 'jupyter-notebook', language: 'python' },

@@ -14,7 +14,7 @@ local M = {}
 M.defaults = {
   name = 'keywire',
   cmd = { 'keywire', 'lsp' },
-  filetypes = { 'python', 'sh', 'dotenv', 'json', 'yaml', 'yaml.docker-compose', 'dockerfile' },
+  filetypes = { 'python', 'sh', 'dotenv', 'json', 'yaml', 'yaml.docker-compose', 'dockerfile', 'requirements', 'toml', 'cfg' },
   root_markers = { 'pyproject.toml', 'keywire.toml', '.git', '.env' },
   -- initializationOptions: logLevel, select, ignore, severity, assumeDefined
   init_options = { logLevel = 'info' },
@@ -38,6 +38,9 @@ function M.filetypes()
         ['OAI_CONFIG_LIST.*'] = { 'json', { priority = -1 } },
         -- Neovim 0.9+ knows .ipynb as json already.
         ['.+%.ipynb'] = { 'json', { priority = -1 } },
+        -- Dependency manifests (newer Neovim knows `requirements.txt` only).
+        ['requirements.*%.txt'] = { 'requirements', { priority = -1 } },
+        ['requirements.*%.in'] = { 'requirements', { priority = -1 } },
       },
     })
   end
@@ -47,6 +50,7 @@ function M.filetypes()
       autocmd!
       autocmd BufNewFile,BufRead .env.* setfiletype sh
       autocmd BufNewFile,BufRead OAI_CONFIG_LIST*,*.ipynb setfiletype json
+      autocmd BufNewFile,BufRead requirements*.txt,requirements*.in setfiletype requirements
     augroup END]])
   end
 end

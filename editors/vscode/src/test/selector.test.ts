@@ -53,6 +53,18 @@ describe('document selector', () => {
     assert.ok(!selects({ scheme: 'file', language: 'json', path: '/w/package.json' }));
   });
 
+  test('dependency manifests, not other text', () => {
+    assert.ok(selects({ scheme: 'file', language: 'pip-requirements', path: '/w/requirements.txt' }));
+    assert.ok(selects({ scheme: 'file', language: 'plaintext', path: '/w/app/requirements-dev.txt' }));
+    assert.ok(selects({ scheme: 'file', language: 'plaintext', path: '/w/requirements/base.in' }));
+    assert.ok(selects({ scheme: 'file', language: 'toml', path: '/w/pyproject.toml' }));
+    assert.ok(selects({ scheme: 'file', language: 'toml', path: '/w/Pipfile' }));
+    assert.ok(selects({ scheme: 'file', language: 'ini', path: '/w/setup.cfg' }));
+    assert.ok(selects({ scheme: 'file', language: 'yaml', path: '/w/environment.yml' }));
+    assert.ok(!selects({ scheme: 'file', language: 'plaintext', path: '/w/notes.txt' }));
+    assert.ok(!selects({ scheme: 'file', language: 'toml', path: '/w/Cargo.toml' }));
+  });
+
   test('compose files and Dockerfiles, not other YAML', () => {
     assert.ok(selects({ scheme: 'file', language: 'dockercompose', path: '/w/compose.yaml' }));
     assert.ok(selects({ scheme: 'file', language: 'yaml', path: '/w/compose.yaml' }));

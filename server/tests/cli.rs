@@ -251,9 +251,9 @@ fn rules_lists_every_rule() {
     assert!(lines[0].contains(" warning "), "{text}");
     for (line, code) in lines.iter().zip([
         "KW101", "KW102", "KW103", "KW104", "KW105", "KW106", "KW107", "KW108", "KW109", "KW110",
-        "KW111", "KW112", "KW114", "KW115", "KW116", "KW201", "KW202", "KW203", "KW204", "KW205",
-        "KW301", "KW302", "KW303", "KW304", "KW305", "KW306", "KW307", "KW308", "KW401", "KW402",
-        "KW501", "KW502", "KW503", "KW504",
+        "KW111", "KW112", "KW113", "KW114", "KW115", "KW116", "KW201", "KW202", "KW203", "KW204",
+        "KW205", "KW301", "KW302", "KW303", "KW304", "KW305", "KW306", "KW307", "KW308", "KW401",
+        "KW402", "KW501", "KW502", "KW503", "KW504", "KW601", "KW602", "KW603",
     ]) {
         assert!(line.starts_with(code), "{line}");
     }

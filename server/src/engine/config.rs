@@ -688,7 +688,8 @@ KW101 = "error"
         assert!(check_selector("K").is_err());
         assert!(check_selector("KW4").is_ok());
         assert!(check_selector("KW5").is_ok());
-        assert!(check_selector("KW6").is_err());
+        assert!(check_selector("KW6").is_ok());
+        assert!(check_selector("KW7").is_err());
         assert_eq!(
             check_selector("KW999").unwrap_err(),
             "unknown rule \"KW999\""

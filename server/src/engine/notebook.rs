@@ -663,7 +663,13 @@ mod tests {
         let module = Notebook::parse(&text).unwrap().module();
         assert!(module.text.starts_with("                      \n"));
         assert!(module.text.ends_with("x = 1\n"));
-        let kinds: Vec<_> = module.magics.iter().map(|m| &m.magic).collect();
+        let mut kinds: Vec<_> = module.magics.iter().map(|m| &m.magic).collect();
+        assert_eq!(
+            kinds.remove(0),
+            &Magic::PipInstall {
+                requirements: vec!["pyautogen".into()]
+            }
+        );
         assert!(matches!(kinds[0], Magic::SetEnv { key, .. } if key == "OPENAI_API_KEY"));
         assert_eq!(
             kinds[1],
@@ -673,7 +679,7 @@ mod tests {
             }
         );
         assert!(matches!(kinds[2], Magic::ShellExport { key, .. } if key == "AZURE_KEY"));
-        let Magic::SetEnv { value_span, .. } = &module.magics[0].magic else {
+        let Magic::SetEnv { value_span, .. } = &module.magics[1].magic else {
             unreachable!()
         };
         assert_eq!(

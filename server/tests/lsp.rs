@@ -490,7 +490,18 @@ async fn env_edits_update_open_python_files() {
             "**/.vscode/launch.json",
             "**/.vscode/settings.json",
             "**/.github/workflows/*.yml",
-            "**/.github/workflows/*.yaml"
+            "**/.github/workflows/*.yaml",
+            "**/requirements*.txt",
+            "**/requirements*.in",
+            "**/requirements/*.txt",
+            "**/setup.cfg",
+            "**/Pipfile",
+            "**/Pipfile.lock",
+            "**/environment.y*ml",
+            "**/uv.lock",
+            "**/poetry.lock",
+            "**/pdm.lock",
+            "**/site-packages/*.dist-info/METADATA"
         ]
     );
     client.shutdown_and_exit().await;

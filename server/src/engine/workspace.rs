@@ -40,7 +40,8 @@ pub enum FileKind {
     Compose,
     /// `Dockerfile`, `Dockerfile.*`, `*.Dockerfile` (`engine/dockerfile.rs`).
     Dockerfile,
-    /// `.dockerignore`: read beside a Dockerfile's build context, never checked itself.
+    /// `.dockerignore` (at a build context's root) or `<Dockerfile>.dockerignore` (beside its
+    /// Dockerfile): read for builds, never checked itself.
     DockerIgnore,
     /// A file that says how the project runs, with commands whose tool may load `.env` files
     /// itself: `Makefile`, `justfile`, `Procfile`, `pyproject.toml`, `*.sh`,
@@ -168,6 +169,12 @@ fn deploy_kind(name: &str) -> Option<FileKind> {
     if name == ".dockerignore" {
         return Some(FileKind::DockerIgnore);
     }
+    // BuildKit's ignore file of one Dockerfile: `Dockerfile.dockerignore`,
+    // `api.Dockerfile.dockerignore`, beside it.
+    if let Some(dockerfile) = name.strip_suffix(".dockerignore") {
+        return (deploy_kind(dockerfile) == Some(FileKind::Dockerfile))
+            .then_some(FileKind::DockerIgnore);
+    }
     for base in ["compose", "docker-compose"] {
         for ext in ["yaml", "yml"] {
             if name == format!("{base}.{ext}") || name == format!("{base}.override.{ext}") {
@@ -176,7 +183,7 @@ fn deploy_kind(name: &str) -> Option<FileKind> {
         }
     }
     let dockerfile = name == "Dockerfile"
-        || (name.starts_with("Dockerfile.") && !name.ends_with(".dockerignore"))
+        || name.starts_with("Dockerfile.")
         || (name.ends_with(".Dockerfile") && name.len() > ".Dockerfile".len());
     dockerfile.then_some(FileKind::Dockerfile)
 }
@@ -676,12 +683,21 @@ mod tests {
                 "{docker}"
             );
         }
-        assert_eq!(
-            file_kind(Path::new(".dockerignore")),
-            FileKind::DockerIgnore
-        );
+        for ignore in [
+            ".dockerignore",
+            "Dockerfile.dockerignore",
+            "docker/api.Dockerfile.dockerignore",
+            "Dockerfile.prod.dockerignore",
+        ] {
+            assert_eq!(
+                file_kind(Path::new(ignore)),
+                FileKind::DockerIgnore,
+                "{ignore}"
+            );
+        }
         for other in [
             "compose.json",
+            "notes.dockerignore",
             "my-compose.yml",
             ".Dockerfile",
             "config.yaml",

@@ -16,6 +16,7 @@ use super::notebook::NotebookError;
 use super::notebook_facts;
 use super::python::{self, PyFacts};
 use super::resolve::graph::Derived;
+use super::runners::compose::ComposeRun;
 use super::runners::{self, Runner};
 use super::suppression::parse_suppression;
 use super::workflow::{self, Workflow};
@@ -303,6 +304,8 @@ pub struct Workspace {
     dirs: BTreeMap<PathBuf, DirMarkers>,
     /// Runners that load `.env` files, by the file that states them (`engine/runners/`).
     runners: BTreeMap<PathBuf, Arc<[Runner]>>,
+    /// Commands that run Docker Compose, by the run file that states them.
+    compose_runs: BTreeMap<PathBuf, Arc<[ComposeRun]>>,
     workflows: BTreeMap<PathBuf, Arc<WorkflowFile>>,
     /// Import graph and write index, rebuilt lazily after any change.
     derived: OnceLock<Arc<Derived>>,
@@ -420,14 +423,41 @@ impl Workspace {
     /// that load `.env` files. A shell script counts only at the workspace root (where a
     /// project's `run.sh` sits; scripts elsewhere run from anywhere).
     pub fn set_run_file(&mut self, path: PathBuf, text: &str) {
-        let read = if path.extension().is_some_and(|e| e == "sh")
+        let (read, compose) = if path.extension().is_some_and(|e| e == "sh")
             && path.parent() != Some(self.root.as_path())
         {
-            Vec::new()
+            (Vec::new(), Vec::new())
         } else {
-            runners::read(&path, text)
+            (
+                runners::read(&path, text),
+                runners::compose::of_run_file(&path, text),
+            )
         };
+        if compose.is_empty() {
+            self.compose_runs.remove(&path);
+        } else {
+            self.compose_runs.insert(path.clone(), compose.into());
+        }
         self.set_runners(path, read);
+    }
+
+    /// Every command of a run file or a workflow step that runs Docker Compose, with the file
+    /// that states it, sorted by file.
+    pub fn compose_runs(&self) -> Vec<(&PathBuf, ComposeRun)> {
+        let mut out: Vec<(&PathBuf, ComposeRun)> = self
+            .compose_runs
+            .iter()
+            .flat_map(|(p, runs)| runs.iter().map(move |r| (p, r.clone())))
+            .collect();
+        for (path, wf) in &self.workflows {
+            out.extend(
+                runners::compose::of_workflow(path, &wf.facts)
+                    .into_iter()
+                    .map(|r| (path, r)),
+            );
+        }
+        out.sort_by(|a, b| a.0.cmp(b.0));
+        out
     }
 
     /// Set the runners a file states (any file kind whose tool loads `.env` files: see
@@ -498,6 +528,7 @@ impl Workspace {
         if self.runners.contains_key(path) {
             self.set_runners(path.to_path_buf(), Vec::new());
         }
+        self.compose_runs.remove(path);
         if self.workflows.remove(path).is_some() && self.workflows.is_empty() {
             self.derived = OnceLock::new();
         }

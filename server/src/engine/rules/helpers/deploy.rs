@@ -8,6 +8,7 @@ use crate::engine::compose::Build;
 use crate::engine::compose_env::{self, ComposeEnv};
 use crate::engine::dockerfile::{DockerIgnore, DockerfileFacts};
 use crate::engine::python::{EnvRead, FieldValue, PyFacts};
+use crate::engine::runners::compose::ComposeRun;
 use crate::engine::secrets;
 use crate::engine::workspace::{DeployFacts, Workspace};
 
@@ -30,6 +31,34 @@ pub(crate) fn compose_dotenv(ws: &Workspace, compose: &Path) -> Option<(PathBuf,
     let path = compose.parent()?.join(".env");
     let file = ws.env_file(&path)?;
     Some((path.clone(), compose_env::parse(&file.text)))
+}
+
+/// The commands of the project that run Compose on `compose` (run files and workflow steps):
+/// those naming it with `-f`, and those without `-f` running in its folder, or below it where
+/// no compose file of their own folder comes first (Compose looks upward for one).
+pub(crate) fn compose_runs_of<'a>(
+    ws: &'a Workspace,
+    compose: &Path,
+) -> Vec<(&'a PathBuf, ComposeRun)> {
+    let Some(dir) = compose.parent() else {
+        return Vec::new();
+    };
+    let has_compose = |d: &Path| {
+        ws.deploy_files()
+            .any(|(p, f)| p.parent() == Some(d) && matches!(f.facts, DeployFacts::Compose(_)))
+    };
+    ws.compose_runs()
+        .into_iter()
+        .filter(|(_, run)| {
+            if run.files.is_empty() {
+                run.cwd == dir || (run.cwd.starts_with(dir) && !has_compose(&run.cwd))
+            } else {
+                run.files
+                    .iter()
+                    .any(|f| normalize(&run.cwd.join(f)) == compose)
+            }
+        })
+        .collect()
 }
 
 /// A template (`.env.example`…) in the folder of `dir` or above that lists `name`: the shell

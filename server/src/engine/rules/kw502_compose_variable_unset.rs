@@ -11,7 +11,9 @@
 //! `$$X`, which is a literal `$X`) whose name the `.env` beside the compose file does not
 //! define. The message says which modules of the project read the variable. Said as a hint
 //! when the shell may well export it: there is no `.env` beside the compose file at all, or a
-//! template (`.env.example`) lists the name, as a README's "export these first" does.
+//! template (`.env.example`) lists the name, as a README's "export these first" does. Not
+//! reported when there is no `.env` beside the compose file yet and a template beside it
+//! lists the name: the project's way is to copy the template to `.env` and fill it in.
 //!
 //! When the project states how it runs Compose on this file (a `docker compose` or
 //! `docker-compose` line of a `Makefile`, a `justfile`, a `Procfile`, a shell script at the
@@ -108,6 +110,14 @@ pub(super) fn check(ctx: &DeployCtx, out: &mut Vec<Finding>) {
         };
         let shown_env = ctx.ws.display_path(&env_path);
         let template = template_listing(ctx.ws, dir, name);
+        // No `.env` yet, and the template beside the compose file lists the name: the
+        // documented way is to copy it to `.env` and fill it in.
+        if via.is_none()
+            && dotenv.is_none()
+            && template.as_deref().and_then(Path::parent) == Some(dir)
+        {
+            continue;
+        }
         let reading = readers(ctx.ws, name);
         let mut message = format!(
             "`{name}` has no value in {shown_env}: Compose substitutes an empty string for `{}` in {shown}",

@@ -187,7 +187,7 @@ fn ignore_fix(ctx: &DeployCtx, path: &std::path::Path, rel: &str) -> Option<Fix>
         None => (Span::empty(0), format!("{rel}\n"), true),
     };
     Some(Fix {
-        title: format!("Add `{rel}` to {}", ctx.ws.display_path(&path)),
+        title: format!("Add `{rel}` to {}", ctx.ws.display_path(path)),
         edits: vec![Edit {
             path: path.to_path_buf(),
             span,

@@ -22,7 +22,8 @@
 //! before the command, an `export` of the file, make's `include .env` with `export`, just's
 //! `set dotenv-load` or `set export`, `set -a; . ./.env`, `dotenv run`, `uv run --env-file`,
 //! the step's, job's or workflow's `env:`, an `echo "X=…" >> $GITHUB_ENV` of an earlier
-//! step), or the env file Compose reads then defines it. A run with `--env-file F` reads `F`
+//! step), or the env file Compose reads then defines it. A script or job that writes an env
+//! file itself (`cp .env.example .env`, `echo "X=…" >> .env`) may give anything: no claim. A run with `--env-file F` reads `F`
 //! instead of the `.env` beside the compose file: when every run does so, `X` is judged
 //! against `F` (reported, as a warning, when neither `F` nor the shell gives it, even if the
 //! `.env` beside the compose file does). A file keywire does not hold (a `prod.env`, a path

@@ -129,6 +129,10 @@ pub fn of_workflow(path: &Path, workflow: &Workflow) -> Vec<ComposeRun> {
             for (line, _) in &lines {
                 of_line(line, span.start..span.end, &dir, &env, &mut out);
             }
+            // A step that writes an env file fills it for the job's later steps too.
+            if lines.iter().any(|(l, _)| writes_env_file(l)) {
+                job_env.any_var = true;
+            }
             for (line, _) in &lines {
                 if line.contains("GITHUB_ENV") {
                     match github_env_name(line) {
@@ -228,6 +232,11 @@ fn file_env(lines: &[(String, Range<usize>)], make: bool, just: bool) -> ShellEn
                 _ => {}
             }
         }
+        // A line that writes an env file (`echo "X=${{ secrets.X }}" >> .env`,
+        // `cp .env.example .env`) fills what Compose reads with values keywire does not see.
+        if writes_env_file(line) {
+            env.any_var = true;
+        }
         // `export $(grep -v '^#' .env | xargs)`: the words of a file, exported.
         if line.contains("export $(") || line.contains("export `") {
             let file = line
@@ -246,6 +255,24 @@ fn file_env(lines: &[(String, Range<usize>)], make: bool, just: bool) -> ShellEn
         }
     }
     env
+}
+
+/// Whether a command line writes a file whose name holds `env` (a redirection's target, or
+/// the destination of `cp`, `mv`, `tee`, `ln`).
+fn writes_env_file(line: &str) -> bool {
+    if let Some(at) = line.rfind('>') {
+        let target = line[at + 1..].split_whitespace().next().unwrap_or_default();
+        if target.contains("env") && !target.contains("GITHUB_ENV") {
+            return true;
+        }
+    }
+    simple_commands(line).iter().any(|c| {
+        matches!(
+            c.first().map(String::as_str),
+            Some("cp" | "mv" | "tee" | "ln")
+        ) && c.len() > 1
+            && c.last().is_some_and(|w| w.contains(".env"))
+    })
 }
 
 /// `NAME = v`, `NAME := v`, `NAME ?= v` (make), `NAME := v` (just), `export NAME := v`.
@@ -461,6 +488,18 @@ mod tests {
         for v in ["TAG", "OPENAI_API_KEY", "MODEL", "GROQ_API_KEY"] {
             assert!(r[0].vars.iter().any(|n| n == v), "{v}");
         }
+    }
+
+    #[test]
+    fn a_script_that_writes_the_env_file_may_give_anything() {
+        assert!(runs("run.sh", "cp .env.example .env\ndocker compose up\n")[0].any_var);
+        let text = "on: push\njobs:\n  deploy:\n    steps:\n      - run: echo \"OPENAI_API_KEY=${{ secrets.KEY }}\" >> .env\n      - run: docker compose up -d\n";
+        let r = of_workflow(
+            Path::new("/p/.github/workflows/ci.yml"),
+            &workflow::read(text),
+        );
+        assert!(r[0].any_var);
+        assert!(!runs("run.sh", "docker compose up > compose.log\n")[0].any_var);
     }
 
     #[test]

@@ -252,6 +252,49 @@ fn the_cli_walks_compose_files_and_dockerfiles() {
     assert!(stdout.contains("app/Dockerfile:2:1: KW503"), "{stdout}");
 }
 
+/// From a real tree: KW503 reads the build context compose gives and the Dockerfile's own
+/// ignore file; KW502 reads how a Makefile runs Compose (`--env-file`, the shell's variables).
+#[test]
+fn the_cli_reads_build_contexts_ignore_files_and_compose_runs() {
+    let run = |own_ignore: bool, makefile: &str| {
+        let (_dir, root) = tempdir();
+        let root = root.as_path();
+        write(&root.join("keywire.toml"), "");
+        write(
+            &root.join("compose.yaml"),
+            "services:\n  app:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile\n    environment:\n      OPENAI_API_KEY: ${OPENAI_API_KEY}\n      TAG: ${TAG}\n",
+        );
+        write(&root.join("docker/Dockerfile"), DOCKERFILE);
+        write(
+            &root.join(".env"),
+            "OPENAI_API_KEY=sk-proj-Zx81hQmPq7Lr2Vn5Ws9Tb3Kc6Yd0Fe4GjT3BlbkFJa1\n",
+        );
+        write(&root.join(".env.prod"), "TAG=1\n");
+        write(&root.join("main.py"), MAIN_PY);
+        if own_ignore {
+            write(&root.join("docker/Dockerfile.dockerignore"), ".env\n");
+        }
+        write(&root.join("Makefile"), makefile);
+        let out = keywire(root, &["check"]);
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert_no_panic(&String::from_utf8_lossy(&out.stderr), "check");
+        stdout
+    };
+    let plain = run(false, "up:\n\tdocker compose up\n");
+    // The context is the root: `COPY . .` in docker/Dockerfile takes the root's .env.
+    assert!(plain.contains("docker/Dockerfile:2:1: KW503"), "{plain}");
+    assert!(plain.contains("compose.yaml:8:12: KW502"), "{plain}");
+    assert!(!plain.contains("compose.yaml:7:23: KW502"), "{plain}");
+    let own = run(true, "up:\n\tTAG=dev docker compose up\n");
+    assert!(!own.contains("KW503"), "{own}");
+    assert!(!own.contains("KW502"), "{own}");
+    // With --env-file, Compose reads .env.prod instead of .env: OPENAI_API_KEY is unset.
+    let prod = run(true, "up:\n\tdocker compose --env-file .env.prod up\n");
+    assert!(prod.contains("compose.yaml:7:23: KW502"), "{prod}");
+    assert!(prod.contains(".env.prod"), "{prod}");
+    assert!(!prod.contains("compose.yaml:8:12: KW502"), "{prod}");
+}
+
 /// Billion laughs, 10 MB of YAML, deep nesting, invalid UTF-8 and a half-typed compose file:
 /// every one gets an answer in time and no panic.
 #[test]

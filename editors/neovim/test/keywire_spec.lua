@@ -6,7 +6,8 @@
 --     nvim --headless --clean -c 'luafile editors/neovim/test/keywire_spec.lua'
 --
 -- Reads the server definition from editors/neovim/lsp/keywire.lua (the 0.11+ config) so the test
--- breaks if that file does. Opens the fixture's app.py, .env, OAI_CONFIG_LIST and notebook.ipynb,
+-- breaks if that file does. Opens the fixture's app.py, .env, OAI_CONFIG_LIST, notebook.ipynb,
+-- service/compose.yaml, service/Dockerfile and .github/workflows/agent.yml,
 -- waits for keywire's diagnostics,
 -- requests code actions, applies the quick fix, and checks the text and that the diagnostic is
 -- gone. Exits 0 when every check passed, 1 otherwise.
@@ -287,6 +288,48 @@ local function main()
   end
   check('notebook.ipynb: KW101 on the JSON line of the cell', nb101 ~= nil and nb101.lnum == want_line,
     nb101 and (nb101.lnum .. ' vs ' .. tostring(want_line)))
+
+  -- Deployment files: a compose file (yaml, or yaml.docker-compose) with KW501 on its service
+  -- and the fix that adds the variable to its `environment:`; a workflow (yaml) with KW504 on
+  -- a step and the fix that gives the step the secret; a Dockerfile attaches too.
+  local compose = open('service/compose.yaml')
+  check("service/compose.yaml has one of keywire's filetypes", vim.tbl_contains(config.filetypes, vim.bo[compose].filetype),
+    vim.bo[compose].filetype)
+  wait_for(compose, 'compose.yaml: KW501 reported', function(l)
+    return has_code(l, 'KW501') ~= nil
+  end)
+  local kw501 = has_code(keywire_diags(compose), 'KW501')
+  check('compose.yaml: KW501 on line 2 (the service)', kw501 ~= nil and kw501.lnum == 1, kw501 and ('lnum ' .. kw501.lnum))
+  local compose_before = apply_fix(compose, 'KW501', 'environment')
+  if compose_before then
+    local lines = read_lines(compose)
+    check(
+      'compose.yaml: `environment:` added to the service',
+      vim.tbl_contains(lines, '    environment:')
+        and vim.tbl_contains(lines, '      OPENAI_API_KEY: ${OPENAI_API_KEY:?OPENAI_API_KEY is not set}'),
+      table.concat(lines, '\n')
+    )
+    wait_for(compose, 'compose.yaml: KW501 gone after the fix', function(l)
+      return has_code(l, 'KW501') == nil
+    end, compose_before)
+  end
+  local workflow = open('.github/workflows/agent.yml')
+  check("agent.yml has filetype yaml, one of keywire's filetypes", vim.bo[workflow].filetype == 'yaml', vim.bo[workflow].filetype)
+  wait_for(workflow, 'agent.yml: KW504 reported', function(l)
+    return has_code(l, 'KW504') ~= nil
+  end)
+  local workflow_before = apply_fix(workflow, 'KW504', 'secrets%.OPENAI_API_KEY')
+  if workflow_before then
+    local text = table.concat(read_lines(workflow), '\n')
+    check('agent.yml: the step gets the secret', text:find('OPENAI_API_KEY: ${{ secrets.OPENAI_API_KEY }}', 1, true) ~= nil, text)
+    wait_for(workflow, 'agent.yml: KW504 gone after the fix', function(l)
+      return has_code(l, 'KW504') == nil
+    end, workflow_before)
+  end
+  local dockerfile = open('service/Dockerfile')
+  check("service/Dockerfile has filetype dockerfile, one of keywire's filetypes",
+    vim.bo[dockerfile].filetype == 'dockerfile' and vim.tbl_contains(config.filetypes, 'dockerfile'), vim.bo[dockerfile].filetype)
+  check('keywire attached to service/Dockerfile', vim.lsp.buf_is_attached(dockerfile, client_id))
   vim.cmd('buffer ' .. env)
 
   -- Quick fix in the .env: strip the whitespace and the quotes.

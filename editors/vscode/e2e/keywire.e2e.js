@@ -12,6 +12,10 @@
 //   - OAI_CONFIG_LIST (plain text to VS Code): KW102, fixed from the Ctrl+. menu;
 //   - notebook.ipynb in the notebook editor: KW101 on its second code cell (notebook sync: a
 //     Gemini model whose key is in no .env), fixed in the cell through `editor.action.quickFix`.
+//   - service/compose.yaml: KW501 on a service whose code reads a key nothing gives the
+//     container, fixed from the Ctrl+. menu (an `environment:` entry);
+//   - .github/workflows/agent.yml: KW504 on a step that runs that code, fixed from the Ctrl+.
+//     menu (the step's `env:` takes the secret).
 // Exit status 0 when every check passed.
 const { chromium } = require('playwright-core');
 const fs = require('fs');
@@ -264,6 +268,47 @@ async function step(name, fn) {
     });
     await step('Problems panel: the notebook\'s KW101 gone', () =>
       waitMarkers((t) => !t.includes('KW101') && t.includes('KW303'), 'notebook KW101 gone'));
+
+    // A compose file (plain YAML to VS Code, selected by name): KW501 on the service, fixed
+    // from the Ctrl+. menu by adding the variable to its `environment:`.
+    await step('service/compose.yaml opens', () => quickOpen('compose.yaml'));
+    await step('Problems panel: KW501 for compose.yaml', () =>
+      waitMarkers((t) => t.includes('compose.yaml') && t.includes('KW501') && t.includes('service `agent`'), 'KW501'));
+    await goTo(2, 4);
+    await page.keyboard.press('Control+.');
+    const addEnv = 'Add `OPENAI_API_KEY` to the `environment:` of service `agent`';
+    await step('compose.yaml: Ctrl+. offers the `environment:` entry', () => actionRow(addEnv).waitFor({ state: 'visible', timeout: T }));
+    await step('compose.yaml: quick fix chosen', () => pickAction(addEnv));
+    await step('compose.yaml: quick fix applied to the text', async () => {
+      await page.waitForFunction(() => {
+        const ed = document.querySelector('.editor-group-container.active .monaco-editor .view-lines');
+        const lines = ed ? ed.innerText.replace(/\u00a0/g, ' ').split('\n') : [];
+        return lines.includes('    environment:') && lines.includes('      OPENAI_API_KEY: ${OPENAI_API_KEY:?OPENAI_API_KEY is not set}');
+      }, null, { timeout: T }).catch(async (e) => {
+        throw new Error(`${e.message.split('\n')[0]}; editor: ${JSON.stringify(await activeEditorText())}`);
+      });
+    });
+    await step('Problems panel: KW501 gone', () => waitMarkers((t) => !t.includes('KW501') && t.includes('KW303'), 'KW501 gone'));
+
+    // A GitHub Actions workflow: KW504 on the step that runs service/main.py, fixed from the
+    // Ctrl+. menu by adding the secret to the step's `env:`.
+    await step('.github/workflows/agent.yml opens', () => quickOpen('agent.yml'));
+    await step('Problems panel: KW504 for agent.yml', () =>
+      waitMarkers((t) => t.includes('agent.yml') && t.includes('KW504'), 'KW504'));
+    await goTo(8, 10);
+    await page.keyboard.press('Control+.');
+    const addSecret = 'Add `OPENAI_API_KEY: ${{ secrets.OPENAI_API_KEY }}` to the step\'s env';
+    await step('agent.yml: Ctrl+. offers the step\'s `env:` entry', () => actionRow(addSecret).waitFor({ state: 'visible', timeout: T }));
+    await step('agent.yml: quick fix chosen', () => pickAction(addSecret));
+    await step('agent.yml: quick fix applied to the text', async () => {
+      await page.waitForFunction(() => {
+        const ed = document.querySelector('.editor-group-container.active .monaco-editor .view-lines');
+        return ed && ed.innerText.replace(/\u00a0/g, ' ').includes('OPENAI_API_KEY: ${{ secrets.OPENAI_API_KEY }}');
+      }, null, { timeout: T }).catch(async (e) => {
+        throw new Error(`${e.message.split('\n')[0]}; editor: ${JSON.stringify(await activeEditorText())}`);
+      });
+    });
+    await step('Problems panel: KW504 gone', () => waitMarkers((t) => !t.includes('KW504') && t.includes('KW303'), 'KW504 gone'));
 
     // Commands: keywire: Restart Server, keywire: Show Logs.
     const palette = async (title) => {

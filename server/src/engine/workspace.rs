@@ -17,6 +17,7 @@ use super::notebook_facts;
 use super::packages;
 use super::python::{self, PyFacts};
 use super::resolve::graph::Derived;
+use super::runners::compose::ComposeRun;
 use super::runners::{self, Runner};
 use super::suppression::parse_suppression;
 use super::workflow::{self, Workflow};
@@ -41,7 +42,8 @@ pub enum FileKind {
     Compose,
     /// `Dockerfile`, `Dockerfile.*`, `*.Dockerfile` (`engine/dockerfile.rs`).
     Dockerfile,
-    /// `.dockerignore`: read beside a Dockerfile's build context, never checked itself.
+    /// `.dockerignore` (at a build context's root) or `<Dockerfile>.dockerignore` (beside its
+    /// Dockerfile): read for builds, never checked itself.
     DockerIgnore,
     /// A file that says how the project runs, with commands whose tool may load `.env` files
     /// itself: `Makefile`, `justfile`, `Procfile`, `pyproject.toml`, `*.sh`,
@@ -191,6 +193,12 @@ fn deploy_kind(name: &str) -> Option<FileKind> {
     if name == ".dockerignore" {
         return Some(FileKind::DockerIgnore);
     }
+    // BuildKit's ignore file of one Dockerfile: `Dockerfile.dockerignore`,
+    // `api.Dockerfile.dockerignore`, beside it.
+    if let Some(dockerfile) = name.strip_suffix(".dockerignore") {
+        return (deploy_kind(dockerfile) == Some(FileKind::Dockerfile))
+            .then_some(FileKind::DockerIgnore);
+    }
     for base in ["compose", "docker-compose"] {
         for ext in ["yaml", "yml"] {
             if name == format!("{base}.{ext}") || name == format!("{base}.override.{ext}") {
@@ -199,7 +207,7 @@ fn deploy_kind(name: &str) -> Option<FileKind> {
         }
     }
     let dockerfile = name == "Dockerfile"
-        || (name.starts_with("Dockerfile.") && !name.ends_with(".dockerignore"))
+        || name.starts_with("Dockerfile.")
         || (name.ends_with(".Dockerfile") && name.len() > ".Dockerfile".len());
     dockerfile.then_some(FileKind::Dockerfile)
 }
@@ -319,6 +327,8 @@ pub struct Workspace {
     dirs: BTreeMap<PathBuf, DirMarkers>,
     /// Runners that load `.env` files, by the file that states them (`engine/runners/`).
     runners: BTreeMap<PathBuf, Arc<[Runner]>>,
+    /// Commands that run Docker Compose, by the run file that states them.
+    compose_runs: BTreeMap<PathBuf, Arc<[ComposeRun]>>,
     workflows: BTreeMap<PathBuf, Arc<WorkflowFile>>,
     /// Dependency manifests, lock files and virtualenvs (`engine/packages/`).
     packages: packages::Store,
@@ -438,15 +448,23 @@ impl Workspace {
     /// that load `.env` files. A shell script counts only at the workspace root (where a
     /// project's `run.sh` sits; scripts elsewhere run from anywhere).
     pub fn set_run_file(&mut self, path: PathBuf, text: &str) {
-        let read = if path.extension().is_some_and(|e| e == "sh")
+        let (read, compose) = if path.extension().is_some_and(|e| e == "sh")
             && path.parent() != Some(self.root.as_path())
         {
-            Vec::new()
+            (Vec::new(), Vec::new())
         } else {
-            runners::read(&path, text)
+            (
+                runners::read(&path, text),
+                runners::compose::of_run_file(&path, text),
+            )
         };
         if path.file_name().is_some_and(|n| n == "pyproject.toml") {
             self.packages.set_file(path.clone(), text);
+        }
+        if compose.is_empty() {
+            self.compose_runs.remove(&path);
+        } else {
+            self.compose_runs.insert(path.clone(), compose.into());
         }
         self.set_runners(path, read);
     }
@@ -464,6 +482,25 @@ impl Workspace {
 
     pub fn packages(&self) -> &packages::Store {
         &self.packages
+    }
+
+    /// Every command of a run file or a workflow step that runs Docker Compose, with the file
+    /// that states it, sorted by file.
+    pub fn compose_runs(&self) -> Vec<(&PathBuf, ComposeRun)> {
+        let mut out: Vec<(&PathBuf, ComposeRun)> = self
+            .compose_runs
+            .iter()
+            .flat_map(|(p, runs)| runs.iter().map(move |r| (p, r.clone())))
+            .collect();
+        for (path, wf) in &self.workflows {
+            out.extend(
+                runners::compose::of_workflow(path, &wf.facts)
+                    .into_iter()
+                    .map(|r| (path, r)),
+            );
+        }
+        out.sort_by(|a, b| a.0.cmp(b.0));
+        out
     }
 
     /// Set the runners a file states (any file kind whose tool loads `.env` files: see
@@ -534,6 +571,7 @@ impl Workspace {
         if self.runners.contains_key(path) {
             self.set_runners(path.to_path_buf(), Vec::new());
         }
+        self.compose_runs.remove(path);
         if self.workflows.remove(path).is_some() && self.workflows.is_empty() {
             self.derived = OnceLock::new();
         }
@@ -720,12 +758,21 @@ mod tests {
                 "{docker}"
             );
         }
-        assert_eq!(
-            file_kind(Path::new(".dockerignore")),
-            FileKind::DockerIgnore
-        );
+        for ignore in [
+            ".dockerignore",
+            "Dockerfile.dockerignore",
+            "docker/api.Dockerfile.dockerignore",
+            "Dockerfile.prod.dockerignore",
+        ] {
+            assert_eq!(
+                file_kind(Path::new(ignore)),
+                FileKind::DockerIgnore,
+                "{ignore}"
+            );
+        }
         for other in [
             "compose.json",
+            "notes.dockerignore",
             "my-compose.yml",
             ".Dockerfile",
             "config.yaml",

@@ -13,7 +13,9 @@
 //! as KW201 decides) when the variable is in none of: the service's `environment:`, an
 //! `env_file:` the project has (a listed file keywire cannot read, or a missing optional one,
 //! makes no claim at all), an `ENV` of the service's Dockerfile, or a `.env` the image carries
-//! (copied by the Dockerfile, not excluded by `.dockerignore`) that the program loads with
+//! (copied by the Dockerfile, not excluded by the build's ignore file: the Dockerfile's own
+//! `<Dockerfile>.dockerignore`, else the `.dockerignore` at the root of the service's build
+//! context) that the program loads with
 //! `load_dotenv()`. No claim either when the service's Dockerfile is not in the project.
 //! Compose files of one folder (`compose.yaml` and `compose.override.yaml`) are merged as
 //! Compose merges them: what any of them gives the service counts.
@@ -42,8 +44,8 @@
 use std::path::{Path, PathBuf};
 
 use super::helpers::deploy::{
-    compose_dotenv, copy_covers, dockerfile, dockerignore, line_end, line_indent, modules_under,
-    newline, normalize, startup_reads,
+    build_paths, compose_dotenv, copy_covers, dockerfile, dockerignore, line_end, line_indent,
+    modules_under, newline, normalize, startup_reads,
 };
 use super::DeployCtx;
 use crate::engine::compose::Service;
@@ -73,15 +75,12 @@ fn check_service(ctx: &DeployCtx, dir: &Path, service: &Service, out: &mut Vec<F
     let Some(build) = &service.build else {
         return;
     };
-    if build.context.contains("://") || build.context.contains('$') {
+    let Some((context, dockerfile_path)) = build_paths(ctx.path, build) else {
         return;
-    }
-    let context = normalize(&dir.join(&build.context));
+    };
     if !context.starts_with(&ctx.ws.root) {
         return;
     }
-    let dockerfile_path =
-        normalize(&context.join(build.dockerfile.as_deref().unwrap_or("Dockerfile")));
     let Some(docker) = dockerfile(ctx.ws, &dockerfile_path) else {
         return;
     };
@@ -95,7 +94,7 @@ fn check_service(ctx: &DeployCtx, dir: &Path, service: &Service, out: &mut Vec<F
         .collect();
     let loads = modules.iter().any(|(_, f)| !f.loads.is_empty());
     let baked = if loads {
-        image_dotenv(ctx, &context, docker)
+        image_dotenv(ctx, &context, &dockerfile_path, docker)
     } else {
         Vec::new()
     };
@@ -221,11 +220,12 @@ fn given(
     Some(Given { names })
 }
 
-/// The names of the context's `.env` when the Dockerfile copies it into the image and
-/// `.dockerignore` does not exclude it.
+/// The names of the context's `.env` when the Dockerfile copies it into the image and the
+/// build's ignore file (the Dockerfile's own, else the context's) does not exclude it.
 fn image_dotenv(
     ctx: &DeployCtx,
     context: &Path,
+    dockerfile_path: &Path,
     docker: &crate::engine::dockerfile::DockerfileFacts,
 ) -> Vec<String> {
     let env_path: PathBuf = context.join(".env");
@@ -236,7 +236,9 @@ fn image_dotenv(
         .copies
         .iter()
         .any(|c| c.sources.iter().any(|s| copy_covers(s, ".env")));
-    let ignored = dockerignore(ctx.ws, context).is_some_and(|i| i.excludes(".env"));
+    let ignored = dockerignore(ctx.ws, context, dockerfile_path)
+        .1
+        .is_some_and(|i| i.excludes(".env"));
     if !copied || ignored {
         return Vec::new();
     }

@@ -7,12 +7,20 @@
 //! it. A build argument's value is kept in the image history too.
 //!
 //! Reported on the `COPY`/`ADD` whose source covers (`.`, a folder above the file, the file, a
-//! glob) a `.env` file or config list of the build context (the Dockerfile's folder) that holds
-//! a real-looking credential (as KW308 decides: a credential-like name, not a placeholder, a
-//! stand-in or a reference) and that the context's `.dockerignore` does not exclude
-//! (Docker's patterns: `**`, `!` exceptions, a folder pattern excluding what is in it). And on
-//! an `ENV` or `ARG` whose literal value is such a credential. The key itself is never shown:
-//! messages describe it (provider, length, fingerprint).
+//! glob) a `.env` file or config list of the build context that holds a real-looking
+//! credential (as KW308 decides: a credential-like name, not a placeholder, a stand-in or a
+//! reference) and that the build's ignore file does not exclude (Docker's patterns: `**`, `!`
+//! exceptions, a folder pattern excluding what is in it). And on an `ENV` or `ARG` whose
+//! literal value is such a credential. The key itself is never shown: messages describe it
+//! (provider, length, fingerprint).
+//!
+//! The build context is the one a compose service that builds the Dockerfile gives
+//! (`build: ./app`, or `build: {context: ., dockerfile: docker/Dockerfile}`: `COPY` sources
+//! are then relative to the project root), each of them when several do; else the
+//! Dockerfile's folder, as `docker build .` beside it. The ignore file is the one BuildKit
+//! reads: the Dockerfile's own `<Dockerfile>.dockerignore` beside it (`Dockerfile.dockerignore`,
+//! `api.Dockerfile.dockerignore`) when there is one, else the `.dockerignore` at the root of
+//! the context (not the one beside the Dockerfile, when the context is elsewhere).
 //!
 //! Bad:
 //! ```text
@@ -23,10 +31,11 @@
 //! (`docker run -e OPENAI_API_KEY`, or compose `environment:`).
 //!
 //! Fix (not applied by `--fix`: a program that reads the copied `.env` in the container then
-//! needs its variables some other way): add the file to `.dockerignore` (created if missing).
+//! needs its variables some other way): add the file to the build's ignore file (the
+//! context's `.dockerignore`, created if missing).
 //! For `ENV`/`ARG` there is no automatic edit: remove the key, rotate it, and pass it at run time.
 
-use super::helpers::deploy::{copy_covers, dockerignore, newline, relative};
+use super::helpers::deploy::{build_contexts, copy_covers, dockerignore, newline, relative};
 use super::helpers::dotenv_values::{real_credential, without_quotes};
 use super::DeployCtx;
 use crate::engine::diagnostic::{Edit, Finding, Fix};
@@ -40,7 +49,7 @@ pub(super) fn check(ctx: &DeployCtx, out: &mut Vec<Finding>) {
     let DeployFacts::Dockerfile(facts) = &ctx.file.facts else {
         return;
     };
-    let Some(context) = ctx.path.parent() else {
+    let Some(dockerfile_dir) = ctx.path.parent() else {
         return;
     };
     for var in &facts.vars {
@@ -65,36 +74,51 @@ pub(super) fn check(ctx: &DeployCtx, out: &mut Vec<Finding>) {
             ),
         ));
     }
-    let ignore = dockerignore(ctx.ws, context);
-    let secrets_in_context = secret_files(ctx, context);
-    for copy in &facts.copies {
-        for (path, rel, key_span, described) in &secrets_in_context {
-            if !copy.sources.iter().any(|s| copy_covers(s, rel)) {
-                continue;
-            }
-            if ignore.is_some_and(|i| i.excludes(rel)) {
-                continue;
-            }
-            let word = &ctx.file.text[copy.span.start..copy.span.end]
-                .split_whitespace()
-                .next()
-                .unwrap_or("COPY")
-                .to_ascii_uppercase();
-            let mut finding = Finding::new(
-                Rule::KW503,
-                ctx.path,
-                copy.span,
-                format!(
-                    "this {word} puts `{rel}` into the image, with {described}: anyone who can \
-                     pull the image reads it; exclude it in .dockerignore and pass the key at \
-                     run time"
-                ),
+    // A finding per COPY and file, whichever context (of several compose builds) brings it.
+    let mut seen: Vec<(usize, std::path::PathBuf)> = Vec::new();
+    for context in build_contexts(ctx.ws, ctx.path) {
+        let (ignore_path, ignore) = dockerignore(ctx.ws, &context, ctx.path);
+        let shown_context = if context.as_path() == dockerfile_dir {
+            String::new()
+        } else if context == ctx.ws.root {
+            " (compose builds it with the project root as context)".to_string()
+        } else {
+            format!(
+                " (compose builds it with context {}/)",
+                ctx.ws.display_path(&context)
             )
-            .related(path.clone(), *key_span, "the key the image would hold");
-            if let Some(fix) = ignore_fix(ctx, context, rel) {
-                finding = finding.fix(fix);
+        };
+        for copy in &facts.copies {
+            for (path, rel, key_span, described) in &secret_files(ctx, &context) {
+                if !copy.sources.iter().any(|s| copy_covers(s, rel))
+                    || ignore.is_some_and(|i| i.excludes(rel))
+                    || seen.contains(&(copy.span.start, path.clone()))
+                {
+                    continue;
+                }
+                seen.push((copy.span.start, path.clone()));
+                let word = &ctx.file.text[copy.span.start..copy.span.end]
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("COPY")
+                    .to_ascii_uppercase();
+                let mut finding = Finding::new(
+                    Rule::KW503,
+                    ctx.path,
+                    copy.span,
+                    format!(
+                        "this {word} puts `{rel}` into the image{shown_context}, with {described}: \
+                         anyone who can pull the image reads it; exclude it in {} and pass the \
+                         key at run time",
+                        ctx.ws.display_path(&ignore_path)
+                    ),
+                )
+                .related(path.clone(), *key_span, "the key the image would hold");
+                if let Some(fix) = ignore_fix(ctx, &ignore_path, rel) {
+                    finding = finding.fix(fix);
+                }
+                out.push(finding);
             }
-            out.push(finding);
         }
     }
 }
@@ -144,13 +168,12 @@ fn secret_files(
     out
 }
 
-/// Add `/rel` to the context's `.dockerignore`, creating it when missing.
-fn ignore_fix(ctx: &DeployCtx, context: &std::path::Path, rel: &str) -> Option<Fix> {
+/// Add `rel` to the build's ignore file, creating it when missing.
+fn ignore_fix(ctx: &DeployCtx, path: &std::path::Path, rel: &str) -> Option<Fix> {
     if rel.contains(['*', '?', '[', '\\', '!', '#']) || rel.starts_with(' ') {
         return None;
     }
-    let path = context.join(".dockerignore");
-    let (span, text, create) = match ctx.ws.deploy_file(&path) {
+    let (span, text, create) = match ctx.ws.deploy_file(path) {
         Some(file) => {
             let text = &file.text;
             let nl = newline(text);
@@ -164,9 +187,9 @@ fn ignore_fix(ctx: &DeployCtx, context: &std::path::Path, rel: &str) -> Option<F
         None => (Span::empty(0), format!("{rel}\n"), true),
     };
     Some(Fix {
-        title: format!("Add `{rel}` to {}", ctx.ws.display_path(&path)),
+        title: format!("Add `{rel}` to {}", ctx.ws.display_path(path)),
         edits: vec![Edit {
-            path,
+            path: path.to_path_buf(),
             span,
             new_text: text,
             create,

@@ -12,13 +12,13 @@ use super::{Entry, Runner, RunnerKind};
 const MAX_WORDS: usize = 512;
 
 #[derive(Debug, PartialEq)]
-enum Word {
+pub(super) enum Word {
     Text(String),
     /// A control operator: ends a simple command.
     Op,
 }
 
-fn tokenize(line: &str) -> Vec<Word> {
+pub(super) fn tokenize(line: &str) -> Vec<Word> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut in_word = false;
@@ -206,7 +206,7 @@ const NOT_PYTHON: &[&str] = &[
 ];
 
 /// A simple command (its words) that loads `.env` files, and what it runs.
-fn runner_of_command(words: &[&str], span: Range<usize>, cwd: &Path) -> Option<Runner> {
+pub(super) fn runner_of_command(words: &[&str], span: Range<usize>, cwd: &Path) -> Option<Runner> {
     let mut uv_env: Vec<PathBuf> = Vec::new();
     let mut i = 0;
     // Assignments and wrappers before the command.
@@ -294,7 +294,7 @@ fn is_wrapper(word: &str, tail: &[&str]) -> bool {
 }
 
 /// `NAME=value` (a shell assignment before a command).
-fn assignment(word: &str) -> Option<(&str, &str)> {
+pub(super) fn assignment(word: &str) -> Option<(&str, &str)> {
     let (name, value) = word.split_once('=')?;
     let valid = !name.is_empty()
         && !name.starts_with(|c: char| c.is_ascii_digit())

@@ -13,7 +13,7 @@ const MAX_LINES: usize = 20_000;
 
 /// Logical lines: physical lines joined where one ends with a backslash, each with the span of
 /// its physical lines (without the line break). `\r` before a line break is dropped.
-fn logical_lines(text: &str) -> Vec<(String, Range<usize>)> {
+pub(super) fn logical_lines(text: &str) -> Vec<(String, Range<usize>)> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut start = None;
@@ -42,7 +42,7 @@ fn logical_lines(text: &str) -> Vec<(String, Range<usize>)> {
 }
 
 /// A recipe line without make's / just's prefixes: `@` (quiet), `-` (ignore errors), `+`.
-fn strip_recipe_prefixes(line: &str) -> &str {
+pub(super) fn strip_recipe_prefixes(line: &str) -> &str {
     line.trim_start()
         .trim_start_matches(['@', '-', '+'])
         .trim_start()

@@ -23,6 +23,7 @@
 //! the same [`Runner`] values.
 
 mod command;
+pub mod compose;
 mod files;
 mod vscode;
 

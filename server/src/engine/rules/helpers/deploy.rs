@@ -4,9 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::engine::compose::Build;
 use crate::engine::compose_env::{self, ComposeEnv};
 use crate::engine::dockerfile::{DockerIgnore, DockerfileFacts};
 use crate::engine::python::{EnvRead, FieldValue, PyFacts};
+use crate::engine::runners::compose::ComposeRun;
 use crate::engine::secrets;
 use crate::engine::workspace::{DeployFacts, Workspace};
 
@@ -29,6 +31,34 @@ pub(crate) fn compose_dotenv(ws: &Workspace, compose: &Path) -> Option<(PathBuf,
     let path = compose.parent()?.join(".env");
     let file = ws.env_file(&path)?;
     Some((path.clone(), compose_env::parse(&file.text)))
+}
+
+/// The commands of the project that run Compose on `compose` (run files and workflow steps):
+/// those naming it with `-f`, and those without `-f` running in its folder, or below it where
+/// no compose file of their own folder comes first (Compose looks upward for one).
+pub(crate) fn compose_runs_of<'a>(
+    ws: &'a Workspace,
+    compose: &Path,
+) -> Vec<(&'a PathBuf, ComposeRun)> {
+    let Some(dir) = compose.parent() else {
+        return Vec::new();
+    };
+    let has_compose = |d: &Path| {
+        ws.deploy_files()
+            .any(|(p, f)| p.parent() == Some(d) && matches!(f.facts, DeployFacts::Compose(_)))
+    };
+    ws.compose_runs()
+        .into_iter()
+        .filter(|(_, run)| {
+            if run.files.is_empty() {
+                run.cwd == dir || (run.cwd.starts_with(dir) && !has_compose(&run.cwd))
+            } else {
+                run.files
+                    .iter()
+                    .any(|f| normalize(&run.cwd.join(f)) == compose)
+            }
+        })
+        .collect()
 }
 
 /// A template (`.env.example`…) in the folder of `dir` or above that lists `name`: the shell
@@ -96,11 +126,60 @@ pub(crate) fn dockerfile<'a>(ws: &'a Workspace, path: &Path) -> Option<&'a Docke
     }
 }
 
-pub(crate) fn dockerignore<'a>(ws: &'a Workspace, context: &Path) -> Option<&'a DockerIgnore> {
-    match &ws.deploy_file(&context.join(".dockerignore"))?.facts {
-        DeployFacts::DockerIgnore(f) => Some(f),
-        _ => None,
+/// The ignore file a build of `dockerfile` with `context` uses, as BuildKit picks it: the
+/// Dockerfile's own `<Dockerfile>.dockerignore` beside it when there is one (it replaces the
+/// context's), else the `.dockerignore` at the context's root. Its path and patterns.
+pub(crate) fn dockerignore<'a>(
+    ws: &'a Workspace,
+    context: &Path,
+    dockerfile: &Path,
+) -> (PathBuf, Option<&'a DockerIgnore>) {
+    let mut own = dockerfile.as_os_str().to_owned();
+    own.push(".dockerignore");
+    for path in [PathBuf::from(own), context.join(".dockerignore")] {
+        if let Some(DeployFacts::DockerIgnore(f)) = ws.deploy_file(&path).map(|f| &f.facts) {
+            return (path, Some(f));
+        }
     }
+    (context.join(".dockerignore"), None)
+}
+
+/// A compose service's build: its context and Dockerfile, as normalised paths. None for a
+/// context keywire cannot place (a URL, an interpolated path).
+pub(crate) fn build_paths(compose: &Path, build: &Build) -> Option<(PathBuf, PathBuf)> {
+    if build.context.contains("://") || build.context.contains('$') {
+        return None;
+    }
+    let dir = compose.parent()?;
+    let context = normalize(&dir.join(&build.context));
+    let file = build.dockerfile.as_deref().unwrap_or("Dockerfile");
+    if file.contains('$') {
+        return None;
+    }
+    let dockerfile = normalize(&context.join(file));
+    Some((context, dockerfile))
+}
+
+/// The build contexts `dockerfile` is built with: those of the compose services of the
+/// project that build it, else its own folder (`docker build .` beside it).
+pub(crate) fn build_contexts(ws: &Workspace, dockerfile: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = Vec::new();
+    for (path, file) in ws.deploy_files() {
+        let DeployFacts::Compose(compose) = &file.facts else {
+            continue;
+        };
+        for build in compose.services.iter().filter_map(|s| s.build.as_ref()) {
+            if let Some((context, built)) = build_paths(path, build) {
+                if built == dockerfile && context.starts_with(&ws.root) && !out.contains(&context) {
+                    out.push(context);
+                }
+            }
+        }
+    }
+    if out.is_empty() {
+        out.extend(dockerfile.parent().map(Path::to_path_buf));
+    }
+    out
 }
 
 /// Whether a `COPY`/`ADD` source (relative to the context) brings the file at `rel` into the

@@ -56,16 +56,16 @@
 //!
 //! Fixes (none applied by `--fix`: each changes what the program does): when the variable
 //! sits in a `.env` nothing loads, add `load_dotenv()` (reading it in code would only trade the
-//! 401 for a `KeyError`); otherwise add `<VAR>=` to the `.env`, or insert
-//! `"api_key": os.environ["<VAR>"]` (`api_key=os.environ["<VAR>"]` for constructors), adding
-//! `import os` when missing.
+//! 401 for a `KeyError`); where the project keeps its variables in `.env` files, add `<VAR>=`
+//! to the `.env`; otherwise insert `"api_key": os.environ["<VAR>"]`
+//! (`api_key=os.environ["<VAR>"]` for constructors), adding `import os` when missing.
 
 use super::helpers::edits;
 use super::helpers::entry::{defined_for_config_list, env_expr, json_key_falls_back, EntryInfo};
 use super::helpers::keys::misspelled_key_field;
 use super::PyCtx;
 use crate::engine::diagnostic::{Finding, Fix, Severity};
-use crate::engine::providers::{self, ProviderId};
+use crate::engine::providers::{self, Generation, ProviderId};
 use crate::engine::python::FieldValue;
 use crate::engine::rules::Rule;
 
@@ -85,6 +85,13 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             continue;
         }
         let what = match entry.constructor {
+            // An SDK's class names are generic (`Client`): the package says which one.
+            Some(c) if c.generation == Generation::Sdk => format!(
+                "{}.{}() has no `{}`",
+                c.packages.first().copied().unwrap_or_default(),
+                c.name,
+                c.key_kwarg
+            ),
             Some(c) => format!("{} has no `{}`", c.name, c.key_kwarg),
             None => "config entry has no \"api_key\"".to_string(),
         };
@@ -138,6 +145,15 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
         {
             continue;
         }
+        // An SDK client that reads another credential variable in its place
+        // (`AZURE_OPENAI_AD_TOKEN`, `ANTHROPIC_AUTH_TOKEN`) authenticates with it.
+        if entry.constructor.is_some_and(|c| {
+            c.alt_key_vars
+                .iter()
+                .any(|v| touches(v) || scope.lookup(v).is_defined())
+        }) {
+            continue;
+        }
         let lookup = scope.lookup(var);
         if lookup.is_defined() || lookup.unknown_load {
             continue;
@@ -157,6 +173,9 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
         // The load_dotenv() fix is offered: it removes the cause.
         let mut loads_the_file = false;
         let mut related = None;
+        // The variable is added to a .env: reading it in code too would only have KW201
+        // report the same missing variable at the read.
+        let mut env_fix = false;
         let (message, severity) = if let Some(def) = lookup.unloaded.first() {
             let env = ctx.ws.display_path(def.env);
             related = Some((
@@ -190,7 +209,10 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                     m.push_str(&format!(" (it is listed in {template})"));
                 }
             }
-            fixes.extend(edits::add_to_env(ctx, var));
+            if let Some(fix) = edits::add_to_env(ctx, var) {
+                fixes.push(fix);
+                env_fix = true;
+            }
             (m, Severity::Warning)
         } else {
             // A module that does not parse cannot run: a hint there is noise.
@@ -213,7 +235,7 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             &env_expr(var),
         )];
         edits.extend(edits::import_os(ctx));
-        if !loads_the_file && related.is_none() {
+        if !loads_the_file && related.is_none() && !env_fix {
             fixes.push(Fix {
                 title: format!(
                     "Add `{}`",

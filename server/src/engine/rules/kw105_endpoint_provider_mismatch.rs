@@ -84,10 +84,10 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                 }
                 out.push(finding);
             } else if let Some(c) = entry.constructor {
-                let hint = if c.generation == Generation::V04 {
-                    "use AzureOpenAIChatCompletionClient(azure_endpoint=..., azure_deployment=..., api_version=...)"
-                } else {
-                    "use an Azure configuration (api_type \"azure\")"
+                let hint = match c.generation {
+                    Generation::V04 => "use AzureOpenAIChatCompletionClient(azure_endpoint=..., azure_deployment=..., api_version=...)",
+                    Generation::Sdk => "use AzureOpenAI(azure_endpoint=..., api_version=...), or the endpoint's OpenAI-compatible `/openai/v1/` path",
+                    _ => "use an Azure configuration (api_type \"azure\")",
                 };
                 out.push(Finding::new(
                     Rule::KW105,

@@ -29,6 +29,7 @@ use super::helpers::entry::{env_expr, EntryInfo};
 use super::helpers::guards;
 use super::PyCtx;
 use crate::engine::diagnostic::{Finding, Fix};
+use crate::engine::providers;
 use crate::engine::python::{EnvReadKind, FieldValue};
 use crate::engine::rules::Rule;
 
@@ -46,7 +47,9 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             || read.has_default
             || seen.contains(i)
             || guards::none_is_handled(ctx.text, read)
-            || info.fallback_var == Some(read.name.as_str())
+            || info
+                .fallback_var
+                .is_some_and(|v| providers::equivalent_vars(v).contains(&read.name.as_str()))
         {
             continue;
         }

@@ -8,6 +8,28 @@
 //! `MISTRAL_API_KEY`, `GROQ_API_KEY`, `TOGETHER_API_KEY`, `COHERE_API_KEY`, `CEREBRAS_API_KEY`.
 //! If that variable is never set, the first LLM call fails with "invalid API key" / HTTP 401.
 //!
+//! The providers' own SDK clients, which AutoGen users build beside their agents (and AutoGen
+//! 0.4's clients wrap), are read the same way when they resolve through their imports
+//! (`from openai import OpenAI`, `import openai` → `openai.OpenAI`, aliases; a class of the
+//! project's own named `OpenAI` is not one). Each reads, when no `api_key` is given:
+//! - `OpenAI`, `AsyncOpenAI`: `OPENAI_API_KEY` (or `OPENAI_ADMIN_KEY`), and raise "Missing
+//!   credentials" without one (openai 3.57.0 `lib/_client_auth.py`, run by `_client.py`);
+//! - `AzureOpenAI`, `AsyncAzureOpenAI`: `AZURE_OPENAI_AD_TOKEN`, then `AZURE_OPENAI_API_KEY`
+//!   (`lib/azure.py`; a missing `api_version` is KW106's);
+//! - `Anthropic`, `AsyncAnthropic`: `ANTHROPIC_API_KEY`, then `ANTHROPIC_AUTH_TOKEN`, then the
+//!   profile `ANTHROPIC_PROFILE` names (anthropic 2.16.0 `_client.py`); `auth_token=`,
+//!   `credentials=`, `config=` or `profile=` authenticate instead;
+//! - `Groq`, `AsyncGroq`: `GROQ_API_KEY` (groq 1.7.0 `_client.py`);
+//! - `Mistral`: `MISTRAL_API_KEY` (mistralai 3.7.0 `client/utils/security.py`);
+//! - `google.genai.Client`: `GOOGLE_API_KEY`, else `GEMINI_API_KEY` (google-genai 3.6.1
+//!   `_api_client.py`, `get_env_api_key`: `GOOGLE_API_KEY` wins when both are set);
+//!   `vertexai=True`, `project=`, `location=` or `credentials=` select Vertex AI.
+//!
+//! `AnthropicBedrock` and `AnthropicVertex` authenticate with the cloud's credentials (AWS,
+//! Google's application-default credentials; `lib/bedrock/_client.py`, `lib/vertex/_client.py`):
+//! they are never reported. An SDK client built with `**kwargs` or a positional argument
+//! (`Mistral(key)`) is not reported either: what it is given cannot be told.
+//!
 //! keywire cannot see a shell, so how sure it is depends on what it can see:
 //! - the variable is in a `.env` that nothing on the module's import chain loads: a warning
 //!   that says so, and the preferred fix loads that file;

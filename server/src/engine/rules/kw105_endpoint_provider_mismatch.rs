@@ -6,7 +6,10 @@
 //! used without `"api_type": "azure"` is called with OpenAI's authentication and URL layout and
 //! answers 401 / 404; `"api_type": "azure"` with a non-Azure host, or any `api_type` whose
 //! provider does not own the `base_url`'s host, fails the same way. In AutoGen 0.4 an Azure
-//! endpoint needs `AzureOpenAIChatCompletionClient`, not `OpenAIChatCompletionClient`.
+//! endpoint needs `AzureOpenAIChatCompletionClient`, not `OpenAIChatCompletionClient`, and with
+//! the openai SDK itself `AzureOpenAI`, not `OpenAI(base_url=...)`. A provider SDK's client
+//! (`anthropic.Anthropic(base_url=...)`, `groq.Groq`, …) pointed at another provider's host is
+//! reported like an entry whose `api_type` names its provider.
 //! Hosts come from string literals or from the value of the variable in a loaded `.env`.
 //! Azure's OpenAI-compatible `…/openai/v1/` endpoints are called with the OpenAI client as they
 //! are, and are not reported.

@@ -17,7 +17,8 @@
 //!
 //! Not reported when the variable is the one the client falls back to anyway
 //! (`api_key=os.getenv("OPENAI_API_KEY")` for OpenAI: on `None` the SDK reads the same variable
-//! and raises its own clear error), or where `None` is handled: the value is bound to a name that is checked
+//! and raises its own clear error; google-genai's `Client` reads `GOOGLE_API_KEY` and
+//! `GEMINI_API_KEY` alike), or where `None` is handled: the value is bound to a name that is checked
 //! afterwards (`if not key: raise ...`, `if key is None`, `assert key`, `key or default`), or
 //! the variable's presence is checked (`if "X" not in os.environ`, `if not os.getenv("X")`).
 //!

@@ -368,35 +368,28 @@ pub static CONSTRUCTORS: &[Constructor] = &[
         name: "AsyncAnthropic",
         ..ANTHROPIC_CLIENT
     },
-    // anthropic 2.16.0 `lib/bedrock/_client.py`: AWS credentials (or the `api_key` /
-    // `AWS_BEARER_TOKEN_BEDROCK` bearer token); `lib/vertex/_client.py`: Google Cloud
-    // credentials, no key at all.
+    ANTHROPIC_BEDROCK,
     Constructor {
-        cloud_credentials: true,
-        key_var: Some("AWS_BEARER_TOKEN_BEDROCK"),
-        ..sdk("AnthropicBedrock", ANTHROPIC_PKG, ProviderId::Bedrock, None, "base_url")
+        name: "AsyncAnthropicBedrock",
+        ..ANTHROPIC_BEDROCK
     },
+    ANTHROPIC_VERTEX,
     Constructor {
-        cloud_credentials: true,
-        key_var: Some("AWS_BEARER_TOKEN_BEDROCK"),
-        ..sdk("AsyncAnthropicBedrock", ANTHROPIC_PKG, ProviderId::Bedrock, None, "base_url")
-    },
-    Constructor {
-        cloud_credentials: true,
-        key_kwarg: "",
-        ..sdk("AnthropicVertex", ANTHROPIC_PKG, ProviderId::Anthropic, None, "base_url")
-    },
-    Constructor {
-        cloud_credentials: true,
-        key_kwarg: "",
-        ..sdk("AsyncAnthropicVertex", ANTHROPIC_PKG, ProviderId::Anthropic, None, "base_url")
+        name: "AsyncAnthropicVertex",
+        ..ANTHROPIC_VERTEX
     },
     // groq 1.7.0 `_client.py`: `GROQ_API_KEY` (raises without it), `GROQ_BASE_URL`.
     sdk("Groq", &["groq"], ProviderId::Groq, None, "base_url"),
     sdk("AsyncGroq", &["groq"], ProviderId::Groq, None, "base_url"),
     // mistralai 3.7.0 `client/sdk.py` (`Mistral.__init__`, `server_url=`) and
     // `client/utils/security.py`: `MISTRAL_API_KEY` when no `api_key` is given.
-    sdk("Mistral", &["mistralai"], ProviderId::Mistral, None, "server_url"),
+    sdk(
+        "Mistral",
+        &["mistralai"],
+        ProviderId::Mistral,
+        None,
+        "server_url",
+    ),
     // google-genai 3.6.1 `_api_client.py` (`get_env_api_key`): `GOOGLE_API_KEY`, else
     // `GEMINI_API_KEY` (GOOGLE_API_KEY wins when both are set); `vertexai=True` (or
     // `GOOGLE_GENAI_USE_VERTEXAI`), `project=`/`location=` and `credentials=` select Vertex AI
@@ -423,7 +416,14 @@ const fn sdk(
 ) -> Constructor {
     Constructor {
         key_var,
-        ..client(name, packages, Generation::Sdk, provider, endpoint_kwarg, "api_key")
+        ..client(
+            name,
+            packages,
+            Generation::Sdk,
+            provider,
+            endpoint_kwarg,
+            "api_key",
+        )
     }
 }
 
@@ -445,7 +445,13 @@ const OPENAI_CLIENT: Constructor = Constructor {
 /// `OPENAI_API_VERSION` and `AZURE_OPENAI_ENDPOINT` (both raise `ValueError` when missing).
 const AZURE_OPENAI_CLIENT: Constructor = Constructor {
     alt_key_vars: &["AZURE_OPENAI_AD_TOKEN"],
-    ..sdk("AzureOpenAI", OPENAI_PKG, ProviderId::Azure, None, "azure_endpoint")
+    ..sdk(
+        "AzureOpenAI",
+        OPENAI_PKG,
+        ProviderId::Azure,
+        None,
+        "azure_endpoint",
+    )
 };
 
 /// anthropic 2.16.0 `_client.py` (`static_credential_from_env`, `Anthropic.__init__`): reads
@@ -454,9 +460,40 @@ const AZURE_OPENAI_CLIENT: Constructor = Constructor {
 const ANTHROPIC_CLIENT: Constructor = Constructor {
     alt_key_vars: &["ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_PROFILE"],
     other_auth_kwargs: &["auth_token", "credentials", "config", "profile"],
-    ..sdk("Anthropic", ANTHROPIC_PKG, ProviderId::Anthropic, None, "base_url")
+    ..sdk(
+        "Anthropic",
+        ANTHROPIC_PKG,
+        ProviderId::Anthropic,
+        None,
+        "base_url",
+    )
 };
 
+/// anthropic 2.16.0 `lib/bedrock/_client.py`: AWS credentials (or the `api_key` /
+/// `AWS_BEARER_TOKEN_BEDROCK` bearer token), never `ANTHROPIC_API_KEY`.
+const ANTHROPIC_BEDROCK: Constructor = Constructor {
+    cloud_credentials: true,
+    ..sdk(
+        "AnthropicBedrock",
+        ANTHROPIC_PKG,
+        ProviderId::Bedrock,
+        Some("AWS_BEARER_TOKEN_BEDROCK"),
+        "base_url",
+    )
+};
+
+/// anthropic 2.16.0 `lib/vertex/_client.py`: Google Cloud credentials, no key at all.
+const ANTHROPIC_VERTEX: Constructor = Constructor {
+    cloud_credentials: true,
+    key_kwarg: "",
+    ..sdk(
+        "AnthropicVertex",
+        ANTHROPIC_PKG,
+        ProviderId::Anthropic,
+        None,
+        "base_url",
+    )
+};
 
 /// Azure AI Inference (`AzureAIChatCompletionClient`) takes a `credential`, never an env var.
 pub static AZURE_AI: Provider = Provider {

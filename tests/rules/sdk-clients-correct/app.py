@@ -15,6 +15,8 @@ client = openai.OpenAI()
 keyed = openai.AsyncOpenAI(api_key=os.environ["OPENAI_API_KEY"])
 claude = Anthropic()
 gemini = genai.Client()
+# google-genai replaces None with GOOGLE_API_KEY or GEMINI_API_KEY itself.
+gemini_keyed = genai.Client(api_key=os.getenv("GEMINI_API_KEY"))
 vertex = genai.Client(vertexai=True, project="my-project", location="us-central1")
 azure = AsyncAzureOpenAI()
 bedrock = AnthropicBedrock(aws_region="us-east-1")

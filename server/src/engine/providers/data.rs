@@ -358,6 +358,15 @@ pub static CONSTRUCTORS: &[Constructor] = &[
         name: "AsyncOpenAI",
         ..OPENAI_CLIENT
     },
+    // `Client = OpenAI`, `AsyncClient = AsyncOpenAI` (openai, anthropic and groq `_client.py`).
+    Constructor {
+        name: "Client",
+        ..OPENAI_CLIENT
+    },
+    Constructor {
+        name: "AsyncClient",
+        ..OPENAI_CLIENT
+    },
     AZURE_OPENAI_CLIENT,
     Constructor {
         name: "AsyncAzureOpenAI",
@@ -366,6 +375,14 @@ pub static CONSTRUCTORS: &[Constructor] = &[
     ANTHROPIC_CLIENT,
     Constructor {
         name: "AsyncAnthropic",
+        ..ANTHROPIC_CLIENT
+    },
+    Constructor {
+        name: "Client",
+        ..ANTHROPIC_CLIENT
+    },
+    Constructor {
+        name: "AsyncClient",
         ..ANTHROPIC_CLIENT
     },
     ANTHROPIC_BEDROCK,
@@ -381,6 +398,8 @@ pub static CONSTRUCTORS: &[Constructor] = &[
     // groq 1.7.0 `_client.py`: `GROQ_API_KEY` (raises without it), `GROQ_BASE_URL`.
     sdk("Groq", &["groq"], ProviderId::Groq, None, "base_url"),
     sdk("AsyncGroq", &["groq"], ProviderId::Groq, None, "base_url"),
+    sdk("Client", &["groq"], ProviderId::Groq, None, "base_url"),
+    sdk("AsyncClient", &["groq"], ProviderId::Groq, None, "base_url"),
     // mistralai 3.7.0 `client/sdk.py` (`Mistral.__init__`, `server_url=`) and
     // `client/utils/security.py`: `MISTRAL_API_KEY` when no `api_key` is given.
     sdk(

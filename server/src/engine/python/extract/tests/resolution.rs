@@ -144,6 +144,7 @@ c = genai.Client()
 d = gg.Client()
 e = AnthropicBedrock()
 f = Mistral(api_key='k')
+g = openai.Client()
 ChatOpenAI(model='gpt-4o')
 LlamaOpenAI(model='gpt-4o')
 class OpenAI:
@@ -157,6 +158,8 @@ Client()
         .iter()
         .filter_map(|e| e.constructor.map(|c| (c.name, e.generation)))
         .collect();
+    let alias = facts.entries.last().and_then(|e| e.constructor).unwrap();
+    assert_eq!(alias.provider, Some(ProviderId::OpenAi));
     let sdk = Generation::Sdk;
     assert_eq!(
         names,
@@ -167,6 +170,7 @@ Client()
             ("Client", sdk),
             ("AnthropicBedrock", sdk),
             ("Mistral", sdk),
+            ("Client", sdk),
         ]
     );
 }

@@ -13,8 +13,9 @@
 //! (`from openai import OpenAI`, `import openai` → `openai.OpenAI`, aliases; a class of the
 //! project's own named `OpenAI` is not one). Each reads, when no `api_key` is given:
 //! - `OpenAI`, `AsyncOpenAI` (and their aliases `openai.Client`, `openai.AsyncClient`, as
-//!   anthropic's and groq's `Client` are theirs): `OPENAI_API_KEY` (or `OPENAI_ADMIN_KEY`), and raise "Missing
-//!   credentials" without one (openai 3.57.0 `lib/_client_auth.py`, run by `_client.py`);
+//!   anthropic's and groq's `Client` are theirs): `OPENAI_API_KEY` (or `OPENAI_ADMIN_KEY`),
+//!   and raise "Missing credentials" without one (openai 3.57.0 `lib/_client_auth.py`, run by
+//!   `_client.py`);
 //! - `AzureOpenAI`, `AsyncAzureOpenAI`: `AZURE_OPENAI_AD_TOKEN`, then `AZURE_OPENAI_API_KEY`
 //!   (`lib/azure.py`; a missing `api_version` is KW106's);
 //! - `Anthropic`, `AsyncAnthropic`: `ANTHROPIC_API_KEY`, then `ANTHROPIC_AUTH_TOKEN`, then the

@@ -70,6 +70,8 @@ const INSERTS: &[&str] = &[
     "keywire: ignore",
     "dotenv",
     "api_key",
+    "OpenAI()",
+    "openai",
     "x\ty",
 ];
 

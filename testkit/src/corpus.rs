@@ -407,7 +407,11 @@ fn agents(rng: &mut Rng, m: &Module, pkg: &str, out: &mut String) {
         }
         1 => {
             // AutoGen 0.4.
-            out.push_str("from autogen_agentchat.agents import AssistantAgent\nfrom autogen_ext.models.openai import OpenAIChatCompletionClient\n\n\n");
+            out.push_str("from autogen_agentchat.agents import AssistantAgent\nfrom autogen_ext.models.openai import OpenAIChatCompletionClient\nfrom openai import OpenAI\n\n\n");
+            // A provider SDK client beside the agents (the guide's "call the provider
+            // directly"), with no key: it reads OPENAI_API_KEY. No random draw, so the rest of
+            // the workspace stays the same.
+            out.push_str("def check_key():\n    return OpenAI().models.list()\n\n\n");
             out.push_str("def build_team():\n");
             let _ = writeln!(
                 out,

@@ -185,6 +185,9 @@ const fn agent(name: &'static str, generation: Generation) -> Constructor {
         key_var: None,
         endpoint_kwarg: "",
         key_kwarg: "",
+        alt_key_vars: &[],
+        other_auth_kwargs: &[],
+        cloud_credentials: false,
     }
 }
 
@@ -205,6 +208,9 @@ const fn client(
         key_var: None,
         endpoint_kwarg,
         key_kwarg,
+        alt_key_vars: &[],
+        other_auth_kwargs: &[],
+        cloud_credentials: false,
     }
 }
 
@@ -228,6 +234,9 @@ pub static CONSTRUCTORS: &[Constructor] = &[
         key_var: None,
         endpoint_kwarg: "base_url",
         key_kwarg: "api_key",
+        alt_key_vars: &[],
+        other_auth_kwargs: &[],
+        cloud_credentials: false,
     },
     Constructor {
         name: "OpenAIWrapper",
@@ -238,6 +247,9 @@ pub static CONSTRUCTORS: &[Constructor] = &[
         key_var: None,
         endpoint_kwarg: "base_url",
         key_kwarg: "api_key",
+        alt_key_vars: &[],
+        other_auth_kwargs: &[],
+        cloud_credentials: false,
     },
     client(
         "OpenAIChatCompletionClient",
@@ -339,7 +351,168 @@ pub static CONSTRUCTORS: &[Constructor] = &[
         "base_url",
         "api_key",
     ),
+    // The providers' own SDK clients, with what each reads from the environment when no key
+    // is given: the provider's `fallback_var` unless `key_var` says otherwise.
+    OPENAI_CLIENT,
+    Constructor {
+        name: "AsyncOpenAI",
+        ..OPENAI_CLIENT
+    },
+    // `Client = OpenAI`, `AsyncClient = AsyncOpenAI` (openai, anthropic and groq `_client.py`).
+    Constructor {
+        name: "Client",
+        ..OPENAI_CLIENT
+    },
+    Constructor {
+        name: "AsyncClient",
+        ..OPENAI_CLIENT
+    },
+    AZURE_OPENAI_CLIENT,
+    Constructor {
+        name: "AsyncAzureOpenAI",
+        ..AZURE_OPENAI_CLIENT
+    },
+    ANTHROPIC_CLIENT,
+    Constructor {
+        name: "AsyncAnthropic",
+        ..ANTHROPIC_CLIENT
+    },
+    Constructor {
+        name: "Client",
+        ..ANTHROPIC_CLIENT
+    },
+    Constructor {
+        name: "AsyncClient",
+        ..ANTHROPIC_CLIENT
+    },
+    ANTHROPIC_BEDROCK,
+    Constructor {
+        name: "AsyncAnthropicBedrock",
+        ..ANTHROPIC_BEDROCK
+    },
+    ANTHROPIC_VERTEX,
+    Constructor {
+        name: "AsyncAnthropicVertex",
+        ..ANTHROPIC_VERTEX
+    },
+    // groq 1.7.0 `_client.py`: `GROQ_API_KEY` (raises without it), `GROQ_BASE_URL`.
+    sdk("Groq", &["groq"], ProviderId::Groq, None, "base_url"),
+    sdk("AsyncGroq", &["groq"], ProviderId::Groq, None, "base_url"),
+    sdk("Client", &["groq"], ProviderId::Groq, None, "base_url"),
+    sdk("AsyncClient", &["groq"], ProviderId::Groq, None, "base_url"),
+    // mistralai 3.7.0 `client/sdk.py` (`Mistral.__init__`, `server_url=`) and
+    // `client/utils/security.py`: `MISTRAL_API_KEY` when no `api_key` is given.
+    sdk(
+        "Mistral",
+        &["mistralai"],
+        ProviderId::Mistral,
+        None,
+        "server_url",
+    ),
+    // google-genai 3.6.1 `_api_client.py` (`get_env_api_key`): `GOOGLE_API_KEY`, else
+    // `GEMINI_API_KEY` (GOOGLE_API_KEY wins when both are set); `vertexai=True` (or
+    // `GOOGLE_GENAI_USE_VERTEXAI`), `project=`/`location=` and `credentials=` select Vertex AI
+    // and its application-default credentials.
+    Constructor {
+        other_auth_kwargs: &["vertexai", "credentials", "project", "location"],
+        ..sdk(
+            "Client",
+            &["google.genai"],
+            ProviderId::Google,
+            Some("GOOGLE_API_KEY"),
+            "http_options",
+        )
+    },
 ];
+
+/// A provider SDK's client class (one of [`SDK_CLIENTS`]).
+const fn sdk(
+    name: &'static str,
+    packages: &'static [&'static str],
+    provider: ProviderId,
+    key_var: Option<&'static str>,
+    endpoint_kwarg: &'static str,
+) -> Constructor {
+    Constructor {
+        key_var,
+        ..client(
+            name,
+            packages,
+            Generation::Sdk,
+            provider,
+            endpoint_kwarg,
+            "api_key",
+        )
+    }
+}
+
+const OPENAI_PKG: &[&str] = &["openai"];
+const ANTHROPIC_PKG: &[&str] = &["anthropic"];
+
+/// openai 3.57.0: `lib/_client_auth.py` (`sync__init__`, what `OpenAI.__init__` in
+/// `_client.py` runs) reads `OPENAI_API_KEY` (or `OPENAI_ADMIN_KEY`) when `api_key` is not
+/// given and raises "Missing credentials" without one; `workload_identity=` and `provider=`
+/// authenticate instead.
+const OPENAI_CLIENT: Constructor = Constructor {
+    alt_key_vars: &["OPENAI_ADMIN_KEY"],
+    other_auth_kwargs: &["workload_identity", "admin_api_key", "provider"],
+    ..sdk("OpenAI", OPENAI_PKG, ProviderId::OpenAi, None, "base_url")
+};
+
+/// openai 3.57.0 `lib/azure.py` (`_resolve_azure_auth`, `AzureOpenAI.__init__`): with no
+/// credential keyword it reads `AZURE_OPENAI_AD_TOKEN`, then `AZURE_OPENAI_API_KEY`; then
+/// `OPENAI_API_VERSION` and `AZURE_OPENAI_ENDPOINT` (both raise `ValueError` when missing).
+const AZURE_OPENAI_CLIENT: Constructor = Constructor {
+    alt_key_vars: &["AZURE_OPENAI_AD_TOKEN"],
+    ..sdk(
+        "AzureOpenAI",
+        OPENAI_PKG,
+        ProviderId::Azure,
+        None,
+        "azure_endpoint",
+    )
+};
+
+/// anthropic 2.16.0 `_client.py` (`static_credential_from_env`, `Anthropic.__init__`): reads
+/// `ANTHROPIC_API_KEY`, then `ANTHROPIC_AUTH_TOKEN`, then the profile `ANTHROPIC_PROFILE` names;
+/// `auth_token=`, `credentials=`, `config=` and `profile=` authenticate instead.
+const ANTHROPIC_CLIENT: Constructor = Constructor {
+    alt_key_vars: &["ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_PROFILE"],
+    other_auth_kwargs: &["auth_token", "credentials", "config", "profile"],
+    ..sdk(
+        "Anthropic",
+        ANTHROPIC_PKG,
+        ProviderId::Anthropic,
+        None,
+        "base_url",
+    )
+};
+
+/// anthropic 2.16.0 `lib/bedrock/_client.py`: AWS credentials (or the `api_key` /
+/// `AWS_BEARER_TOKEN_BEDROCK` bearer token), never `ANTHROPIC_API_KEY`.
+const ANTHROPIC_BEDROCK: Constructor = Constructor {
+    cloud_credentials: true,
+    ..sdk(
+        "AnthropicBedrock",
+        ANTHROPIC_PKG,
+        ProviderId::Bedrock,
+        Some("AWS_BEARER_TOKEN_BEDROCK"),
+        "base_url",
+    )
+};
+
+/// anthropic 2.16.0 `lib/vertex/_client.py`: Google Cloud credentials, no key at all.
+const ANTHROPIC_VERTEX: Constructor = Constructor {
+    cloud_credentials: true,
+    key_kwarg: "",
+    ..sdk(
+        "AnthropicVertex",
+        ANTHROPIC_PKG,
+        ProviderId::Anthropic,
+        None,
+        "base_url",
+    )
+};
 
 /// Azure AI Inference (`AzureAIChatCompletionClient`) takes a `credential`, never an env var.
 pub static AZURE_AI: Provider = Provider {

@@ -117,6 +117,10 @@ pub enum Generation {
     V04,
     /// AG2 1.x provider configs from `ag2.config`.
     Ag2Config,
+    /// A provider's own SDK client (`openai.OpenAI`, `anthropic.Anthropic`…), which AutoGen
+    /// users build beside their agents and AutoGen 0.4's clients wrap. It takes no `model`
+    /// and no AutoGen keyword: only the rules about its key and endpoint apply.
+    Sdk,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -147,8 +151,16 @@ pub struct Constructor {
     pub key_var: Option<&'static str>,
     /// Keyword that carries the endpoint.
     pub endpoint_kwarg: &'static str,
-    /// Keyword that carries the credential.
+    /// Keyword that carries the credential (empty: the client takes no key).
     pub key_kwarg: &'static str,
+    /// Variables the client reads in place of its key variable: defining one provides the
+    /// credential (`AZURE_OPENAI_AD_TOKEN`, `ANTHROPIC_AUTH_TOKEN`).
+    pub alt_key_vars: &'static [&'static str],
+    /// Keywords that authenticate instead of the key (`auth_token=`, `vertexai=True`).
+    pub other_auth_kwargs: &'static [&'static str],
+    /// Authenticates with the cloud's own credentials (AWS, Google's application-default
+    /// credentials), never with a key variable: a missing key is no mistake.
+    pub cloud_credentials: bool,
 }
 
 /// `var` and the variables its client reads in its place.

@@ -114,3 +114,29 @@ fn api_types_route_by_prefix() {
     assert!(!is_known_api_type("open_ai"));
     assert!(is_known_api_type("azure"));
 }
+
+#[test]
+fn sdk_clients_read_a_variable_or_cloud_credentials() {
+    let sdk: Vec<&Constructor> = CONSTRUCTORS
+        .iter()
+        .filter(|c| c.generation == Generation::Sdk)
+        .collect();
+    assert!(sdk.len() >= 14);
+    for c in sdk {
+        assert_eq!(c.kind, ConstructorKind::Client, "{}", c.name);
+        let p = provider(c.provider.unwrap()).unwrap();
+        assert!(
+            c.cloud_credentials || c.key_var.or(p.fallback_var).is_some(),
+            "{} reads no variable",
+            c.name
+        );
+        // Never AutoGen's packages: an SDK client is no AutoGen class.
+        assert!(
+            c.packages
+                .iter()
+                .all(|p| !p.starts_with("autogen") && !p.starts_with("ag2")),
+            "{}",
+            c.name
+        );
+    }
+}

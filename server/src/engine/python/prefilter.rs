@@ -5,7 +5,7 @@
 //!
 //! | facts                                   | needs                                               |
 //! |-----------------------------------------|-----------------------------------------------------|
-//! | config entries, agents, `llm_config`s, config sources (`config_list_from_json`, `LLMConfig.from_json`) | `config_list`, `llm_config`, or an AutoGen package name as a word (constructors resolve only through imports from those packages) |
+//! | config entries, agents, `llm_config`s, config sources (`config_list_from_json`, `LLMConfig.from_json`) | `config_list`, `llm_config`, or the name of a constructor's package as a word (AutoGen's, AG2's, or a provider SDK's: `openai`, `anthropic`, `groq`, `mistralai`, `google`; constructors resolve only through imports from those packages) |
 //! | load points                             | `dotenv` (`load_dotenv`, `dotenv_values`, `config_list_from_dotenv`) |
 //! | suppressions                            | `keywire:`                                          |
 //! | env reads and writes (and config lists set by code) | `environ` or `getenv`                  |
@@ -387,5 +387,28 @@ mod tests {
         let p = prefilter_findings(&with_key);
         assert!(!p.light_left_out);
         assert_eq!(p.relevance, Relevance::Full);
+    }
+
+    #[test]
+    fn sdk_clients_are_parsed_without_a_key_word() {
+        // No `api_key`, `environ` or AutoGen name: the SDK's package name is the trigger.
+        for text in [
+            "from openai import OpenAI
+
+client = OpenAI()
+",
+            "import anthropic
+c = anthropic.Anthropic()
+",
+            "from google import genai
+c = genai.Client()
+",
+            "from mistralai import Mistral
+c = Mistral()
+",
+        ] {
+            assert_eq!(prefilter(text).relevance, Relevance::Full, "{text}");
+            assert_eq!(extract_fast(text).entries.len(), 1, "{text}");
+        }
     }
 }

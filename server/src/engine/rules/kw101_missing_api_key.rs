@@ -8,6 +8,30 @@
 //! `MISTRAL_API_KEY`, `GROQ_API_KEY`, `TOGETHER_API_KEY`, `COHERE_API_KEY`, `CEREBRAS_API_KEY`.
 //! If that variable is never set, the first LLM call fails with "invalid API key" / HTTP 401.
 //!
+//! The providers' own SDK clients, which AutoGen users build beside their agents (and AutoGen
+//! 0.4's clients wrap), are read the same way when they resolve through their imports
+//! (`from openai import OpenAI`, `import openai` → `openai.OpenAI`, aliases; a class of the
+//! project's own named `OpenAI` is not one). Each reads, when no `api_key` is given:
+//! - `OpenAI`, `AsyncOpenAI` (and their aliases `openai.Client`, `openai.AsyncClient`, as
+//!   anthropic's and groq's `Client` are theirs): `OPENAI_API_KEY` (or `OPENAI_ADMIN_KEY`),
+//!   and raise "Missing credentials" without one (openai 3.57.0 `lib/_client_auth.py`, run by
+//!   `_client.py`);
+//! - `AzureOpenAI`, `AsyncAzureOpenAI`: `AZURE_OPENAI_AD_TOKEN`, then `AZURE_OPENAI_API_KEY`
+//!   (`lib/azure.py`; a missing `api_version` is KW106's);
+//! - `Anthropic`, `AsyncAnthropic`: `ANTHROPIC_API_KEY`, then `ANTHROPIC_AUTH_TOKEN`, then the
+//!   profile `ANTHROPIC_PROFILE` names (anthropic 2.16.0 `_client.py`); `auth_token=`,
+//!   `credentials=`, `config=` or `profile=` authenticate instead;
+//! - `Groq`, `AsyncGroq`: `GROQ_API_KEY` (groq 1.7.0 `_client.py`);
+//! - `Mistral`: `MISTRAL_API_KEY` (mistralai 3.7.0 `client/utils/security.py`);
+//! - `google.genai.Client`: `GOOGLE_API_KEY`, else `GEMINI_API_KEY` (google-genai 3.6.1
+//!   `_api_client.py`, `get_env_api_key`: `GOOGLE_API_KEY` wins when both are set);
+//!   `vertexai=True`, `project=`, `location=` or `credentials=` select Vertex AI.
+//!
+//! `AnthropicBedrock` and `AnthropicVertex` authenticate with the cloud's credentials (AWS,
+//! Google's application-default credentials; `lib/bedrock/_client.py`, `lib/vertex/_client.py`):
+//! they are never reported. An SDK client built with `**kwargs` or a positional argument
+//! (`Mistral(key)`) is not reported either: what it is given cannot be told.
+//!
 //! keywire cannot see a shell, so how sure it is depends on what it can see:
 //! - the variable is in a `.env` that nothing on the module's import chain loads: a warning
 //!   that says so, and the preferred fix loads that file;
@@ -56,16 +80,16 @@
 //!
 //! Fixes (none applied by `--fix`: each changes what the program does): when the variable
 //! sits in a `.env` nothing loads, add `load_dotenv()` (reading it in code would only trade the
-//! 401 for a `KeyError`); otherwise add `<VAR>=` to the `.env`, or insert
-//! `"api_key": os.environ["<VAR>"]` (`api_key=os.environ["<VAR>"]` for constructors), adding
-//! `import os` when missing.
+//! 401 for a `KeyError`); where the project keeps its variables in `.env` files, add `<VAR>=`
+//! to the `.env`; otherwise insert `"api_key": os.environ["<VAR>"]`
+//! (`api_key=os.environ["<VAR>"]` for constructors), adding `import os` when missing.
 
 use super::helpers::edits;
 use super::helpers::entry::{defined_for_config_list, env_expr, json_key_falls_back, EntryInfo};
 use super::helpers::keys::misspelled_key_field;
 use super::PyCtx;
 use crate::engine::diagnostic::{Finding, Fix, Severity};
-use crate::engine::providers::{self, ProviderId};
+use crate::engine::providers::{self, Generation, ProviderId};
 use crate::engine::python::FieldValue;
 use crate::engine::rules::Rule;
 
@@ -85,6 +109,13 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             continue;
         }
         let what = match entry.constructor {
+            // An SDK's class names are generic (`Client`): the package says which one.
+            Some(c) if c.generation == Generation::Sdk => format!(
+                "{}.{}() has no `{}`",
+                c.packages.first().copied().unwrap_or_default(),
+                c.name,
+                c.key_kwarg
+            ),
             Some(c) => format!("{} has no `{}`", c.name, c.key_kwarg),
             None => "config entry has no \"api_key\"".to_string(),
         };
@@ -138,6 +169,15 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
         {
             continue;
         }
+        // An SDK client that reads another credential variable in its place
+        // (`AZURE_OPENAI_AD_TOKEN`, `ANTHROPIC_AUTH_TOKEN`) authenticates with it.
+        if entry.constructor.is_some_and(|c| {
+            c.alt_key_vars
+                .iter()
+                .any(|v| touches(v) || scope.lookup(v).is_defined())
+        }) {
+            continue;
+        }
         let lookup = scope.lookup(var);
         if lookup.is_defined() || lookup.unknown_load {
             continue;
@@ -157,6 +197,9 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
         // The load_dotenv() fix is offered: it removes the cause.
         let mut loads_the_file = false;
         let mut related = None;
+        // The variable is added to a .env: reading it in code too would only have KW201
+        // report the same missing variable at the read.
+        let mut env_fix = false;
         let (message, severity) = if let Some(def) = lookup.unloaded.first() {
             let env = ctx.ws.display_path(def.env);
             related = Some((
@@ -190,7 +233,10 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                     m.push_str(&format!(" (it is listed in {template})"));
                 }
             }
-            fixes.extend(edits::add_to_env(ctx, var));
+            if let Some(fix) = edits::add_to_env(ctx, var) {
+                fixes.push(fix);
+                env_fix = true;
+            }
             (m, Severity::Warning)
         } else {
             // A module that does not parse cannot run: a hint there is noise.
@@ -213,7 +259,7 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             &env_expr(var),
         )];
         edits.extend(edits::import_os(ctx));
-        if !loads_the_file && related.is_none() {
+        if !loads_the_file && related.is_none() && !env_fix {
             fixes.push(Fix {
                 title: format!(
                     "Add `{}`",

@@ -24,7 +24,9 @@
 //! know and drop the rest without a word: `AzureOpenAIChatCompletionClient(endpoint=...)` is
 //! never used (the client takes `azure_endpoint`). Such a keyword is reported when a close
 //! keyword the client does take exists. `AzureAIChatCompletionClient` passes its keywords on
-//! to azure-ai-inference, so its keywords are not checked.
+//! to azure-ai-inference, so its keywords are not checked. Nor are those of the providers' own
+//! SDK clients (`openai.OpenAI`, `anthropic.Anthropic`, …): they declare their keywords, and
+//! Python raises a TypeError that names the keyword at construction.
 //!
 //! A key is reported only when no version keywire knows accepts it: the valid keys are read
 //! from AutoGen 0.2 (`pyautogen`), AG2 0.x, autogen-ext and the openai, anthropic and ollama
@@ -231,6 +233,11 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
     // Spans already reported, so a key of an `llm_config` that is also its entry is reported once.
     let mut reported: Vec<Span> = Vec::new();
     for entry in &ctx.facts.entries {
+        // A provider SDK's client (`OpenAI(...)`) takes declared keywords only: Python raises
+        // a clear TypeError at construction, at the line itself.
+        if entry.generation == Generation::Sdk {
+            continue;
+        }
         let client = entry
             .constructor
             .filter(|c| c.kind == ConstructorKind::Client);

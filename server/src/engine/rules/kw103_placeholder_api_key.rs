@@ -15,6 +15,9 @@
 //! OpenAIChatCompletionClient(model="gpt-4o", api_key=os.environ["OPENAI_API_KEY"])
 //! ```
 //!
+//! The providers' own SDK clients (`OpenAI(api_key="sk-your-key-here")`, `Anthropic`, `Groq`,
+//! `Mistral`, `google.genai.Client`: see KW101) are checked like AutoGen's.
+//!
 //! The same holds for a placeholder or empty value written into the environment for a key
 //! variable (`os.environ["OPENAI_API_KEY"] = ""`): the variable then counts as set, and every
 //! client that falls back to it sends that value.

@@ -13,6 +13,9 @@
 //! (`mock`, `dummy`, `fortestingonly`, runs of one character), URLs and paths are never
 //! reported. Messages show only the provider, length and fingerprint of the key.
 //!
+//! Keys given to the providers' own SDK clients (`OpenAI(api_key="sk-proj-…")`, `Groq(...)`)
+//! count like those of AutoGen's clients.
+//!
 //! Bad:
 //! ```python
 //! config_list = [{"model": "gpt-4o", "api_key": "sk-proj-…"}]

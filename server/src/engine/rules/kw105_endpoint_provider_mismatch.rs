@@ -6,7 +6,10 @@
 //! used without `"api_type": "azure"` is called with OpenAI's authentication and URL layout and
 //! answers 401 / 404; `"api_type": "azure"` with a non-Azure host, or any `api_type` whose
 //! provider does not own the `base_url`'s host, fails the same way. In AutoGen 0.4 an Azure
-//! endpoint needs `AzureOpenAIChatCompletionClient`, not `OpenAIChatCompletionClient`.
+//! endpoint needs `AzureOpenAIChatCompletionClient`, not `OpenAIChatCompletionClient`, and with
+//! the openai SDK itself `AzureOpenAI`, not `OpenAI(base_url=...)`. A provider SDK's client
+//! (`anthropic.Anthropic(base_url=...)`, `groq.Groq`, …) pointed at another provider's host is
+//! reported like an entry whose `api_type` names its provider.
 //! Hosts come from string literals or from the value of the variable in a loaded `.env`.
 //! Azure's OpenAI-compatible `…/openai/v1/` endpoints are called with the OpenAI client as they
 //! are, and are not reported.
@@ -84,10 +87,10 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                 }
                 out.push(finding);
             } else if let Some(c) = entry.constructor {
-                let hint = if c.generation == Generation::V04 {
-                    "use AzureOpenAIChatCompletionClient(azure_endpoint=..., azure_deployment=..., api_version=...)"
-                } else {
-                    "use an Azure configuration (api_type \"azure\")"
+                let hint = match c.generation {
+                    Generation::V04 => "use AzureOpenAIChatCompletionClient(azure_endpoint=..., azure_deployment=..., api_version=...)",
+                    Generation::Sdk => "use AzureOpenAI(azure_endpoint=..., api_version=...), or the endpoint's OpenAI-compatible `/openai/v1/` path",
+                    _ => "use an Azure configuration (api_type \"azure\")",
                 };
                 out.push(Finding::new(
                     Rule::KW105,

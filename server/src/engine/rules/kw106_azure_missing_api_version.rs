@@ -3,8 +3,10 @@
 //! Azure OpenAI requires an API version on every request. The `AzureOpenAI` client raises
 //! "Must provide either the `api_version` argument or the `OPENAI_API_VERSION` environment
 //! variable" when neither is set, and AutoGen only builds that client at the first call.
-//! Reported when the entry has `"api_type": "azure"` (or is an `AzureOpenAIChatCompletionClient`)
-//! and neither an `api_version` field nor a defined `OPENAI_API_VERSION` variable exists. In an
+//! Reported when the entry has `"api_type": "azure"` (or is an `AzureOpenAIChatCompletionClient`,
+//! or the openai SDK's own `AzureOpenAI` / `AsyncAzureOpenAI`, which raise that error when they
+//! are built: openai 3.57.0 `lib/azure.py`) and neither an `api_version` field nor a defined
+//! `OPENAI_API_VERSION` variable exists; not with `**kwargs`, which may hold it. In an
 //! `OAI_CONFIG_LIST` file, where nothing says which program reads it, `OPENAI_API_VERSION` in
 //! any `.env` counts.
 //!
@@ -15,6 +17,7 @@
 //! Good:
 //! ```python
 //! {"model": "gpt-4o", "api_type": "azure", "api_version": "2024-10-21", ...}
+//! AzureOpenAI(azure_endpoint=..., api_version="2024-10-21")
 //! ```
 //!
 //! Fix (unsafe): add `"api_version": "2024-10-21"` (a generally available version). The

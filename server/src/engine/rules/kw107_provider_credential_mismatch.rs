@@ -5,7 +5,9 @@
 //! api.openai.com entry, `ANTHROPIC_API_KEY` on an OpenAI entry: each sends one provider's key
 //! to another, which answers 401 "invalid API key". The provider a variable belongs to comes
 //! from its name (`AZURE_*`, `OPENAI_*`, `ANTHROPIC_*`, `GROQ_*`, …); generic names like
-//! `API_KEY` or `LLM_API_KEY` are never reported.
+//! `API_KEY` or `LLM_API_KEY` are never reported. The providers' own SDK clients count as
+//! talking to their provider (`Anthropic(api_key=os.environ["OPENAI_API_KEY"])`), unless their
+//! endpoint names another one.
 //!
 //! Bad:
 //! ```python

@@ -15,7 +15,8 @@
 //! {"model": "gpt-4o", "api_key": os.environ["LLM_API_KEY"]}
 //! ```
 //!
-//! A key written into an `OAI_CONFIG_LIST` file is checked the same way.
+//! A key written into an `OAI_CONFIG_LIST` file, or given to a provider SDK's own client
+//! (`Groq(api_key=...)`), is checked the same way.
 //!
 //! No automatic fix: put the right key in the `.env` file.
 

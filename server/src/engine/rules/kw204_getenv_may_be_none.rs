@@ -17,7 +17,8 @@
 //!
 //! Not reported when the variable is the one the client falls back to anyway
 //! (`api_key=os.getenv("OPENAI_API_KEY")` for OpenAI: on `None` the SDK reads the same variable
-//! and raises its own clear error), or where `None` is handled: the value is bound to a name that is checked
+//! and raises its own clear error; google-genai's own `Client` reads `GOOGLE_API_KEY` and
+//! `GEMINI_API_KEY` alike), or where `None` is handled: the value is bound to a name that is checked
 //! afterwards (`if not key: raise ...`, `if key is None`, `assert key`, `key or default`), or
 //! the variable's presence is checked (`if "X" not in os.environ`, `if not os.getenv("X")`).
 //!
@@ -29,6 +30,7 @@ use super::helpers::entry::{env_expr, EntryInfo};
 use super::helpers::guards;
 use super::PyCtx;
 use crate::engine::diagnostic::{Finding, Fix};
+use crate::engine::providers::{self, Generation};
 use crate::engine::python::{EnvReadKind, FieldValue};
 use crate::engine::rules::Rule;
 
@@ -47,6 +49,12 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             || seen.contains(i)
             || guards::none_is_handled(ctx.text, read)
             || info.fallback_var == Some(read.name.as_str())
+            // google-genai's own `Client` replaces `None` with either of its variables
+            // (autogen-ext's `gemini-*` routing does not: it sends `None` on to the OpenAI SDK).
+            || (entry.generation == Generation::Sdk
+                && info
+                    .fallback_var
+                    .is_some_and(|v| providers::equivalent_vars(v).contains(&read.name.as_str())))
         {
             continue;
         }

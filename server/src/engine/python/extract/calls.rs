@@ -5,7 +5,7 @@
 use tree_sitter::Node;
 
 use super::{Binding, Callee, Extractor, ENTRY_KEYS};
-use crate::engine::providers::{Constructor, ConstructorKind};
+use crate::engine::providers::{Constructor, ConstructorKind, Generation};
 use crate::engine::python::{
     AgentCall, EnvReadKind, Kwarg, LoadKind, LoadPath, LoadPoint, OneTuple,
 };
@@ -58,13 +58,20 @@ impl<'a> Extractor<'a> {
                 Callee::Ctor(c) => match c.kind {
                     ConstructorKind::Agent => self.agent_call(c, name_node, args),
                     ConstructorKind::Client => {
-                        let e = self.kwargs_entry(
+                        let mut e = self.kwargs_entry(
                             node,
                             args,
                             Self::span(name_node),
                             c.generation,
                             Some(c),
                         );
+                        // `Mistral(key)`: SDK clients that take the key positionally. What a
+                        // positional argument is cannot be told, so the rules say less.
+                        if c.generation == Generation::Sdk
+                            && !self.split_args(args).positional.is_empty()
+                        {
+                            e.has_splat = true;
+                        }
                         self.facts.entries.push(e);
                     }
                     ConstructorKind::LlmConfig | ConstructorKind::Wrapper => {

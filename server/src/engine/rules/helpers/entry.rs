@@ -164,6 +164,9 @@ impl<'a> EntryInfo<'a> {
             || mock_model;
         let key = entry.field(constructor.map_or("api_key", |c| c.key_kwarg));
         let other_auth = client.aws_credentials
+            || constructor.is_some_and(|c| {
+                c.cloud_credentials || c.other_auth_kwargs.iter().any(|k| entry.field(k).is_some())
+            })
             || [
                 "azure_ad_token",
                 "azure_ad_token_provider",

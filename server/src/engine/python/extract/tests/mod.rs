@@ -7,7 +7,7 @@ mod resolution;
 mod sources;
 
 use super::extract;
-use crate::engine::providers::{ConstructorKind, Generation};
+use crate::engine::providers::{ConstructorKind, Generation, ProviderId};
 use crate::engine::python::{
     ConfigEntry, EntrySource, EnvReadKind, FieldValue, LoadKind, LoadPath, PyFacts,
 };

@@ -128,6 +128,54 @@ UnimportedAgent(llm_config={'config_list': []})
 }
 
 #[test]
+fn sdk_clients_resolve_through_their_imports_only() {
+    let text = "\
+import openai
+import google.genai as gg
+from google import genai
+from openai import AzureOpenAI as AOAI
+from anthropic import AnthropicBedrock
+from langchain_openai import ChatOpenAI
+from llama_index.llms.openai import OpenAI as LlamaOpenAI
+from mistralai.client import Mistral
+a = openai.OpenAI()
+b = AOAI(api_version='2024-10-21')
+c = genai.Client()
+d = gg.Client()
+e = AnthropicBedrock()
+f = Mistral(api_key='k')
+g = openai.Client()
+ChatOpenAI(model='gpt-4o')
+LlamaOpenAI(model='gpt-4o')
+class OpenAI:
+    pass
+OpenAI()
+Client()
+";
+    let facts = extract(text);
+    let names: Vec<(&str, Generation)> = facts
+        .entries
+        .iter()
+        .filter_map(|e| e.constructor.map(|c| (c.name, e.generation)))
+        .collect();
+    let alias = facts.entries.last().and_then(|e| e.constructor).unwrap();
+    assert_eq!(alias.provider, Some(ProviderId::OpenAi));
+    let sdk = Generation::Sdk;
+    assert_eq!(
+        names,
+        vec![
+            ("OpenAI", sdk),
+            ("AzureOpenAI", sdk),
+            ("Client", sdk),
+            ("Client", sdk),
+            ("AnthropicBedrock", sdk),
+            ("Mistral", sdk),
+            ("Client", sdk),
+        ]
+    );
+}
+
+#[test]
 fn local_definitions_shadow_imports() {
     let text = "\
 from autogen import AssistantAgent

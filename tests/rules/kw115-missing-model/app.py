@@ -11,3 +11,8 @@ claude = AnthropicChatCompletionClient(api_key=os.environ["ANTHROPIC_API_KEY"])
 main = OpenAIChatCompletionClient(model="gpt-4o", api_key=os.environ["OPENAI_API_KEY"])
 settings = {"model": "gpt-4o-mini"}
 other = OpenAIChatCompletionClient(**settings, api_key=os.environ["OPENAI_API_KEY"])
+
+# AutoGen 0.2 / AG2: a config_list entry without a model.
+from autogen import AssistantAgent
+
+assistant = AssistantAgent("a", llm_config={"config_list": [{"api_key": os.environ["OPENAI_API_KEY"]}]})

@@ -1,4 +1,4 @@
-//! KW115 missing-model: an AutoGen 0.4+ model client built without `model`.
+//! KW115 missing-model: an AutoGen 0.4+ model client, or a `config_list` entry, without `model`.
 //!
 //! `OpenAIChatCompletionClient`, `AzureOpenAIChatCompletionClient`,
 //! `AnthropicChatCompletionClient` and `OllamaChatCompletionClient` (autogen-ext) take the model
@@ -6,8 +6,12 @@
 //! key is checked. A call that passes `**kwargs` may carry it and is not reported. No fix: the
 //! model is the user's choice; the message names the models the project uses elsewhere.
 //!
-//! AutoGen 0.2 / AG2 config entries are not checked here: their `model` may come from the
-//! `llm_config` around them or from the `create()` call.
+//! An AutoGen 0.2 / AG2 `config_list` entry written in Python without `model` is reported too:
+//! AutoGen 0.2 sends the request without one (openai raises "Missing required arguments") and
+//! AG2's `LLMConfig` rejects the entry. It is left alone when the module gives a model another
+//! way (a top-level `"model"` in an `llm_config`, a constructor's `model=`), when the entry has
+//! `**` splats, and in `OAI_CONFIG_LIST` files (an entry there may serve embeddings or be picked
+//! by a filter).
 //!
 //! Bad:
 //! ```python
@@ -21,13 +25,14 @@
 use super::PyCtx;
 use crate::engine::diagnostic::Finding;
 use crate::engine::providers::{ConstructorKind, Generation, ProviderId};
-use crate::engine::python::FieldValue;
+use crate::engine::python::{EntrySource, FieldValue};
 use crate::engine::rules::Rule;
 
 /// At most this many models are named in the message.
 const MAX_NAMED: usize = 3;
 
 pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
+    config_list_entries(ctx, out);
     for entry in &ctx.facts.entries {
         let Some(c) = entry.constructor else {
             continue;
@@ -64,6 +69,59 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             format!(
                 "{} has no `model`: the constructor raises before any call (model is required){elsewhere}",
                 c.name
+            ),
+        ));
+    }
+}
+
+/// `config_list` dicts without `model`, in a module that gives no model another way.
+fn config_list_entries(ctx: &PyCtx, out: &mut Vec<Finding>) {
+    if ctx.config_list.is_some() {
+        return;
+    }
+    let model_elsewhere = ctx
+        .facts
+        .llm_configs
+        .iter()
+        .any(|c| c.keys.iter().any(|(k, _)| k == "model"))
+        || ctx.facts.entries.iter().any(|e| {
+            e.source == EntrySource::Kwargs
+                && e.constructor
+                    .is_some_and(|c| c.kind == ConstructorKind::LlmConfig)
+                && e.field("model").is_some()
+        });
+    if model_elsewhere {
+        return;
+    }
+    for entry in &ctx.facts.entries {
+        let in_list = matches!(
+            entry.source,
+            EntrySource::DictLiteral | EntrySource::DictCall
+        );
+        if !in_list
+            || entry.generation != Generation::V02
+            || entry.has_splat
+            || entry.field("model").is_some()
+        {
+            continue;
+        }
+        let used = models_used(ctx);
+        let elsewhere = if used.is_empty() {
+            String::new()
+        } else {
+            let named: Vec<String> = used
+                .iter()
+                .take(MAX_NAMED)
+                .map(|m| format!("\"{m}\""))
+                .collect();
+            format!("; this project uses {}", named.join(", "))
+        };
+        out.push(Finding::new(
+            Rule::KW115,
+            ctx.path,
+            entry.anchor,
+            format!(
+                "this config_list entry has no `model`: AutoGen 0.2 sends the request without one (openai raises \"Missing required arguments\") and AG2 rejects the entry{elsewhere}"
             ),
         ));
     }

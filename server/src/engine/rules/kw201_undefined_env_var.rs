@@ -43,7 +43,10 @@ use crate::engine::text::Span;
 use std::path::PathBuf;
 
 pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
-    if !ctx.scope().env_in_scope {
+    // A .env with no definitions says nothing about where variables come from, unless the
+    // variable's own line is there, commented out.
+    let env_in_scope = ctx.scope().env_in_scope;
+    if !env_in_scope && !ctx.ws.env_files().any(|(_, f)| f.parsed.entries.is_empty()) {
         return;
     }
     let has_env_loads = ctx.scope().env_loads().next().is_some();
@@ -60,6 +63,9 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
     let mut candidates: Option<Vec<String>> = None;
     for (i, read) in ctx.facts.env_reads.iter().enumerate() {
         if read.has_default || !(feeds_config[i] || secrets::is_credential_name(&read.name)) {
+            continue;
+        }
+        if !env_in_scope && commented_in_loaded_env(ctx, &read.name).is_none() {
             continue;
         }
         let lookup = ctx.scope().lookup(&read.name);

@@ -98,7 +98,13 @@ fn config_list_entries(ctx: &PyCtx, out: &mut Vec<Finding>) {
             entry.source,
             EntrySource::DictLiteral | EntrySource::DictCall
         );
+        // A dict that says nothing about a model client (records written to a file) is no
+        // config entry.
+        let credentials = ["api_key", "api_type", "base_url", "api_base"]
+            .iter()
+            .any(|k| entry.field(k).is_some());
         if !in_list
+            || !credentials
             || entry.generation != Generation::V02
             || entry.has_splat
             || entry.field("model").is_some()

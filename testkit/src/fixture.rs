@@ -31,7 +31,7 @@ pub fn read_dir(dir: &Path) -> Files {
             } else if file_kind(&path) != FileKind::Other
                 || marks_dir(&path)
                 || keywire::engine::packages::in_site_packages(&path).is_some()
-                || path.extension().is_some_and(|e| e == "json")
+                || path.extension().is_some_and(|e| e == "json" || e == "txt")
                 || (d == dir
                     && [".gitignore", GIT_TRACKED]
                         .iter()
@@ -127,6 +127,18 @@ pub fn workspace(files: &Files, config: Config) -> Workspace {
         let rel = path.strip_prefix(root()).unwrap_or(&path).to_path_buf();
         if let Some(text) = files.get(&rel) {
             ws.set_config_json(path, text, git_status(files, &rel));
+        }
+    }
+    // Files requirements files include (`-r base.txt`), as the project layer reads them.
+    for _ in 0..4 {
+        let pending = ws.packages().pending_includes();
+        if pending.is_empty() {
+            break;
+        }
+        for (path, home, constraint) in pending {
+            let rel = path.strip_prefix(root()).unwrap_or(&path).to_path_buf();
+            let text = files.get(&rel).map_or("", String::as_str);
+            ws.include_manifest(path, text, home, constraint);
         }
     }
     ws

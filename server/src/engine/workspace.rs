@@ -475,6 +475,12 @@ impl Workspace {
         self.packages.set_file(path, text);
     }
 
+    /// A file a requirements file includes (`-r`/`-c`), whatever its name, for the code of
+    /// `home` (the includer's folder).
+    pub fn include_manifest(&mut self, path: PathBuf, text: &str, home: PathBuf, constraint: bool) {
+        self.packages.set_included(path, text, home, constraint);
+    }
+
     /// The virtualenvs the project layer found, with what they hold.
     pub fn set_installed(&mut self, installed: Vec<packages::Installed>) {
         self.packages.set_installed(installed);

@@ -107,8 +107,10 @@ impl Requirement {
 pub struct Manifest {
     pub kind: ManifestKind,
     pub requirements: Vec<Requirement>,
-    /// `-r` / `-c` files of a requirements file, as written.
+    /// `-r` files of a requirements file, as written.
     pub includes: Vec<String>,
+    /// `-c` files of a requirements file, as written.
+    pub constraints: Vec<String>,
     /// The project's own distribution (`[project] name`).
     pub own_name: Option<String>,
     pub tool: Option<Tool>,
@@ -122,6 +124,7 @@ impl Manifest {
             kind,
             requirements: Vec::new(),
             includes: Vec::new(),
+            constraints: Vec::new(),
             own_name: None,
             tool: None,
             problem: None,
@@ -224,6 +227,9 @@ pub struct Store {
     manifests: BTreeMap<PathBuf, Arc<Manifest>>,
     /// Manifests' texts (small; lock files' are not kept).
     texts: BTreeMap<PathBuf, Arc<str>>,
+    /// Files a requirements file includes (`-r`, `-c`) under other names: the folder of the
+    /// file that includes them, and whether they only constrain (`-c`).
+    included: BTreeMap<PathBuf, (PathBuf, bool)>,
     locks: BTreeMap<PathBuf, Arc<Lock>>,
     installed: Vec<Arc<Installed>>,
 }
@@ -251,6 +257,7 @@ impl Store {
     pub fn remove(&mut self, path: &Path) {
         self.manifests.remove(path);
         self.texts.remove(path);
+        self.included.remove(path);
         self.locks.remove(path);
     }
 
@@ -260,6 +267,50 @@ impl Store {
 
     pub fn manifest(&self, path: &Path) -> Option<&Manifest> {
         self.manifests.get(path).map(|m| &**m)
+    }
+
+    /// The folder whose code a manifest or lock describes ([`home_of`], or for an included
+    /// file, that of the file including it).
+    pub fn home(&self, path: &Path) -> PathBuf {
+        match self.included.get(path) {
+            Some((home, _)) => home.clone(),
+            None => home_of(path),
+        }
+    }
+
+    /// Files that requirements files include and that are not read yet: (file, the includer's
+    /// folder, constraints only).
+    pub fn pending_includes(&self) -> Vec<(PathBuf, PathBuf, bool)> {
+        let mut out = Vec::new();
+        for (path, m) in &self.manifests {
+            let dir = path.parent().unwrap_or(Path::new(""));
+            let home = self.home(path);
+            let constrained = self.included.get(path).is_some_and(|(_, c)| *c);
+            let files = m
+                .includes
+                .iter()
+                .map(|f| (f, constrained))
+                .chain(m.constraints.iter().map(|f| (f, true)));
+            for (file, constraint) in files {
+                let target = crate::engine::paths::normalize(&dir.join(file));
+                if !self.manifests.contains_key(&target) {
+                    out.push((target, home.clone(), constraint));
+                }
+            }
+        }
+        out.sort();
+        out.dedup_by(|a, b| a.0 == b.0);
+        out
+    }
+
+    /// Read a file a requirements file includes, whatever its name.
+    pub fn set_included(&mut self, path: PathBuf, text: &str, home: PathBuf, constraint: bool) {
+        self.included.insert(path.clone(), (home, constraint));
+        self.texts.insert(path.clone(), text.into());
+        self.manifests.insert(
+            path,
+            Arc::new(read::manifest(ManifestKind::Requirements, text)),
+        );
     }
 
     pub fn text(&self, path: &Path) -> Option<Arc<str>> {
@@ -283,18 +334,23 @@ impl Store {
                 .manifests
                 .iter()
                 .filter(|(p, m)| {
-                    home_of(p) == dir && (!m.requirements.is_empty() || m.own_name.is_some())
+                    self.home(p) == dir && (!m.requirements.is_empty() || m.own_name.is_some())
                 })
                 .map(|(p, m)| (p.as_path(), &**m))
                 .collect();
             let locks: Vec<(&Path, &Lock)> = self
                 .locks
                 .iter()
-                .filter(|(p, _)| home_of(p) == dir)
+                .filter(|(p, _)| self.home(p) == dir)
                 .map(|(p, l)| (p.as_path(), &**l))
                 .collect();
             if !manifests.is_empty() || !locks.is_empty() {
                 env.dir = dir.to_path_buf();
+                env.constraints = manifests
+                    .iter()
+                    .filter(|(p, _)| self.included.get(*p).is_some_and(|(_, c)| *c))
+                    .map(|(p, _)| *p)
+                    .collect();
                 env.manifests = manifests;
                 env.locks = locks;
                 break;
@@ -319,6 +375,8 @@ impl Store {
 pub struct Environment<'a> {
     pub dir: PathBuf,
     pub manifests: Vec<(&'a Path, &'a Manifest)>,
+    /// The manifests among them that only constrain (`-c` files).
+    pub constraints: Vec<&'a Path>,
     pub locks: Vec<(&'a Path, &'a Lock)>,
     pub installed: Option<&'a Installed>,
 }
@@ -355,11 +413,26 @@ pub struct View<'a> {
 impl<'a> Environment<'a> {
     /// Every requirement on `dist`, with its file.
     pub fn declared(&self, dist: &str) -> Vec<(&'a Path, &'a Requirement)> {
-        self.manifests
+        let all: Vec<(&'a Path, &'a Requirement, bool)> = self
+            .manifests
             .iter()
-            .flat_map(|(p, m)| m.requirements.iter().map(move |r| (*p, r)))
-            .filter(|(_, r)| r.name == dist)
-            .collect()
+            .flat_map(|(p, m)| {
+                let constraint = self.constraints.contains(p);
+                m.requirements.iter().map(move |r| (*p, r, constraint))
+            })
+            .filter(|(_, r, _)| r.name == dist)
+            .collect();
+        // A constraint (`-c`) narrows what something declares; alone it installs nothing.
+        if all.iter().all(|(_, _, c)| *c) {
+            return Vec::new();
+        }
+        let mut out: Vec<(&'a Path, &'a Requirement)> = all
+            .iter()
+            .filter(|(_, _, c)| !c)
+            .map(|(p, r, _)| (*p, *r))
+            .collect();
+        out.extend(all.iter().filter(|(_, _, c)| *c).map(|(p, r, _)| (*p, *r)));
+        out
     }
 
     pub fn locked(&self, dist: &str) -> Option<(&'a Path, &'a Version)> {
@@ -568,7 +641,7 @@ impl Store {
             .manifests
             .keys()
             .chain(self.locks.keys())
-            .map(|p| home_of(p))
+            .map(|p| self.home(p))
             .collect();
         out.sort();
         out.dedup();

@@ -83,10 +83,12 @@ fn requirements(text: &str) -> Manifest {
         let at = start + lead;
         if let Some(rest) = content.strip_prefix('-') {
             let (flag, value) = rest.split_once([' ', '=', '\t']).unwrap_or((rest, ""));
-            if matches!(flag, "r" | "-requirement" | "c" | "-constraint") {
-                let value = value.trim();
-                if !value.is_empty() {
-                    out.includes.push(value.to_string());
+            let value = value.trim();
+            if !value.is_empty() {
+                match flag {
+                    "r" | "-requirement" => out.includes.push(value.to_string()),
+                    "c" | "-constraint" => out.constraints.push(value.to_string()),
+                    _ => {}
                 }
             }
             continue;

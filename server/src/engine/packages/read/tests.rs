@@ -13,7 +13,8 @@ fn requirements_lines_options_comments_and_includes() {
                 Autogen_AgentChat >= 0.4 ; python_version >= \"3.10\"\n\
                 openai[datalib]<1 --hash=sha256:abc\nnot a requirement !!\nhttps://x/y.whl\n  \n";
     let m = manifest(ManifestKind::Requirements, text);
-    assert_eq!(m.includes, ["base.txt", "c.txt"]);
+    assert_eq!(m.includes, ["base.txt"]);
+    assert_eq!(m.constraints, ["c.txt"]);
     assert_eq!(
         spans(text, &m),
         [

@@ -1,0 +1,1 @@
+from autogen import AssistantAgent

@@ -51,17 +51,7 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
         if !requires_model || entry.has_splat || entry.field("model").is_some() {
             continue;
         }
-        let used = models_used(ctx);
-        let elsewhere = if used.is_empty() {
-            String::new()
-        } else {
-            let named: Vec<String> = used
-                .iter()
-                .take(MAX_NAMED)
-                .map(|m| format!("\"{m}\""))
-                .collect();
-            format!("; this project uses {}", named.join(", "))
-        };
+        let elsewhere = models_note(ctx);
         out.push(Finding::new(
             Rule::KW115,
             ctx.path,
@@ -111,17 +101,7 @@ fn config_list_entries(ctx: &PyCtx, out: &mut Vec<Finding>) {
         {
             continue;
         }
-        let used = models_used(ctx);
-        let elsewhere = if used.is_empty() {
-            String::new()
-        } else {
-            let named: Vec<String> = used
-                .iter()
-                .take(MAX_NAMED)
-                .map(|m| format!("\"{m}\""))
-                .collect();
-            format!("; this project uses {}", named.join(", "))
-        };
+        let elsewhere = models_note(ctx);
         out.push(Finding::new(
             Rule::KW115,
             ctx.path,
@@ -131,6 +111,20 @@ fn config_list_entries(ctx: &PyCtx, out: &mut Vec<Finding>) {
             ),
         ));
     }
+}
+
+/// "; this project uses "gpt-4o", …" (the models named elsewhere), or nothing.
+fn models_note(ctx: &PyCtx) -> String {
+    let used = models_used(ctx);
+    if used.is_empty() {
+        return String::new();
+    }
+    let named: Vec<String> = used
+        .iter()
+        .take(MAX_NAMED)
+        .map(|m| format!("\"{m}\""))
+        .collect();
+    format!("; this project uses {}", named.join(", "))
 }
 
 /// The literal models of the workspace's entries, most used first.

@@ -92,6 +92,18 @@ pub(super) fn tokenize(line: &str) -> Vec<Word> {
 /// before the command moves it).
 pub fn runners_of_line(line: &str, span: Range<usize>, cwd: &Path) -> Vec<Runner> {
     let mut out = Vec::new();
+    for_each_command(line, cwd, |command, cwd| {
+        if let Some(runner) = runner_of_command(command, span.clone(), cwd) {
+            out.push(runner);
+        }
+    });
+    out
+}
+
+/// Each simple command of a command line (its words), with the directory it runs in: a
+/// `cd dir` before it (`cd app && …`) moves it; a `cd` to a variable, `~` or `-` is not
+/// followed.
+pub fn for_each_command(line: &str, cwd: &Path, mut f: impl FnMut(&[&str], &Path)) {
     let mut cwd = cwd.to_path_buf();
     let words = tokenize(line);
     for command in words.split(|w| *w == Word::Op) {
@@ -108,11 +120,8 @@ pub fn runners_of_line(line: &str, span: Range<usize>, cwd: &Path) -> Vec<Runner
             }
             continue;
         }
-        if let Some(runner) = runner_of_command(&command, span.clone(), &cwd) {
-            out.push(runner);
-        }
+        f(&command, &cwd);
     }
-    out
 }
 
 /// The Python code a command line runs (every simple command of it), for a tool that loads

@@ -10,7 +10,7 @@
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use super::command::{assignment, runner_of_command, tokenize, Word};
+use super::command::{assignment, for_each_command, runner_of_command, tokenize, Word};
 use super::files::{logical_lines, strip_recipe_prefixes};
 use crate::engine::workflow::{EnvBlock, Workflow};
 
@@ -335,22 +335,7 @@ fn of_line(line: &str, span: Range<usize>, cwd: &Path, env: &ShellEnv, out: &mut
     if !line.contains("compose") {
         return;
     }
-    let mut cwd = cwd.to_path_buf();
-    let words = tokenize(line);
-    for command in words.split(|w| *w == Word::Op) {
-        let command: Vec<&str> = command
-            .iter()
-            .filter_map(|w| match w {
-                Word::Text(t) => Some(t.as_str()),
-                Word::Op => None,
-            })
-            .collect();
-        if let ["cd", dir] = command.as_slice() {
-            if !dir.starts_with('$') && !dir.starts_with('~') && *dir != "-" {
-                cwd = super::normalize(&cwd.join(dir));
-            }
-            continue;
-        }
+    for_each_command(line, cwd, |command, cwd| {
         let Some(at) = command
             .windows(2)
             .position(|w| w == ["docker", "compose"])
@@ -362,11 +347,11 @@ fn of_line(line: &str, span: Range<usize>, cwd: &Path, env: &ShellEnv, out: &mut
                     .map(|i| (i, i + 1))
             })
         else {
-            continue;
+            return;
         };
         let mut run = ComposeRun {
             span: span.clone(),
-            cwd: cwd.clone(),
+            cwd: cwd.to_path_buf(),
             vars: env.vars.clone(),
             any_var: env.any_var,
             loaded: env.loaded.clone(),
@@ -379,12 +364,12 @@ fn of_line(line: &str, span: Range<usize>, cwd: &Path, env: &ShellEnv, out: &mut
                 run.vars.push(name.to_string());
             }
         }
-        if let Some(runner) = runner_of_command(&command, span.clone(), &cwd) {
+        if let Some(runner) = runner_of_command(command, span.clone(), cwd) {
             run.loaded.extend(runner.env_paths());
         }
         options(&command[at.1..], &mut run);
         out.push(run);
-    }
+    });
 }
 
 /// Compose's global options before its subcommand.

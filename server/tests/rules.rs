@@ -30,10 +30,14 @@ fn fixtures() -> Vec<(String, PathBuf)> {
 /// KW103's from then on (`{"apikey": "sk-..."}`).
 /// Creating a missing config list writes an entry whose key comes from the environment: where
 /// no .env defines that variable, KW101 says so in the new file.
+/// Reading a key the environment lacks in code moves KW101's finding to the read (KW201), where
+/// the preferred fix, defining the variable in `.env`, is offered first.
 fn allowed_new(fix_title: &str, rule: &str) -> bool {
     (rule == "KW305" && fix_title.starts_with("Add `") && fix_title.contains("=` to "))
         || (rule == "KW103" && fix_title.ends_with(" to `api_key`"))
         || (rule == "KW101" && fix_title.starts_with("Create ") && fix_title.contains(" entry"))
+        || (rule == "KW201" && fix_title.starts_with("Add `api_key=os.environ["))
+        || (rule == "KW201" && fix_title.starts_with("Add `\"api_key\": os.environ["))
 }
 
 #[test]

@@ -114,6 +114,16 @@ CASES = [
         [("KW602", "requirements.txt")],
     ),
     (
+        "venv-openai-0.28-undeclared",
+        ["pyautogen==0.1.14", "openai==0.28.1"],
+        {
+            "requirements.txt": "pyautogen==0.1.14\n",
+            "app.py": "from openai import OpenAI\nclient = OpenAI()\n",
+        },
+        # Nothing declares openai: the finding is at the code that needs 1.x.
+        [("KW602", "app.py")],
+    ),
+    (
         "stale-venv",
         ["autogen-agentchat==0.2.40", "openai==1.51.0"],
         {

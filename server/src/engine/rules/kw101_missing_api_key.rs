@@ -81,8 +81,9 @@
 //! Fixes (none applied by `--fix`: each changes what the program does): when the variable
 //! sits in a `.env` nothing loads, add `load_dotenv()` (reading it in code would only trade the
 //! 401 for a `KeyError`); where the project keeps its variables in `.env` files, add `<VAR>=`
-//! to the `.env`; otherwise insert `"api_key": os.environ["<VAR>"]`
-//! (`api_key=os.environ["<VAR>"]` for constructors), adding `import os` when missing.
+//! to the `.env` (the preferred fix); and insert `"api_key": os.environ["<VAR>"]`
+//! (`api_key=os.environ["<VAR>"]` for constructors), adding `import os` when missing, which
+//! makes the dependency explicit (KW201 then reports the read until the variable is set).
 
 use super::helpers::edits;
 use super::helpers::entry::{defined_for_config_list, env_expr, json_key_falls_back, EntryInfo};
@@ -197,9 +198,6 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
         // The load_dotenv() fix is offered: it removes the cause.
         let mut loads_the_file = false;
         let mut related = None;
-        // The variable is added to a .env: reading it in code too would only have KW201
-        // report the same missing variable at the read.
-        let mut env_fix = false;
         let (message, severity) = if let Some(def) = lookup.unloaded.first() {
             let env = ctx.ws.display_path(def.env);
             related = Some((
@@ -233,10 +231,9 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
                     m.push_str(&format!(" (it is listed in {template})"));
                 }
             }
-            if let Some(fix) = edits::add_to_env(ctx, var) {
-                fixes.push(fix);
-                env_fix = true;
-            }
+            // Preferred: define the variable. Reading it in code as well stays on offer (it
+            // makes the dependency explicit; KW201 then points at the read until it is set).
+            fixes.extend(edits::add_to_env(ctx, var));
             (m, Severity::Warning)
         } else {
             // A module that does not parse cannot run: a hint there is noise.
@@ -259,7 +256,7 @@ pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
             &env_expr(var),
         )];
         edits.extend(edits::import_os(ctx));
-        if !loads_the_file && related.is_none() && !env_fix {
+        if !loads_the_file && related.is_none() {
             fixes.push(Fix {
                 title: format!(
                     "Add `{}`",

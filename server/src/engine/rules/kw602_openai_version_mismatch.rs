@@ -14,6 +14,10 @@
 //! project really has openai < 1 (and an AutoGen 0.1 that wants it), KW102 leaves those names
 //! alone.
 //!
+//! When no manifest names `openai` but the project's virtualenv has openai < 1, the finding is
+//! in the code instead: at the first line of each module that needs openai 1.x (no fix: the
+//! message names the upgrade command).
+//!
 //! Fix (unsafe: it changes what gets installed): when the project's AutoGen needs openai 1.x,
 //! require the `openai` it declares (`openai>=1.3`).
 //!
@@ -34,6 +38,7 @@ use std::str::FromStr;
 use pep440_rs::{Version, VersionSpecifiers};
 
 use super::helpers::packages::environment;
+use super::PyCtx;
 use crate::engine::diagnostic::{Edit, Finding, Fix};
 use crate::engine::packages::{self, data, Manifest};
 use crate::engine::providers::Generation;
@@ -124,33 +129,84 @@ pub(crate) fn check(ws: &Workspace, path: &Path, manifest: &Manifest, out: &mut 
 
 /// Config entries with `base_url` and imports of openai 1.x classes, in modules under `dir`.
 fn code_needing_v1(ws: &Workspace, dir: &Path) -> Vec<(PathBuf, Span, String)> {
-    let mut out = Vec::new();
     let mut modules: Vec<_> = ws
         .python_modules()
         .filter(|(p, _)| p.starts_with(dir))
         .collect();
     modules.sort_by(|a, b| a.0.cmp(b.0));
-    for (p, m) in modules {
-        for e in &m.facts.entries {
-            if e.generation == Generation::V02 {
-                if let Some(f) = e.field("base_url") {
-                    out.push((
-                        p.clone(),
-                        f.key_span,
-                        "this entry sets `base_url`, which openai 0.x does not read (it reads `api_base`)".to_string(),
-                    ));
-                }
+    modules
+        .into_iter()
+        .flat_map(|(p, m)| {
+            module_needing_v1(&m.facts)
+                .into_iter()
+                .map(move |(span, why)| (p.clone(), span, why))
+        })
+        .collect()
+}
+
+/// The virtualenv has openai < 1 and no manifest names openai: the module's first line that
+/// needs openai 1.x.
+pub(crate) fn check_module(ctx: &PyCtx, out: &mut Vec<Finding>) {
+    if ctx.config_list.is_some() {
+        return;
+    }
+    let needs = module_needing_v1(ctx.facts);
+    let Some((span, why)) = needs.into_iter().min_by_key(|(s, _)| s.start) else {
+        return;
+    };
+    let ws = ctx.beyond();
+    if ws.packages().is_empty() {
+        return;
+    }
+    let env = environment(ws, ctx.path);
+    let Some(installed) = env.installed else {
+        return;
+    };
+    let Some(openai) = installed.dists.get(data::OPENAI) else {
+        return;
+    };
+    if openai.version >= Version::new([1]) || !env.declared(data::OPENAI).is_empty() {
+        return;
+    }
+    let venv = ws.display_path(&installed.root);
+    out.push(
+        Finding::new(
+            Rule::KW602,
+            ctx.path,
+            span,
+            format!(
+                "{venv} has openai {} (before 1.0) and no manifest asks for another, but {why}; run `pip install -U \"openai>=1\"` in it",
+                openai.version
+            ),
+        )
+        .related(
+            openai.metadata.clone(),
+            Span::new(0, 0),
+            format!("openai {} is installed here", openai.version),
+        ),
+    );
+}
+
+/// Lines of one module that need openai 1.x, with why.
+fn module_needing_v1(facts: &crate::engine::python::PyFacts) -> Vec<(Span, String)> {
+    let mut out = Vec::new();
+    for e in &facts.entries {
+        if e.generation == Generation::V02 {
+            if let Some(f) = e.field("base_url") {
+                out.push((
+                    f.key_span,
+                    "this entry sets `base_url`, which openai 0.x does not read (it reads `api_base`)".to_string(),
+                ));
             }
         }
-        for i in &m.facts.imports {
-            if i.level == 0 && i.module == "openai" {
-                if let Some(name) = i.names.iter().find(|n| V1_CLASSES.contains(&n.as_str())) {
-                    out.push((
-                        p.clone(),
-                        i.span,
-                        format!("this module imports `{name}`, which openai 0.x does not have"),
-                    ));
-                }
+    }
+    for i in &facts.imports {
+        if i.level == 0 && i.module == "openai" {
+            if let Some(name) = i.names.iter().find(|n| V1_CLASSES.contains(&n.as_str())) {
+                out.push((
+                    i.span,
+                    format!("this module imports `{name}`, which openai 0.x does not have"),
+                ));
             }
         }
     }

@@ -234,6 +234,10 @@ pub fn check_python(ctx: &PyCtx, enabled: impl Fn(Rule) -> bool) -> Vec<Finding>
             run_python(rule, ctx, &mut out);
         }
     }
+    // A manifest rule that reports in code when no manifest line is there to carry it.
+    if enabled(Rule::KW602) {
+        kw602_openai_version_mismatch::check_module(ctx, &mut out);
+    }
     out
 }
 

@@ -78,6 +78,12 @@
 //! (`OAI_CONFIG_LIST_sample`) are not checked for missing keys. In a notebook, "nothing loads
 //! the `.env`" is a hint: VS Code's Jupyter extension loads the workspace's `.env` itself.
 //!
+//! Azure OpenAI needs an endpoint as it needs a key: an entry with `"api_type": "azure"`, an
+//! `AzureOpenAIChatCompletionClient` or the SDK's `AzureOpenAI` without `base_url` /
+//! `azure_endpoint` reads `AZURE_OPENAI_ENDPOINT`, and the client raises when it is built if
+//! that is unset too (openai `lib/azure.py`). Reported the same way (warning where `.env` files
+//! are in view, with the fix that adds the variable; hint otherwise).
+//!
 //! Fixes (none applied by `--fix`: each changes what the program does): when the variable
 //! sits in a `.env` nothing loads, add `load_dotenv()` (reading it in code would only trade the
 //! 401 for a `KeyError`); where the project keeps its variables in `.env` files, add `<VAR>=`
@@ -90,11 +96,12 @@ use super::helpers::entry::{defined_for_config_list, env_expr, json_key_falls_ba
 use super::helpers::keys::misspelled_key_field;
 use super::PyCtx;
 use crate::engine::diagnostic::{Finding, Fix, Severity};
-use crate::engine::providers::{self, Generation, ProviderId};
+use crate::engine::providers::{self, Generation, ProviderId, AZURE_ENDPOINT_VAR};
 use crate::engine::python::FieldValue;
 use crate::engine::rules::Rule;
 
 pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
+    azure_endpoints(ctx, out);
     for entry in &ctx.facts.entries {
         let info = EntryInfo::new(ctx, entry);
         let falls_back = json_key_falls_back(ctx, &info);
@@ -339,4 +346,76 @@ fn entry_key_name(info: &EntryInfo) -> &'static str {
             c.key_kwarg
         }
     })
+}
+
+/// Where an Azure OpenAI entry or client names its endpoint.
+const AZURE_ENDPOINT_FIELDS: &[&str] = &["azure_endpoint", "base_url", "api_base", "endpoint"];
+
+/// An Azure OpenAI entry or client without an endpoint, where `AZURE_OPENAI_ENDPOINT` (which
+/// the `AzureOpenAI` client reads in its place) is defined nowhere: the client raises "Must
+/// provide one of the `base_url` or `azure_endpoint` arguments, or the `AZURE_OPENAI_ENDPOINT`
+/// environment variable" when it is built (openai `lib/azure.py`).
+fn azure_endpoints(ctx: &PyCtx, out: &mut Vec<Finding>) {
+    for entry in &ctx.facts.entries {
+        // A custom `http_client` carries its own base URL; Microsoft Fabric's runtime
+        // (`synapse.ml`) gives its clients their endpoint.
+        if entry.has_splat
+            || entry.field("http_client").is_some()
+            || AZURE_ENDPOINT_FIELDS
+                .iter()
+                .any(|f| entry.field(f).is_some())
+            || ctx
+                .facts
+                .imports
+                .iter()
+                .any(|i| i.module == "synapse.ml" || i.module.starts_with("synapse.ml."))
+        {
+            continue;
+        }
+        let info = EntryInfo::new(ctx, entry);
+        if !info.is_azure() || info.local {
+            continue;
+        }
+        let var = AZURE_ENDPOINT_VAR;
+        let touched = ctx.facts.env_reads.iter().any(|r| r.name == var)
+            || ctx.facts.env_writes.iter().any(|w| w.name == var);
+        let (defined, sees_env) = if ctx.config_list.is_some() {
+            (defined_for_config_list(ctx, var), true)
+        } else {
+            let lookup = ctx.scope().lookup(var);
+            (
+                lookup.is_defined() || lookup.unknown_load,
+                ctx.scope().sees_env_files(),
+            )
+        };
+        if defined || touched {
+            continue;
+        }
+        let what = match entry.constructor {
+            Some(c) => format!("{} has no `azure_endpoint`", c.name),
+            None => "this Azure OpenAI entry has no `base_url`".to_string(),
+        };
+        let mut finding = if sees_env {
+            Finding::new(
+                Rule::KW101,
+                ctx.path,
+                entry.anchor,
+                format!("{what}, and {var}, which the Azure OpenAI client reads instead, is in none of the .env files this module loads: the client raises when it is built"),
+            )
+        } else {
+            Finding::new(
+                Rule::KW101,
+                ctx.path,
+                entry.anchor,
+                format!("{what}: the Azure OpenAI client reads {var} from the environment; keywire sees no .env for this module, so set it in your shell or a `.env`"),
+            )
+            .severity(Severity::Hint)
+        };
+        if sees_env {
+            if let Some(fix) = edits::add_to_env(ctx, var) {
+                finding = finding.fix(fix);
+            }
+        }
+        out.push(finding);
+    }
 }

@@ -379,13 +379,20 @@ fn azure_endpoints(ctx: &PyCtx, out: &mut Vec<Finding>) {
         let var = AZURE_ENDPOINT_VAR;
         let touched = ctx.facts.env_reads.iter().any(|r| r.name == var)
             || ctx.facts.env_writes.iter().any(|w| w.name == var);
-        let (defined, sees_env) = if ctx.config_list.is_some() {
-            (defined_for_config_list(ctx, var), true)
+        // The `.env` fix works only where the module loads a `.env` (or, for a config list,
+        // where any `.env` counts).
+        let (defined, sees_env, fixable) = if ctx.config_list.is_some() {
+            (defined_for_config_list(ctx, var), true, true)
         } else {
             let lookup = ctx.scope().lookup(var);
+            let loads_file = ctx
+                .scope()
+                .env_loads()
+                .any(|l| matches!(l.target, crate::engine::resolve::LoadTarget::File(_)));
             (
-                lookup.is_defined() || lookup.unknown_load,
+                lookup.is_defined() || lookup.unknown_load || !lookup.unloaded.is_empty(),
                 ctx.scope().sees_env_files(),
+                loads_file,
             )
         };
         if defined || touched {
@@ -411,7 +418,7 @@ fn azure_endpoints(ctx: &PyCtx, out: &mut Vec<Finding>) {
             )
             .severity(Severity::Hint)
         };
-        if sees_env {
+        if sees_env && fixable {
             if let Some(fix) = edits::add_to_env(ctx, var) {
                 finding = finding.fix(fix);
             }

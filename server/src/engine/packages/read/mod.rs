@@ -38,10 +38,26 @@ fn requirement(text: &str, span: Span) -> Option<Requirement> {
         .trim_start()
         .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
         .unwrap_or(text.trim_start().len());
-    if text.trim_start()[..name_end].ends_with(['.', '-', '_']) {
+    let trimmed = text.trim_start();
+    if trimmed[..name_end].ends_with(['.', '-', '_']) {
         return None;
     }
-    let req = pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(text).ok()?;
+    // The same for extras (`x[openai-]`).
+    if let Some(extras) = trimmed[name_end..].trim_start().strip_prefix('[') {
+        let extras = extras.split(']').next().unwrap_or(extras);
+        let bad = extras.split(',').any(|e| {
+            let e = e.trim();
+            e.starts_with(['.', '-', '_']) || e.ends_with(['.', '-', '_'])
+        });
+        if bad {
+            return None;
+        }
+    }
+    // Any other input it cannot take must not end the server either.
+    let req = std::panic::catch_unwind(|| {
+        pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(text).ok()
+    })
+    .ok()??;
     let specifiers = match req.version_or_url {
         Some(pep508_rs::VersionOrUrl::VersionSpecifier(s)) => Some(s),
         Some(pep508_rs::VersionOrUrl::Url(_)) => return None,

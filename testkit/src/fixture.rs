@@ -130,17 +130,13 @@ pub fn workspace(files: &Files, config: Config) -> Workspace {
         }
     }
     // Files requirements files include (`-r base.txt`), as the project layer reads them.
-    for _ in 0..4 {
-        let pending = ws.packages().pending_includes();
-        if pending.is_empty() {
-            break;
-        }
-        for (path, home, constraint) in pending {
-            let rel = path.strip_prefix(root()).unwrap_or(&path).to_path_buf();
-            let text = files.get(&rel).map_or("", String::as_str);
-            ws.include_manifest(path, text, home, constraint);
-        }
-    }
+    ws.read_includes(|path| {
+        let rel = path.strip_prefix(root()).unwrap_or(path);
+        files
+            .get(rel)
+            .map(|t| std::sync::Arc::from(t.as_str()))
+            .ok_or(())
+    });
     ws
 }
 

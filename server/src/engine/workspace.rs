@@ -475,10 +475,30 @@ impl Workspace {
         self.packages.set_file(path, text);
     }
 
-    /// A file a requirements file includes (`-r`/`-c`), whatever its name, for the code of
-    /// `home` (the includer's folder).
-    pub fn include_manifest(&mut self, path: PathBuf, text: &str, home: PathBuf, constraint: bool) {
-        self.packages.set_included(path, text, home, constraint);
+    /// Read the files requirements files include (`-r`/`-c`), whatever their names, a few
+    /// levels deep, with `read` (the caller's I/O); a file `read` cannot give is recorded empty
+    /// so that it is not asked for again. Returns each file asked for, with `read`'s answer.
+    pub fn read_includes<E>(
+        &mut self,
+        mut read: impl FnMut(&Path) -> Result<Arc<str>, E>,
+    ) -> Vec<(PathBuf, Result<(), E>)> {
+        let mut out = Vec::new();
+        for _ in 0..4 {
+            let pending = self.packages.pending_includes();
+            if pending.is_empty() {
+                break;
+            }
+            for (path, home, constraint) in pending {
+                let (text, result) = match read(&path) {
+                    Ok(text) => (text, Ok(())),
+                    Err(e) => (Arc::from(""), Err(e)),
+                };
+                self.packages
+                    .set_included(path.clone(), &text, home, constraint);
+                out.push((path, result));
+            }
+        }
+        out
     }
 
     /// The virtualenvs the project layer found, with what they hold.

@@ -182,33 +182,22 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
             Err(reason) => skipped.push(Skipped { path, reason }),
         }
     }
-    // Files requirements files include under other names (`-r base.txt`, `-c constraints.txt`),
-    // a few levels deep.
-    for _ in 0..4 {
-        let pending = workspace.packages().pending_includes();
-        if pending.is_empty() {
-            break;
-        }
-        for (path, home, constraint) in pending {
-            match read_source(&path, opts.max_file_size) {
-                Ok(text) => {
-                    workspace.include_manifest(path.clone(), &text, home, constraint);
-                    let under = roots
-                        .iter()
-                        .any(|r| path == r.path || (r.is_dir && path.starts_with(&r.path)));
-                    if under {
-                        note_manifest(&workspace, &path, &mut manifests, &mut skipped);
-                    }
-                }
-                Err(reason) => {
-                    skipped.push(Skipped {
-                        path: path.clone(),
-                        reason: format!("included by a requirements file: {reason}"),
-                    });
-                    // Recorded as empty, so that it is not asked for again.
-                    workspace.include_manifest(path, "", home, constraint);
+    // Files requirements files include under other names (`-r base.txt`, `-c constraints.txt`).
+    let included = workspace.read_includes(|path| read_source(path, opts.max_file_size));
+    for (path, result) in included {
+        match result {
+            Ok(()) => {
+                let under = roots
+                    .iter()
+                    .any(|r| path == r.path || (r.is_dir && path.starts_with(&r.path)));
+                if under {
+                    note_manifest(&workspace, &path, &mut manifests, &mut skipped);
                 }
             }
+            Err(reason) => skipped.push(Skipped {
+                path,
+                reason: format!("included by a requirements file: {reason}"),
+            }),
         }
     }
     let installed = super::venv::find(&workspace, opts.virtual_env.as_deref());

@@ -323,8 +323,13 @@ impl Store {
 
     /// The environment of code at `path` (a module, or a manifest: its home), within `root`.
     pub fn environment(&self, root: &Path, path: &Path) -> Environment<'_> {
-        let start = if manifest_kind(path).is_some() || lock_kind(path).is_some() {
-            home_of(path)
+        // A manifest or lock (an included file too, whatever its name) describes its home.
+        let start = if self.manifests.contains_key(path)
+            || self.locks.contains_key(path)
+            || manifest_kind(path).is_some()
+            || lock_kind(path).is_some()
+        {
+            self.home(path)
         } else {
             path.parent().unwrap_or(Path::new("")).to_path_buf()
         };

@@ -321,3 +321,27 @@ fn notebooks_the_prefilter_leaves_unparsed_give_the_same_findings() {
         eprintln!("notebook corpus: {n} findings, the same with and without the prefilter");
     }
 }
+
+/// A module that imports AutoGen but builds nothing is quiet to the prefilter, yet KW601 judges
+/// its imports: read, with the text kept, also where no module loads a .env.
+#[test]
+fn autogen_imports_of_a_quiet_module_are_judged() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    std::fs::write(root.join("requirements.txt"), "ag2>=1\n").unwrap();
+    std::fs::write(
+        root.join("helpers.py"),
+        "import json\nfrom autogen.agentchat.group import (\n    ContextVariables,\n)\n\n\
+         def state():\n    return ContextVariables(data=json.loads('{}'))\n",
+    )
+    .unwrap();
+    let p = python::prefilter_findings(&std::fs::read_to_string(root.join("helpers.py")).unwrap());
+    assert_eq!(p.relevance, Relevance::Quiet);
+    let off = rendered(&root, Prefilter::Off).unwrap();
+    assert!(
+        off.iter()
+            .any(|f| f.contains("KW601") && f.contains("span: Span { start: 12,")),
+        "{off:#?}"
+    );
+    assert_same_findings(&root);
+}

@@ -288,7 +288,9 @@ impl WalkCtx<'_> {
                     };
                     match p.light {
                         // Nothing can be reported in a quiet file: its text is not kept.
-                        Some(light) if p.relevance == python::Relevance::Quiet => {
+                        Some(light)
+                            if p.relevance == python::Relevance::Quiet && !p.imports_matter =>
+                        {
                             (Arc::from(""), light, deferred)
                         }
                         // Kept whatever `keep_text` says: `parse_deferred` may need it.

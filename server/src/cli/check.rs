@@ -65,6 +65,7 @@ fn check(args: &CheckArgs) -> Result<u8, CliError> {
         opts: LoadOptions {
             prefilter: project::Prefilter::Findings,
             virtual_env: std::env::var_os("VIRTUAL_ENV").map(PathBuf::from),
+            cache: !args.no_cache,
             ..LoadOptions::default()
         },
         reported: HashSet::new(),

@@ -104,6 +104,11 @@ pub struct CheckArgs {
     /// Write the report to FILE instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub output_file: Option<PathBuf>,
+
+    /// Neither read nor write the facts cache (`.keywire_cache/` in the project root, which
+    /// lets a run skip the files unchanged since the last one; safe to delete).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -17,6 +17,7 @@
 //! A new file kind needs a reader and an extractor here (dispatched in [`update_from_text`] and
 //! the walk), never code in the CLI or the server. Nothing here knows about LSP or output.
 
+pub mod cache;
 mod config;
 mod config_refs;
 mod git;
@@ -30,6 +31,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use cache::{FactsCache, CACHE_DIR};
 pub use config::{find_config, FoundConfig};
 pub use config_refs::config_lists_named_by;
 pub use git::GitIgnoreCache;
@@ -55,6 +57,8 @@ pub struct LoadOptions {
     /// Keep every Python file's text in [`Loaded::python`] (the CLI prints code frames from
     /// them; the language server keeps facts only and reads a closed file when it needs one).
     pub keep_text: bool,
+    /// Reuse and update the facts cache in the project root ([`FactsCache`]).
+    pub cache: bool,
 }
 
 impl Default for LoadOptions {
@@ -65,6 +69,7 @@ impl Default for LoadOptions {
             prefilter: Prefilter::Facts,
             virtual_env: None,
             keep_text: true,
+            cache: false,
         }
     }
 }
@@ -152,6 +157,9 @@ pub struct Loaded {
     pub context_env: Vec<PathBuf>,
     /// Sorted by path.
     pub skipped: Vec<Skipped>,
+    /// With the facts cache: how many Python files and notebooks had their facts from it, and
+    /// how many were read anew.
+    pub cache_counts: Option<(usize, usize)>,
 }
 
 impl Loaded {

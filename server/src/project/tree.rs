@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
+use super::cache::{FactsCache, Outcome};
 use super::config::find_config;
 use super::git::GitIgnoreCache;
 use super::paths::absolute_normalized;
@@ -62,7 +63,11 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
         })
         .collect();
 
+    let cache = opts
+        .cache
+        .then(|| FactsCache::open(&root, &format!("{:?} {:?}", opts.prefilter, config)));
     let ctx = WalkCtx {
+        cache: cache.as_ref(),
         opts,
         canonical_roots: &canonical_roots,
         exclude: exclude.as_deref(),
@@ -215,6 +220,25 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
         &mut py_results,
         !env_paths.is_empty() || !context.is_empty() || !workflows.is_empty(),
     );
+    let cache_counts = cache.as_ref().map(FactsCache::counts);
+    if let Some(cache) = cache {
+        // What each file ended with, after the deferred reads: a later run skips those too.
+        py_results.par_iter().for_each(|(path, text, facts, d)| {
+            if let Some(c) = d.cached {
+                let outcome = Outcome {
+                    light: d.light,
+                    env: d.env,
+                    ..c.outcome
+                };
+                let module_text = (file_kind(path) == FileKind::Python).then_some(&**text);
+                cache.record(path, module_text, c, facts, outcome);
+            }
+        });
+        let (hits, misses) = cache.counts();
+        tracing::debug!("facts cache: {hits} files reused, {misses} read anew");
+        let walked: Vec<PathBuf> = dirs.iter().map(|d| d.to_path_buf()).collect();
+        cache.save(&walked);
+    }
     let mut python = Vec::with_capacity(py_results.len());
     for (path, text, facts, deferred) in py_results {
         workspace.set_python_facts(path.clone(), Arc::new(facts));
@@ -328,6 +352,7 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
         manifests,
         context_env,
         skipped,
+        cache_counts,
     })
 }
 

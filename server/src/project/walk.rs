@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::{WalkBuilder, WalkState};
 
+use super::cache::{self, FactsCache, Outcome};
 use super::read::{io_reason, is_loop, read_source_into};
 use super::{LoadOptions, Prefilter, Skipped};
 use crate::engine::notebook_facts::{self, Depth};
@@ -34,6 +35,7 @@ pub const DEFAULT_SKIP_DIRS: &[&str] = &[
     ".mypy_cache",
     ".pytest_cache",
     ".ruff_cache",
+    cache::CACHE_DIR,
     "site-packages",
 ];
 
@@ -77,7 +79,14 @@ pub(super) struct Deferred {
     pub(super) configs: bool,
     /// Its imports and edit points were left out (no light scan).
     pub(super) light: bool,
+    /// How the facts cache knows it, when there is one.
+    pub(super) cached: Option<cache::Cached>,
 }
+
+/// [`Outcome::keep`]: the text is not kept, always kept, or kept when `keep_text` says so.
+const KEEP_NEVER: u8 = 0;
+const KEEP_ALWAYS: u8 = 1;
+const KEEP_PER_OPTIONS: u8 = 2;
 
 pub(super) struct WalkCtx<'a> {
     pub(super) opts: &'a LoadOptions,
@@ -95,6 +104,8 @@ pub(super) struct WalkCtx<'a> {
     /// A module with a load point was seen: imports matter, every file gets its light scan
     /// (the files read before are scanned again at the end, [`scan_deferred`]).
     pub(super) loads_seen: std::sync::atomic::AtomicBool,
+    /// Facts of unchanged files from earlier runs ([`FactsCache`]).
+    pub(super) cache: Option<&'a FactsCache>,
 }
 
 pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -257,54 +268,37 @@ impl WalkCtx<'_> {
             // One read buffer per walker thread: no allocation per file for texts not kept.
             static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
         }
-        let keep = |text: &str| {
-            if self.opts.keep_text {
-                Arc::from(text)
-            } else {
-                Arc::from("")
-            }
-        };
-        let notebook = file_kind(path) == FileKind::Notebook;
         let read = BUF.with_borrow_mut(|buf| {
             let text = read_source_into(path, self.opts.max_file_size, buf)?;
-            if notebook {
-                return self.notebook(path, text, keep);
+            let hash = self.cache.map(|_| cache::content_hash(text.as_bytes()));
+            let hit = self.cache.zip(hash).and_then(|(c, h)| c.get(path, text, h));
+            let was_hit = hit.is_some();
+            let (facts, outcome) = match hit {
+                Some(hit) => hit,
+                None => self.facts_of(path, text)?,
+            };
+            if !facts.loads.is_empty() {
+                self.loads_seen
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
             }
-            Ok(match self.opts.prefilter {
-                Prefilter::Off => (keep(text), python::extract(text), Deferred::default()),
-                Prefilter::Facts => (keep(text), python::extract_fast(text), Deferred::default()),
-                Prefilter::Findings => {
-                    use std::sync::atomic::Ordering::Relaxed;
-                    let p = if self.loads_seen.load(Relaxed) {
-                        python::prefilter(text)
-                    } else {
-                        python::prefilter_findings(text)
-                    };
-                    let deferred = Deferred {
-                        env: p.relevance == python::Relevance::EnvOnly,
-                        configs: p.configs,
-                        light: p.light_left_out,
-                        stamp: None,
-                    };
-                    match p.light {
-                        // Nothing can be reported in a quiet file: its text is not kept.
-                        Some(light)
-                            if p.relevance == python::Relevance::Quiet && !p.imports_matter =>
-                        {
-                            (Arc::from(""), light, deferred)
-                        }
-                        // Kept whatever `keep_text` says: `parse_deferred` may need it.
-                        Some(light) => (Arc::from(text), light, deferred),
-                        None => {
-                            let facts = python::extract(text);
-                            if !facts.loads.is_empty() {
-                                self.loads_seen.store(true, Relaxed);
-                            }
-                            (keep(text), facts, deferred)
-                        }
-                    }
-                }
-            })
+            let kept: Arc<str> = match outcome.keep {
+                KEEP_ALWAYS => Arc::from(text),
+                KEEP_PER_OPTIONS if self.opts.keep_text => Arc::from(text),
+                _ => Arc::from(""),
+            };
+            let deferred = Deferred {
+                stamp: outcome.stamp.then(|| super::Stamp::of(path, text.len())),
+                env: outcome.env,
+                configs: outcome.configs,
+                light: outcome.light,
+                cached: hash.map(|hash| cache::Cached {
+                    len: text.len() as u64,
+                    hash,
+                    outcome,
+                    hit: was_hit,
+                }),
+            };
+            Ok::<_, String>((kept, facts, deferred))
         });
         match read {
             Ok((text, facts, deferred)) => out.push((path.to_path_buf(), text, facts, deferred)),
@@ -315,15 +309,50 @@ impl WalkCtx<'_> {
         }
     }
 
+    /// The facts of a Python file or notebook just read, and what else the walk keeps of it.
+    fn facts_of(&self, path: &Path, text: &str) -> Result<(PyFacts, Outcome), String> {
+        use std::sync::atomic::Ordering::Relaxed;
+        if file_kind(path) == FileKind::Notebook {
+            return self.notebook(text);
+        }
+        let per_options = Outcome {
+            keep: KEEP_PER_OPTIONS,
+            ..Outcome::default()
+        };
+        Ok(match self.opts.prefilter {
+            Prefilter::Off => (python::extract(text), per_options),
+            Prefilter::Facts => (python::extract_fast(text), per_options),
+            Prefilter::Findings => {
+                let p = if self.loads_seen.load(Relaxed) {
+                    python::prefilter(text)
+                } else {
+                    python::prefilter_findings(text)
+                };
+                let outcome = Outcome {
+                    keep: match (&p.light, p.relevance) {
+                        // Nothing can be reported in a quiet file: its text is not kept.
+                        (Some(_), python::Relevance::Quiet) if !p.imports_matter => KEEP_NEVER,
+                        // Kept whatever `keep_text` says: `parse_deferred` may need it.
+                        (Some(_), _) => KEEP_ALWAYS,
+                        (None, _) => KEEP_PER_OPTIONS,
+                    },
+                    stamp: false,
+                    env: p.relevance == python::Relevance::EnvOnly,
+                    configs: p.configs,
+                    light: p.light_left_out,
+                };
+                match p.light {
+                    Some(light) => (light, outcome),
+                    None => (python::extract(text), outcome),
+                }
+            }
+        })
+    }
+
     /// A notebook's facts. With [`Prefilter::Findings`], one whose bytes can hold no fact
     /// ([`notebook_facts::may_hold_fact`]) is not parsed: its imports are left out (read when
     /// some module loads a .env, like a quiet Python file's) and its text is not kept.
-    fn notebook(
-        &self,
-        path: &Path,
-        text: &str,
-        keep: impl Fn(&str) -> Arc<str>,
-    ) -> Result<(Arc<str>, PyFacts, Deferred), String> {
+    fn notebook(&self, text: &str) -> Result<(PyFacts, Outcome), String> {
         use std::sync::atomic::Ordering::Relaxed;
         let depth = match self.opts.prefilter {
             Prefilter::Off => Depth::Full,
@@ -331,30 +360,31 @@ impl WalkCtx<'_> {
             Prefilter::Findings if notebook_facts::may_hold_fact(text) => Depth::Full,
             Prefilter::Findings if self.loads_seen.load(Relaxed) => {
                 let facts = notebook_facts::facts(text, Depth::Fast).map_err(|e| e.message)?;
-                return Ok((Arc::from(""), facts, Deferred::default()));
+                return Ok((facts, Outcome::default()));
             }
             Prefilter::Findings => {
-                let deferred = Deferred {
+                let outcome = Outcome {
                     light: true,
-                    ..Deferred::default()
+                    ..Outcome::default()
                 };
-                return Ok((Arc::from(""), PyFacts::default(), deferred));
+                return Ok((PyFacts::default(), outcome));
             }
         };
         let facts = notebook_facts::facts(text, depth).map_err(|e| e.message)?;
-        if !facts.loads.is_empty() {
-            self.loads_seen.store(true, Relaxed);
-        }
         if self.opts.prefilter == Prefilter::Findings {
             // A one-shot check reads the text again when it checks the notebook: its outputs
             // are not held from the walk to the end.
-            let deferred = Deferred {
-                stamp: Some(super::Stamp::of(path, text.len())),
-                ..Deferred::default()
+            let outcome = Outcome {
+                stamp: true,
+                ..Outcome::default()
             };
-            return Ok((Arc::from(""), facts, deferred));
+            return Ok((facts, outcome));
         }
-        Ok((keep(text), facts, Deferred::default()))
+        let outcome = Outcome {
+            keep: KEEP_PER_OPTIONS,
+            ..Outcome::default()
+        };
+        Ok((facts, outcome))
     }
 
     /// `.env` / `.env.*` files and `OAI_CONFIG_LIST*` files in `dir`, gitignored or not (AutoGen

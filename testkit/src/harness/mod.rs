@@ -221,6 +221,33 @@ pub fn python(data: &[u8]) {
         keywire::engine::python::extract_unpruned(&py),
         "pruned extraction differs"
     );
+    // The facts cache gives back the same facts, and writes no key-like value.
+    if let Some(bytes) = keywire::project::cache::encode(&facts, Some(&py)) {
+        let back = keywire::project::cache::decode(&bytes, &py);
+        assert_eq!(
+            back.as_ref(),
+            Some(&facts),
+            "facts read back from the cache differ"
+        );
+        let secrets = facts
+            .secret_constants
+            .iter()
+            .map(|c| &c.value)
+            .chain(facts.env_writes.iter().filter_map(|w| w.value.as_ref()))
+            .chain(facts.entries.iter().flat_map(|e| {
+                e.fields.iter().filter_map(|f| match &f.value {
+                    keywire::engine::python::FieldValue::Str(s) => Some(s),
+                    _ => None,
+                })
+            }))
+            .filter(|s| keywire::engine::secrets::looks_like_key(&s.value));
+        for s in secrets {
+            let found = bytes
+                .windows(s.value.len())
+                .any(|w| w == s.value.as_bytes());
+            assert!(!found, "a key-like value is in the cache");
+        }
+    }
     // Keystrokes (a name character typed, a character deleted) at a few places: facts carried
     // over from the unedited text equal fresh ones.
     let Some(base) = keywire::engine::python::FactsBase::parse(py.as_str().into()) else {

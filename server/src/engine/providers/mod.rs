@@ -109,7 +109,7 @@ pub struct Provider {
 }
 
 /// Which AutoGen API family a constructor belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Generation {
     /// AutoGen 0.2 / `pyautogen` / AG2 (`llm_config`, `config_list`, `LLMConfig`).
     V02,

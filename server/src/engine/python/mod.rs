@@ -9,6 +9,7 @@ mod key_sites;
 mod lex;
 mod light;
 mod prefilter;
+mod static_refs;
 mod strings;
 
 pub use comments::comments;
@@ -17,10 +18,12 @@ pub use prefilter::{
     extract_fast, has_trigger, prefilter, prefilter_findings, Prefiltered, Relevance,
 };
 
+use serde::{Deserialize, Serialize};
+
 use crate::engine::providers::{Constructor, Generation};
 use crate::engine::text::Span;
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PyFacts {
     pub imports: Vec<Import>,
     pub env_reads: Vec<EnvRead>,
@@ -52,7 +55,7 @@ pub struct PyFacts {
 }
 
 /// `import a.b` / `from a.b import c` / `from ..x import y`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Import {
     /// Dotted module path as written (empty for `from . import x`).
     pub module: String,
@@ -67,7 +70,7 @@ pub struct Import {
     pub stmt_start: usize,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EnvReadKind {
     /// `os.environ["X"]`
     Subscript,
@@ -77,7 +80,7 @@ pub enum EnvReadKind {
     Getenv,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EnvRead {
     pub name: String,
     /// The string literal naming the variable, quotes included.
@@ -92,7 +95,7 @@ pub struct EnvRead {
 }
 
 /// `os.environ["X"] = v`, `os.environ.setdefault("X", v)`, `os.environ.update({"X": v})`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EnvWrite {
     pub name: String,
     pub name_span: Span,
@@ -102,7 +105,7 @@ pub struct EnvWrite {
 }
 
 /// A notebook's `!export X=value` / `!set X=value`: sets `X` in a throw-away shell only.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ShellExport {
     pub name: String,
     pub name_span: Span,
@@ -113,14 +116,14 @@ pub struct ShellExport {
 }
 
 /// A plain (non-f, non-bytes) string literal and its decoded value.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StrLit {
     pub value: String,
     /// The literal including prefix and quotes.
     pub span: Span,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LoadKind {
     /// `load_dotenv(...)`: sets the environment.
     LoadDotenv,
@@ -130,7 +133,7 @@ pub enum LoadKind {
     ConfigListFromDotenv,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum LoadPath {
     /// No path argument: python-dotenv walks up from the calling file's directory.
     Default,
@@ -142,7 +145,7 @@ pub enum LoadPath {
     Unknown,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LoadPoint {
     pub kind: LoadKind,
     pub path: LoadPath,
@@ -159,7 +162,7 @@ pub struct LoadPoint {
 }
 
 /// How an entry was written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EntrySource {
     /// A dict literal inside a `config_list`.
     DictLiteral,
@@ -172,12 +175,13 @@ pub enum EntrySource {
 }
 
 /// One model configuration: a `config_list` entry or a constructor call.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ConfigEntry {
     pub source: EntrySource,
     pub generation: Generation,
     /// The constructor for `Kwargs` entries (and for `LLMConfig`/`OpenAIWrapper` positional
     /// entries); None for plain `config_list` dicts.
+    #[serde(with = "static_refs::ctor_opt")]
     pub constructor: Option<&'static Constructor>,
     /// Where findings about the entry as a whole go: the opening brace, or the constructor name.
     pub anchor: Span,
@@ -205,7 +209,7 @@ impl ConfigEntry {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Field {
     pub key: String,
     /// The key as written: the string literal (quotes included) or the keyword name.
@@ -216,7 +220,7 @@ pub struct Field {
     pub span: Span,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum FieldValue {
     /// A string literal, directly or through a simple assignment to a name.
     Str(StrLit),
@@ -227,7 +231,7 @@ pub enum FieldValue {
 }
 
 /// Where and how to insert a field: the edit is `offset..offset` ← `before + field + after`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InsertPoint {
     pub offset: usize,
     pub before: String,
@@ -235,15 +239,16 @@ pub struct InsertPoint {
 }
 
 /// A call of an agent class, for KW102 (misspelled `llm_config`) and KW109 (wrong generation).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AgentCall {
+    #[serde(with = "static_refs::ctor")]
     pub constructor: &'static Constructor,
     /// The callee name as written.
     pub name_span: Span,
     pub kwargs: Vec<Kwarg>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Kwarg {
     pub name: String,
     pub name_span: Span,
@@ -253,7 +258,8 @@ pub struct Kwarg {
 /// A one-element tuple where AutoGen wants a dict or a list: `llm_config=({...},)`, or
 /// `llm_config = {...},` (a trailing comma) later passed as `llm_config=`; the same for a
 /// `config_list`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(into = "static_refs::OneTupleRepr")]
 pub struct OneTuple {
     /// `llm_config` or `config_list`.
     pub keyword: &'static str,
@@ -268,14 +274,14 @@ pub struct OneTuple {
 }
 
 /// A dict used as an `llm_config` (the `llm_config=` value or a name later passed there).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LlmConfigDict {
     pub span: Span,
     /// Top-level keys as written (string literal keys, quotes included in the span).
     pub keys: Vec<(String, Span)>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SecretConstant {
     pub name: String,
     pub name_span: Span,
@@ -285,7 +291,7 @@ pub struct SecretConstant {
 }
 
 /// A `# keywire: ignore` (all rules) or `# keywire: ignore[KW101, KW104]` comment.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Suppression {
     /// 0-based line the comment is on.
     pub line: usize,
@@ -294,7 +300,8 @@ pub struct Suppression {
 }
 
 /// Facts fixes need to insert imports and calls in the right place.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(into = "static_refs::EditPointsRepr")]
 pub struct EditPoints {
     /// `import os` (unaliased) exists at module level, so `os.environ` works.
     pub has_import_os: bool,
@@ -308,7 +315,7 @@ pub struct EditPoints {
 }
 
 /// An argument keywire either read as a literal or cannot know.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Arg<T> {
     Known(T),
     /// Computed, a name, a splat: no claim.
@@ -325,7 +332,7 @@ impl<T> Arg<T> {
 }
 
 /// The function that reads a config list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ConfigSourceCall {
     /// AutoGen 0.2 / AG2 `config_list_from_json(env_or_file, file_location, filter_dict)`.
     ConfigListFromJson,
@@ -335,7 +342,7 @@ pub enum ConfigSourceCall {
 
 /// A call that reads a config list from the environment variable `name`, or else from the file
 /// `file_location/name` (relative to the working directory).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ConfigSource {
     pub call: ConfigSourceCall,
     /// `env_or_file` (AG2: `env=` / `path=`); `None` when it is not a string literal.
@@ -351,7 +358,7 @@ pub struct ConfigSource {
 }
 
 /// A literal filter: every criterion must accept an entry for it to be kept.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Filter {
     /// The dict literal, or the `.where(...)` arguments.
     pub span: Span,
@@ -359,7 +366,7 @@ pub struct Filter {
 }
 
 /// `"model": ["gpt-4o", None]`: the accepted values of one key.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Criterion {
     pub key: String,
     pub key_span: Span,
@@ -372,7 +379,7 @@ pub struct Criterion {
 }
 
 /// One accepted value of a criterion.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FilterValue {
     /// `None` for Python's `None` (accepts an entry without the key).
     pub value: Option<String>,
@@ -385,7 +392,7 @@ pub struct FilterValue {
 /// A config list written by code: `os.environ["X"] = json.dumps([{...}, ...])` (the variable
 /// holds the JSON of these entries), or a file written with it (`json.dump(LIST, open(PATH,
 /// "w"))`, `Path(PATH).write_text(json.dumps(LIST))`, …) before the module loads it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ConfigWrite {
     /// The variable, or the file's path as written.
     pub name: String,
@@ -400,10 +407,138 @@ pub struct ConfigWrite {
     pub complete: bool,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum WriteTarget {
     /// An environment variable.
     Env,
     /// A file, relative to the working directory.
     File,
+}
+
+/// What a redacted value holds in [`PyFacts::without_secrets`]: no literal gives it.
+const REDACTED: &str = "\u{0}redacted";
+
+fn risky_value(v: &str) -> bool {
+    use crate::engine::secrets;
+    secrets::looks_like_key(v) || secrets::has_key_prefix(v) || v.contains('@')
+}
+
+fn risky_named(name: &str, v: &str) -> bool {
+    use crate::engine::secrets::{self, NameMatch};
+    (!v.is_empty() && secrets::credential_name(name, NameMatch::Stem)) || risky_value(v)
+}
+
+/// The string literals of `facts` that may hold a secret and can be read again from the text:
+/// field values (of entries and of config lists written by code), env writes' values and
+/// secret constants.
+fn secret_literals(facts: &mut PyFacts, mut each: impl FnMut(&mut StrLit)) {
+    let PyFacts {
+        entries,
+        config_writes,
+        env_writes,
+        secret_constants,
+        ..
+    } = facts;
+    let written = config_writes.iter_mut().flat_map(|w| w.entries.iter_mut());
+    for e in entries.iter_mut().chain(written) {
+        for f in &mut e.fields {
+            if let FieldValue::Str(s) = &mut f.value {
+                if risky_named(&f.key, &s.value) || s.value == REDACTED {
+                    each(s);
+                }
+            }
+        }
+    }
+    for w in env_writes.iter_mut() {
+        if let Some(v) = &mut w.value {
+            if risky_named(&w.name, &v.value) || v.value == REDACTED {
+                each(v);
+            }
+        }
+    }
+    for c in secret_constants.iter_mut() {
+        each(&mut c.value);
+    }
+}
+
+impl PyFacts {
+    /// These facts with every string that may be a secret left out, for the facts cache, which
+    /// keeps none: a value under a credential-like name, a key-like value or one with a
+    /// provider's key prefix, a URL with credentials (`@`). A value is left out only when the
+    /// literal at its span in `text` (the module's text, None for a notebook) gives it back
+    /// ([`PyFacts::with_secrets_restored`]); None when some possible secret cannot be left out
+    /// that way (a notebook's `!export`, a key-like variable name, an implicit concatenation…).
+    pub fn without_secrets(&self, text: Option<&str>) -> Option<PyFacts> {
+        let value = risky_value;
+        let filter = |a: &Arg<Option<Filter>>| {
+            a.known().and_then(Option::as_ref).is_some_and(|f| {
+                f.criteria.iter().any(|c| {
+                    value(&c.key)
+                        || c.values
+                            .iter()
+                            .any(|v| v.value.as_deref().is_some_and(|v| risky_named(&c.key, v)))
+                })
+            })
+        };
+        let keys = |e: &ConfigEntry| e.fields.iter().any(|f| value(&f.key));
+        let unredactable = !self.shell_exports.is_empty()
+            || self.entries.iter().any(keys)
+            || self
+                .config_writes
+                .iter()
+                .any(|w| value(&w.name) || w.entries.iter().any(keys))
+            || self.env_reads.iter().any(|r| value(&r.name))
+            || self.env_writes.iter().any(|w| value(&w.name))
+            || self
+                .llm_configs
+                .iter()
+                .any(|d| d.keys.iter().any(|(k, _)| value(k)))
+            || self.config_sources.iter().any(|s| {
+                s.name.as_ref().is_some_and(|n| value(&n.value))
+                    || s.file_location.known().is_some_and(|l| value(l))
+                    || filter(&s.filter)
+                    || filter(&s.where_filter)
+            })
+            || self
+                .loads
+                .iter()
+                .any(|l| matches!(&l.path, LoadPath::Literal(p) if value(p)))
+            || self.pip_installs.iter().any(|r| value(r));
+        if unredactable {
+            return None;
+        }
+        let mut out = self.clone();
+        let mut ok = true;
+        secret_literals(&mut out, |lit| {
+            let again = text
+                .and_then(|t| t.get(lit.span.start..lit.span.end))
+                .and_then(strings::decode_literal);
+            match again {
+                Some(v) if v == lit.value && lit.value != REDACTED => lit.value = REDACTED.into(),
+                _ => ok = false,
+            }
+        });
+        ok.then_some(out)
+    }
+
+    /// Facts from the cache with the values [`PyFacts::without_secrets`] left out read again
+    /// from `text`, the same text they were extracted from; None when one cannot be.
+    pub fn with_secrets_restored(mut self, text: &str) -> Option<PyFacts> {
+        let mut ok = true;
+        secret_literals(&mut self, |lit| {
+            if lit.value != REDACTED {
+                // Not left out when stored: a cache written by a build that stored values.
+                ok = false;
+                return;
+            }
+            match text
+                .get(lit.span.start..lit.span.end)
+                .and_then(strings::decode_literal)
+            {
+                Some(v) => lit.value = v.into_owned(),
+                None => ok = false,
+            }
+        });
+        ok.then_some(self)
+    }
 }

@@ -5,6 +5,7 @@
 //! version constraints (`^1.2`, `~1.2`, `*`) are turned into PEP 440 specifiers as their tools
 //! define them. A file that cannot be read gives a [`Manifest::problem`], never a panic.
 
+use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use pep440_rs::{Version, VersionSpecifiers};
@@ -431,6 +432,10 @@ pub fn lock(kind: LockKind, text: &str) -> Lock {
     };
     match kind {
         LockKind::Uv | LockKind::Poetry | LockKind::Pdm => {
+            if let Some(versions) = generated_lock_versions(text) {
+                out.versions = versions;
+                return out;
+            }
             let doc = match ImDocument::parse(text.to_string()) {
                 Ok(doc) => doc,
                 Err(e) => {
@@ -480,6 +485,58 @@ pub fn lock(kind: LockKind, text: &str) -> Lock {
         }
     }
     out
+}
+
+/// The `[[package]]` names and versions of a lock file as uv, Poetry and PDM write it (one
+/// `key = "value"` per line, no multi-line strings, no escapes in names and versions), read
+/// line by line: a large lock file costs a TOML parse many times over. None for anything
+/// else (hand edits, merge conflicts), which the TOML parser reads and judges.
+fn generated_lock_versions(text: &str) -> Option<BTreeMap<String, Version>> {
+    let value = |line: &str, key: &str| -> Option<Option<String>> {
+        let Some(rest) = line.strip_prefix(key).and_then(|r| r.strip_prefix(" = ")) else {
+            return Some(None);
+        };
+        let inner = rest.strip_prefix('"')?.strip_suffix('"')?;
+        if inner.contains(['"', '\\']) {
+            return None;
+        }
+        Some(Some(inner.to_string()))
+    };
+    let mut out = BTreeMap::new();
+    let mut in_package = false;
+    let (mut name, mut version): (Option<String>, Option<String>) = (None, None);
+    let mut flush = |name: &mut Option<String>, version: &mut Option<String>| {
+        if let (Some(n), Some(v)) = (name.take(), version.take()) {
+            if let Ok(v) = Version::from_str(&v) {
+                out.insert(normalize_name(&n), v);
+            }
+        }
+    };
+    for line in text.lines() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.contains("\"\"\"") || line.contains("'''") || line.starts_with("<<<<<<<") {
+            return None;
+        }
+        if line.starts_with('[') {
+            flush(&mut name, &mut version);
+            in_package = line == "[[package]]";
+            continue;
+        }
+        if !in_package {
+            continue;
+        }
+        if let Some(n) = value(line, "name")? {
+            if name.replace(n).is_some() {
+                return None;
+            }
+        } else if let Some(v) = value(line, "version")? {
+            if version.replace(v).is_some() {
+                return None;
+            }
+        }
+    }
+    flush(&mut name, &mut version);
+    Some(out)
 }
 
 /// `Name:` and `Version:` of a `*.dist-info/METADATA` file (RFC 822 headers, up to the first

@@ -167,3 +167,39 @@ fn a_name_ending_in_a_separator_is_no_requirement() {
     let m = manifest(ManifestKind::Requirements, "pyautogen-=1.1.14\nopenai<1\n");
     assert_eq!(m.requirements.len(), 1);
 }
+
+#[test]
+fn generated_lock_files_are_read_line_by_line_as_toml_reads_them() {
+    let uv = "version = 1\nrequires-python = \">=3.10\"\n\n[[package]]\nname = \"ag2\"\nversion = \"0.9.9\"\nsource = { registry = \"https://pypi.org/simple\" }\ndependencies = [\n    { name = \"openai\" },\n]\n\n[package.optional-dependencies]\nopenai = [\n    { name = \"openai\" },\n]\n\n[[package.wheels]]\nurl = \"x\"\n\n[[package]]\nname = \"Openai\"\nversion = \"1.51.0\"\n\n[[package]]\nname = \"local\"\nsource = { editable = \".\" }\n";
+    let poetry = "[[package]]\nname = \"pyautogen\"\nversion = \"0.2.35\"\ndescription = \"a \\\"quoted\\\" word\"\noptional = false\n\n[package.dependencies]\nopenai = \">=1.3\"\nname = \"not a package name\"\n\n[metadata]\nlock-version = \"2.0\"\n";
+    for text in [uv, poetry, &uv.replace('\n', "\r\n")] {
+        let fast = generated_lock_versions(text).expect("read line by line");
+        let doc = ImDocument::parse(text.to_string()).unwrap();
+        let mut toml = BTreeMap::new();
+        for p in doc["package"].as_array_of_tables().unwrap() {
+            if let (Some(n), Some(v)) = (
+                p.get("name").and_then(Item::as_str),
+                p.get("version").and_then(Item::as_str),
+            ) {
+                toml.insert(normalize_name(n), Version::from_str(v).unwrap());
+            }
+        }
+        assert_eq!(fast, toml, "{text}");
+        assert_eq!(lock(LockKind::Uv, text).versions, toml);
+    }
+    // Anything unusual goes to the TOML parser.
+    for odd in [
+        "[[package]]\nname = 'ag2'\nversion = \"1\"\n",
+        "[[package]]\nname = \"a\\u0067\"\nversion = \"1\"\n",
+        "[[package]]\nname = \"a\"\nname = \"b\"\n",
+        "<<<<<<< HEAD\n[[package]]\nname = \"a\"\n",
+        "[[package]]\ndescription = \"\"\"\n[[package]]\nname = \"x\"\n\"\"\"\n",
+    ] {
+        assert!(generated_lock_versions(odd).is_none(), "{odd}");
+    }
+    assert!(
+        lock(LockKind::Uv, "<<<<<<< HEAD\n[[package]]\nname = \"a\"\n")
+            .problem
+            .is_some()
+    );
+}

@@ -1,0 +1,258 @@
+//! The facts cache: what `keywire check` learnt from each Python file and notebook, keyed by
+//! the file's path and a hash of its bytes, so that a second run on an unchanged tree reads and
+//! hashes the files but parses none.
+//!
+//! - Where: `.keywire_cache/` in the project root, holding a `.gitignore` (`*`) and a
+//!   `CACHEDIR.TAG`, so that git and backup tools leave it alone; deleting it is always safe.
+//! - Versioned: one file per keywire version, build (a hash of the sources, `build.rs`) and
+//!   configuration; another build or configuration starts from nothing.
+//! - No secrets: a value that may be one (a credential's value, a key-like string, a URL with
+//!   credentials) is stored as its span only and read again from the file, whose bytes are
+//!   those it was extracted from ([`PyFacts::without_secrets`]); facts where that cannot be
+//!   done (a notebook's `!export`, an implicit concatenation) are not stored, and their file
+//!   is parsed again on every run. The rest are names, spans and flags.
+//! - Damaged or foreign content is ignored (read as empty), never trusted: each entry must
+//!   decode to facts, and is used only when the file's length and hash match.
+//! - Written once per run, to a temporary file renamed over the old one, and only when
+//!   something changed. Entries of files under the checked folders that were not seen are
+//!   dropped; entries of other folders are kept (a check of one folder keeps the others').
+
+use std::collections::HashMap;
+use std::fs;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::python::PyFacts;
+
+/// The folder's name, in the project root.
+pub const CACHE_DIR: &str = ".keywire_cache";
+
+/// What a file's walk produced, besides its facts (see `walk.rs`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct Outcome {
+    /// Its text is kept: 0 never, 1 always, 2 when `LoadOptions::keep_text` says so.
+    pub keep: u8,
+    /// A notebook whose text is read again when checked (its stamp is taken anew).
+    pub stamp: bool,
+    pub env: bool,
+    pub configs: bool,
+    pub light: bool,
+}
+
+/// A file as the walk read it: its length and hash, what it gave, and whether that came from
+/// the cache.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Cached {
+    pub len: u64,
+    pub hash: u64,
+    pub outcome: Outcome,
+    pub hit: bool,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    path: String,
+    len: u64,
+    hash: u64,
+    outcome: Outcome,
+    /// The facts, encoded on their own so that only the entries used are decoded.
+    facts: Vec<u8>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    entries: Vec<Entry>,
+}
+
+/// The cache of one run: what was read from disk and what this run adds.
+pub struct FactsCache {
+    root: PathBuf,
+    file: PathBuf,
+    old: HashMap<String, Entry>,
+    /// Entries of files seen in this run (reused or new).
+    seen: Mutex<Vec<Entry>>,
+    hits: AtomicUsize,
+    misses: AtomicUsize,
+    /// Entries written anew by [`FactsCache::record`].
+    changed: AtomicUsize,
+}
+
+/// The facts as the cache stores them: without secrets ([`PyFacts::without_secrets`]; `text`
+/// is what their spans index, None for a notebook); None when they cannot be stored.
+pub fn encode(facts: &PyFacts, text: Option<&str>) -> Option<Vec<u8>> {
+    postcard::to_stdvec(&facts.without_secrets(text)?).ok()
+}
+
+/// Facts [`encode`]d from `text`, read back with their secrets from `text`; None when the bytes
+/// are not such facts.
+pub fn decode(bytes: &[u8], text: &str) -> Option<PyFacts> {
+    postcard::from_bytes::<PyFacts>(bytes)
+        .ok()?
+        .with_secrets_restored(text)
+}
+
+/// The hash a file's bytes are known by.
+pub(super) fn content_hash(bytes: &[u8]) -> u64 {
+    let mut h = DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+impl FactsCache {
+    /// The cache of the project at `root` for this build and `settings` (anything that changes
+    /// what is stored: the configuration, the prefilter mode). Never fails: an unreadable
+    /// cache is an empty one.
+    pub fn open(root: &Path, settings: &str) -> FactsCache {
+        let mut h = DefaultHasher::new();
+        env!("KEYWIRE_SOURCE_HASH").hash(&mut h);
+        settings.hash(&mut h);
+        let file = root
+            .join(CACHE_DIR)
+            .join(env!("CARGO_PKG_VERSION"))
+            .join(format!("facts-{:016x}.bin", h.finish()));
+        let old = fs::read(&file)
+            .ok()
+            .and_then(|bytes| postcard::from_bytes::<Stored>(&bytes).ok())
+            .map(|s| s.entries.into_iter().map(|e| (e.path.clone(), e)).collect())
+            .unwrap_or_default();
+        FactsCache {
+            root: root.to_path_buf(),
+            file,
+            old,
+            seen: Mutex::new(Vec::new()),
+            hits: AtomicUsize::new(0),
+            misses: AtomicUsize::new(0),
+            changed: AtomicUsize::new(0),
+        }
+    }
+
+    fn key(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    /// The facts stored for `path` when its bytes are the same as then.
+    pub(super) fn get(&self, path: &Path, text: &str, hash: u64) -> Option<(PyFacts, Outcome)> {
+        let hit = self
+            .old
+            .get(&self.key(path))
+            .filter(|e| e.len == text.len() as u64 && e.hash == hash)
+            .and_then(|e| Some((decode(&e.facts, text)?, e.outcome)));
+        let counter = if hit.is_some() {
+            &self.hits
+        } else {
+            &self.misses
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        hit
+    }
+
+    /// Record what the run ended with for `path`: a cache hit left as it was keeps its stored
+    /// entry; anything else is stored anew, without its secrets (`text` is what its spans
+    /// index: None for a notebook), or not at all when they cannot be left out.
+    pub(super) fn record(
+        &self,
+        path: &Path,
+        text: Option<&str>,
+        cached: Cached,
+        facts: &PyFacts,
+        outcome: Outcome,
+    ) {
+        let key = self.key(path);
+        let entry = if cached.hit && cached.outcome == outcome {
+            let Some(old) = self.old.get(&key) else {
+                return;
+            };
+            Entry {
+                path: key,
+                len: old.len,
+                hash: old.hash,
+                outcome,
+                facts: old.facts.clone(),
+            }
+        } else {
+            let Some(blob) = encode(facts, text) else {
+                return;
+            };
+            self.changed.fetch_add(1, Ordering::Relaxed);
+            Entry {
+                path: key,
+                len: cached.len,
+                hash: cached.hash,
+                outcome,
+                facts: blob,
+            }
+        };
+        self.seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(entry);
+    }
+
+    /// (files whose facts were reused, files read anew).
+    pub fn counts(&self) -> (usize, usize) {
+        (
+            self.hits.load(Ordering::Relaxed),
+            self.misses.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Write the cache when this run changed it. `walked` are the folders walked: entries
+    /// under them that were not seen are gone. Errors are logged, never fatal.
+    pub fn save(self, walked: &[PathBuf]) {
+        let mut seen = self.seen.into_inner().unwrap_or_else(|e| e.into_inner());
+        let under_walked = |key: &str| {
+            let path = self.root.join(key);
+            walked.iter().any(|w| path.starts_with(w))
+        };
+        let mut old = self.old;
+        let changed = self.changed.load(Ordering::Relaxed);
+        let kept = seen.len() - changed;
+        let dropped = old
+            .values()
+            .filter(|e| under_walked(&e.path))
+            .count()
+            .saturating_sub(kept);
+        if changed == 0 && dropped == 0 {
+            return;
+        }
+        for e in &seen {
+            old.remove(&e.path);
+        }
+        seen.extend(old.into_values().filter(|e| !under_walked(&e.path)));
+        seen.sort_by(|a, b| a.path.cmp(&b.path));
+        if let Err(e) = write(&self.root, &self.file, &Stored { entries: seen }) {
+            tracing::debug!("facts cache not written ({}): {e}", self.file.display());
+        }
+    }
+}
+
+fn write(root: &Path, file: &Path, stored: &Stored) -> std::io::Result<()> {
+    let dir = root.join(CACHE_DIR);
+    let fresh = !dir.exists();
+    if let Some(parent) = file.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    if fresh || !dir.join(".gitignore").exists() {
+        fs::write(
+            dir.join(".gitignore"),
+            "# Written by keywire: safe to delete.\n*\n",
+        )?;
+        fs::write(
+            dir.join("CACHEDIR.TAG"),
+            "Signature: 8a477f597d28d172789f06886806bc55\n# keywire's facts cache: safe to delete.\n",
+        )?;
+    }
+    let bytes = postcard::to_stdvec(stored).map_err(std::io::Error::other)?;
+    let tmp = file.with_extension(format!("tmp{}", std::process::id()));
+    fs::write(&tmp, bytes)?;
+    fs::rename(&tmp, file).inspect_err(|_| {
+        let _ = fs::remove_file(&tmp);
+    })
+}

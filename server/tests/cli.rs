@@ -8,7 +8,8 @@ use std::process::Output;
 
 use serde_json::Value;
 use testkit::paths::{repo_root, write};
-use testkit::process::keywire;
+use testkit::process::{keywire, keywire_env};
+use testkit::TIMEOUT;
 
 fn fixture(name: &str) -> PathBuf {
     repo_root().join("tests/cli").join(name)
@@ -765,4 +766,43 @@ fn config_list_comments_are_an_error_except_in_templates() {
         text,
         "the template is left alone"
     );
+}
+
+#[test]
+fn the_facts_cache_is_written_in_the_project_root_unless_told_not_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = fs::canonicalize(dir.path()).unwrap();
+    fs::create_dir_all(root.join(".git")).unwrap();
+    write(
+        &root.join("app.py"),
+        "from autogen import AssistantAgent\nAssistantAgent('a', llm_config={'config_list': [{'model': 'gpt-4o'}]})\n",
+    );
+    let run = |args: &[&str], no_cache: &str| {
+        keywire_env(&root, args, &[("KEYWIRE_NO_CACHE", no_cache)], TIMEOUT)
+    };
+    let cold = run(&["check", "--no-cache"], "");
+    assert!(
+        !root.join(".keywire_cache").exists(),
+        "--no-cache wrote a cache"
+    );
+    let diff = run(&["check", "--diff"], "");
+    assert!(
+        !root.join(".keywire_cache").exists(),
+        "--diff wrote a cache"
+    );
+    assert_eq!(code(&diff), 0, "{}", stderr(&diff));
+    run(&["check"], "1");
+    assert!(
+        !root.join(".keywire_cache").exists(),
+        "KEYWIRE_NO_CACHE=1 wrote a cache"
+    );
+    let first = run(&["check"], "0");
+    let ignore = fs::read_to_string(root.join(".keywire_cache/.gitignore")).unwrap();
+    assert!(ignore.lines().any(|l| l == "*"));
+    let warm = run(&["check"], "");
+    for out in [&first, &warm] {
+        assert_eq!(stdout(out), stdout(&cold));
+        assert_eq!(code(out), code(&cold));
+    }
+    assert!(stdout(&cold).contains("KW101"), "{}", stdout(&cold));
 }

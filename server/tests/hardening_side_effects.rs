@@ -1,6 +1,7 @@
-//! No side effects (issue 6, item 6): keywire never opens a network socket, never runs another
-//! program (no user code, no `git`), and never writes a file except through `--fix` (the
-//! language server not even then: edits go to the client).
+//! No side effects: keywire never opens a network socket, never runs another program (no user
+//! code, no `git`), and never writes a file except through `--fix` and into its own facts
+//! cache (`.keywire_cache/` in the project root; none with `--no-cache`; the language server
+//! writes nothing at all: edits go to the client).
 //!
 //! `keywire check` and a `keywire lsp` session (initialize, open, diagnostics, hover, code
 //! actions, shutdown) run under `strace -f`, which records every `socket`, `connect`,
@@ -18,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, SystemTime};
 
+use keywire::project::CACHE_DIR;
 use serde_json::json;
 use testkit::prelude::*;
 
@@ -187,9 +189,9 @@ fn check_opens_no_socket_runs_nothing_and_writes_nothing() {
     let (_logs, logs) = tempdir();
     let before = tree_state(&root);
     for (i, args) in [
-        vec!["check"],
-        vec!["check", "--format", "json", "--select", "ALL"],
-        vec!["check", "main.py", "secrets/.env"],
+        vec!["check", "--no-cache"],
+        vec!["check", "--no-cache", "--format", "json", "--select", "ALL"],
+        vec!["check", "--no-cache", "main.py", "secrets/.env"],
     ]
     .iter()
     .enumerate()
@@ -229,6 +231,30 @@ fn check_opens_no_socket_runs_nothing_and_writes_nothing() {
         before == tree_state(&root),
         "check without --fix changed the tree"
     );
+
+    // With the cache (twice: filling it, then reading it): writes only inside the cache folder.
+    let cache = root.join(CACHE_DIR);
+    let cache_s = cache.to_string_lossy().into_owned();
+    for i in 0..2 {
+        let log = logs.join(format!("cached{i}.log"));
+        let out = run_traced(&root, &log, &["check"]);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+        let t = parse_trace(&std::fs::read_to_string(&log).unwrap());
+        assert!(t.sockets.is_empty() && t.execs.len() == 1, "{t:#?}");
+        for w in &t.writes {
+            let quoted: Vec<&str> = w.split('"').skip(1).step_by(2).collect();
+            assert!(
+                quoted.iter().all(|p| p.starts_with(&cache_s)
+                    || p.starts_with(&format!("{CACHE_DIR}/"))
+                    || *p == CACHE_DIR),
+                "check wrote outside its cache folder: {w}"
+            );
+        }
+        assert_eq!(t.writes.is_empty(), i == 1, "{:#?}", t.writes);
+    }
+    let mut after = tree_state(&root);
+    after.retain(|p, _| !p.starts_with(&cache));
+    assert!(before == after, "check with its cache changed the tree");
 }
 
 #[test]

@@ -43,6 +43,8 @@ pub fn keywire_env(dir: &Path, args: &[&str], env: &[(&str, &str)], limit: Durat
         .env_remove("NO_COLOR")
         .env_remove("CLICOLOR")
         .env_remove("RUST_LOG")
+        // Runs in the repository's fixtures write no cache there (`cli.rs` tests the cache).
+        .env("KEYWIRE_NO_CACHE", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

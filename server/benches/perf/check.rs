@@ -194,6 +194,10 @@ pub fn run(args: &[String]) -> ExitCode {
     if let Some(dir) = flag(args, "--notebooks") {
         corpora.push((format!("notebooks {dir}"), PathBuf::from(dir)));
     }
+    // Real AutoGen and AG2 trees (`tests/bench/real.py` writes the list): whole checkouts.
+    let real = flag(args, "--real")
+        .map(|f| real_trees(Path::new(&f)))
+        .unwrap_or_default();
 
     println!("machine: {}", machine());
     println!("load average before: {}", loadavg());
@@ -215,15 +219,8 @@ pub fn run(args: &[String]) -> ExitCode {
             .map(|m| m.len())
             .sum();
         let d = dir.to_string_lossy().into_owned();
-        let kw_args = ["check", d.as_str()];
-        let ruff_args = [
-            "check",
-            "--select",
-            "S105,S106,S107",
-            "--no-cache",
-            "--quiet",
-            d.as_str(),
-        ];
+        let kw_args = ["check", "--no-cache", d.as_str()];
+        let ruff_args = ruff_args(&d);
         let rg_type = if name.starts_with("notebooks") {
             "jupyter"
         } else {
@@ -314,6 +311,95 @@ pub fn run(args: &[String]) -> ExitCode {
             );
         }
     }
+    if !real.is_empty() {
+        real_table(&keywire, ruff.as_deref(), rg.as_deref(), &real, runs);
+    }
     println!("load average after: {}", loadavg());
     ExitCode::SUCCESS
+}
+
+fn ruff_args(dir: &str) -> [&str; 7] {
+    [
+        "check",
+        "--isolated",
+        "--select",
+        "S105,S106,S107",
+        "--no-cache",
+        "--quiet",
+        dir,
+    ]
+}
+
+/// `label<TAB>path` lines.
+fn real_trees(list: &Path) -> Vec<(String, PathBuf)> {
+    let text = std::fs::read_to_string(list).unwrap_or_default();
+    text.lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(label, path)| (label.to_string(), PathBuf::from(path)))
+        .collect()
+}
+
+/// The real trees, as a user runs the tools in them: keywire cold (`--no-cache`) against ruff
+/// (`--isolated --no-cache`), and keywire warm (a second run with its cache) against `rg -l`.
+fn real_table(
+    keywire: &str,
+    ruff: Option<&str>,
+    rg: Option<&str>,
+    trees: &[(String, PathBuf)],
+    runs: usize,
+) {
+    println!("\n| tree | .py files | MB of .py | keywire cold | keywire CPU | ruff | ruff CPU | keywire / ruff | keywire warm | rg -l | warm / rg | load after |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+    for (label, dir) in trees {
+        let files = verify::python_files(dir);
+        let mb = files
+            .iter()
+            .filter_map(|f| f.metadata().ok())
+            .map(|m| m.len())
+            .sum::<u64>() as f64
+            / 1e6;
+        let d = dir.to_string_lossy().into_owned();
+        let cold = ["check", "--no-cache", d.as_str()];
+        let warm = ["check", d.as_str()];
+        let rg_args = ["-l", "-t", "py", "-e", TRIGGERS, d.as_str()];
+        let ruff_args = ruff_args(&d);
+        // Warm-up: page cache, and keywire's cache of this build.
+        measure(keywire, &cold, Some(dir));
+        measure(keywire, &warm, Some(dir));
+        ruff.map(|r| measure(r, &ruff_args, Some(dir)));
+        rg.map(|r| measure(r, &rg_args, Some(dir)));
+        let (mut kc, mut kw, mut rf, mut rgs) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..runs {
+            kc.extend(measure(keywire, &cold, Some(dir)));
+            kw.extend(measure(keywire, &warm, Some(dir)));
+            if let Some(r) = ruff {
+                rf.extend(measure(r, &ruff_args, Some(dir)));
+            }
+            if let Some(r) = rg {
+                rgs.extend(measure(r, &rg_args, Some(dir)));
+            }
+        }
+        let wall = |v: &[Sample]| med(v, |s| s.wall);
+        let cpu = |v: &[Sample]| med(v, |s| s.cpu);
+        eprintln!(
+            "{label}: keywire cold {:.3} s, ruff {:.3} s, keywire warm {:.3} s, rg {:.3} s",
+            wall(&kc),
+            wall(&rf),
+            wall(&kw),
+            wall(&rgs)
+        );
+        println!(
+            "| {label} | {} | {mb:.1} | {:.3} s | {:.2} s | {:.3} s | {:.2} s | {:.2}× | {:.3} s | {:.3} s | {:.2}× | {} |",
+            files.len(),
+            wall(&kc),
+            cpu(&kc),
+            wall(&rf),
+            cpu(&rf),
+            wall(&kc) / wall(&rf),
+            wall(&kw),
+            wall(&rgs),
+            wall(&kw) / wall(&rgs),
+            loadavg()
+        );
+    }
 }

@@ -234,6 +234,13 @@ pub fn run(args: &[String]) -> ExitCode {
     println!("machine: {}", machine());
     println!("load average before: {}", loadavg());
 
+    if args.iter().any(|a| a == "--index-only") {
+        if let Some(list) = flag(args, "--real") {
+            first_index(&keywire, Path::new(&list));
+        }
+        return ExitCode::SUCCESS;
+    }
+
     // (a) Server-side work for one keystroke, in process.
     keystroke(&work);
     if args.iter().any(|a| a == "--keystroke-only") {
@@ -418,8 +425,58 @@ pub fn run(args: &[String]) -> ExitCode {
         }
         c.close();
     }
+    if let Some(list) = flag(args, "--real") {
+        first_index(&keywire, Path::new(&list));
+    }
     println!("load average after: {}", loadavg());
     ExitCode::SUCCESS
+}
+
+/// The first index of the largest real tree (by Python files), from `initialize` to the end of
+/// indexing, next to `keywire check --no-cache` on the same tree (medians of 3).
+fn first_index(keywire: &str, list: &Path) {
+    let text = std::fs::read_to_string(list).unwrap_or_default();
+    let Some((label, dir, files)) = text
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(label, path)| {
+            let files = super::verify::python_files(Path::new(path));
+            (label.to_string(), PathBuf::from(path), files)
+        })
+        .max_by_key(|(_, _, files)| files.len())
+    else {
+        return;
+    };
+    let Some(first) = files.first() else {
+        return;
+    };
+    let mut index = Vec::new();
+    for _ in 0..3 {
+        let mut c = Client::spawn(keywire);
+        let t0 = Instant::now();
+        c.initialize(&dir);
+        c.open(
+            first,
+            "python",
+            &std::fs::read_to_string(first).unwrap_or_default(),
+        );
+        if let (_, Some(indexed)) = c.cold_start(&file_uri(first)) {
+            index.push(ms(indexed - t0));
+        }
+        c.close();
+    }
+    let d = dir.to_string_lossy().into_owned();
+    let check: Vec<f64> = (0..3)
+        .filter_map(|_| super::check::measure(keywire, &["check", "--no-cache", &d], Some(&dir)))
+        .map(|s| s.wall * 1000.0)
+        .collect();
+    index.sort_by(f64::total_cmp);
+    println!(
+        "| first index of {label} ({} .py files): initialize → indexed | {:.0} ms (`keywire check --no-cache` on the same tree: {:.0} ms) |",
+        files.len(),
+        percentile(&index, 0.5),
+        super::check::median(check)
+    );
 }
 
 /// (a) One keystroke on a 10,000-line file, server-side, in process: the document's

@@ -65,7 +65,8 @@ fn check(args: &CheckArgs) -> Result<u8, CliError> {
         opts: LoadOptions {
             prefilter: project::Prefilter::Findings,
             virtual_env: std::env::var_os("VIRTUAL_ENV").map(PathBuf::from),
-            cache: !args.no_cache,
+            // `--diff` writes nothing, not even the cache.
+            cache: !args.no_cache && !args.diff && !no_cache_from_env(),
             ..LoadOptions::default()
         },
         reported: HashSet::new(),
@@ -342,4 +343,10 @@ fn write_stdout(text: &str, color: bool) -> Result<(), CliError> {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(CliError(format!("cannot write to stdout: {e}"))),
     }
+}
+
+/// `KEYWIRE_NO_CACHE` set to anything but empty, `0` or `false`: as `--no-cache`.
+fn no_cache_from_env() -> bool {
+    std::env::var("KEYWIRE_NO_CACHE")
+        .is_ok_and(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"))
 }

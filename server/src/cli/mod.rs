@@ -106,7 +106,8 @@ pub struct CheckArgs {
     pub output_file: Option<PathBuf>,
 
     /// Neither read nor write the facts cache (`.keywire_cache/` in the project root, which
-    /// lets a run skip the files unchanged since the last one; safe to delete).
+    /// lets a run skip the files unchanged since the last one; safe to delete). Also
+    /// KEYWIRE_NO_CACHE=1.
     #[arg(long)]
     pub no_cache: bool,
 }

@@ -50,6 +50,13 @@ pub fn manifests(data: &[u8]) {
     ] {
         let _ = packages::read::lock(kind, &text);
     }
+    // A lock file read line by line gives what the TOML parser gives, whenever both read it.
+    if let (Some(fast), Ok(toml)) = (
+        packages::read::generated_lock_versions(&text),
+        packages::read::toml_lock_versions(&text),
+    ) {
+        assert_eq!(fast, toml, "lock file read line by line differs");
+    }
     let _ = packages::read::metadata(&text);
     let _ = packages::model_info::read(&text);
     let git = GitStatus::NotIgnored {

@@ -432,32 +432,9 @@ pub fn lock(kind: LockKind, text: &str) -> Lock {
     };
     match kind {
         LockKind::Uv | LockKind::Poetry | LockKind::Pdm => {
-            if let Some(versions) = generated_lock_versions(text) {
-                out.versions = versions;
-                return out;
-            }
-            let doc = match ImDocument::parse(text.to_string()) {
-                Ok(doc) => doc,
-                Err(e) => {
-                    out.problem = Some(format!("not valid TOML: {}", first_line(&e.to_string())));
-                    return out;
-                }
-            };
-            let Some(packages) = doc
-                .as_table()
-                .get("package")
-                .and_then(Item::as_array_of_tables)
-            else {
-                return out;
-            };
-            for p in packages.iter() {
-                let name = p.get("name").and_then(Item::as_str);
-                let version = p.get("version").and_then(Item::as_str);
-                if let (Some(name), Some(version)) = (name, version) {
-                    if let Ok(v) = Version::from_str(version) {
-                        out.versions.insert(normalize_name(name), v);
-                    }
-                }
+            match generated_lock_versions(text).map_or_else(|| toml_lock_versions(text), Ok) {
+                Ok(versions) => out.versions = versions,
+                Err(problem) => out.problem = Some(problem),
             }
         }
         LockKind::Pipenv => {
@@ -487,15 +464,54 @@ pub fn lock(kind: LockKind, text: &str) -> Lock {
     out
 }
 
+/// The `[[package]]` names and versions of a TOML lock file, or why it cannot be read.
+#[doc(hidden)]
+pub fn toml_lock_versions(text: &str) -> Result<BTreeMap<String, Version>, String> {
+    let doc = ImDocument::parse(text.to_string())
+        .map_err(|e| format!("not valid TOML: {}", first_line(&e.to_string())))?;
+    let mut out = BTreeMap::new();
+    let packages = doc
+        .as_table()
+        .get("package")
+        .and_then(Item::as_array_of_tables);
+    for p in packages.iter().flat_map(|p| p.iter()) {
+        let name = p.get("name").and_then(Item::as_str);
+        let version = p.get("version").and_then(Item::as_str);
+        if let (Some(name), Some(version)) = (name, version) {
+            if let Ok(v) = Version::from_str(version) {
+                out.insert(normalize_name(name), v);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// The `[[package]]` names and versions of a lock file as uv, Poetry and PDM write it (one
 /// `key = "value"` per line, no multi-line strings, no escapes in names and versions), read
 /// line by line: a large lock file costs a TOML parse many times over. None for anything
-/// else (hand edits, merge conflicts), which the TOML parser reads and judges.
-fn generated_lock_versions(text: &str) -> Option<BTreeMap<String, Version>> {
+/// else (hand edits, merge conflicts), which the TOML parser reads and judges. The rest of
+/// such a file is not validated: these files are written by tools, not by hand.
+#[doc(hidden)]
+pub fn generated_lock_versions(text: &str) -> Option<BTreeMap<String, Version>> {
+    // Some(Some(v)): the key, as a generated file writes it; Some(None): another line;
+    // None: the key written some other way (indented, quoted, spaced, commented…).
     let value = |line: &str, key: &str| -> Option<Option<String>> {
-        let Some(rest) = line.strip_prefix(key).and_then(|r| r.strip_prefix(" = ")) else {
+        let t = line.trim_start_matches([' ', '\t']);
+        let bare = t.trim_start_matches(['"', '\'']);
+        let Some(after) = bare.strip_prefix(key) else {
             return Some(None);
         };
+        if !after
+            .trim_start_matches(['"', '\''])
+            .trim_start_matches([' ', '\t'])
+            .starts_with('=')
+        {
+            return Some(None);
+        }
+        if t.len() != line.len() || bare.len() != t.len() {
+            return None;
+        }
+        let rest = after.strip_prefix(" = ")?;
         let inner = rest.strip_prefix('"')?.strip_suffix('"')?;
         if inner.contains(['"', '\\']) {
             return None;

@@ -172,7 +172,8 @@ fn a_name_ending_in_a_separator_is_no_requirement() {
 fn generated_lock_files_are_read_line_by_line_as_toml_reads_them() {
     let uv = "version = 1\nrequires-python = \">=3.10\"\n\n[[package]]\nname = \"ag2\"\nversion = \"0.9.9\"\nsource = { registry = \"https://pypi.org/simple\" }\ndependencies = [\n    { name = \"openai\" },\n]\n\n[package.optional-dependencies]\nopenai = [\n    { name = \"openai\" },\n]\n\n[[package.wheels]]\nurl = \"x\"\n\n[[package]]\nname = \"Openai\"\nversion = \"1.51.0\"\n\n[[package]]\nname = \"local\"\nsource = { editable = \".\" }\n";
     let poetry = "[[package]]\nname = \"pyautogen\"\nversion = \"0.2.35\"\ndescription = \"a \\\"quoted\\\" word\"\noptional = false\n\n[package.dependencies]\nopenai = \">=1.3\"\nname = \"not a package name\"\n\n[metadata]\nlock-version = \"2.0\"\n";
-    for text in [uv, poetry, &uv.replace('\n', "\r\n")] {
+    let pdm = "[metadata]\ngroups = [\"default\"]\n\n[[package]]\nname = \"openai\"\nversion = \"1.51.0\"\nnames = \"x\"\ngroups = [\"default\"]\ndependencies = [\n    \"anyio<5,>=3.5.0\",\n]\nfiles = [\n    {file = \"x.whl\", hash = \"sha256:1\"},\n]\n";
+    for text in [uv, poetry, pdm, &uv.replace('\n', "\r\n")] {
         let fast = generated_lock_versions(text).expect("read line by line");
         let doc = ImDocument::parse(text.to_string()).unwrap();
         let mut toml = BTreeMap::new();
@@ -190,6 +191,10 @@ fn generated_lock_files_are_read_line_by_line_as_toml_reads_them() {
     // Anything unusual goes to the TOML parser.
     for odd in [
         "[[package]]\nname = 'ag2'\nversion = \"1\"\n",
+        "[[package]]\nname=\"ag2\"\nversion = \"1\"\n",
+        "[[package]]\n  name = \"ag2\"\nversion = \"1\"\n",
+        "[[package]]\n\"name\" = \"ag2\"\nversion = \"1\"\n",
+        "[[package]]\nname = \"ag2\" # pinned\nversion = \"1\"\n",
         "[[package]]\nname = \"a\\u0067\"\nversion = \"1\"\n",
         "[[package]]\nname = \"a\"\nname = \"b\"\n",
         "<<<<<<< HEAD\n[[package]]\nname = \"a\"\n",

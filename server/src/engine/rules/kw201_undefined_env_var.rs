@@ -43,6 +43,10 @@ use crate::engine::text::Span;
 use std::path::PathBuf;
 
 pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
+    // Only env reads are judged: a module without one needs no scope (costly to build).
+    if ctx.facts.env_reads.is_empty() {
+        return;
+    }
     // A .env with no definitions says nothing about where variables come from, unless the
     // variable's own line is there, commented out.
     let env_in_scope = ctx.scope().env_in_scope;

@@ -44,6 +44,10 @@ use crate::engine::python::LoadKind;
 use crate::engine::rules::Rule;
 
 pub(super) fn check(ctx: &PyCtx, out: &mut Vec<Finding>) {
+    // Only env reads are judged: a module without one needs no scope (costly to build).
+    if ctx.facts.env_reads.is_empty() {
+        return;
+    }
     if !ctx.scope().env_in_scope || ctx.scope().env_loads().next().is_some() {
         return;
     }

@@ -150,9 +150,24 @@ fn no_secret_reaches_the_cache() {
         &root.join("test_settings.py"),
         format!("import os\nos.environ.setdefault(\"OPENAI_API_KEY\", \"{openai}\")\n"),
     );
-    let (warm, (hits, _)) = assert_warm_is_cold(&root).unwrap();
+    let notebook = serde_json::json!({
+        "cells": [{
+            "cell_type": "code", "metadata": {}, "outputs": [], "execution_count": null,
+            "source": ["import os\n", format!("OPENAI_API_KEY = \"{groq}\"\n"),
+                       format!("os.environ[\"ANTHROPIC_API_KEY\"] = \"{anthropic}\"\n")],
+        }],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+    });
+    write(&root.join("demo.ipynb"), notebook.to_string());
+    let (warm, (hits, misses)) = assert_warm_is_cold(&root).unwrap();
     assert!(warm.iter().any(|f| f.contains("KW104")), "{warm:#?}");
-    assert!(hits >= 1, "nothing came from the cache");
+    assert!(
+        warm.iter()
+            .any(|f| f.contains("KW104") && f.contains("demo.ipynb")),
+        "{warm:#?}"
+    );
+    // The module, the settings and the notebook, each with keys, came from the cache.
+    assert_eq!((hits, misses), (3, 0), "{warm:#?}");
     let mut stored = Vec::new();
     for e in walk(&root.join(CACHE_DIR)) {
         stored.extend(std::fs::read(e).unwrap());

@@ -26,7 +26,9 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
+use crate::engine::notebook::Notebook;
 use crate::engine::python::PyFacts;
+use crate::engine::workspace::{file_kind, FileKind};
 
 /// The folder's name, in the project root.
 pub const CACHE_DIR: &str = ".keywire_cache";
@@ -90,9 +92,24 @@ pub fn encode(facts: &PyFacts, text: Option<&str>) -> Option<Vec<u8>> {
 /// Facts [`encode`]d from `text`, read back with their secrets from `text`; None when the bytes
 /// are not such facts.
 pub fn decode(bytes: &[u8], text: &str) -> Option<PyFacts> {
-    postcard::from_bytes::<PyFacts>(bytes)
-        .ok()?
-        .with_secrets_restored(text)
+    decode_with(bytes, || Some(text.to_string()))
+}
+
+/// [`decode`] with the text given only when a value must be read back from it.
+fn decode_with(bytes: &[u8], text: impl FnOnce() -> Option<String>) -> Option<PyFacts> {
+    let mut facts = postcard::from_bytes::<PyFacts>(bytes).ok()?;
+    if !facts.has_secrets_left_out() {
+        return Some(facts);
+    }
+    facts.with_secrets_restored(&text()?)
+}
+
+/// The text a file's facts index: a Python file's own, a notebook's module (its code cells).
+pub(super) fn module_text(path: &Path, text: &str) -> Option<String> {
+    match file_kind(path) {
+        FileKind::Notebook => Some(Notebook::parse(text).ok()?.module().text),
+        _ => Some(text.to_string()),
+    }
 }
 
 /// The hash a file's bytes are known by.
@@ -143,7 +160,10 @@ impl FactsCache {
             .old
             .get(&self.key(path))
             .filter(|e| e.len == text.len() as u64 && e.hash == hash)
-            .and_then(|e| Some((decode(&e.facts, text)?, e.outcome)));
+            .and_then(|e| {
+                let facts = decode_with(&e.facts, || module_text(path, text))?;
+                Some((facts, e.outcome))
+            });
         let counter = if hit.is_some() {
             &self.hits
         } else {
@@ -154,12 +174,13 @@ impl FactsCache {
     }
 
     /// Record what the run ended with for `path`: a cache hit left as it was keeps its stored
-    /// entry; anything else is stored anew, without its secrets (`text` is what its spans
-    /// index: None for a notebook), or not at all when they cannot be left out.
+    /// entry; anything else is stored anew, without its secrets (`text` gives what its spans
+    /// index, asked for only when a value must be left out), or not at all when they cannot
+    /// be left out.
     pub(super) fn record(
         &self,
         path: &Path,
-        text: Option<&str>,
+        text: impl FnOnce() -> Option<String>,
         cached: Cached,
         facts: &PyFacts,
         outcome: Outcome,
@@ -177,7 +198,7 @@ impl FactsCache {
                 facts: old.facts.clone(),
             }
         } else {
-            let Some(blob) = encode(facts, text) else {
+            let Some(blob) = encode(facts, None).or_else(|| encode(facts, Some(&text()?))) else {
                 return;
             };
             self.changed.fetch_add(1, Ordering::Relaxed);

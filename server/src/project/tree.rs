@@ -221,6 +221,7 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
         !env_paths.is_empty() || !context.is_empty() || !workflows.is_empty(),
     );
     let cache_counts = cache.as_ref().map(FactsCache::counts);
+    let max_file_size = opts.max_file_size;
     if let Some(cache) = cache {
         // What each file ended with, after the deferred reads: a later run skips those too.
         py_results.par_iter().for_each(|(path, text, facts, d)| {
@@ -230,7 +231,16 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
                     env: d.env,
                     ..c.outcome
                 };
-                let module_text = (file_kind(path) == FileKind::Python).then_some(&**text);
+                // A notebook's text is not kept: read again (only when a value is left out),
+                // and used only if it is still what the facts came from.
+                let module_text = || {
+                    let text = match text.is_empty() {
+                        true => read_source(path, max_file_size).ok()?,
+                        false => text.clone(),
+                    };
+                    let same = super::cache::content_hash(text.as_bytes()) == c.hash;
+                    same.then(|| super::cache::module_text(path, &text))?
+                };
                 cache.record(path, module_text, c, facts, outcome);
             }
         });

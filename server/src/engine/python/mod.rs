@@ -521,6 +521,13 @@ impl PyFacts {
         ok.then_some(out)
     }
 
+    /// Whether [`PyFacts::without_secrets`] left a value out (reading it back needs the text).
+    pub fn has_secrets_left_out(&mut self) -> bool {
+        let mut any = false;
+        secret_literals(self, |lit| any |= lit.value == REDACTED);
+        any
+    }
+
     /// Facts from the cache with the values [`PyFacts::without_secrets`] left out read again
     /// from `text`, the same text they were extracted from; None when one cannot be.
     pub fn with_secrets_restored(mut self, text: &str) -> Option<PyFacts> {

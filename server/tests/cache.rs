@@ -5,8 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use keywire::cli::check::check_all;
-use keywire::project::{self, LoadOptions, Prefilter, CACHE_DIR};
+use keywire::project::{LoadOptions, Prefilter, CACHE_DIR};
 use testkit::corpus;
 use testkit::paths::{copy_tree, repo_root, write};
 
@@ -21,14 +20,7 @@ fn check(dir: &Path, cache: bool) -> Option<(Vec<String>, Option<Counts>)> {
         cache,
         ..LoadOptions::default()
     };
-    // Some CLI fixtures are broken on purpose (a bad config): nothing to compare there.
-    let loaded = project::load(&[dir.to_path_buf()], &opts).ok()?;
-    let mut out: Vec<String> = check_all(&loaded)
-        .iter()
-        .map(|f| format!("{f:?}"))
-        .collect();
-    out.sort();
-    Some((out, loaded.cache_counts))
+    testkit::fixture::check_loaded(dir, &opts)
 }
 
 /// Checks `dir` cold, filling the cache, then warm; returns the findings and the warm counts.

@@ -6,11 +6,10 @@
 
 use std::path::{Path, PathBuf};
 
-use keywire::cli::check::check_all;
 use keywire::engine::notebook_facts;
 use keywire::engine::python::{self, PyFacts, Relevance};
 use keywire::engine::secrets;
-use keywire::project::{self, LoadOptions, Prefilter};
+use keywire::project::{LoadOptions, Prefilter};
 use testkit::corpus;
 use testkit::paths::repo_root;
 
@@ -33,20 +32,14 @@ fn fixture_corpora() -> Vec<PathBuf> {
     out
 }
 
-/// Findings of a whole check, rendered with everything in them, in a stable order.
+/// Findings of a whole check, rendered with everything in them, in a stable order. Some CLI
+/// fixtures are broken on purpose (a bad config): None, nothing to compare there.
 fn rendered(dir: &Path, prefilter: Prefilter) -> Option<Vec<String>> {
     let opts = LoadOptions {
         prefilter,
         ..LoadOptions::default()
     };
-    // Some CLI fixtures are broken on purpose (a bad config): nothing to compare there.
-    let loaded = project::load(&[dir.to_path_buf()], &opts).ok()?;
-    let mut out: Vec<String> = check_all(&loaded)
-        .iter()
-        .map(|f| format!("{f:?}"))
-        .collect();
-    out.sort();
-    Some(out)
+    testkit::fixture::check_loaded(dir, &opts).map(|(findings, _)| findings)
 }
 
 fn assert_same_findings(dir: &Path) -> usize {

@@ -289,3 +289,19 @@ pub fn rule_counts(findings: &[Finding]) -> BTreeMap<(String, String), usize> {
     }
     counts
 }
+
+/// Findings rendered with everything in them, sorted; and the facts cache's counts (files
+/// reused, files read anew) when it was used.
+pub type Checked = (Vec<String>, Option<(usize, usize)>);
+
+/// A whole check of the tree at `dir` loaded from disk with `opts` (as `keywire check` loads
+/// it). None when the tree does not load (a fixture broken on purpose).
+pub fn check_loaded(dir: &Path, opts: &keywire::project::LoadOptions) -> Option<Checked> {
+    let loaded = keywire::project::load(&[dir.to_path_buf()], opts).ok()?;
+    let mut out: Vec<String> = keywire::cli::check::check_all(&loaded)
+        .iter()
+        .map(|f| format!("{f:?}"))
+        .collect();
+    out.sort();
+    Some((out, loaded.cache_counts))
+}

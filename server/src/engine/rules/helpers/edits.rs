@@ -155,6 +155,11 @@ pub(crate) fn add_to_env(ctx: &PyCtx, name: &str) -> Option<Fix> {
         })
         .or_else(|| nearest_env(ctx))?;
     let file = ws.env_file(&target)?;
+    // Already there (in a file the module does not load, or after a line that ends the file's
+    // parse): a second line changes nothing.
+    if file.parsed.entries.iter().any(|e| e.key == name) {
+        return None;
+    }
     let text = &file.text;
     let sep = if text.is_empty() || text.ends_with('\n') {
         ""

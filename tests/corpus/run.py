@@ -334,7 +334,8 @@ def obtain(repo: Repo, work: Path) -> Path | None:
 def keywire_check(keywire: Path, tree: Path, args: list[str]) -> tuple[int, str, str]:
     try:
         r = subprocess.run(
-            [str(keywire), "check", *args],
+            # A fresh run every time, and nothing written into the trees (`--fix` aside).
+            [str(keywire), "check", "--no-cache", *args],
             cwd=tree,
             capture_output=True,
             timeout=KEYWIRE_TIMEOUT,

@@ -33,11 +33,20 @@ use crate::engine::workspace::{file_kind, FileKind};
 /// The folder's name, in the project root.
 pub const CACHE_DIR: &str = ".keywire_cache";
 
+/// Whether the walk keeps a file's text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) enum Keep {
+    #[default]
+    Never,
+    Always,
+    /// When `LoadOptions::keep_text` says so.
+    PerOptions,
+}
+
 /// What a file's walk produced, besides its facts (see `walk.rs`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct Outcome {
-    /// Its text is kept: 0 never, 1 always, 2 when `LoadOptions::keep_text` says so.
-    pub keep: u8,
+    pub keep: Keep,
     /// A notebook whose text is read again when checked (its stamp is taken anew).
     pub stamp: bool,
     pub env: bool,

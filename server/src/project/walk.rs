@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::{WalkBuilder, WalkState};
 
-use super::cache::{self, FactsCache, Outcome};
+use super::cache::{self, FactsCache, Keep, Outcome};
 use super::read::{io_reason, is_loop, read_source_into};
 use super::{LoadOptions, Prefilter, Skipped};
 use crate::engine::notebook_facts::{self, Depth};
@@ -82,11 +82,6 @@ pub(super) struct Deferred {
     /// How the facts cache knows it, when there is one.
     pub(super) cached: Option<cache::Cached>,
 }
-
-/// [`Outcome::keep`]: the text is not kept, always kept, or kept when `keep_text` says so.
-const KEEP_NEVER: u8 = 0;
-const KEEP_ALWAYS: u8 = 1;
-const KEEP_PER_OPTIONS: u8 = 2;
 
 pub(super) struct WalkCtx<'a> {
     pub(super) opts: &'a LoadOptions,
@@ -282,8 +277,8 @@ impl WalkCtx<'_> {
                     .store(true, std::sync::atomic::Ordering::Relaxed);
             }
             let kept: Arc<str> = match outcome.keep {
-                KEEP_ALWAYS => Arc::from(text),
-                KEEP_PER_OPTIONS if self.opts.keep_text => Arc::from(text),
+                Keep::Always => Arc::from(text),
+                Keep::PerOptions if self.opts.keep_text => Arc::from(text),
                 _ => Arc::from(""),
             };
             let deferred = Deferred {
@@ -316,7 +311,7 @@ impl WalkCtx<'_> {
             return self.notebook(text);
         }
         let per_options = Outcome {
-            keep: KEEP_PER_OPTIONS,
+            keep: Keep::PerOptions,
             ..Outcome::default()
         };
         Ok(match self.opts.prefilter {
@@ -331,10 +326,10 @@ impl WalkCtx<'_> {
                 let outcome = Outcome {
                     keep: match (&p.light, p.relevance) {
                         // Nothing can be reported in a quiet file: its text is not kept.
-                        (Some(_), python::Relevance::Quiet) if !p.imports_matter => KEEP_NEVER,
+                        (Some(_), python::Relevance::Quiet) if !p.imports_matter => Keep::Never,
                         // Kept whatever `keep_text` says: `parse_deferred` may need it.
-                        (Some(_), _) => KEEP_ALWAYS,
-                        (None, _) => KEEP_PER_OPTIONS,
+                        (Some(_), _) => Keep::Always,
+                        (None, _) => Keep::PerOptions,
                     },
                     stamp: false,
                     env: p.relevance == python::Relevance::EnvOnly,
@@ -381,7 +376,7 @@ impl WalkCtx<'_> {
             return Ok((facts, outcome));
         }
         let outcome = Outcome {
-            keep: KEEP_PER_OPTIONS,
+            keep: Keep::PerOptions,
             ..Outcome::default()
         };
         Ok((facts, outcome))

@@ -84,6 +84,11 @@ impl FactsBase {
         let Some((s, old_end, new_end)) = differing(old, new) else {
             return Some((*self.facts).clone());
         };
+        // In a tree with errors, recovery may read the same bytes as other tokens after any
+        // edit (a quote typed in a "comment" that an unterminated string holds): parse again.
+        if self.tree.root_node().has_error() {
+            return None;
+        }
         let (removed, inserted) = (&old[s..old_end], &new[s..new_end]);
         // Control bytes end lines (or, NUL, the input) for the lexer.
         if removed

@@ -7,6 +7,7 @@
 //! cargo bench -p keywire --bench perf -- gen --files 1000 --out DIR [--seed 1]
 //! cargo bench -p keywire --bench perf -- verify DIR…    # light facts vs full extraction
 //! cargo bench -p keywire --bench perf -- scan DIR       # prefilter throughput
+//! cargo bench -p keywire --bench perf -- mask DIR…      # the mask: bytes parsed, time, facts
 //! ```
 
 mod check;
@@ -16,6 +17,7 @@ mod verify;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use keywire::engine::python;
 use testkit::corpus;
 
 fn usage() -> ExitCode {
@@ -25,6 +27,9 @@ fn usage() -> ExitCode {
          \x20      perf gen --files N --out DIR [--seed S]\n\
          \x20      perf verify DIR…\n\
          \x20      perf scan DIR [PASSES]\n\
+         \x20      perf mask DIR…\n\
+         \x20      perf mask-show FILE\n\
+         \x20      perf mask-time DIR [PASSES]\n\
          \x20      perf extract [PASSES]"
     );
     ExitCode::from(2)
@@ -109,6 +114,46 @@ fn main() -> ExitCode {
             } else {
                 ExitCode::FAILURE
             }
+        }
+        "mask" => {
+            let dirs: Vec<PathBuf> = rest.iter().map(PathBuf::from).collect();
+            if verify::mask(&dirs) {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        "mask-time" => {
+            // For profilers: the mask alone, over a tree's parsed files.
+            let Some(dir) = rest.first() else {
+                return usage();
+            };
+            let texts: Vec<String> = verify::python_files(&PathBuf::from(dir))
+                .iter()
+                .filter_map(|p| std::fs::read_to_string(p).ok())
+                .filter(|t| python::prefilter(t).relevance == python::Relevance::Full)
+                .collect();
+            let passes: usize = rest.get(1).and_then(|n| n.parse().ok()).unwrap_or(10);
+            let t = std::time::Instant::now();
+            for _ in 0..passes {
+                for text in &texts {
+                    std::hint::black_box(python::masked_text(text));
+                }
+            }
+            let mb: usize = texts.iter().map(String::len).sum();
+            println!(
+                "mask: {:.1} ms per pass over {:.1} MB",
+                t.elapsed().as_secs_f64() * 1e3 / passes as f64,
+                mb as f64 / 1e6
+            );
+            ExitCode::SUCCESS
+        }
+        "mask-show" => {
+            let Some(text) = rest.first().and_then(|p| std::fs::read_to_string(p).ok()) else {
+                return usage();
+            };
+            print!("{}", python::masked_text(&text).unwrap_or(text));
+            ExitCode::SUCCESS
         }
         "phases" => {
             let mode = match flag(rest, "--prefilter").as_deref() {

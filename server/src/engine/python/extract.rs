@@ -34,6 +34,7 @@ mod env;
 mod grammar;
 mod imports;
 mod incremental;
+mod mask;
 mod prune;
 mod scope;
 mod sources;
@@ -58,26 +59,28 @@ use crate::engine::suppression::parse_suppression;
 use crate::engine::text::Span;
 
 /// Extract facts from Python source. Never panics; syntax errors give best-effort facts.
+///
+/// Statements that cannot change a fact are blanked before the parse (see `mask.rs`); where
+/// that leaves a tree with errors, the text is parsed as written.
 pub fn extract(text: &str) -> PyFacts {
-    thread_local! {
-        static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+    if let Some(ranges) = mask::kept_ranges(text) {
+        if let Some(tree) = parse(text, &ranges).filter(|t| !t.root_node().has_error()) {
+            return extract_tree(text, &tree);
+        }
     }
-    let tree = PARSER
-        .try_with(|cell| match cell.try_borrow_mut() {
-            Ok(mut slot) => {
-                if slot.is_none() {
-                    *slot = new_parser();
-                }
-                let parser = slot.as_mut()?;
-                parser.reset();
-                parser.parse(text, None)
-            }
-            // Re-entered on this thread (cannot happen today): use a private parser.
-            Err(_) => new_parser()?.parse(text, None),
-        })
-        .ok()
-        .flatten();
-    match tree {
+    extract_unmasked(text)
+}
+
+/// The text [`extract`] parses: `text` with the statements that cannot change a fact blanked;
+/// None when it parses `text` as written (for benchmarks and differential tests).
+#[doc(hidden)]
+pub fn masked_text(text: &str) -> Option<String> {
+    mask::mask(text)
+}
+
+/// [`extract`] without the mask: every statement parsed (and so every syntax error seen).
+pub fn extract_unmasked(text: &str) -> PyFacts {
+    match parse(text, &[]) {
         Some(tree) => extract_tree(text, &tree),
         None => PyFacts {
             edit_points: super::EditPoints {
@@ -89,18 +92,45 @@ pub fn extract(text: &str) -> PyFacts {
     }
 }
 
+/// A parse of `ranges` of `text` (all of it when empty) with this thread's parser.
+fn parse(text: &str, ranges: &[tree_sitter::Range]) -> Option<tree_sitter::Tree> {
+    thread_local! {
+        static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+    }
+    PARSER
+        .try_with(|cell| match cell.try_borrow_mut() {
+            Ok(mut slot) => {
+                if slot.is_none() {
+                    *slot = new_parser();
+                }
+                let parser = slot.as_mut()?;
+                parser.reset();
+                parser.set_included_ranges(ranges).ok()?;
+                parser.parse(text, None)
+            }
+            // Re-entered on this thread (cannot happen today): use a private parser.
+            Err(_) => {
+                let mut parser = new_parser()?;
+                parser.set_included_ranges(ranges).ok()?;
+                parser.parse(text, None)
+            }
+        })
+        .ok()
+        .flatten()
+}
+
 /// [`extract`] from a tree already parsed from exactly `text` (an editor's document, kept
 /// current by incremental reparsing): the walk without the parse.
 pub fn extract_tree(text: &str, tree: &tree_sitter::Tree) -> PyFacts {
     extract_tree_with(text, tree, true)
 }
 
-/// [`extract`] visiting every node, even function bodies that cannot hold a fact (for the
-/// differential tests of that pruning).
+/// [`extract`] parsing every statement and visiting every node, even function bodies that
+/// cannot hold a fact (for the differential tests of the mask and the pruning).
 #[doc(hidden)]
 pub fn extract_unpruned(text: &str) -> PyFacts {
     let Some(tree) = new_parser().and_then(|mut p| p.parse(text, None)) else {
-        return extract(text);
+        return extract_unmasked(text);
     };
     extract_tree_with(text, &tree, false)
 }

@@ -81,7 +81,6 @@ pub(super) fn scan(text: &str, environ: &[usize]) -> Option<LightScan> {
         run_dead: true,
         sites: Sites::new(text, environ),
         stmt_in_function: false,
-        fdepth: 0,
     };
     s.run()?;
     let after_imports = after_imports_offset(text, s.last_import.or(s.docstring));
@@ -159,7 +158,6 @@ struct Scanner<'a> {
     sites: Sites<'a>,
     /// The statement being scanned is inside a function.
     stmt_in_function: bool,
-    fdepth: usize,
 }
 
 impl Scanner<'_> {

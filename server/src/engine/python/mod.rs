@@ -13,7 +13,9 @@ mod static_refs;
 mod strings;
 
 pub use comments::comments;
-pub use extract::{extract, extract_tree, extract_unpruned, FactsBase};
+pub use extract::{
+    extract, extract_tree, extract_unmasked, extract_unpruned, masked_text, FactsBase,
+};
 pub use prefilter::{
     extract_fast, has_trigger, prefilter, prefilter_findings, Prefiltered, Relevance,
 };

@@ -48,6 +48,21 @@ fn names_automaton<P: AsRef<[u8]>>(names: &[P]) -> Result<AhoCorasick, aho_coras
         .build(names)
 }
 
+/// Tokens one of which every fact of a function body needs in its text, besides a name bound
+/// to an import: imports and rebindings of outer names, configuration keys and keywords, env
+/// access, `.env` loading, suppressions.
+pub(super) const FACT_TOKENS: [&str; 9] = [
+    "import",
+    "global",
+    "nonlocal",
+    "config_list",
+    "llm_config",
+    "environ",
+    "getenv",
+    "dotenv",
+    "keywire:",
+];
+
 /// Whether the text of a function body holds none of the tokens a fact needs (see
 /// `Extractor::inert_body`): none of the fixed tokens, and none of `imported` (the names bound
 /// to imports) as a whole word. Substring matches only make it answer "no" more often.
@@ -58,17 +73,7 @@ pub(super) fn inert_text(text: &[u8], imported: Option<&AhoCorasick>) -> bool {
         AhoCorasick::builder()
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .prefilter(false)
-            .build([
-                "import",
-                "global",
-                "nonlocal",
-                "config_list",
-                "llm_config",
-                "environ",
-                "getenv",
-                "dotenv",
-                "keywire:",
-            ])
+            .build(FACT_TOKENS)
             .expect("static patterns")
     });
     if tokens.is_match(text) {

@@ -1,0 +1,955 @@
+//! The mask: before a one-shot parse, the statements that cannot change a fact are left out
+//! of tree-sitter's included ranges (whole lines), so that it reads only what the walk uses.
+//! Offsets and line numbers stay those of the text, and what is left is valid Python wherever
+//! the text is (as if the lines left out were blank: `mask` shows it so).
+//!
+//! A statement can change a fact in two ways: by holding one, or by binding a name that a
+//! statement holding one looks up. So, read with a Python tokenizer (logical lines, brackets,
+//! strings, comments, indentation):
+//!
+//! - *Trigger lines* hold one of the tokens every fact needs ([`FACT_TOKENS`], `:=`) or, as a
+//!   word, a name that can resolve to something keywire knows: a name imported from `os`,
+//!   `json`, `dotenv`, AutoGen, AG2 or a provider SDK, or assigned from a line holding one (an
+//!   alias). A line without any of these adds no fact: calls resolve only through such names,
+//!   entries need configuration keys or those calls, env access needs `environ`/`getenv`.
+//! - In a function body, a line is *relevant* when it is a trigger line or binds a name that a
+//!   relevant line of the same outermost function mentions (to a fixpoint: `cfg = [base]`
+//!   makes `base` matter). Bindings inside a function are local to it, so nothing else can
+//!   look them up. A chain of statements (a compound statement with its clauses, decorators
+//!   with their definition) without a relevant line is blanked.
+//! - At module and class level only whole definitions are blanked (everything else there is
+//!   module-level code, where secret constants live): a `def` without a trigger line whose
+//!   name is written nowhere else, after the module's leading imports.
+//! - The last statement of every block is kept, so no block is left empty and every kept
+//!   statement keeps its extent.
+//!
+//! Anything the tokenizer is not sure of (tabs in indentation, a lone `\r`, unbalanced
+//! brackets, unterminated strings, inconsistent indentation, a star import from a package
+//! keywire knows) leaves the text unmasked. Syntax errors inside blanked statements are not
+//! seen: `has_syntax_errors` then speaks of the statements kept.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use memchr::memchr;
+
+use super::prune::FACT_TOKENS;
+use crate::engine::providers::CONSTRUCTORS;
+use crate::engine::python::lex::{
+    ident_at, is_ident_byte, is_ident_start, is_keyword, is_prefix_letter, string_end,
+    string_prefix, BACKSLASH, CLASS, CLOSE, HASH, INERT, NL, OPEN, QUOTE,
+};
+
+/// The byte ranges of `text` left to the parser (whole lines; the rest are the statements
+/// that cannot change a fact); None when nothing is left out or the text is not plain enough
+/// to be sure.
+pub(super) fn kept(text: &str) -> Option<Vec<Range<usize>>> {
+    let b = text.as_bytes();
+    let lines = logical_lines(b)?;
+    let mut m = Masker::new(b, lines)?;
+    m.triggers()?;
+    let mut anchor = false;
+    m.module_block(0..m.lines.len(), true, None, &mut anchor);
+    m.kept_ranges()
+}
+
+/// `text` with what [`kept`] leaves out blanked (every byte but line breaks a space).
+pub(super) fn mask(text: &str) -> Option<String> {
+    let kept = kept(text)?;
+    let mut out = text.as_bytes().to_vec();
+    let mut from = 0;
+    for r in kept
+        .iter()
+        .chain(std::iter::once(&(text.len()..text.len())))
+    {
+        for c in &mut out[from..r.start] {
+            if *c != b'\n' && *c != b'\r' {
+                *c = b' ';
+            }
+        }
+        from = r.end;
+    }
+    String::from_utf8(out).ok()
+}
+
+/// [`kept`] as tree-sitter ranges (rows and columns counted in `text`).
+pub(super) fn kept_ranges(text: &str) -> Option<Vec<tree_sitter::Range>> {
+    let kept = kept(text)?;
+    let b = text.as_bytes();
+    let mut row = 0;
+    let mut at = 0;
+    let mut point = |to: usize| {
+        row += memchr::memchr_iter(b'\n', &b[at..to]).count();
+        at = to;
+        // Every boundary is a line start, or the end of the text.
+        let col = to
+            - b[..to]
+                .iter()
+                .rposition(|&c| c == b'\n')
+                .map_or(0, |k| k + 1);
+        tree_sitter::Point::new(row, col)
+    };
+    Some(
+        kept.into_iter()
+            .map(|r| {
+                let start_point = point(r.start);
+                let end_point = point(r.end);
+                tree_sitter::Range {
+                    start_byte: r.start,
+                    end_byte: r.end,
+                    start_point,
+                    end_point,
+                }
+            })
+            .collect(),
+    )
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    Simple,
+    Def,
+    Class,
+    Decorator,
+    /// `elif`, `else`, `except`, `finally`: continues the statement before.
+    Clause,
+    /// `for` / `async for`.
+    For,
+    /// Other compound statements (`if`, `while`, `try`, `with`, `match`, `case`).
+    Compound,
+    Import,
+    /// A statement starting with a string (a docstring).
+    Str,
+}
+
+#[derive(Debug)]
+struct Line {
+    /// First byte of the statement.
+    start: usize,
+    /// End of the logical line, before its line break (a trailing comment included).
+    end: usize,
+    indent: usize,
+    kind: Kind,
+    /// Opens an indented block (ends with `:`).
+    header: bool,
+    /// Nothing but string literals (a docstring): no fact, whatever the strings say.
+    pure: bool,
+    trigger: bool,
+}
+
+/// The logical lines that hold code (blank and comment-only lines are left as they are).
+fn logical_lines(b: &[u8]) -> Option<Vec<Line>> {
+    // A `\r` not before `\n` is a line break to Python; the tokenizer only knows `\n` and
+    // `\r\n`.
+    if memchr::memchr_iter(b'\r', b).any(|k| b.get(k + 1) != Some(&b'\n')) {
+        return None;
+    }
+    let n = b.len();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let line_start = i;
+        while i < n && b[i] == b' ' {
+            i += 1;
+        }
+        if i >= n {
+            break;
+        }
+        match b[i] {
+            b'\n' => {
+                i += 1;
+                continue;
+            }
+            b'\r' if b.get(i + 1) == Some(&b'\n') => {
+                i += 2;
+                continue;
+            }
+            b'#' => {
+                i = memchr(b'\n', &b[i..]).map_or(n, |k| i + k + 1);
+                continue;
+            }
+            // Tabs, form feeds, a lone `\r`, a continuation before any code.
+            b'\t' | 0x0c | b'\r' | b'\\' => return None,
+            _ => {}
+        }
+        let start = i;
+        let (end, last, next) = line_end(b, start)?;
+        let kind = kind_of(b, start);
+        let header = matches!(
+            kind,
+            Kind::Def | Kind::Class | Kind::Clause | Kind::For | Kind::Compound
+        ) && last.is_some_and(|k| b[k] == b':');
+        out.push(Line {
+            start,
+            end,
+            indent: start - line_start,
+            kind,
+            header,
+            pure: kind == Kind::Str && pure_strings(b, start, end),
+            trigger: false,
+        });
+        i = next;
+    }
+    Some(out)
+}
+
+/// From a statement's first byte: the end of its logical line (before the line break), its
+/// last byte that is not a blank or in a comment, and where the next line starts.
+fn line_end(b: &[u8], mut i: usize) -> Option<(usize, Option<usize>, usize)> {
+    let n = b.len();
+    let mut depth = 0usize;
+    let mut last = None;
+    while i < n {
+        let c = b[i];
+        match CLASS[c as usize] {
+            NL if depth == 0 => {
+                let end = if i > 0 && b[i - 1] == b'\r' { i - 1 } else { i };
+                return Some((end, last, i + 1));
+            }
+            NL => i += 1,
+            HASH => i = memchr(b'\n', &b[i..]).map_or(n, |k| i + k),
+            QUOTE => {
+                i = string_end(b, i)?;
+                last = Some(i - 1);
+            }
+            BACKSLASH => match (b.get(i + 1), b.get(i + 2)) {
+                (Some(b'\n'), _) => i += 2,
+                (Some(b'\r'), Some(b'\n')) => i += 3,
+                _ => return None,
+            },
+            OPEN => {
+                depth += 1;
+                last = Some(i);
+                i += 1;
+            }
+            CLOSE => {
+                depth = depth.checked_sub(1)?;
+                last = Some(i);
+                i += 1;
+            }
+            _ => {
+                // A run of other bytes; blanks and `\r` are below `!`.
+                let mut k = i;
+                while k < n && CLASS[b[k] as usize] == INERT {
+                    if b[k] > b' ' {
+                        last = Some(k);
+                    }
+                    k += 1;
+                }
+                i = k.max(i + 1);
+            }
+        }
+    }
+    (depth == 0).then_some((n, last, n))
+}
+
+/// Whether `b[start..end]` is string literals only (no f-string, which may hold code), with
+/// blanks, continuations and a comment.
+fn pure_strings(b: &[u8], start: usize, end: usize) -> bool {
+    let mut i = start;
+    loop {
+        while i < end && matches!(b[i], b' ' | b'\t' | b'\\' | b'\r' | b'\n') {
+            i += 1;
+        }
+        if i >= end || b[i] == b'#' {
+            return true;
+        }
+        let w = ident_at(b, i);
+        let q = i + w.len();
+        if !matches!(b.get(q), Some(b'\'' | b'"')) || string_prefix(b, q) != (i, false) {
+            return false;
+        }
+        match string_end(b, q) {
+            Some(e) if e <= end => i = e,
+            _ => return false,
+        }
+    }
+}
+
+fn kind_of(b: &[u8], start: usize) -> Kind {
+    if b[start] == b'@' {
+        return Kind::Decorator;
+    }
+    if b[start] == b'\'' || b[start] == b'"' {
+        return Kind::Str;
+    }
+    let w = ident_at(b, start);
+    let after = b.get(start + w.len()).copied().unwrap_or(0);
+    if (after == b'\'' || after == b'"') && w.len() <= 2 && w.iter().all(|&c| is_prefix_letter(c)) {
+        return Kind::Str;
+    }
+    match w {
+        b"def" => Kind::Def,
+        b"class" => Kind::Class,
+        b"for" => Kind::For,
+        b"if" | b"while" | b"try" | b"with" | b"match" | b"case" => Kind::Compound,
+        b"elif" | b"else" | b"except" | b"finally" => Kind::Clause,
+        b"import" | b"from" => Kind::Import,
+        b"async" => {
+            let mut j = start + w.len();
+            while matches!(b.get(j), Some(b' ' | b'\t')) {
+                j += 1;
+            }
+            match ident_at(b, j) {
+                b"def" => Kind::Def,
+                b"for" => Kind::For,
+                b"with" => Kind::Compound,
+                _ => Kind::Simple,
+            }
+        }
+        _ => Kind::Simple,
+    }
+}
+
+/// A token of a logical line.
+enum Tok {
+    /// An identifier (keywords included) and the bracket depth it is at.
+    Ident(usize, usize, usize),
+    /// An `=` or augmented assignment at bracket depth 0.
+    Assign,
+    /// `:=`.
+    Walrus,
+    /// An f-string (or t-string): code may hide in it.
+    FStr(usize, usize),
+}
+
+/// The tokens of `b[start..end]` that the mask reads. Strings and comments are skipped (their
+/// ends are known: the line was read by [`line_end`]).
+fn tokens(b: &[u8], start: usize, end: usize, mut f: impl FnMut(Tok)) {
+    let mut i = start;
+    let mut depth = 0usize;
+    while i < end {
+        let c = b[i];
+        if is_ident_start(c) {
+            let s = i;
+            while i < end && is_ident_byte(b[i]) {
+                i += 1;
+            }
+            if i < end && (b[i] == b'\'' || b[i] == b'"') && string_prefix(b, i).0 == s {
+                let e = string_end(b, i).unwrap_or(end).min(end);
+                if string_prefix(b, i).1 {
+                    f(Tok::FStr(s, e));
+                }
+                i = e;
+                continue;
+            }
+            f(Tok::Ident(s, i, depth));
+            continue;
+        }
+        if c.is_ascii_digit() {
+            while i < end && (is_ident_byte(b[i]) || b[i] == b'.') {
+                i += 1;
+            }
+            continue;
+        }
+        match c {
+            b'\'' | b'"' => {
+                i = string_end(b, i).unwrap_or(end).min(end);
+                continue;
+            }
+            b'#' => {
+                i = memchr(b'\n', &b[i..end]).map_or(end, |k| i + k);
+                continue;
+            }
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b':' if b.get(i + 1) == Some(&b'=') => {
+                f(Tok::Walrus);
+                i += 2;
+                continue;
+            }
+            b'=' if b.get(i + 1) == Some(&b'=') => {
+                i += 2;
+                continue;
+            }
+            b'=' => {
+                let prev = if i > start { b[i - 1] } else { 0 };
+                let comparison = matches!(prev, b'!' | b'=')
+                    || (matches!(prev, b'<' | b'>') && (i < start + 2 || b[i - 2] != prev));
+                if !comparison && depth == 0 {
+                    f(Tok::Assign);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+}
+
+/// Package roots whose names can resolve to something keywire knows (see `scope::classify`).
+fn resolvable_root(w: &[u8]) -> bool {
+    matches!(w, b"os" | b"json" | b"dotenv" | b"autogen" | b"ag2")
+        || CONSTRUCTORS.iter().any(|c| {
+            c.packages
+                .iter()
+                .any(|p| p.split('.').next().unwrap_or(p).as_bytes() == w)
+        })
+}
+
+fn fixed_tokens() -> &'static AhoCorasick {
+    static AC: OnceLock<AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        let mut pats: Vec<&str> = FACT_TOKENS.to_vec();
+        pats.push(":=");
+        AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(pats)
+            .expect("static patterns")
+    })
+}
+
+/// Names mentioned on a class body's class-level lines (per name, how many lines), and the
+/// names of its methods (per name, how many).
+#[derive(Default)]
+struct Mentions<'a> {
+    lines: HashMap<&'a [u8], usize>,
+    defs: HashMap<&'a [u8], usize>,
+}
+
+struct Masker<'a> {
+    b: &'a [u8],
+    lines: Vec<Line>,
+    /// Per line: the first line after its block (its body, for a header; the next line
+    /// otherwise).
+    block_end: Vec<usize>,
+    keep: Vec<bool>,
+    /// Per module-level `def` name: how often it is written as a name (not after a `.`).
+    writes: HashMap<&'a [u8], usize>,
+}
+
+impl<'a> Masker<'a> {
+    /// Checks the indentation as Python would, and finds every block's end.
+    fn new(b: &'a [u8], lines: Vec<Line>) -> Option<Self> {
+        let n = lines.len();
+        let mut block_end: Vec<usize> = (1..=n).collect();
+        // Open headers (line index) and the indentation of every open block.
+        let mut open: Vec<usize> = Vec::new();
+        let mut levels: Vec<usize> = vec![0];
+        for (i, line) in lines.iter().enumerate() {
+            let top = *levels.last()?;
+            let opened = i > 0 && lines[i - 1].header;
+            if opened {
+                if line.indent <= top {
+                    return None;
+                }
+                levels.push(line.indent);
+                open.push(i - 1);
+                continue;
+            }
+            if line.indent > top {
+                return None;
+            }
+            while line.indent < *levels.last()? {
+                levels.pop();
+                block_end[open.pop()?] = i;
+            }
+            if line.indent != *levels.last()? {
+                return None;
+            }
+        }
+        if lines.last().is_some_and(|l| l.header) {
+            return None;
+        }
+        for h in open {
+            block_end[h] = n;
+        }
+        Some(Masker {
+            b,
+            keep: vec![true; n],
+            lines,
+            block_end,
+            writes: HashMap::new(),
+        })
+    }
+
+    /// The line holding byte `at`, if any.
+    fn line_at(&self, at: usize) -> Option<usize> {
+        let i = self
+            .lines
+            .partition_point(|l| l.start <= at)
+            .checked_sub(1)?;
+        (at < self.lines[i].end).then_some(i)
+    }
+
+    /// Marks the trigger lines; None for a star import from a package keywire knows (any
+    /// name may resolve then).
+    fn triggers(&mut self) -> Option<()> {
+        for m in fixed_tokens().find_iter(self.b) {
+            if let Some(i) = self.line_at(m.start()) {
+                self.lines[i].trigger = true;
+            }
+        }
+        // Names bound by imports from packages keywire knows: every name of such an import
+        // line (more than it binds, never less).
+        let mut names: HashSet<&'a [u8]> = HashSet::new();
+        for i in 0..self.lines.len() {
+            let line = &self.lines[i];
+            if line.kind != Kind::Import {
+                continue;
+            }
+            let mut words: Vec<&'a [u8]> = Vec::new();
+            let mut star = false;
+            let b = self.b;
+            let (s, e) = (line.start, line.end);
+            let mut j = s;
+            while j < e {
+                let c = b[j];
+                if is_ident_start(c) {
+                    let w = ident_at(&b[..e], j);
+                    words.push(w);
+                    j += w.len();
+                    continue;
+                }
+                match c {
+                    b'*' => star = true,
+                    b'#' => j = memchr(b'\n', &b[j..e]).map_or(e, |k| j + k),
+                    _ => {}
+                }
+                j += 1;
+            }
+            if !words.iter().any(|w| resolvable_root(w)) {
+                continue;
+            }
+            if star {
+                return None;
+            }
+            names.extend(
+                words
+                    .into_iter()
+                    .filter(|w| !matches!(*w, b"import" | b"from" | b"as")),
+            );
+        }
+        // Aliases: a name bound on a line holding such a name may be bound to it.
+        let mut marked: Vec<bool> = vec![false; self.lines.len()];
+        while !names.is_empty() {
+            let list: Vec<&[u8]> = names.iter().copied().collect();
+            // Leftmost-longest: where the longest name at a start is not a whole word, no
+            // shorter one is (names are identifiers), and no word starts inside a match.
+            let ac = AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&list)
+                .ok()?;
+            let b = self.b;
+            let word = |c: Option<&u8>| c.is_some_and(|&c| c.is_ascii() && is_ident_byte(c));
+            let mut fresh = Vec::new();
+            for m in ac.find_iter(b) {
+                if word(m.start().checked_sub(1).and_then(|k| b.get(k))) || word(b.get(m.end())) {
+                    continue;
+                }
+                if let Some(i) = self.line_at(m.start()) {
+                    self.lines[i].trigger = true;
+                    if !marked[i] {
+                        marked[i] = true;
+                        fresh.push(i);
+                    }
+                }
+            }
+            let before = names.len();
+            for i in fresh {
+                self.aliases(i, |w| {
+                    names.insert(w);
+                });
+            }
+            if names.len() == before {
+                break;
+            }
+        }
+        // A docstring names things; only a suppression comment on it counts.
+        for line in &mut self.lines {
+            if line.pure && line.trigger {
+                line.trigger =
+                    memchr::memmem::find(&self.b[line.start..line.end], b"keywire:").is_some();
+            }
+        }
+        Some(())
+    }
+
+    /// The names line `i` may bind to what a name holds: `X = name` and `X = a.b.C` (the only
+    /// assignments that copy an import's binding), and `:=` targets.
+    fn aliases(&self, i: usize, mut f: impl FnMut(&'a [u8])) {
+        let b = self.b;
+        let line = &self.lines[i];
+        let mut last_assign = None;
+        let mut at = line.start;
+        let mut last_ident: Option<&'a [u8]> = None;
+        let mut walrus = Vec::new();
+        tokens(b, line.start, line.end, |t| match t {
+            Tok::Ident(s, e, _) => {
+                at = e;
+                last_ident = Some(&b[s..e]);
+            }
+            Tok::Assign => last_assign = Some(at),
+            Tok::Walrus => walrus.extend(last_ident),
+            Tok::FStr(_, e) => at = e,
+        });
+        walrus.into_iter().for_each(&mut f);
+        let Some(from) = last_assign else {
+            return;
+        };
+        // The right-hand side: after the last `=`, up to a comment.
+        let Some(eq) = memchr::memchr(b'=', &b[from..line.end]).map(|k| from + k + 1) else {
+            return;
+        };
+        let rhs = &b[eq..line.end];
+        let rhs = &rhs[..memchr(b'#', rhs).unwrap_or(rhs.len())];
+        let mut rhs = rhs.trim_ascii();
+        while let [b'(', inner @ .., b')'] = rhs {
+            rhs = inner.trim_ascii();
+        }
+        let dotted = rhs.split(|&c| c == b'.').all(|part| {
+            let part = part.trim_ascii();
+            !part.is_empty() && ident_at(part, 0).len() == part.len()
+        });
+        if dotted {
+            self.binds(i, f);
+        }
+    }
+
+    /// The names line `i` may bind (a superset): assignment targets, `for` targets, a
+    /// definition's name, `:=` targets.
+    fn binds(&self, i: usize, mut f: impl FnMut(&'a [u8])) {
+        let b = self.b;
+        let line = &self.lines[i];
+        let (s, e) = (line.start, line.end);
+        if line.kind == Kind::Def || line.kind == Kind::Class {
+            let mut j = s;
+            for _ in 0..3 {
+                let w = ident_at(&b[..e], j);
+                if w.is_empty() {
+                    break;
+                }
+                if !matches!(w, b"async" | b"def" | b"class") {
+                    f(w);
+                    break;
+                }
+                j += w.len();
+                while j < e && matches!(b[j], b' ' | b'\t' | b'\\' | b'\r' | b'\n') {
+                    j += 1;
+                }
+            }
+        }
+        let mut in_for = line.kind == Kind::For;
+        let mut segment: Vec<&'a [u8]> = Vec::new();
+        let mut last_ident: Option<&'a [u8]> = None;
+        tokens(b, s, e, |t| match t {
+            Tok::Ident(ws, we, depth) => {
+                let w = &b[ws..we];
+                last_ident = Some(w);
+                if in_for && depth == 0 && w == b"in" {
+                    in_for = false;
+                }
+                if is_keyword(w) {
+                    return;
+                }
+                if in_for {
+                    f(w);
+                }
+                let after_dot = ws > 0 && b[ws - 1] == b'.';
+                let before_access = matches!(b.get(we), Some(b'.' | b'(' | b'['));
+                if !after_dot && !before_access {
+                    segment.push(w);
+                }
+            }
+            Tok::Assign => {
+                for w in segment.drain(..) {
+                    f(w);
+                }
+            }
+            Tok::Walrus => {
+                if let Some(w) = last_ident {
+                    f(w);
+                }
+            }
+            Tok::FStr(..) => {}
+        });
+    }
+
+    /// The names line `i` mentions (not after a `.`; f-strings' words included).
+    fn words(&self, i: usize, out: &mut HashSet<&'a [u8]>) {
+        let b = self.b;
+        let line = &self.lines[i];
+        tokens(b, line.start, line.end, |t| match t {
+            Tok::Ident(ws, we, _) => {
+                let w = &b[ws..we];
+                let after_dot = ws > 0 && b[ws - 1] == b'.';
+                if !after_dot && !is_keyword(w) {
+                    out.insert(w);
+                }
+            }
+            Tok::FStr(s, e) => {
+                let mut j = s;
+                while j < e {
+                    let w = ident_at(&b[..e], j);
+                    if w.is_empty() {
+                        j += 1;
+                    } else {
+                        out.insert(w);
+                        j += w.len();
+                    }
+                }
+            }
+            _ => {}
+        });
+    }
+
+    /// The statement chains of the block `r` (its lines at the first line's indentation): a
+    /// statement with its decorators and its `elif`/`else`/`except`/`finally` clauses.
+    fn chains(&self, r: Range<usize>) -> Vec<Range<usize>> {
+        let mut out = Vec::new();
+        let mut i = r.start;
+        while i < r.end {
+            let s = i;
+            while i + 1 < r.end && self.lines[i].kind == Kind::Decorator {
+                i += 1;
+            }
+            i = self.block_end[i];
+            while i < r.end && self.lines[i].kind == Kind::Clause {
+                i = self.block_end[i];
+            }
+            out.push(s..i);
+        }
+        out
+    }
+
+    /// The lines of chain `c` at its own indentation (decorators, headers, clauses).
+    fn heads(&self, c: &Range<usize>) -> Vec<usize> {
+        let indent = self.lines[c.start].indent;
+        c.clone()
+            .filter(|&i| self.lines[i].indent == indent)
+            .collect()
+    }
+
+    fn any_trigger(&self, c: &Range<usize>) -> bool {
+        self.lines[c.clone()].iter().any(|l| l.trigger)
+    }
+
+    fn blank(&mut self, c: Range<usize>) {
+        for k in &mut self.keep[c] {
+            *k = false;
+        }
+    }
+
+    /// Module or class level: only whole definitions (and docstrings) are blanked; function
+    /// bodies are judged statement by statement. `class` holds, for a class body, how many of
+    /// its class-level lines mention each name (its methods' names bind in the class scope,
+    /// which only those lines read).
+    fn module_block(
+        &mut self,
+        r: Range<usize>,
+        top: bool,
+        class: Option<&Mentions<'a>>,
+        anchor: &mut bool,
+    ) {
+        if top {
+            self.count_writes(r.clone());
+        }
+        let chains = self.chains(r.clone());
+        for c in chains {
+            let last = c.end == r.end;
+            let heads = self.heads(&c);
+            let Some(&head) = heads
+                .iter()
+                .find(|&&h| self.lines[h].kind != Kind::Decorator)
+            else {
+                continue;
+            };
+            let line = &self.lines[head];
+            let (kind, header) = (line.kind, line.header);
+            let free = !last && (!top || *anchor) && !self.any_trigger(&c);
+            if kind == Kind::Def {
+                if free && !self.written(head, class) {
+                    self.blank(c);
+                    continue;
+                }
+                if header {
+                    self.function_body(head + 1..self.block_end[head]);
+                }
+            } else if kind == Kind::Str && c.len() == 1 && self.lines[head].pure && free {
+                self.blank(c);
+                continue;
+            } else if kind == Kind::Class && header {
+                let body = head + 1..self.block_end[head];
+                let mentions = self.mentions(body.clone());
+                self.module_block(body, false, Some(&mentions), anchor);
+            } else {
+                for h in heads {
+                    if self.lines[h].header {
+                        self.module_block(h + 1..self.block_end[h], false, class, anchor);
+                    }
+                }
+            }
+            if top && !matches!(kind, Kind::Import | Kind::Str) {
+                *anchor = true;
+            }
+        }
+    }
+
+    /// For a class body: how many class-level lines (not inside a method) mention each name,
+    /// and how many methods bear it.
+    fn mentions(&self, body: Range<usize>) -> Mentions<'a> {
+        let mut m = Mentions::default();
+        let mut words = HashSet::new();
+        for c in self.chains(body) {
+            let heads = self.heads(&c);
+            let def = heads.iter().any(|&h| self.lines[h].kind == Kind::Def);
+            let lines: Vec<usize> = if def { heads } else { c.collect() };
+            for i in lines {
+                if self.lines[i].kind == Kind::Def {
+                    self.binds(i, |w| {
+                        *m.defs.entry(w).or_insert(0) += 1;
+                    });
+                }
+                words.clear();
+                self.words(i, &mut words);
+                for w in &words {
+                    *m.lines.entry(w).or_insert(0) += 1;
+                }
+            }
+        }
+        m
+    }
+
+    /// How often each module- or class-level `def` without a trigger is written as a name
+    /// (not after a `.`), anywhere in the text (its own `def` counts once).
+    fn count_writes(&mut self, r: Range<usize>) {
+        let mut names: Vec<&'a [u8]> = Vec::new();
+        for i in r {
+            let l = &self.lines[i];
+            if l.kind == Kind::Def && !l.trigger {
+                self.binds(i, |w| names.push(w));
+            }
+        }
+        names.sort_unstable();
+        names.dedup();
+        if names.is_empty() {
+            return;
+        }
+        // Leftmost-longest, as for the names of imports (see `triggers`).
+        let Ok(ac) = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&names)
+        else {
+            return;
+        };
+        let b = self.b;
+        for m in ac.find_iter(b) {
+            let before = m.start().checked_sub(1).map(|k| b[k]);
+            if before.is_some_and(|c| is_ident_byte(c) || c == b'.')
+                || b.get(m.end()).is_some_and(|&c| is_ident_byte(c))
+            {
+                continue;
+            }
+            *self.writes.entry(&b[m.start()..m.end()]).or_insert(0) += 1;
+        }
+    }
+
+    /// Whether the name `def` line `i` binds is written anywhere it could be looked up but
+    /// there (unknown: yes): in a class body, on its class-level lines; elsewhere, anywhere.
+    fn written(&self, i: usize, class: Option<&Mentions<'a>>) -> bool {
+        let mut name = None;
+        self.binds(i, |w| {
+            name.get_or_insert(w);
+        });
+        let Some(name) = name else {
+            return true;
+        };
+        match class {
+            Some(m) => {
+                m.lines.get(name).copied().unwrap_or(0) > m.defs.get(name).copied().unwrap_or(0)
+            }
+            None => self.writes.get(name).is_none_or(|&k| k != 1),
+        }
+    }
+
+    /// The body of a function (lines `r`, nested blocks included): relevant lines to a
+    /// fixpoint, then the chains without one blanked.
+    fn function_body(&mut self, r: Range<usize>) {
+        let mut relevant = vec![false; r.len()];
+        let mut mentioned: HashSet<&'a [u8]> = HashSet::new();
+        loop {
+            let mut changed = false;
+            for i in r.clone() {
+                if relevant[i - r.start] {
+                    continue;
+                }
+                let hit = self.lines[i].trigger || {
+                    let mut hit = false;
+                    if !mentioned.is_empty() {
+                        self.binds(i, |w| hit |= mentioned.contains(w));
+                    }
+                    hit
+                };
+                if hit {
+                    relevant[i - r.start] = true;
+                    changed = true;
+                    self.words(i, &mut mentioned);
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        self.function_block(r.clone(), r.start, &relevant);
+    }
+
+    fn function_block(&mut self, r: Range<usize>, base: usize, relevant: &[bool]) {
+        let chains = self.chains(r.clone());
+        for c in chains {
+            let last = c.end == r.end;
+            if !last && !relevant[c.start - base..c.end - base].iter().any(|&x| x) {
+                self.blank(c);
+                continue;
+            }
+            for h in self.heads(&c) {
+                if self.lines[h].header {
+                    self.function_block(h + 1..self.block_end[h], base, relevant);
+                }
+            }
+        }
+    }
+
+    /// The kept byte ranges: everything but the blanked lines (whole physical lines, line
+    /// breaks included) and the comment lines between two of them.
+    fn kept_ranges(self) -> Option<Vec<Range<usize>>> {
+        if self.keep.iter().all(|&k| k) {
+            return None;
+        }
+        let b = self.b;
+        let after_break = |end: usize| match b.get(end) {
+            Some(b'\r') => end + 2,
+            Some(_) => end + 1,
+            None => end,
+        };
+        let mut out: Vec<Range<usize>> = Vec::new();
+        let mut from = 0;
+        for (i, line) in self.lines.iter().enumerate() {
+            if self.keep[i] {
+                continue;
+            }
+            let mut skip = line.start - line.indent..after_break(line.end);
+            // Comment lines up to the next blanked statement (the next code line keeps its
+            // indentation, so no comment changes where a block ends); suppressions stay.
+            if let Some(next) = self.lines.get(i + 1).filter(|_| !self.keep[i + 1]) {
+                let gap = skip.end..next.start - next.indent;
+                if memchr::memmem::find(&b[gap.clone()], b"keywire:").is_none() {
+                    skip.end = gap.end;
+                }
+            }
+            if skip.start > from {
+                out.push(from..skip.start);
+            }
+            from = from.max(skip.end);
+        }
+        if from < b.len() {
+            out.push(from..b.len());
+        }
+        Some(out)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,116 @@
+use super::mask;
+use crate::engine::python::extract::{extract, extract_unpruned};
+
+/// The mask of `text`, and the facts from it equal the facts from the text as written.
+fn masked(text: &str) -> Option<String> {
+    let m = mask(text);
+    if let Some(m) = &m {
+        assert_eq!(m.len(), text.len());
+        assert_eq!(
+            m.bytes().filter(|&c| c == b'\n').count(),
+            text.bytes().filter(|&c| c == b'\n').count()
+        );
+    }
+    assert_eq!(extract(text), extract_unpruned(text), "{text}");
+    m
+}
+
+#[test]
+fn inert_statements_and_definitions_are_blanked() {
+    let text = "import os\nfrom autogen import AssistantAgent\n\nx = 1\n\n\
+                def helper(a):\n    total = a * 2\n    return total\n\n\
+                def build():\n    n = helper(3)\n    key = os.environ[\"OPENAI_API_KEY\"]\n    \
+                return AssistantAgent(\"a\", llm_config={\"model\": \"gpt-4o\", \"api_key\": key})\n\n\
+                def last():\n    return 0\n";
+    let m = masked(text).expect("masked");
+    // `helper` is written in `build`: its definition stays, its body does not.
+    assert!(m.contains("def helper(a)"), "{m}");
+    assert!(!m.contains("total = a"), "{m}");
+    assert!(!m.contains("n = helper"), "{m}");
+    assert!(m.contains("key = os.environ"), "{m}");
+    assert!(m.contains("def last():"), "{m}");
+}
+
+#[test]
+fn bindings_that_relevant_lines_read_are_kept() {
+    let text = "from autogen import AssistantAgent\n\ndef build(flag):\n    \
+                base = {\"model\": \"gpt-4o\", \"api_key\": \"sk-x\"}\n    other = 3\n    \
+                cfg = [base]\n    if flag:\n        cfg = [base, base]\n    \
+                a = AssistantAgent(\"a\", llm_config={\"config_list\": cfg})\n    \
+                return a\n";
+    let m = masked(text).expect("masked");
+    assert!(m.contains("base = {"), "{m}");
+    assert!(m.contains("cfg = [base, base]"), "{m}");
+    assert!(!m.contains("other = 3"), "{m}");
+}
+
+#[test]
+fn aliases_of_imported_names_are_triggers() {
+    let text =
+        "import autogen\n\ndef build():\n    Agent = autogen.AssistantAgent\n    x = 2\n    \
+                a = Agent(\"a\", llm_config={\"model\": \"m\"})\n    return a\n";
+    let m = masked(text).expect("masked");
+    assert!(m.contains("a = Agent("), "{m}");
+}
+
+#[test]
+fn what_is_not_plain_is_left_alone() {
+    for text in [
+        "def f():\n\tx = 1\n\treturn x\n",
+        "def f():\n    x = (1\n",
+        "def f():\n    s = '''open\n",
+        "def f():\n    x = 1\n  y = 2\n",
+        "from autogen import *\n\ndef f():\n    x = 1\n    return x\n",
+    ] {
+        assert_eq!(mask(text), None, "{text}");
+    }
+}
+
+#[test]
+fn names_written_elsewhere_keep_their_definitions() {
+    let text = "import json\nx = 1\n\ndef dict(**kw):\n    return kw\n\n\
+                def unused():\n    return 1\n\ny = 2\n\
+                from autogen import AssistantAgent\n\
+                A = AssistantAgent('a', llm_config=dict(model='m'))\n";
+    let m = masked(text).expect("masked");
+    // `dict(...)` is read as a dict only where `dict` is not rebound.
+    assert!(m.contains("def dict"), "{m}");
+    assert!(!m.contains("def unused"), "{m}");
+}
+
+#[test]
+fn leading_imports_stay_where_they_are() {
+    // The edit point after the leading imports: a first definition is never blanked.
+    let text = "def first():\n    return 1\n\nimport os\nx = os.environ['A']\n";
+    let m = masked(text);
+    assert!(m.is_none_or(|m| m.contains("def first")));
+}
+
+#[test]
+fn clauses_decorators_and_blocks_keep_their_shape() {
+    let text = "import os\n\nclass A:\n    @property\n    def p(self):\n        return 1\n\n    \
+                def q(self):\n        try:\n            v = 1\n        except ValueError:\n            \
+                v = 2\n        else:\n            v = 3\n        finally:\n            pass\n        \
+                for i in range(3):\n            if i:\n                continue\n        \
+                key = os.getenv('K')\n        return key\n\n    def r(self):\n        return 2\n";
+    let m = masked(text).expect("masked");
+    assert!(!m.contains("except ValueError"), "{m}");
+    assert!(m.contains("def r(self)"), "{m}");
+}
+
+#[test]
+fn line_breaks_and_wide_characters_keep_their_places() {
+    let text = "import os\n# 注释 😀\nfrom autogen import AssistantAgent\n\ndef 帮助(a):\n    总 = a * 2  # 😀\n    \
+                return 总\n\ndef build():\n    n = \"数据 😀\"\n    # keywire: ignore[KW101]\n    \
+                key = os.environ[\"OPENAI_API_KEY\"]\n    return AssistantAgent(\"名\", llm_config={\"model\": \"m\", \"api_key\": key})\n\n\
+                def last():\n    return 0\n";
+    let m = masked(text).expect("masked");
+    assert!(!m.contains("数据"), "{m}");
+    assert!(m.contains("# keywire: ignore[KW101]"), "{m}");
+    let crlf = text.replace('\n', "\r\n");
+    let m = masked(&crlf).expect("masked");
+    assert!(!m.contains("数据"), "{m}");
+    // The suppression is read on its line.
+    assert_eq!(extract(&crlf).suppressions, extract_unpruned(&crlf).suppressions);
+    assert_eq!(extract(&crlf).suppressions.len(), 1);
+}

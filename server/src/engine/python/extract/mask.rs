@@ -32,7 +32,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use memchr::memchr;
 
 use super::prune::FACT_TOKENS;
@@ -380,12 +380,69 @@ fn tokens(b: &[u8], start: usize, end: usize, mut f: impl FnMut(Tok)) {
 
 /// Package roots whose names can resolve to something keywire knows (see `scope::classify`).
 fn resolvable_root(w: &[u8]) -> bool {
-    matches!(w, b"os" | b"json" | b"dotenv" | b"autogen" | b"ag2")
-        || CONSTRUCTORS.iter().any(|c| {
-            c.packages
-                .iter()
-                .any(|p| p.split('.').next().unwrap_or(p).as_bytes() == w)
-        })
+    static ROOTS: OnceLock<Vec<&'static [u8]>> = OnceLock::new();
+    let roots = ROOTS.get_or_init(|| {
+        let mut roots: Vec<&'static [u8]> = vec![b"os", b"json", b"dotenv", b"autogen", b"ag2"];
+        for c in CONSTRUCTORS {
+            for p in c.packages {
+                roots.push(p.split('.').next().unwrap_or(p).as_bytes());
+            }
+        }
+        roots.sort_unstable();
+        roots.dedup();
+        roots
+    });
+    roots.binary_search(&w).is_ok()
+}
+
+/// Calls `f` with the start and end of every whole ASCII word of `b` (a maximal run of ASCII
+/// identifier bytes; digits may start one, which no name does).
+fn for_each_word(b: &[u8], mut f: impl FnMut(usize, usize)) {
+    let word = |c: u8| c.is_ascii() && is_ident_byte(c);
+    let n = b.len();
+    let mut i = 0;
+    while i < n {
+        if !word(b[i]) {
+            i += 1;
+            continue;
+        }
+        let s = i;
+        while i < n && word(b[i]) {
+            i += 1;
+        }
+        f(s, i);
+    }
+}
+
+/// A few names, with a test on length and first byte before the hash.
+struct WordSet<'a> {
+    names: HashSet<&'a [u8]>,
+    lens: u64,
+    firsts: [bool; 256],
+}
+
+impl<'a> WordSet<'a> {
+    fn new(names: impl IntoIterator<Item = &'a [u8]>) -> Self {
+        let mut set = WordSet {
+            names: HashSet::new(),
+            lens: 0,
+            firsts: [false; 256],
+        };
+        for n in names {
+            if let Some(&c) = n.first() {
+                set.lens |= 1 << n.len().min(63);
+                set.firsts[c as usize] = true;
+                set.names.insert(n);
+            }
+        }
+        set
+    }
+
+    fn contains(&self, w: &[u8]) -> bool {
+        self.lens & (1 << w.len().min(63)) != 0
+            && w.first().is_some_and(|&c| self.firsts[c as usize])
+            && self.names.contains(w)
+    }
 }
 
 fn fixed_tokens() -> &'static AhoCorasick {
@@ -521,41 +578,59 @@ impl<'a> Masker<'a> {
                     .filter(|w| !matches!(*w, b"import" | b"from" | b"as")),
             );
         }
-        // Aliases: a name bound on a line holding such a name may be bound to it.
+        // Aliases: a name bound on a line holding such a name may be bound to it. Names are
+        // matched as whole ASCII words (a non-ASCII byte ends a word: tree-sitter splits a
+        // name off a character it cannot take), so a non-ASCII name is not looked for.
+        if names.iter().any(|n| !n.is_ascii()) {
+            return None;
+        }
         let mut marked: Vec<bool> = vec![false; self.lines.len()];
-        while !names.is_empty() {
-            let list: Vec<&[u8]> = names.iter().copied().collect();
-            // Leftmost-longest: where the longest name at a start is not a whole word, no
-            // shorter one is (names are identifiers), and no word starts inside a match.
-            let ac = AhoCorasick::builder()
-                .kind(Some(AhoCorasickKind::ContiguousNFA))
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(&list)
-                .ok()?;
-            let b = self.b;
-            let word = |c: Option<&u8>| c.is_some_and(|&c| c.is_ascii() && is_ident_byte(c));
+        let mut look: WordSet<'a> = WordSet::new(names.iter().copied());
+        // The first pass also counts how often each definition's name is written (not after a
+        // `.`; its own `def` counts once), for `written`.
+        let mut defs = Vec::new();
+        for (i, l) in self.lines.iter().enumerate() {
+            if l.kind == Kind::Def {
+                self.binds(i, |w| defs.push(w));
+            }
+        }
+        let mut defs = WordSet::new(defs);
+        loop {
             let mut fresh = Vec::new();
-            for m in ac.find_iter(b) {
-                if word(m.start().checked_sub(1).and_then(|k| b.get(k))) || word(b.get(m.end())) {
-                    continue;
+            let b = self.b;
+            let writes = &mut self.writes;
+            let lines = &mut self.lines;
+            for_each_word(b, |s, e| {
+                let w = &b[s..e];
+                if defs.contains(w) && (s == 0 || b[s - 1] != b'.') {
+                    *writes.entry(w).or_insert(0) += 1;
                 }
-                if let Some(i) = self.line_at(m.start()) {
-                    self.lines[i].trigger = true;
-                    if !marked[i] {
-                        marked[i] = true;
-                        fresh.push(i);
+                if look.contains(w) {
+                    let Some(i) = lines.partition_point(|l| l.start <= s).checked_sub(1) else {
+                        return;
+                    };
+                    if s < lines[i].end {
+                        lines[i].trigger = true;
+                        if !marked[i] {
+                            marked[i] = true;
+                            fresh.push(i);
+                        }
                     }
                 }
-            }
-            let before = names.len();
+            });
+            defs = WordSet::new(std::iter::empty());
+            let mut new = Vec::new();
             for i in fresh {
                 self.aliases(i, |w| {
-                    names.insert(w);
+                    if w.is_ascii() && names.insert(w) {
+                        new.push(w);
+                    }
                 });
             }
-            if names.len() == before {
+            if new.is_empty() {
                 break;
             }
+            look = WordSet::new(new);
         }
         // A docstring names things; only a suppression comment on it counts.
         for line in &mut self.lines {
@@ -743,9 +818,6 @@ impl<'a> Masker<'a> {
         class: Option<&Mentions<'a>>,
         anchor: &mut bool,
     ) {
-        if top {
-            self.count_writes(r.clone());
-        }
         let chains = self.chains(r.clone());
         for c in chains {
             let last = c.end == r.end;
@@ -812,41 +884,6 @@ impl<'a> Masker<'a> {
         m
     }
 
-    /// How often each module- or class-level `def` without a trigger is written as a name
-    /// (not after a `.`), anywhere in the text (its own `def` counts once).
-    fn count_writes(&mut self, r: Range<usize>) {
-        let mut names: Vec<&'a [u8]> = Vec::new();
-        for i in r {
-            let l = &self.lines[i];
-            if l.kind == Kind::Def && !l.trigger {
-                self.binds(i, |w| names.push(w));
-            }
-        }
-        names.sort_unstable();
-        names.dedup();
-        if names.is_empty() {
-            return;
-        }
-        // Leftmost-longest, as for the names of imports (see `triggers`).
-        let Ok(ac) = AhoCorasick::builder()
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&names)
-        else {
-            return;
-        };
-        let b = self.b;
-        for m in ac.find_iter(b) {
-            let before = m.start().checked_sub(1).map(|k| b[k]);
-            if before.is_some_and(|c| is_ident_byte(c) || c == b'.')
-                || b.get(m.end()).is_some_and(|&c| is_ident_byte(c))
-            {
-                continue;
-            }
-            *self.writes.entry(&b[m.start()..m.end()]).or_insert(0) += 1;
-        }
-    }
-
     /// Whether the name `def` line `i` binds is written anywhere it could be looked up but
     /// there (unknown: yes): in a class body, on its class-level lines; elsewhere, anywhere.
     fn written(&self, i: usize, class: Option<&Mentions<'a>>) -> bool {
@@ -868,29 +905,33 @@ impl<'a> Masker<'a> {
     /// The body of a function (lines `r`, nested blocks included): relevant lines to a
     /// fixpoint, then the chains without one blanked.
     fn function_body(&mut self, r: Range<usize>) {
-        let mut relevant = vec![false; r.len()];
-        let mut mentioned: HashSet<&'a [u8]> = HashSet::new();
-        loop {
-            let mut changed = false;
-            for i in r.clone() {
-                if relevant[i - r.start] {
-                    continue;
-                }
-                let hit = self.lines[i].trigger || {
-                    let mut hit = false;
-                    if !mentioned.is_empty() {
-                        self.binds(i, |w| hit |= mentioned.contains(w));
-                    }
-                    hit
-                };
-                if hit {
-                    relevant[i - r.start] = true;
-                    changed = true;
-                    self.words(i, &mut mentioned);
+        let mut relevant: Vec<bool> = self.lines[r.clone()].iter().map(|l| l.trigger).collect();
+        if relevant.iter().any(|&x| x) {
+            let mut mentioned: HashSet<&'a [u8]> = HashSet::new();
+            for i in r.clone().filter(|&i| relevant[i - r.start]) {
+                self.words(i, &mut mentioned);
+            }
+            // The names each other line binds, read once.
+            let mut binds: Vec<(usize, Vec<&'a [u8]>)> = Vec::new();
+            for i in r.clone().filter(|&i| !relevant[i - r.start]) {
+                let mut names = Vec::new();
+                self.binds(i, |w| names.push(w));
+                if !names.is_empty() {
+                    binds.push((i, names));
                 }
             }
-            if !changed {
-                break;
+            loop {
+                let mut changed = false;
+                for (i, names) in &binds {
+                    if !relevant[i - r.start] && names.iter().any(|w| mentioned.contains(w)) {
+                        relevant[i - r.start] = true;
+                        changed = true;
+                        self.words(*i, &mut mentioned);
+                    }
+                }
+                if !changed {
+                    break;
+                }
             }
         }
         self.function_block(r.clone(), r.start, &relevant);

@@ -111,6 +111,9 @@ fn line_breaks_and_wide_characters_keep_their_places() {
     let m = masked(&crlf).expect("masked");
     assert!(!m.contains("数据"), "{m}");
     // The suppression is read on its line.
-    assert_eq!(extract(&crlf).suppressions, extract_unpruned(&crlf).suppressions);
+    assert_eq!(
+        extract(&crlf).suppressions,
+        extract_unpruned(&crlf).suppressions
+    );
     assert_eq!(extract(&crlf).suppressions.len(), 1);
 }

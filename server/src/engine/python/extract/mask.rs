@@ -395,6 +395,12 @@ fn resolvable_root(w: &[u8]) -> bool {
     roots.binary_search(&w).is_ok()
 }
 
+/// The line holding byte `at`, if any.
+fn line_at(lines: &[Line], at: usize) -> Option<usize> {
+    let i = lines.partition_point(|l| l.start <= at).checked_sub(1)?;
+    (at < lines[i].end).then_some(i)
+}
+
 /// Calls `f` with the start and end of every whole ASCII word of `b` (a maximal run of ASCII
 /// identifier bytes; digits may start one, which no name does).
 fn for_each_word(b: &[u8], mut f: impl FnMut(usize, usize)) {
@@ -521,20 +527,11 @@ impl<'a> Masker<'a> {
         })
     }
 
-    /// The line holding byte `at`, if any.
-    fn line_at(&self, at: usize) -> Option<usize> {
-        let i = self
-            .lines
-            .partition_point(|l| l.start <= at)
-            .checked_sub(1)?;
-        (at < self.lines[i].end).then_some(i)
-    }
-
     /// Marks the trigger lines; None for a star import from a package keywire knows (any
     /// name may resolve then).
     fn triggers(&mut self) -> Option<()> {
         for m in fixed_tokens().find_iter(self.b) {
-            if let Some(i) = self.line_at(m.start()) {
+            if let Some(i) = line_at(&self.lines, m.start()) {
                 self.lines[i].trigger = true;
             }
         }
@@ -605,16 +602,11 @@ impl<'a> Masker<'a> {
                 if defs.contains(w) && (s == 0 || b[s - 1] != b'.') {
                     *writes.entry(w).or_insert(0) += 1;
                 }
-                if look.contains(w) {
-                    let Some(i) = lines.partition_point(|l| l.start <= s).checked_sub(1) else {
-                        return;
-                    };
-                    if s < lines[i].end {
-                        lines[i].trigger = true;
-                        if !marked[i] {
-                            marked[i] = true;
-                            fresh.push(i);
-                        }
+                if let Some(i) = look.contains(w).then(|| line_at(lines, s)).flatten() {
+                    lines[i].trigger = true;
+                    if !marked[i] {
+                        marked[i] = true;
+                        fresh.push(i);
                     }
                 }
             });

@@ -60,8 +60,8 @@ use crate::engine::text::Span;
 
 /// Extract facts from Python source. Never panics; syntax errors give best-effort facts.
 ///
-/// Statements that cannot change a fact are blanked before the parse (see `mask.rs`); where
-/// that leaves a tree with errors, the text is parsed as written.
+/// Statements that cannot change a fact are left out of the parse (see `mask.rs`); where that
+/// leaves a tree with errors, the text is parsed as written.
 pub fn extract(text: &str) -> PyFacts {
     if let Some(ranges) = mask::kept_ranges(text) {
         if let Some(tree) = parse(text, &ranges).filter(|t| !t.root_node().has_error()) {
@@ -71,8 +71,8 @@ pub fn extract(text: &str) -> PyFacts {
     extract_unmasked(text)
 }
 
-/// The text [`extract`] parses: `text` with the statements that cannot change a fact blanked;
-/// None when it parses `text` as written (for benchmarks and differential tests).
+/// What [`extract`] parses: `text` with the statements it leaves out blanked; None when it
+/// parses `text` as written (for benchmarks and differential tests).
 #[doc(hidden)]
 pub fn masked_text(text: &str) -> Option<String> {
     mask::mask(text)
@@ -129,10 +129,10 @@ pub fn extract_tree(text: &str, tree: &tree_sitter::Tree) -> PyFacts {
 /// cannot hold a fact (for the differential tests of the mask and the pruning).
 #[doc(hidden)]
 pub fn extract_unpruned(text: &str) -> PyFacts {
-    let Some(tree) = new_parser().and_then(|mut p| p.parse(text, None)) else {
-        return extract_unmasked(text);
-    };
-    extract_tree_with(text, &tree, false)
+    match parse(text, &[]) {
+        Some(tree) => extract_tree_with(text, &tree, false),
+        None => extract_unmasked(text),
+    }
 }
 
 fn extract_tree_with(text: &str, tree: &tree_sitter::Tree, prune: bool) -> PyFacts {

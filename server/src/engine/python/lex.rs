@@ -1,6 +1,7 @@
 //! Python at the byte level, shared by the extractor, the prefilter, the light scanner and the
 //! mask: which bytes make an identifier, the byte classes of a bytewise skip, where a string
-//! literal ends, and where a module's leading imports end. A leaf: it uses nothing else of the engine.
+//! literal ends, and where a module's leading imports end. A leaf: it uses nothing else of the
+//! engine.
 
 use memchr::{memchr, memchr2, memchr3};
 

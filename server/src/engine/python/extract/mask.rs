@@ -16,16 +16,18 @@
 //!   relevant line of the same outermost function mentions (to a fixpoint: `cfg = [base]`
 //!   makes `base` matter). Bindings inside a function are local to it, so nothing else can
 //!   look them up. A chain of statements (a compound statement with its clauses, decorators
-//!   with their definition) without a relevant line is blanked.
-//! - At module and class level only whole definitions are blanked (everything else there is
-//!   module-level code, where secret constants live): a `def` without a trigger line whose
-//!   name is written nowhere else, after the module's leading imports.
+//!   with their definition) without a relevant line is left out.
+//! - At module and class level only whole definitions and docstrings are left out (everything
+//!   else there is module-level code, where secret constants live): a `def` without a trigger
+//!   line whose name is written nowhere it could be looked up (anywhere, for a module-level
+//!   one; on its class's own class-level lines, for a method), after the module's leading
+//!   imports. A docstring is never a trigger line (unless it carries a suppression).
 //! - The last statement of every block is kept, so no block is left empty and every kept
 //!   statement keeps its extent.
 //!
 //! Anything the tokenizer is not sure of (tabs in indentation, a lone `\r`, unbalanced
 //! brackets, unterminated strings, inconsistent indentation, a star import from a package
-//! keywire knows) leaves the text unmasked. Syntax errors inside blanked statements are not
+//! keywire knows) leaves the text unmasked. Syntax errors inside statements left out are not
 //! seen: `has_syntax_errors` then speaks of the statements kept.
 
 use std::collections::{HashMap, HashSet};
@@ -53,7 +55,7 @@ pub(super) fn kept(text: &str) -> Option<Vec<Range<usize>>> {
     m.triggers()?;
     let mut anchor = false;
     m.module_block(0..m.lines.len(), true, None, &mut anchor);
-    m.kept_ranges()
+    m.ranges()
 }
 
 /// `text` with what [`kept`] leaves out blanked (every byte but line breaks a space).
@@ -621,7 +623,7 @@ impl<'a> Masker<'a> {
 
     /// The kept byte ranges: everything but the blanked lines (whole physical lines, line
     /// breaks included) and the comment lines between two of them.
-    fn kept_ranges(self) -> Option<Vec<Range<usize>>> {
+    fn ranges(self) -> Option<Vec<Range<usize>>> {
         if self.keep.iter().all(|&k| k) {
             return None;
         }

@@ -6,8 +6,8 @@ use std::collections::HashSet;
 use memchr::memchr;
 
 use crate::engine::python::lex::{
-    ident_at, is_ident_byte, is_ident_start, is_prefix_letter, string_end, string_prefix,
-    BACKSLASH, CLASS, CLOSE, HASH, INERT, NL, OPEN, QUOTE,
+    ident_at, is_ident_byte, is_ident_start, string_end, string_prefix, BACKSLASH, CLASS, CLOSE,
+    HASH, INERT, NL, OPEN, QUOTE,
 };
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -179,8 +179,8 @@ fn kind_of(b: &[u8], start: usize) -> Kind {
         return Kind::Str;
     }
     let w = ident_at(b, start);
-    let after = b.get(start + w.len()).copied().unwrap_or(0);
-    if (after == b'\'' || after == b'"') && w.len() <= 2 && w.iter().all(|&c| is_prefix_letter(c)) {
+    let q = start + w.len();
+    if matches!(b.get(q), Some(b'\'' | b'"')) && string_prefix(b, q).0 == start {
         return Kind::Str;
     }
     match w {
@@ -230,10 +230,11 @@ pub(super) fn tokens(b: &[u8], start: usize, end: usize, mut f: impl FnMut(Tok))
             while i < end && is_ident_byte(b[i]) {
                 i += 1;
             }
-            if i < end && (b[i] == b'\'' || b[i] == b'"') && string_prefix(b, i).0 == s {
+            let prefix = (i < end && (b[i] == b'\'' || b[i] == b'"')).then(|| string_prefix(b, i));
+            if let Some((p, fstring)) = prefix.filter(|&(p, _)| p == s) {
                 let e = string_end(b, i).unwrap_or(end).min(end);
-                if string_prefix(b, i).1 {
-                    f(Tok::FStr(s, e));
+                if fstring {
+                    f(Tok::FStr(p, e));
                 }
                 i = e;
                 continue;

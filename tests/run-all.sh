@@ -4,6 +4,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# A one-off build gains nothing from incremental state, which is the larger part of target/ on disk.
+if [ "${CI:-}" = true ]; then
+  export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+fi
 
 # The no-side-effects test watches keywire's system calls with strace; the git-status tests
 # build real repositories with git; the corpus file check runs on python3.

@@ -1,7 +1,8 @@
-//! The facts cache changes no finding and holds no secret. Every fixture workspace and a
-//! generated one are checked without the cache, then twice with it (the first run fills it,
-//! the second reads it): the rendered findings (messages, spans, fixes and their edits) must be
-//! the same all three times, and the second run must have parsed nothing it had seen.
+//! The facts cache and the report cache change no finding and hold no secret. Every fixture
+//! workspace and a generated one are checked without the caches, then twice with them (the
+//! first run fills them, the second reads them): the rendered findings (messages, spans, fixes
+//! and their edits) must be the same all three times, and the second run must have parsed
+//! nothing it had seen. The report cache must follow a change of any file the engine reads.
 
 use std::path::{Path, PathBuf};
 
@@ -12,15 +13,23 @@ use testkit::paths::{copy_tree, repo_root, write};
 /// Files whose facts came from the cache, and files read anew.
 type Counts = (usize, usize);
 
-/// Findings of a whole one-shot check, rendered with everything in them, sorted; and how the
-/// cache served the files.
-fn check(dir: &Path, cache: bool) -> Option<(Vec<String>, Option<Counts>)> {
-    let opts = LoadOptions {
+fn options(cache: bool) -> LoadOptions {
+    LoadOptions {
         prefilter: Prefilter::Findings,
         cache,
         ..LoadOptions::default()
-    };
-    testkit::fixture::check_loaded(dir, &opts)
+    }
+}
+
+/// Findings of a one-shot report (through the report cache when `cache`), rendered with
+/// everything in them, sorted; and how the facts cache served the files.
+fn check(dir: &Path, cache: bool) -> Option<(Vec<String>, Option<Counts>)> {
+    testkit::fixture::report_loaded(dir, &options(cache))
+}
+
+/// As [`check`], every rule run (the facts cache alone).
+fn check_all(dir: &Path, cache: bool) -> Option<(Vec<String>, Option<Counts>)> {
+    testkit::fixture::check_loaded(dir, &options(cache))
 }
 
 /// Checks `dir` cold, filling the cache, then warm; returns the findings and the warm counts.
@@ -40,6 +49,13 @@ fn assert_warm_is_cold(dir: &Path) -> Option<(Vec<String>, Counts)> {
         warm,
         cold,
         "{}: the run from the cache differs",
+        dir.display()
+    );
+    // The facts from the cache, every rule run on them.
+    assert_eq!(
+        check_all(dir, true).unwrap().0,
+        check_all(dir, false).unwrap().0,
+        "{}: the rules on the cached facts differ",
         dir.display()
     );
     Some((warm, counts.expect("counts with the cache")))
@@ -160,15 +176,22 @@ fn no_secret_reaches_the_cache() {
     );
     // The module, the settings and the notebook, each with keys, came from the cache.
     assert_eq!((hits, misses), (3, 0), "{warm:#?}");
-    let mut stored = Vec::new();
-    for e in walk(&root.join(CACHE_DIR)) {
-        stored.extend(std::fs::read(e).unwrap());
-    }
-    assert!(!stored.is_empty());
-    for key in KEYS {
-        for piece in [key, &key[..10], &key[key.len() - 10..]] {
-            let found = stored.windows(piece.len()).any(|w| w == piece.as_bytes());
-            assert!(!found, "the cache holds a piece of a secret");
+    let files = walk(&root.join(CACHE_DIR));
+    assert!(files
+        .iter()
+        .any(|f| f.to_string_lossy().contains("findings-")));
+    for file in files {
+        let stored = std::fs::read(&file).unwrap();
+        // The report's messages name a key's kind by its public prefix (`sk-ant-api03-…`), as
+        // every output does: the facts hold not even that.
+        let report = file.to_string_lossy().contains("findings-");
+        for key in KEYS {
+            let middle = &key[key.len() / 2 - 5..key.len() / 2 + 5];
+            let start = if report { middle } else { &key[..10] };
+            for piece in [key, start, middle, &key[key.len() - 10..]] {
+                let found = stored.windows(piece.len()).any(|w| w == piece.as_bytes());
+                assert!(!found, "{} holds a piece of a secret", file.display());
+            }
         }
     }
 }
@@ -188,20 +211,24 @@ fn the_cache_folder_ignores_itself_and_damage_is_ignored() {
         .unwrap()
         .starts_with("Signature: 8a477f597d28d172789f06886806bc55"));
     // The walk does not read the cache's own files.
-    let stored: Vec<PathBuf> = walk(&dir)
-        .into_iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "bin"))
-        .collect();
-    assert_eq!(stored.len(), 1, "{stored:?}");
+    let stored = |prefix: &str| -> Vec<PathBuf> {
+        walk(&dir)
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "bin"))
+            .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
+            .collect()
+    };
+    let (facts, report) = (stored("facts-"), stored("findings-"));
+    assert_eq!((facts.len(), report.len()), (1, 1), "{facts:?} {report:?}");
 
     // Damaged: truncated, garbage, empty. Never trusted, then rewritten.
-    let good = std::fs::read(&stored[0]).unwrap();
-    for bad in [
-        &good[..good.len() / 2],
-        b"not a cache at all".as_slice(),
-        b"",
-    ] {
-        std::fs::write(&stored[0], bad).unwrap();
+    let damaged = |file: &Path| {
+        let good = std::fs::read(file).unwrap();
+        let bad: [&[u8]; 3] = [&good[..good.len() / 2], b"not a cache at all", b""];
+        bad.map(|b| b.to_vec())
+    };
+    for bad in damaged(&facts[0]) {
+        std::fs::write(&facts[0], bad).unwrap();
         let (findings, counts) = check(&root, true).unwrap();
         assert_eq!(findings, cold);
         assert_eq!(counts.unwrap().0, 0, "a damaged cache was used");
@@ -209,9 +236,110 @@ fn the_cache_folder_ignores_itself_and_damage_is_ignored() {
         assert_eq!(findings, cold);
         assert!(counts.unwrap().0 > 0, "the cache was not rewritten");
     }
+    for bad in damaged(&report[0]) {
+        std::fs::write(&report[0], &bad).unwrap();
+        assert_eq!(check(&root, true).unwrap().0, cold);
+        assert_ne!(std::fs::read(&report[0]).unwrap(), bad, "not rewritten");
+        assert_eq!(check(&root, true).unwrap().0, cold);
+    }
     // Deleted: as if never written.
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(check(&root, true).unwrap().0, cold);
+}
+
+/// A project with a file of each kind the engine reads, and a change to each.
+const PROJECT: &[(&str, &str)] = &[
+    (
+        "app.py",
+        "import os\nfrom dotenv import load_dotenv\nfrom autogen import AssistantAgent\n\nload_dotenv()\n\
+         config_list = [{\"model\": \"gpt-4o\", \"api_key\": os.environ[\"OPENAI_API_KEY\"]}]\n\
+         AssistantAgent(\"a\", llm_config={\"config_list\": config_list})\n",
+    ),
+    (
+        "notebook.ipynb",
+        r#"{"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": null, "source": ["import autogen\n", "config_list = autogen.config_list_from_json(\"OAI_CONFIG_LIST\")\n"]}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}"#,
+    ),
+    (".env", "OPENAI_API_KEY=\" sk-abc \"\n"),
+    (".gitignore", ".env\n"),
+    ("OAI_CONFIG_LIST", "[{\"model\": \"gpt-4o\"}]\n"),
+    (
+        ".github/workflows/ci.yml",
+        "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: python app.py\n",
+    ),
+    ("requirements.txt", "pyautogen==0.2.35\nopenai==0.28\n"),
+    ("Dockerfile", "FROM python:3.11\nCOPY . .\nCMD [\"python\", \"app.py\"]\n"),
+];
+
+const CHANGES: &[(&str, Option<&str>)] = &[
+    (
+        "app.py",
+        Some("import os\nAPI = os.environ[\"OPENAI_KEY\"]\n"),
+    ),
+    ("notebook.ipynb", None),
+    (".env", Some("OPENAI_API_KEY=sk-abc\n")),
+    (".gitignore", Some("# nothing\n")),
+    (
+        "OAI_CONFIG_LIST",
+        Some("[{\"model\": \"gpt-4o\", \"apikey\": \"x\"}]\n"),
+    ),
+    (".github/workflows/ci.yml", Some("on: push\n")),
+    ("requirements.txt", Some("pyautogen==0.2.35\n")),
+    ("Dockerfile", None),
+    ("keywire.toml", Some("exclude = []\n")),
+    ("keywire.toml", Some("ignore = [\"KW2\"]\n")),
+    ("Pipfile", Some("[packages]\n")),
+    (
+        "sub/other.py",
+        Some("import os\nos.environ[\"OPENAI_API_KEY\"] = \"x\"\n"),
+    ),
+];
+
+#[test]
+fn the_report_cache_follows_a_change_of_any_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = std::fs::canonicalize(tmp.path()).unwrap();
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&root)
+            .output()
+            .is_ok_and(|o| o.status.success());
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    for (name, text) in PROJECT {
+        write(&root.join(name), text);
+    }
+    // Files this old are known by their metadata alone: not read again while unchanged.
+    std::thread::sleep(std::time::Duration::from_millis(3100));
+    let (cold, _) = check(&root, false).unwrap();
+    assert!(cold.len() >= 3, "{cold:#?}");
+    assert_eq!(check(&root, true).unwrap().0, cold);
+    let (warm, counts) = check(&root, true).unwrap();
+    assert_eq!(warm, cold);
+    assert_eq!(
+        counts,
+        Some((2, 0)),
+        "both unchanged modules came from the cache"
+    );
+    for (name, change) in CHANGES {
+        let path = root.join(name);
+        match change {
+            Some(text) => write(&path, text),
+            None => std::fs::remove_file(&path).unwrap(),
+        }
+        let (cold, _) = check(&root, false).unwrap();
+        assert_eq!(
+            check(&root, true).unwrap().0,
+            cold,
+            "after a change of {name}"
+        );
+        assert_eq!(check(&root, true).unwrap().0, cold, "twice after {name}");
+    }
+    // A file staged: tracked by git from now on, whatever .gitignore says.
+    git(&["add", "-f", ".env"]);
+    let (cold, _) = check(&root, false).unwrap();
+    assert_eq!(check(&root, true).unwrap().0, cold, "after git add");
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {

@@ -298,10 +298,19 @@ pub type Checked = (Vec<String>, Option<(usize, usize)>);
 /// it). None when the tree does not load (a fixture broken on purpose).
 pub fn check_loaded(dir: &Path, opts: &keywire::project::LoadOptions) -> Option<Checked> {
     let loaded = keywire::project::load(&[dir.to_path_buf()], opts).ok()?;
-    let mut out: Vec<String> = keywire::cli::check::check_all(&loaded)
-        .iter()
-        .map(|f| format!("{f:?}"))
-        .collect();
+    Some(rendered(keywire::cli::check::check_all(&loaded), &loaded))
+}
+
+/// [`check_loaded`] as `keywire check` reports without fixing: through the report cache when
+/// `opts` turn it on (sensitive fixes without edits either way).
+pub fn report_loaded(dir: &Path, opts: &keywire::project::LoadOptions) -> Option<Checked> {
+    let loaded = keywire::project::load(&[dir.to_path_buf()], opts).ok()?;
+    let findings = loaded.report_findings(keywire::cli::check::check_all);
+    Some(rendered(findings, &loaded))
+}
+
+fn rendered(findings: Vec<keywire::engine::Finding>, loaded: &keywire::project::Loaded) -> Checked {
+    let mut out: Vec<String> = findings.iter().map(|f| format!("{f:?}")).collect();
     out.sort();
-    Some((out, loaded.cache_counts))
+    (out, loaded.cache_counts)
 }

@@ -73,13 +73,18 @@ fn check(args: &CheckArgs) -> Result<u8, CliError> {
     };
 
     let mut loaded = session.load()?;
-    let mut findings = check_all(&loaded);
+    let fixing = args.fix || args.unsafe_fixes;
     if args.diff {
+        let findings = check_all(&loaded);
         return show_diff(&session, loaded, findings);
     }
+    // A report alone may come from the report cache; fixes need every edit, checked anew.
+    let mut findings = match fixing {
+        true => check_all(&loaded),
+        false => loaded.report_findings(check_all),
+    };
     let mut fixed = 0;
     let mut write_failed = false;
-    let fixing = args.fix || args.unsafe_fixes;
     if fixing {
         // A finding whose fix was applied is not fixed again in a later pass (should a fix not
         // remove its finding, it must not be applied ten times).

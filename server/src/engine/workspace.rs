@@ -22,6 +22,8 @@ use super::runners::{self, Runner};
 use super::suppression::parse_suppression;
 use super::workflow::{self, Workflow};
 
+mod digest;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
     Python,

@@ -62,6 +62,64 @@ pub(super) struct Cached {
     pub hash: u64,
     pub outcome: Outcome,
     pub hit: bool,
+    /// Its metadata before it was read.
+    pub stat: Option<FileStat>,
+}
+
+/// What says a file is as it was without reading it, as git's index does: length,
+/// modification and change times, inode. Kept only for a file last modified well before it was
+/// read (a change within the same clock tick would not show).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct FileStat {
+    len: u64,
+    modified: (i64, i64),
+    changed: (i64, i64),
+    inode: u64,
+}
+
+/// A file modified this recently is read, whatever its metadata says.
+const RACY_SECONDS: i64 = 2;
+
+impl FileStat {
+    /// The stat of a regular file.
+    pub(super) fn of(meta: &fs::Metadata) -> Option<FileStat> {
+        if !meta.is_file() {
+            return None;
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Some(FileStat {
+                len: meta.len(),
+                modified: (meta.mtime(), meta.mtime_nsec()),
+                changed: (meta.ctime(), meta.ctime_nsec()),
+                inode: meta.ino(),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let since = meta
+                .modified()
+                .ok()?
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()?;
+            Some(FileStat {
+                len: meta.len(),
+                modified: (since.as_secs() as i64, since.subsec_nanos() as i64),
+                changed: (0, 0),
+                inode: 0,
+            })
+        }
+    }
+
+    /// Whether a later stat equal to this one shows the same bytes: not when the file was
+    /// changed in the last seconds (or in the future).
+    fn settled(&self) -> bool {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        self.modified.0.max(self.changed.0) < now - RACY_SECONDS
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -69,6 +127,8 @@ struct Entry {
     path: String,
     len: u64,
     hash: u64,
+    /// Set when the file's metadata alone may say it is unchanged.
+    stat: Option<FileStat>,
     outcome: Outcome,
     /// The facts, encoded on their own so that only the entries used are decoded.
     facts: Vec<u8>,
@@ -182,6 +242,26 @@ impl FactsCache {
         hit
     }
 
+    /// The facts stored for `path` when its metadata is what it was then, and they can be used
+    /// without the text (nothing to read back from it, no parse left to do): the file need not
+    /// be read. The entry's length and hash come with them.
+    pub(super) fn get_unread(&self, path: &Path, stat: FileStat) -> Option<(PyFacts, Cached)> {
+        let e = self
+            .old
+            .get(&self.key(path))
+            .filter(|e| e.stat == Some(stat) && e.len == stat.len && !e.outcome.env)?;
+        let facts = decode_with(&e.facts, || None)?;
+        self.hits.fetch_add(1, Ordering::Relaxed);
+        let cached = Cached {
+            len: e.len,
+            hash: e.hash,
+            outcome: e.outcome,
+            hit: true,
+            stat: Some(stat),
+        };
+        Some((facts, cached))
+    }
+
     /// Record what the run ended with for `path`: a cache hit left as it was keeps its stored
     /// entry; anything else is stored anew, without its secrets (`text` gives what its spans
     /// index, asked for only when a value must be left out), or not at all when they cannot
@@ -199,10 +279,15 @@ impl FactsCache {
             let Some(old) = self.old.get(&key) else {
                 return;
             };
+            let stat = cached.stat.filter(|s| s.len == old.len && s.settled());
+            if stat != old.stat {
+                self.changed.fetch_add(1, Ordering::Relaxed);
+            }
             Entry {
                 path: key,
                 len: old.len,
                 hash: old.hash,
+                stat,
                 outcome,
                 facts: old.facts.clone(),
             }
@@ -215,6 +300,7 @@ impl FactsCache {
                 path: key,
                 len: cached.len,
                 hash: cached.hash,
+                stat: cached.stat.filter(|s| s.len == cached.len && s.settled()),
                 outcome,
                 facts: blob,
             }
@@ -257,13 +343,19 @@ impl FactsCache {
         }
         seen.extend(old.into_values().filter(|e| !under_walked(&e.path)));
         seen.sort_by(|a, b| a.path.cmp(&b.path));
-        if let Err(e) = write(&self.root, &self.file, &Stored { entries: seen }) {
+        let stored = Stored { entries: seen };
+        let written = postcard::to_stdvec(&stored)
+            .map_err(std::io::Error::other)
+            .and_then(|bytes| write_file(&self.root, &self.file, &bytes));
+        if let Err(e) = written {
             tracing::debug!("facts cache not written ({}): {e}", self.file.display());
         }
     }
 }
 
-fn write(root: &Path, file: &Path, stored: &Stored) -> std::io::Result<()> {
+/// Write `bytes` to `file` in the cache folder of the project at `root` (made, with its
+/// `.gitignore` and `CACHEDIR.TAG`, when missing): to a temporary file renamed over the old one.
+pub(super) fn write_file(root: &Path, file: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = root.join(CACHE_DIR);
     let fresh = !dir.exists();
     if let Some(parent) = file.parent() {
@@ -279,7 +371,6 @@ fn write(root: &Path, file: &Path, stored: &Stored) -> std::io::Result<()> {
             "Signature: 8a477f597d28d172789f06886806bc55\n# keywire's facts cache: safe to delete.\n",
         )?;
     }
-    let bytes = postcard::to_stdvec(stored).map_err(std::io::Error::other)?;
     let tmp = file.with_extension(format!("tmp{}", std::process::id()));
     fs::write(&tmp, bytes)?;
     fs::rename(&tmp, file).inspect_err(|_| {

@@ -20,6 +20,7 @@
 pub mod cache;
 mod config;
 mod config_refs;
+mod findings_cache;
 mod git;
 mod paths;
 mod read;
@@ -34,6 +35,7 @@ use std::sync::Arc;
 pub use cache::{FactsCache, CACHE_DIR};
 pub use config::{find_config, FoundConfig};
 pub use config_refs::config_lists_named_by;
+pub use findings_cache::{for_report, FindingsCache};
 pub use git::GitIgnoreCache;
 pub use paths::absolute_normalized;
 pub use read::{io_reason, read_source, read_source_into, read_text, MAX_FILE_SIZE};
@@ -57,7 +59,8 @@ pub struct LoadOptions {
     /// Keep every Python file's text in [`Loaded::python`] (the CLI prints code frames from
     /// them; the language server keeps facts only and reads a closed file when it needs one).
     pub keep_text: bool,
-    /// Reuse and update the facts cache in the project root ([`FactsCache`]).
+    /// Reuse and update the facts cache in the project root ([`FactsCache`]), and the report
+    /// cache ([`FindingsCache`]).
     pub cache: bool,
 }
 
@@ -100,6 +103,8 @@ pub struct SourceFile {
     /// notebook's outputs (megabytes of images, copies of keys) stay on disk between the scan
     /// and the check.
     pub stamp: Option<Stamp>,
+    /// The hash of the bytes read, when the facts cache is on ([`Loaded::digest`]).
+    pub hash: Option<u64>,
 }
 
 /// What identifies the version of a file that was read: its length and modification time.
@@ -160,6 +165,8 @@ pub struct Loaded {
     /// With the facts cache: how many Python files and notebooks had their facts from it, and
     /// how many were read anew.
     pub cache_counts: Option<(usize, usize)>,
+    /// With the facts cache, the report cache of these paths ([`Loaded::report_findings`]).
+    pub findings_cache: Option<FindingsCache>,
 }
 
 impl Loaded {

@@ -66,6 +66,10 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
     let cache = opts
         .cache
         .then(|| FactsCache::open(&root, &format!("{:?} {:?}", opts.prefilter, config)));
+    let findings_cache = opts.cache.then(|| {
+        let paths: Vec<PathBuf> = roots.iter().map(|r| r.path.clone()).collect();
+        super::FindingsCache::new(&root, &paths)
+    });
     let ctx = WalkCtx {
         cache: cache.as_ref(),
         opts,
@@ -256,6 +260,7 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
             path,
             text,
             stamp: deferred.stamp,
+            hash: deferred.cached.map(|c| c.hash),
         });
     }
 
@@ -363,6 +368,7 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
         context_env,
         skipped,
         cache_counts,
+        findings_cache,
     })
 }
 

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::{WalkBuilder, WalkState};
 
-use super::cache::{self, FactsCache, Keep, Outcome};
+use super::cache::{self, FactsCache, FileStat, Keep, Outcome};
 use super::read::{io_reason, is_loop, read_source_into};
 use super::{LoadOptions, Prefilter, Skipped};
 use crate::engine::notebook_facts::{self, Depth};
@@ -263,6 +263,32 @@ impl WalkCtx<'_> {
             // One read buffer per walker thread: no allocation per file for texts not kept.
             static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
         }
+        let meta = self.cache.and_then(|_| fs::metadata(path).ok());
+        let stat = meta.as_ref().and_then(FileStat::of);
+        let unread = self
+            .cache
+            .zip(stat)
+            .and_then(|(cache, stat)| cache.get_unread(path, stat));
+        if let Some((facts, cached)) = unread {
+            // Unchanged since the last run: not read; its text is read again if a check needs it.
+            if !facts.loads.is_empty() {
+                self.loads_seen
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            let outcome = cached.outcome;
+            let deferred = Deferred {
+                stamp: (outcome.stamp || outcome.keep != Keep::Never).then(|| super::Stamp {
+                    len: cached.len,
+                    modified: meta.as_ref().and_then(|m| m.modified().ok()),
+                }),
+                env: outcome.env,
+                configs: outcome.configs,
+                light: outcome.light,
+                cached: Some(cached),
+            };
+            out.push((path.to_path_buf(), Arc::from(""), facts, deferred));
+            return;
+        }
         let read = BUF.with_borrow_mut(|buf| {
             let text = read_source_into(path, self.opts.max_file_size, buf)?;
             let hash = self.cache.map(|_| cache::content_hash(text.as_bytes()));
@@ -291,6 +317,7 @@ impl WalkCtx<'_> {
                     hash,
                     outcome,
                     hit: was_hit,
+                    stat,
                 }),
             };
             Ok::<_, String>((kept, facts, deferred))

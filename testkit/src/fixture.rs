@@ -304,7 +304,11 @@ pub fn check_loaded(dir: &Path, opts: &keywire::project::LoadOptions) -> Option<
 /// [`check_loaded`] as `keywire check` reports without fixing: through the report cache when
 /// `opts` turn it on (sensitive fixes without edits either way).
 pub fn report_loaded(dir: &Path, opts: &keywire::project::LoadOptions) -> Option<Checked> {
-    let loaded = keywire::project::load(&[dir.to_path_buf()], opts).ok()?;
+    let opts = keywire::project::LoadOptions {
+        report_only: true,
+        ..opts.clone()
+    };
+    let mut loaded = keywire::project::load(&[dir.to_path_buf()], &opts).ok()?;
     let findings = loaded.report_findings(keywire::cli::check::check_all);
     Some(rendered(findings, &loaded))
 }

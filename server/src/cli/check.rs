@@ -67,6 +67,7 @@ fn check(args: &CheckArgs) -> Result<u8, CliError> {
             virtual_env: std::env::var_os("VIRTUAL_ENV").map(PathBuf::from),
             // `--diff` writes nothing, not even the cache.
             cache: !args.no_cache && !args.diff && !no_cache_from_env(),
+            report_only: !(args.fix || args.unsafe_fixes || args.diff),
             ..LoadOptions::default()
         },
         reported: HashSet::new(),

@@ -152,6 +152,14 @@ pub struct FactsCache {
     changed: AtomicUsize,
 }
 
+/// Facts left by [`FactsCache::get_unread`] without their secret values, with them read again
+/// from `text` (a notebook's module text for a notebook at `path`); None when they cannot be.
+pub(super) fn restore(facts: &PyFacts, path: &Path, text: &str) -> Option<PyFacts> {
+    facts
+        .clone()
+        .with_secrets_restored(&module_text(path, text)?)
+}
+
 /// The facts as the cache stores them: without secrets ([`PyFacts::without_secrets`]; `text`
 /// is what their spans index, None for a notebook); None when they cannot be stored.
 pub fn encode(facts: &PyFacts, text: Option<&str>) -> Option<Vec<u8>> {
@@ -243,14 +251,24 @@ impl FactsCache {
     }
 
     /// The facts stored for `path` when its metadata is what it was then, and they can be used
-    /// without the text (nothing to read back from it, no parse left to do): the file need not
-    /// be read. The entry's length and hash come with them.
-    pub(super) fn get_unread(&self, path: &Path, stat: FileStat) -> Option<(PyFacts, Cached)> {
+    /// without the text (no parse left to do; nothing to read back from it, unless `pending` is
+    /// allowed: then secret values stay left out, and the flag says so): the file need not be
+    /// read. The entry's length and hash come with them.
+    pub(super) fn get_unread(
+        &self,
+        path: &Path,
+        stat: FileStat,
+        pending_ok: bool,
+    ) -> Option<(PyFacts, Cached, bool)> {
         let e = self
             .old
             .get(&self.key(path))
             .filter(|e| e.stat == Some(stat) && e.len == stat.len && !e.outcome.env)?;
-        let facts = decode_with(&e.facts, || None)?;
+        let mut facts = postcard::from_bytes::<PyFacts>(&e.facts).ok()?;
+        let pending = facts.has_secrets_left_out();
+        if pending && !pending_ok {
+            return None;
+        }
         self.hits.fetch_add(1, Ordering::Relaxed);
         let cached = Cached {
             len: e.len,
@@ -259,7 +277,7 @@ impl FactsCache {
             hit: true,
             stat: Some(stat),
         };
-        Some((facts, cached))
+        Some((facts, cached, pending))
     }
 
     /// Record what the run ended with for `path`: a cache hit left as it was keeps its stored

@@ -255,21 +255,44 @@ impl Loaded {
     }
 
     /// The findings of a report on this load: from the report cache when what they are made of
-    /// is unchanged, else made by `check` and stored. Sensitive fixes have no edits
-    /// ([`for_report`]) whichever way they came.
-    pub fn report_findings(&self, check: impl FnOnce(&Loaded) -> Vec<Finding>) -> Vec<Finding> {
-        let cache = self.findings_cache.as_ref();
-        let digest = cache.and_then(|_| self.digest());
-        if let Some((cache, digest)) = cache.zip(digest) {
-            if let Some(findings) = cache.get(digest) {
-                tracing::debug!("findings from the report cache");
-                return findings;
-            }
+    /// is unchanged, else made by `check` (after the secret values left out of facts are read
+    /// again) and stored. Sensitive fixes have no edits ([`for_report`]) whichever way they
+    /// came.
+    pub fn report_findings(&mut self, check: impl FnOnce(&Loaded) -> Vec<Finding>) -> Vec<Finding> {
+        let digest = self.findings_cache.as_ref().and_then(|_| self.digest());
+        let cached = self.findings_cache.as_ref().zip(digest);
+        if let Some(findings) = cached.and_then(|(cache, digest)| cache.get(digest)) {
+            return findings;
         }
+        self.restore_secrets();
         let findings: Vec<Finding> = check(self).into_iter().map(for_report).collect();
-        if let Some((cache, digest)) = cache.zip(digest) {
+        if let Some((cache, digest)) = self.findings_cache.as_ref().zip(digest) {
             cache.put(digest, &findings);
         }
         findings
+    }
+
+    /// Read again the secret values left out of facts ([`LoadOptions::report_only`]); a file
+    /// changed since it was walked gets facts from its new text, one gone gets none.
+    ///
+    /// [`LoadOptions::report_only`]: super::LoadOptions::report_only
+    fn restore_secrets(&mut self) {
+        let pending: Vec<usize> = (0..self.python.len())
+            .filter(|&i| self.python[i].secrets_pending)
+            .collect();
+        for i in pending {
+            let path = self.python[i].path.clone();
+            self.python[i].secrets_pending = false;
+            let facts = self.workspace.python_module(&path).map(|m| m.facts.clone());
+            let restored = self
+                .text(&path)
+                .zip(facts)
+                .and_then(|(text, facts)| super::cache::restore(&facts, &path, &text));
+            let update = match restored {
+                Some(facts) => super::FileUpdate::Python(std::sync::Arc::new(facts)),
+                None => super::load_file(&path, &mut super::GitIgnoreCache::default()),
+            };
+            update.apply(&mut self.workspace, path);
+        }
     }
 }

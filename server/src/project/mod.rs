@@ -62,6 +62,10 @@ pub struct LoadOptions {
     /// Reuse and update the facts cache in the project root ([`FactsCache`]), and the report
     /// cache ([`FindingsCache`]).
     pub cache: bool,
+    /// Only a report is made of this load (no fix, no diff): with the cache, a file unchanged
+    /// since the last run may keep its secret values out of its facts until
+    /// [`Loaded::report_findings`] has to run the rules.
+    pub report_only: bool,
 }
 
 impl Default for LoadOptions {
@@ -73,6 +77,7 @@ impl Default for LoadOptions {
             virtual_env: None,
             keep_text: true,
             cache: false,
+            report_only: false,
         }
     }
 }
@@ -105,6 +110,9 @@ pub struct SourceFile {
     pub stamp: Option<Stamp>,
     /// The hash of the bytes read, when the facts cache is on ([`Loaded::digest`]).
     pub hash: Option<u64>,
+    /// Its facts came from the cache without their secret values, which are read again from
+    /// the text before any rule runs ([`LoadOptions::report_only`]).
+    pub secrets_pending: bool,
 }
 
 /// What identifies the version of a file that was read: its length and modification time.

@@ -261,6 +261,7 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
             text,
             stamp: deferred.stamp,
             hash: deferred.cached.map(|c| c.hash),
+            secrets_pending: deferred.secrets_pending,
         });
     }
 
@@ -481,6 +482,7 @@ fn scan_deferred(results: &mut [PyResult], max_file_size: u64, runners: bool) {
         };
         r.2 = fast_facts(&r.0, &text).unwrap_or_default();
         r.3.light = false;
+        r.3.secrets_pending = false;
     });
 }
 

@@ -81,6 +81,8 @@ pub(super) struct Deferred {
     pub(super) light: bool,
     /// How the facts cache knows it, when there is one.
     pub(super) cached: Option<cache::Cached>,
+    /// Its facts came without their secret values ([`super::SourceFile::secrets_pending`]).
+    pub(super) secrets_pending: bool,
 }
 
 pub(super) struct WalkCtx<'a> {
@@ -232,12 +234,14 @@ pub(super) fn walk(ctx: &WalkCtx, dirs: &[&Path], exclude: Option<Arc<Gitignore>
                                 });
                             }
                         }
-                    } else if file_type.is_file()
-                        && matches!(file_kind(path), FileKind::Python | FileKind::Notebook)
-                    {
-                        ctx.python_file(path, &mut sink.python, &mut sink.skipped);
-                    } else if file_type.is_file() && file_kind(path) == FileKind::Workflow {
-                        lock(&ctx.run_files).push(path.to_path_buf());
+                    } else if file_type.is_file() {
+                        match file_kind(path) {
+                            FileKind::Python | FileKind::Notebook => {
+                                ctx.python_file(path, &mut sink.python, &mut sink.skipped)
+                            }
+                            FileKind::Workflow => lock(&ctx.run_files).push(path.to_path_buf()),
+                            _ => {}
+                        }
                     }
                 }
                 Err(err) => {
@@ -268,8 +272,8 @@ impl WalkCtx<'_> {
         let unread = self
             .cache
             .zip(stat)
-            .and_then(|(cache, stat)| cache.get_unread(path, stat));
-        if let Some((facts, cached)) = unread {
+            .and_then(|(cache, stat)| cache.get_unread(path, stat, self.opts.report_only));
+        if let Some((facts, cached, pending)) = unread {
             // Unchanged since the last run: not read; its text is read again if a check needs it.
             if !facts.loads.is_empty() {
                 self.loads_seen
@@ -285,6 +289,7 @@ impl WalkCtx<'_> {
                 configs: outcome.configs,
                 light: outcome.light,
                 cached: Some(cached),
+                secrets_pending: pending,
             };
             out.push((path.to_path_buf(), Arc::from(""), facts, deferred));
             return;
@@ -319,6 +324,7 @@ impl WalkCtx<'_> {
                     hit: was_hit,
                     stat,
                 }),
+                secrets_pending: false,
             };
             Ok::<_, String>((kept, facts, deferred))
         });

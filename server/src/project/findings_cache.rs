@@ -241,12 +241,15 @@ impl Loaded {
     /// The digest of what this load's findings are made from (see the module's doc); None when
     /// a Python file's content hash is not known.
     pub fn digest(&self) -> Option<u64> {
-        let hashes: std::collections::HashMap<&Path, u64> = self
+        // By the paths' bytes: hashing a `Path` walks its components.
+        let hashes: std::collections::HashMap<&[u8], u64> = self
             .python
             .iter()
-            .map(|f| Some((f.path.as_path(), f.hash?)))
+            .map(|f| Some((f.path.as_os_str().as_encoded_bytes(), f.hash?)))
             .collect::<Option<_>>()?;
-        let ws = self.workspace.digest(|p| hashes.get(p).copied())?;
+        let ws = self
+            .workspace
+            .digest(|p| hashes.get(p.as_os_str().as_encoded_bytes()).copied())?;
         let mut h = DefaultHasher::new();
         ws.hash(&mut h);
         // Which files are checked (the rest are context).

@@ -216,7 +216,7 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
     let imports_matter =
         workspace.runners().next().is_some() || workspace.workflows().next().is_some();
 
-    py_results.sort_by(|a, b| a.0.cmp(&b.0));
+    sort_by_path(&mut py_results);
     py_results.dedup_by(|a, b| a.0 == b.0);
     scan_deferred(&mut py_results, opts.max_file_size, imports_matter);
     // A workflow's steps read variables whatever .env files there are.
@@ -371,6 +371,15 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
         cache_counts,
         findings_cache,
     })
+}
+
+/// Sort by path, moving each result once: facts are large, and a sort in place would move
+/// them many times.
+fn sort_by_path(results: &mut Vec<PyResult>) {
+    let mut order: Vec<usize> = (0..results.len()).collect();
+    order.sort_by(|&a, &b| results[a].0.cmp(&results[b].0));
+    let mut taken: Vec<Option<PyResult>> = std::mem::take(results).into_iter().map(Some).collect();
+    results.extend(order.into_iter().filter_map(|i| taken[i].take()));
 }
 
 /// A manifest with requirements is checked; one that cannot be read says why.

@@ -32,6 +32,19 @@ pub struct Source {
     pub env: bool,
 }
 
+/// A file's text and line index: a loaded file's, else the disk's.
+fn read(loaded: &Loaded, path: &Path) -> Option<Arc<Source>> {
+    // Compose files and Dockerfiles set variables as .env files do (`X=v`, `X: v`).
+    let env =
+        loaded.workspace.env_file(path).is_some() || loaded.workspace.deploy_file(path).is_some();
+    let text = loaded.text(path).or_else(|| project::read_text(path))?;
+    Some(Arc::new(Source {
+        index: LineIndex::new(&text),
+        text,
+        env,
+    }))
+}
+
 impl<'a> Sources<'a> {
     pub fn new(loaded: &'a Loaded) -> Self {
         Sources {
@@ -48,19 +61,27 @@ impl<'a> Sources<'a> {
         if let Some(hit) = self.cache.get(path) {
             return hit.clone();
         }
-        // Compose files and Dockerfiles set variables as .env files do (`X=v`, `X: v`).
-        let env = self.loaded.workspace.env_file(path).is_some()
-            || self.loaded.workspace.deploy_file(path).is_some();
-        let text = self.loaded.text(path).or_else(|| project::read_text(path));
-        let source = text.map(|text| {
-            Arc::new(Source {
-                index: LineIndex::new(&text),
-                text,
-                env,
-            })
-        });
+        let source = read(self.loaded, path);
         self.cache.insert(path.to_path_buf(), source.clone());
         source
+    }
+
+    /// Read the files of `paths` not read yet, all at once on every core: a report's files
+    /// may be notebooks of megabytes, read again for their code frames.
+    pub fn prefetch<'p>(&mut self, paths: impl IntoIterator<Item = &'p Path>) {
+        use rayon::prelude::*;
+        let mut todo: Vec<&Path> = paths
+            .into_iter()
+            .filter(|p| !self.cache.contains_key(*p))
+            .collect();
+        todo.sort_unstable();
+        todo.dedup();
+        let loaded = self.loaded;
+        let read: Vec<(PathBuf, Option<Arc<Source>>)> = todo
+            .par_iter()
+            .map(|p| (p.to_path_buf(), read(loaded, p)))
+            .collect();
+        self.cache.extend(read);
     }
 
     /// 1-based (line, column in Unicode scalar values) of both ends of `span`.
@@ -155,6 +176,12 @@ impl Summary {
 
 /// Sort findings by display path, position and code; compute positions.
 pub fn prepare(findings: Vec<Finding>, sources: &mut Sources, cwd: Option<&Path>) -> Vec<Diag> {
+    sources.prefetch(
+        findings
+            .iter()
+            .flat_map(|f| std::iter::once(&f.path).chain(f.related.iter().map(|r| &r.path)))
+            .map(PathBuf::as_path),
+    );
     let mut diags: Vec<Diag> = findings
         .into_iter()
         .map(|finding| {

@@ -5,7 +5,7 @@
 
 use std::fmt::{self, Debug, Write};
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::Workspace;
 
@@ -31,12 +31,14 @@ impl Workspace {
         let mut h = DefaultHasher::new();
         root.hash(&mut h);
         hash_debug(&mut h, config);
-        let mut modules: Vec<&PathBuf> = python.keys().collect();
-        modules.sort();
-        for path in modules {
-            path.hash(&mut h);
-            module_hash(path)?.hash(&mut h);
+        // Summed, so that the map's order does not matter and no sort is needed.
+        let mut modules = 0u64;
+        for path in python.keys() {
+            let mut m = DefaultHasher::new();
+            (path.as_os_str().as_encoded_bytes(), module_hash(path)?).hash(&mut m);
+            modules = modules.wrapping_add(m.finish());
         }
+        (python.len(), modules).hash(&mut h);
         for (path, file) in envs {
             (path, &file.text, file.template).hash(&mut h);
             hash_debug(&mut h, &file.git);

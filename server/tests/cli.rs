@@ -806,3 +806,42 @@ fn the_facts_cache_is_written_in_the_project_root_unless_told_not_to() {
     }
     assert!(stdout(&cold).contains("KW101"), "{}", stdout(&cold));
 }
+
+#[test]
+fn a_cached_report_follows_the_options_and_fixes_check_anew() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = fs::canonicalize(dir.path()).unwrap();
+    fs::create_dir_all(root.join(".git")).unwrap();
+    let key = "sk-proj-Q9vLr2Tb4WmZ1cVn8KpE3sHd6JyA0uXf";
+    write(
+        &root.join("app.py"),
+        &format!(
+            "from autogen import AssistantAgent\n\
+             AssistantAgent('a', llm_config={{'config_list': [{{'model': 'gpt-4o', 'api_key': '{key}'}}]}})\n"
+        ),
+    );
+    let run = |args: &[&str]| keywire(&root, args);
+    let cold = run(&["check", "--no-cache", "--format", "json"]);
+    for _ in 0..2 {
+        let warm = run(&["check", "--format", "json"]);
+        assert_eq!(stdout(&warm), stdout(&cold));
+    }
+    assert!(codes(&json(&cold)).iter().any(|c| c == "KW104"));
+    // Other rules selected: not the stored report.
+    let selected = run(&["check", "--select", "KW2", "--format", "json"]);
+    assert!(!codes(&json(&selected)).iter().any(|c| c == "KW104"));
+    let again = run(&["check", "--format", "json"]);
+    assert_eq!(stdout(&again), stdout(&cold));
+    // The stored report has no edits for the move of the key: fixing checks anew and moves it.
+    let fixed = run(&["check", "--fix", "--unsafe-fixes"]);
+    assert!(
+        fs::read_to_string(root.join(".env"))
+            .unwrap_or_default()
+            .contains(&format!("={key}")),
+        "the key was not moved: {}",
+        stderr(&fixed)
+    );
+    assert!(!fs::read_to_string(root.join("app.py")).unwrap().contains(key));
+    let after = run(&["check", "--no-cache", "--format", "json"]);
+    assert_eq!(stdout(&run(&["check", "--format", "json"])), stdout(&after));
+}

@@ -815,7 +815,7 @@ fn a_cached_report_follows_the_options_and_fixes_check_anew() {
     let key = "sk-proj-Q9vLr2Tb4WmZ1cVn8KpE3sHd6JyA0uXf";
     write(
         &root.join("app.py"),
-        &format!(
+        format!(
             "from autogen import AssistantAgent\n\
              AssistantAgent('a', llm_config={{'config_list': [{{'model': 'gpt-4o', 'api_key': '{key}'}}]}})\n"
         ),
@@ -841,7 +841,9 @@ fn a_cached_report_follows_the_options_and_fixes_check_anew() {
         "the key was not moved: {}",
         stderr(&fixed)
     );
-    assert!(!fs::read_to_string(root.join("app.py")).unwrap().contains(key));
+    assert!(!fs::read_to_string(root.join("app.py"))
+        .unwrap()
+        .contains(key));
     let after = run(&["check", "--no-cache", "--format", "json"]);
     assert_eq!(stdout(&run(&["check", "--format", "json"])), stdout(&after));
 }

@@ -274,14 +274,12 @@ impl WalkCtx<'_> {
             .zip(stat)
             .and_then(|(cache, stat)| cache.get_unread(path, stat, self.opts.report_only));
         if let Some((facts, cached, pending)) = unread {
-            // Unchanged since the last run: not read; its text is read again if a check needs it.
-            if !facts.loads.is_empty() {
-                self.loads_seen
-                    .store(true, std::sync::atomic::Ordering::Relaxed);
-            }
+            // Unchanged since the last run: not read. A text the read would have kept is read
+            // again when a check or a code frame needs it.
+            self.note_loads(&facts);
             let outcome = cached.outcome;
             let deferred = Deferred {
-                stamp: (outcome.stamp || outcome.keep != Keep::Never).then(|| super::Stamp {
+                stamp: (outcome.stamp || self.keeps(outcome.keep)).then(|| super::Stamp {
                     len: cached.len,
                     modified: meta.as_ref().and_then(|m| m.modified().ok()),
                 }),
@@ -303,14 +301,10 @@ impl WalkCtx<'_> {
                 Some(hit) => hit,
                 None => self.facts_of(path, text)?,
             };
-            if !facts.loads.is_empty() {
-                self.loads_seen
-                    .store(true, std::sync::atomic::Ordering::Relaxed);
-            }
-            let kept: Arc<str> = match outcome.keep {
-                Keep::Always => Arc::from(text),
-                Keep::PerOptions if self.opts.keep_text => Arc::from(text),
-                _ => Arc::from(""),
+            self.note_loads(&facts);
+            let kept: Arc<str> = match self.keeps(outcome.keep) {
+                true => Arc::from(text),
+                false => Arc::from(""),
             };
             let deferred = Deferred {
                 stamp: outcome.stamp.then(|| super::Stamp::of(path, text.len())),
@@ -334,6 +328,23 @@ impl WalkCtx<'_> {
                 path: path.to_path_buf(),
                 reason,
             }),
+        }
+    }
+
+    /// Whether a file's text is kept from the walk to the check.
+    fn keeps(&self, keep: Keep) -> bool {
+        match keep {
+            Keep::Always => true,
+            Keep::PerOptions => self.opts.keep_text,
+            Keep::Never => false,
+        }
+    }
+
+    /// A module with a load point: imports matter from now on ([`WalkCtx::loads_seen`]).
+    fn note_loads(&self, facts: &PyFacts) {
+        if !facts.loads.is_empty() {
+            self.loads_seen
+                .store(true, std::sync::atomic::Ordering::Relaxed);
         }
     }
 

@@ -69,6 +69,11 @@ pub struct Within {
     pub end: (usize, usize),
 }
 
+impl Within {
+    /// The label of a notebook cell.
+    pub const CELL: &'static str = "cell";
+}
+
 impl Finding {
     pub fn new(
         rule: Rule,

@@ -96,7 +96,7 @@ impl Mapper<'_> {
                 cell.notebook_end_offset(e)?.max(start)
             };
             let within = Within {
-                label: "cell",
+                label: Within::CELL,
                 number: index + 1,
                 start: cell.line_col(s),
                 end: cell.line_col(e),

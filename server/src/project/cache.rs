@@ -293,11 +293,12 @@ impl FactsCache {
         outcome: Outcome,
     ) {
         let key = self.key(path);
+        // A hit has the stored length: one stat serves both branches.
+        let stat = cached.stat.filter(|s| s.len == cached.len && s.settled());
         let entry = if cached.hit && cached.outcome == outcome {
             let Some(old) = self.old.get(&key) else {
                 return;
             };
-            let stat = cached.stat.filter(|s| s.len == old.len && s.settled());
             if stat != old.stat {
                 self.changed.fetch_add(1, Ordering::Relaxed);
             }
@@ -318,7 +319,7 @@ impl FactsCache {
                 path: key,
                 len: cached.len,
                 hash: cached.hash,
-                stat: cached.stat.filter(|s| s.len == cached.len && s.settled()),
+                stat,
                 outcome,
                 facts: blob,
             }

@@ -78,7 +78,7 @@ struct StoredWithin {
 }
 
 /// The labels [`Within`] uses; a stored one not among them is a miss.
-const LABELS: [&str; 1] = ["cell"];
+const LABELS: [&str; 1] = [Within::CELL];
 
 impl StoredWithin {
     fn new(w: &Within) -> Self {
@@ -280,10 +280,10 @@ impl Loaded {
     ///
     /// [`LoadOptions::report_only`]: super::LoadOptions::report_only
     fn restore_secrets(&mut self) {
-        let pending: Vec<usize> = (0..self.python.len())
-            .filter(|&i| self.python[i].secrets_pending)
-            .collect();
-        for i in pending {
+        for i in 0..self.python.len() {
+            if !self.python[i].secrets_pending {
+                continue;
+            }
             let path = self.python[i].path.clone();
             self.python[i].secrets_pending = false;
             let facts = self.workspace.python_module(&path).map(|m| m.facts.clone());

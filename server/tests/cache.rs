@@ -69,7 +69,6 @@ fn fixture_copies(into: &Path) -> Vec<PathBuf> {
             if e.path().is_dir() {
                 let to = into.join(group).join(e.file_name());
                 copy_tree(&e.path(), &to);
-                let _ = std::fs::remove_dir_all(to.join(CACHE_DIR));
                 // Each a project of its own, as in the repository (not one under `into`).
                 std::fs::create_dir_all(to.join(".git")).unwrap();
                 out.push(to);

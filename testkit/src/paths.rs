@@ -38,11 +38,16 @@ pub fn write(path: &Path, contents: impl AsRef<[u8]>) {
     std::fs::write(path, contents).unwrap();
 }
 
-/// Copy a directory tree (regular files and directories only).
+/// Copy a directory tree (regular files and directories only, keywire's cache folders left out).
 pub fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
+        // Left by a `keywire check` run on the fixture (the README's example command): never
+        // part of it.
+        if entry.file_name() == keywire::project::CACHE_DIR {
+            continue;
+        }
         let target = to.join(entry.file_name());
         let ft = entry.file_type().unwrap();
         if ft.is_dir() {

@@ -73,6 +73,8 @@ fn expected_light(mut full: PyFacts, relevance: Relevance) -> PyFacts {
         );
         full.env_reads.clear();
         full.env_writes.clear();
+        // Config lists set by code are env writes too.
+        full.config_writes.clear();
     }
     // Only KW104 reads secret constants, and only those whose value looks like a key.
     full.secret_constants
@@ -81,8 +83,21 @@ fn expected_light(mut full: PyFacts, relevance: Relevance) -> PyFacts {
     full
 }
 
-/// Light facts equal the full extractor's on every Python file under `dir`; returns how many
-/// files the light scan handled.
+/// What test code's light facts leave out besides ([`python::prefilter_test`]): its model
+/// configurations, which no rule reads beyond the module.
+fn without_configs(mut facts: PyFacts) -> PyFacts {
+    facts.entries.clear();
+    facts.agents.clear();
+    facts.llm_configs.clear();
+    facts.config_sources.clear();
+    // A config list written to a file is kept only for the module's own rules.
+    facts.config_writes.clear();
+    facts.one_tuples.clear();
+    facts
+}
+
+/// Light facts equal the full extractor's on every Python file under `dir`, also judged as
+/// test code; returns how many files the light scan handled.
 fn assert_light_facts(dir: &Path) -> usize {
     let mut light_files = 0;
     let mut stack = vec![dir.to_path_buf()];
@@ -114,6 +129,16 @@ fn assert_light_facts(dir: &Path) -> usize {
                     path.display()
                 );
                 light_files += 1;
+            }
+            // As test code: the model configurations go too when the file is not parsed.
+            let t = python::prefilter_test(&text, false);
+            if let Some(light) = t.light {
+                assert_eq!(
+                    light,
+                    without_configs(expected_light(full.clone(), t.relevance)),
+                    "{}: light facts of test code differ",
+                    path.display()
+                );
             }
             let fast = python::extract_fast(&text);
             if p.relevance == Relevance::Quiet {
@@ -355,4 +380,69 @@ fn autogen_imports_of_a_quiet_module_are_judged() {
         "{off:#?}"
     );
     assert_same_findings(&root);
+}
+
+/// Test code's model configurations are left out alike whether it is parsed or not: rules
+/// read them beyond the module only with `tests = "all"` (where the walk parses them), and a
+/// key written in a test is still reported.
+#[test]
+fn test_code_configurations_count_only_when_test_code_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let write = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    std::fs::create_dir(root.join(".git")).unwrap();
+    write(".gitignore", ".env\n");
+    // KW205's wrong name, and a JSON list read through `config_list_from_json` by tests only.
+    write(
+        ".env",
+        "OPENAI_KEY=sk-proj-Abcdefghijklmnopqrstuvwxyz0123456789\nTEST_LIST=[{\"model\": \"gpt-4o\"}]\n",
+    );
+    write(
+        "app.py",
+        "import os\nfrom autogen import AssistantAgent\n\nllm_config = {\"config_list\": [{\"api_key\": os.environ[\"APP_KEY\"]}]}\nagent = AssistantAgent(\"a\", llm_config=llm_config)\n",
+    );
+    let mock = "from autogen import AssistantAgent, OpenAIWrapper, config_list_from_json\n\n\ndef test_agent():\n    config_list = [{\"model\": \"mock-model-for-tests\", \"base_url\": \"http://localhost:1/v1\"}]\n    agent = AssistantAgent(\"a\", llm_config={\"config_list\": config_list})\n    client = OpenAIWrapper(config_list=[{\"model\": \"mock-model-for-tests\"}])\n    listed = config_list_from_json(\"TEST_LIST\")\n";
+    write("tests/test_agents.py", mock);
+    write(
+        "tests/test_keys.py",
+        "from autogen import AssistantAgent\n\n\ndef test_key():\n    config_list = [{\"model\": \"gpt-4o\", \"api_key\": \"sk-proj-Zx81hQmPq7Lr2Vn5Ws9Tb3Kc6Yd0Fe4GjT3BlbkFJa1\"}]\n    AssistantAgent(\"a\", llm_config={\"config_list\": config_list})\n",
+    );
+
+    let facts_of = |prefilter: Prefilter, rel: &str| {
+        let opts = LoadOptions {
+            prefilter,
+            ..LoadOptions::default()
+        };
+        let loaded = keywire::project::load(std::slice::from_ref(&root), &opts).unwrap();
+        let m = loaded.workspace.python_module(&root.join(rel)).unwrap();
+        (m.facts.entries.len(), m.facts.config_sources.len())
+    };
+    for policy in ["", "tests = \"all\"\n"] {
+        write("keywire.toml", policy);
+        let all = !policy.is_empty();
+        let findings = assert_same_findings(&root);
+        assert!(findings > 0);
+        let off = rendered(&root, Prefilter::Off).unwrap();
+        let has = |what: &str| off.iter().any(|f| f.contains(what));
+        // The key in a test is reported under every policy.
+        assert!(
+            off.iter()
+                .any(|f| f.contains("KW104") && f.contains("test_keys.py")),
+            "{off:#?}"
+        );
+        // KW115 names the models the project uses: the tests' mock model only when test code
+        // counts; KW205 holds only through the tests' client.
+        assert_eq!(has("mock-model-for-tests"), all, "{policy}: {off:#?}");
+        assert_eq!(has("KW205"), all, "{policy}: {off:#?}");
+        // Parsed for its configurations only when they count.
+        for mode in [Prefilter::Facts, Prefilter::Findings] {
+            let (entries, sources) = facts_of(mode, "tests/test_agents.py");
+            assert_eq!((entries > 0, sources > 0), (all, all), "{policy} {mode:?}");
+        }
+        assert!(facts_of(Prefilter::Findings, "tests/test_keys.py").0 > 0);
+    }
 }

@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use keywire::engine::config::Config;
 use keywire::engine::python::{self, Relevance};
+use keywire::engine::test_code::TestCode;
 
 pub fn python_files(dir: &Path) -> Vec<PathBuf> {
     files_with(dir, &["py", "pyi"])
@@ -246,11 +248,19 @@ pub fn mask(dirs: &[PathBuf]) -> bool {
         let (mut files, mut masked, mut broken, mut mismatches) = (0, 0, 0, 0);
         let (mut bytes, mut nonblank, mut kept) = (0usize, 0usize, 0usize);
         let (mut t_masked, mut t_full, mut t_mask) = (0f64, 0f64, 0f64);
+        let (mut test_kept, mut t_test) = (0usize, 0f64);
+        let tests = TestCode::new(dir, &Config::default());
         for path in python_files(dir) {
             let Ok(text) = std::fs::read_to_string(&path) else {
                 continue;
             };
-            if python::prefilter(&text).relevance != Relevance::Full {
+            // As the walk judges it (by the path), under the default test policy.
+            let test = tests.contains(&path, "");
+            let p = match test {
+                true => python::prefilter_test(&text, false),
+                false => python::prefilter(&text),
+            };
+            if p.relevance != Relevance::Full {
                 continue;
             }
             files += 1;
@@ -260,16 +270,22 @@ pub fn mask(dirs: &[PathBuf]) -> bool {
             let t = Instant::now();
             let m = python::masked_text(&text);
             t_mask += t.elapsed().as_secs_f64();
-            kept += match m {
+            let k = match m {
                 Some(m) => {
                     masked += 1;
                     solid(&m)
                 }
                 None => solid(&text),
             };
+            kept += k;
             let t = Instant::now();
             let facts = python::extract(&text);
-            t_masked += t.elapsed().as_secs_f64();
+            let dt = t.elapsed().as_secs_f64();
+            t_masked += dt;
+            if test {
+                test_kept += k;
+                t_test += dt;
+            }
             let t = Instant::now();
             let full = python::extract_unmasked(&text);
             t_full += t.elapsed().as_secs_f64();
@@ -290,7 +306,7 @@ pub fn mask(dirs: &[PathBuf]) -> bool {
             .map(|t| t.bytes().filter(|c| !c.is_ascii_whitespace()).count())
             .sum();
         println!(
-            "{}: {files} parsed files ({:.1} MB), {masked} masked; non-blank bytes parsed: {:.1}% of theirs, {:.1}% of the tree's; extract {:.0} ms masked (the mask {:.0} ms) vs {:.0} ms as written; {broken} with syntax errors; {mismatches} with different facts",
+            "{}: {files} parsed files ({:.1} MB), {masked} masked; non-blank bytes parsed: {:.1}% of theirs, {:.1}% of the tree's; extract {:.0} ms masked (the mask {:.0} ms) vs {:.0} ms as written; {broken} with syntax errors; {mismatches} with different facts; test code: {:.1}% of the bytes parsed, {:.0} ms",
             dir.display(),
             bytes as f64 / 1e6,
             100.0 * kept as f64 / nonblank.max(1) as f64,
@@ -298,6 +314,8 @@ pub fn mask(dirs: &[PathBuf]) -> bool {
             t_masked * 1e3,
             t_mask * 1e3,
             t_full * 1e3,
+            100.0 * test_kept as f64 / kept.max(1) as f64,
+            t_test * 1e3,
         );
         ok &= mismatches == 0;
     }

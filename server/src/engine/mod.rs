@@ -27,6 +27,7 @@ pub mod runners;
 pub mod secrets;
 pub mod severity;
 pub mod suppression;
+pub mod test_code;
 pub mod text;
 pub mod workflow;
 pub mod workspace;

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use super::compose::{self, ComposeFile};
-use super::config::Config;
+use super::config::{Config, TestPolicy};
 use super::config_json::{self, ConfigJsonFile};
 use super::dockerfile::{self, DockerIgnore, DockerfileFacts};
 use super::dotenv::{self, DotenvFile};
@@ -20,6 +20,7 @@ use super::resolve::graph::Derived;
 use super::runners::compose::ComposeRun;
 use super::runners::{self, Runner};
 use super::suppression::parse_suppression;
+use super::test_code::TestCode;
 use super::workflow::{self, Workflow};
 
 mod digest;
@@ -647,41 +648,17 @@ impl Workspace {
     /// `test_*.py` / `*_test.py` module that holds tests (`def test…`, pytest, unittest; scripts
     /// named `llm_test.py` that try a model out are not), or matched by `test-paths`.
     pub fn is_test_code(&self, path: &Path, text: &str) -> bool {
-        let rel = path.strip_prefix(&self.root).unwrap_or(path);
-        let name = rel
-            .file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default();
-        let holds_tests = || {
-            ["def test", "pytest", "unittest"]
-                .iter()
-                .any(|w| text.contains(w))
-        };
-        let test_file = name == "conftest.py"
-            || (((name.starts_with("test_") && name.ends_with(".py"))
-                || name.ends_with("_test.py"))
-                && holds_tests());
-        let test_dir = rel.parent().is_some_and(|dir| {
-            dir.components().any(|c| {
-                let c = c.as_os_str();
-                c == "test" || c == "tests"
-            })
-        });
-        if test_file || test_dir {
-            return true;
-        }
-        if self.config.test_paths.is_empty() {
-            return false;
-        }
         // Compiled per call: rare (only with `test-paths`), and `config` may be replaced.
-        let mut builder = ignore::gitignore::GitignoreBuilder::new(&self.root);
-        for glob in &self.config.test_paths {
-            // Invalid globs were rejected when the configuration was read.
-            let _ = builder.add_line(None, glob);
-        }
-        builder.build().ok().is_some_and(|g| {
-            path.starts_with(&self.root) && g.matched_path_or_any_parents(path, false).is_ignore()
-        })
+        TestCode::new(&self.root, &self.config).contains(path, text)
+    }
+
+    /// Whether rules read the model configurations of the module at `path` (its entries and
+    /// config sources) beyond its own findings. Not those of test code, by its path alone,
+    /// unless test code is checked like any other (`tests = "all"`): tests build configurations
+    /// with dummy keys and mock models, which say nothing of what the program needs; and a
+    /// one-shot check does not parse a test module for them (`python::prefilter_test`).
+    pub fn reads_configs_of(&self, path: &Path) -> bool {
+        self.config.tests == TestPolicy::All || !self.is_test_code(path, "")
     }
 
     pub(crate) fn derived(&self) -> &Derived {

@@ -88,7 +88,8 @@ pub enum Prefilter {
     /// Parse every file (for the differential tests).
     Off,
     /// Files without any trigger get their imports and edit points from the light scan; every
-    /// fact anything reads is the same as with [`Prefilter::Off`].
+    /// fact anything reads is the same as with [`Prefilter::Off`] (test code's model
+    /// configurations are not parsed when nothing reads them: `python::prefilter_test`).
     #[default]
     Facts,
     /// Also leave out the env reads and writes of files with nothing else, unless the workspace

@@ -18,10 +18,11 @@ use super::config::find_config;
 use super::git::GitIgnoreCache;
 use super::paths::absolute_normalized;
 use super::read::read_source;
-use super::walk::{build_exclude, fast_facts, lock, walk, PyResult, WalkCtx};
+use super::walk::{build_exclude, fast_facts, lock, pruned_tests, walk, PyResult, WalkCtx};
 use super::{FileUpdate, LoadError, LoadOptions, Loaded, Skipped, SourceFile};
 use crate::engine::config::Config;
 use crate::engine::python;
+use crate::engine::test_code::TestCode;
 use crate::engine::workspace::{file_kind, FileKind, Workspace};
 
 /// Load everything under `roots` (directories or files; none means the current directory).
@@ -82,6 +83,7 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
         run_files: Mutex::new(Vec::new()),
         skipped: Mutex::new(Vec::new()),
         loads_seen: Default::default(),
+        tests: pruned_tests(&root, &config),
     };
 
     let dirs: Vec<&Path> = roots
@@ -218,7 +220,12 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
 
     sort_by_path(&mut py_results);
     py_results.dedup_by(|a, b| a.0 == b.0);
-    scan_deferred(&mut py_results, opts.max_file_size, imports_matter);
+    scan_deferred(
+        &mut py_results,
+        opts.max_file_size,
+        imports_matter,
+        pruned_tests(&workspace.root, &workspace.config).as_ref(),
+    );
     // A workflow's steps read variables whatever .env files there are.
     parse_deferred(
         &mut py_results,
@@ -474,7 +481,12 @@ fn prepare_roots(given: &[PathBuf]) -> Result<(Root, Vec<Root>), LoadError> {
 /// .env file (which modules run before it is what imports decide), or a runner loads one for
 /// the modules its entry points import (`runners`). Their text was not kept: it is read again
 /// (a file gone since keeps no facts).
-fn scan_deferred(results: &mut [PyResult], max_file_size: u64, runners: bool) {
+fn scan_deferred(
+    results: &mut [PyResult],
+    max_file_size: u64,
+    runners: bool,
+    tests: Option<&TestCode>,
+) {
     if !results.iter().any(|r| r.3.light)
         || !(runners || results.iter().any(|r| !r.2.loads.is_empty()))
     {
@@ -489,7 +501,8 @@ fn scan_deferred(results: &mut [PyResult], max_file_size: u64, runners: bool) {
         } else {
             r.1.clone()
         };
-        r.2 = fast_facts(&r.0, &text).unwrap_or_default();
+        let test = tests.is_some_and(|t| t.contains(&r.0, ""));
+        r.2 = fast_facts(&r.0, &text, test).unwrap_or_default();
         r.3.light = false;
         r.3.secrets_pending = false;
     });

@@ -17,8 +17,10 @@ use ignore::{WalkBuilder, WalkState};
 use super::cache::{self, FactsCache, FileStat, Keep, Outcome};
 use super::read::{io_reason, is_loop, read_source_into};
 use super::{LoadOptions, Prefilter, Skipped};
+use crate::engine::config::{Config, TestPolicy};
 use crate::engine::notebook_facts::{self, Depth};
 use crate::engine::python::{self, PyFacts};
+use crate::engine::test_code::TestCode;
 use crate::engine::workspace::{file_kind, DirMarkers, FileKind};
 
 /// Directories never walked into (besides `.git`), wherever they are.
@@ -59,13 +61,22 @@ fn is_excluded(exclude: Option<&Gitignore>, root: &Path, path: &Path, is_dir: bo
 pub(super) type PyResult = (PathBuf, Arc<str>, PyFacts, Deferred);
 
 /// The facts of a Python file or notebook for [`Prefilter::Facts`]; None for a notebook that
-/// cannot be read.
-pub(super) fn fast_facts(path: &Path, text: &str) -> Option<PyFacts> {
+/// cannot be read. `test`: the file is test code whose model configurations no rule reads
+/// ([`python::prefilter_test`]).
+pub(super) fn fast_facts(path: &Path, text: &str, test: bool) -> Option<PyFacts> {
     if file_kind(path) == FileKind::Notebook {
         notebook_facts::facts(text, Depth::Fast).ok()
+    } else if test {
+        Some(python::extract_fast_test(text))
     } else {
         Some(python::extract_fast(text))
     }
+}
+
+/// The test code whose model configurations no rule reads: all of it unless the policy checks
+/// test code like any other (`Workspace::reads_configs_of`).
+pub(super) fn pruned_tests<'a>(root: &'a Path, config: &Config) -> Option<TestCode<'a>> {
+    (config.tests != TestPolicy::All).then(|| TestCode::new(root, config))
 }
 
 /// What [`Prefilter::Findings`] noted about a file.
@@ -103,6 +114,8 @@ pub(super) struct WalkCtx<'a> {
     pub(super) loads_seen: std::sync::atomic::AtomicBool,
     /// Facts of unchanged files from earlier runs ([`FactsCache`]).
     pub(super) cache: Option<&'a FactsCache>,
+    /// Test code whose configurations are not parsed for ([`pruned_tests`]).
+    pub(super) tests: Option<TestCode<'a>>,
 }
 
 pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -358,14 +371,20 @@ impl WalkCtx<'_> {
             keep: Keep::PerOptions,
             ..Outcome::default()
         };
+        // By its path alone, as the rules judge whose configurations they read.
+        let test = self.tests.as_ref().is_some_and(|t| t.contains(path, ""));
         Ok(match self.opts.prefilter {
             Prefilter::Off => (python::extract(text), per_options),
-            Prefilter::Facts => (python::extract_fast(text), per_options),
+            Prefilter::Facts => (
+                fast_facts(path, text, test).unwrap_or_default(),
+                per_options,
+            ),
             Prefilter::Findings => {
-                let p = if self.loads_seen.load(Relaxed) {
-                    python::prefilter(text)
-                } else {
-                    python::prefilter_findings(text)
+                let findings_only = !self.loads_seen.load(Relaxed);
+                let p = match (test, findings_only) {
+                    (true, _) => python::prefilter_test(text, findings_only),
+                    (false, true) => python::prefilter_findings(text),
+                    (false, false) => python::prefilter(text),
                 };
                 let outcome = Outcome {
                     keep: match (&p.light, p.relevance) {

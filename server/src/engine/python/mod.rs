@@ -17,7 +17,8 @@ pub use extract::{
     extract, extract_tree, extract_unmasked, extract_unpruned, masked_text, FactsBase,
 };
 pub use prefilter::{
-    extract_fast, has_trigger, prefilter, prefilter_findings, Prefiltered, Relevance,
+    extract_fast, extract_fast_test, has_trigger, prefilter, prefilter_findings, prefilter_test,
+    Prefiltered, Relevance,
 };
 
 use serde::{Deserialize, Serialize};

@@ -18,6 +18,12 @@
 //! files (KW201–KW203 need one) or model configurations (their rules look variables up, and a
 //! write anywhere defines one). Anything else is [`Relevance::Full`].
 //!
+//! In test code whose model configurations no rule reads ([`prefilter_test`]: by default only
+//! secrets are reported in tests, and `Workspace::reads_configs_of` keeps other modules' rules
+//! from reading its configurations), the configuration tokens make a file parsed only when it
+//! may hold a key-like literal. Test modules were two thirds of what was parsed on AutoGen's
+//! and AG2's own repositories.
+//!
 //! Known blind spot: a `config_list` key spelled with escapes or implicit concatenation
 //! (`{"config\x5flist": …}`, `{"config_" "list": …}`) is not seen (the extractor decodes it).
 
@@ -139,7 +145,9 @@ struct Found {
     environ: Vec<usize>,
 }
 
-fn triggers(text: &str) -> Found {
+/// The triggers of `text`; with `stop_at_config`, the scan ends at the first sign of a model
+/// configuration (the file is parsed whatever else it holds).
+fn triggers(text: &str, stop_at_config: bool) -> Found {
     let p = patterns();
     let b = text.as_bytes();
     let mut found = Found::default();
@@ -161,8 +169,9 @@ fn triggers(text: &str) -> Found {
         match trigger {
             Trigger::Config => {
                 found.config = true;
-                // Parsed whatever else is there.
-                return found;
+                if stop_at_config {
+                    return found;
+                }
             }
             Trigger::Package | Trigger::Constructor => {
                 if trigger == Trigger::Package {
@@ -172,7 +181,9 @@ fn triggers(text: &str) -> Found {
                 }
                 if found.package && found.constructor {
                     found.config = true;
-                    return found;
+                    if stop_at_config {
+                        return found;
+                    }
                 }
             }
             Trigger::Dotenv => found.dotenv = true,
@@ -192,13 +203,23 @@ fn triggers(text: &str) -> Found {
 /// constructor's package, `dotenv`, a suppression comment, env access), whatever surrounds it:
 /// a byte test that also works on text that is not Python (a notebook's JSON).
 pub fn has_trigger(text: &str) -> bool {
-    let f = triggers(text);
+    let f = triggers(text, true);
     f.config || f.package || f.dotenv || f.suppression || f.env
 }
 
 /// Decide how much of `text` the rules can use.
 pub fn prefilter(text: &str) -> Prefiltered {
-    prefilter_with(text, false)
+    prefilter_with(text, false, false)
+}
+
+/// [`prefilter`] for test code whose model configurations no rule reads (under the default
+/// test policy only secrets are reported there, and other modules' rules leave test code's
+/// configurations out: `Workspace::reads_configs_of`). A model configuration makes such a file
+/// [`Relevance::Full`] only when it may hold a key-like literal (KW104 judges its literals);
+/// else its imports, edit points and env access are what counts, as for any other file. With
+/// `findings_only`, as [`prefilter_findings`].
+pub fn prefilter_test(text: &str, findings_only: bool) -> Prefiltered {
+    prefilter_with(text, findings_only, true)
 }
 
 /// [`prefilter`] for a one-shot check, which needs only what can change a finding: a file that
@@ -206,10 +227,10 @@ pub fn prefilter(text: &str) -> Prefiltered {
 /// light scan either, so its imports and edit points are left out ([`Prefiltered::light_left_out`]).
 /// Imports matter only when some module loads a .env file: the caller scans such files then.
 pub fn prefilter_findings(text: &str) -> Prefiltered {
-    prefilter_with(text, true)
+    prefilter_with(text, true, false)
 }
 
-fn prefilter_with(text: &str, findings_only: bool) -> Prefiltered {
+fn prefilter_with(text: &str, findings_only: bool, test_code: bool) -> Prefiltered {
     let full = |configs, reason| Prefiltered {
         relevance: Relevance::Full,
         configs,
@@ -218,9 +239,13 @@ fn prefilter_with(text: &str, findings_only: bool) -> Prefiltered {
         light_left_out: false,
         imports_matter: false,
     };
-    let found = triggers(text);
-    if found.config {
-        return full(true, "config");
+    let found = triggers(text, !test_code);
+    // Asked at most once: in test code only when it has configurations or for `findings_only`.
+    let mut key_literal = None;
+    let mut may_hold_key =
+        || *key_literal.get_or_insert_with(|| may_hold_key_literal(text.as_bytes()));
+    if found.config && (!test_code || may_hold_key()) {
+        return full(!test_code, "config");
     }
     if found.dotenv {
         return full(false, "dotenv");
@@ -237,7 +262,7 @@ fn prefilter_with(text: &str, findings_only: bool) -> Prefiltered {
     } else {
         Relevance::Quiet
     };
-    if findings_only && !found.package && !may_hold_key_literal(text.as_bytes()) {
+    if findings_only && !found.package && !may_hold_key() {
         return Prefiltered {
             relevance,
             configs: false,
@@ -367,7 +392,17 @@ fn may_hold_key_literal(b: &[u8]) -> bool {
 /// equals `extract(text)` in everything a rule, the import graph or an editor feature reads
 /// (only `has_syntax_errors` is not computed for a quiet file: it stays false).
 pub fn extract_fast(text: &str) -> PyFacts {
-    match prefilter(text) {
+    light_or_extract(prefilter(text), text)
+}
+
+/// [`extract_fast`] for test code whose model configurations no rule reads
+/// ([`prefilter_test`]).
+pub fn extract_fast_test(text: &str) -> PyFacts {
+    light_or_extract(prefilter_test(text, false), text)
+}
+
+fn light_or_extract(p: Prefiltered, text: &str) -> PyFacts {
+    match p {
         Prefiltered {
             relevance: Relevance::Quiet,
             light: Some(facts),

@@ -405,7 +405,8 @@ impl Resolution<'_> {
 /// The values of the `.env` file at `env` that code reads as a config list (a variable named by
 /// a `config_list_from_json` call, holding the JSON itself), with the byte offset where each
 /// value's text starts in the file. A value whose text is not verbatim in the file (escapes in
-/// double quotes) is left out: positions inside it would be wrong.
+/// double quotes) is left out: positions inside it would be wrong. Test code's calls do not
+/// count (`Workspace::reads_configs_of`).
 pub fn env_config_lists<'a>(ws: &'a Workspace, env: &Path) -> Vec<(&'a Entry, usize)> {
     let mut out: Vec<(&Entry, usize)> = Vec::new();
     // Most .env files hold no list: nothing to resolve.
@@ -427,6 +428,9 @@ pub fn env_config_lists<'a>(ws: &'a Workspace, env: &Path) -> Vec<(&'a Entry, us
         return out;
     }
     for (module, m) in ws.python_modules() {
+        if !ws.reads_configs_of(module) {
+            continue;
+        }
         for source in &m.facts.config_sources {
             if !source
                 .name

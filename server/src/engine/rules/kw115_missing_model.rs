@@ -4,7 +4,8 @@
 //! `AnthropicChatCompletionClient` and `OllamaChatCompletionClient` (autogen-ext) take the model
 //! as a required keyword: without it the constructor raises ("model is required"), before any
 //! key is checked. A call that passes `**kwargs` may carry it and is not reported. No fix: the
-//! model is the user's choice; the message names the models the project uses elsewhere.
+//! model is the user's choice; the message names the models the project uses elsewhere (not
+//! the mock models of its tests, unless `tests = "all"`).
 //!
 //! An AutoGen 0.2 / AG2 `config_list` entry written in Python without `model` is reported too:
 //! AutoGen 0.2 sends the request without one (openai raises "Missing required arguments") and
@@ -127,10 +128,12 @@ fn models_note(ctx: &PyCtx) -> String {
     format!("; this project uses {}", named.join(", "))
 }
 
-/// The literal models of the workspace's entries, most used first.
+/// The literal models of the workspace's entries, most used first (test code's mock models
+/// left out: `Workspace::reads_configs_of`).
 fn models_used(ctx: &PyCtx) -> Vec<String> {
     let mut counts: Vec<(String, usize)> = Vec::new();
-    for (_, m) in ctx.beyond().python_modules() {
+    let ws = ctx.beyond();
+    for (_, m) in ws.python_modules().filter(|(p, _)| ws.reads_configs_of(p)) {
         for e in &m.facts.entries {
             if let Some(FieldValue::Str(s)) = e.field("model").map(|f| &f.value) {
                 match counts.iter_mut().find(|(name, _)| *name == s.value) {

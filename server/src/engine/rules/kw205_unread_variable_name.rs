@@ -11,7 +11,8 @@
 //! Reported only when no module reads the name itself, no package that reads such names is
 //! imported (LangChain, LiteLLM, CrewAI, LlamaIndex, DSPy), the real name is defined nowhere,
 //! and some client of the project relies on the real name: an entry without `api_key` whose
-//! client falls back to it, or an OpenAI-style entry without an endpoint for the URL names.
+//! client falls back to it, or an OpenAI-style entry without an endpoint for the URL names
+//! (outside test code, unless `tests = "all"`: tests mock their clients).
 //!
 //! Bad (`.env`, with `OpenAIChatCompletionClient(model="gpt-4o")` in the code):
 //! ```text
@@ -72,7 +73,7 @@ fn unread_and_needed(ctx: &EnvCtx, wrong: &str, real: &str) -> bool {
         return false;
     }
     let mut needed = false;
-    for (_, m) in ws.python_modules() {
+    for (p, m) in ws.python_modules() {
         let facts = &m.facts;
         if facts
             .env_reads
@@ -86,7 +87,8 @@ fn unread_and_needed(ctx: &EnvCtx, wrong: &str, real: &str) -> bool {
         {
             return false;
         }
-        needed |= facts.entries.iter().any(|e| relies_on(e, real));
+        // Test code's mock clients are not what the program runs.
+        needed |= ws.reads_configs_of(p) && facts.entries.iter().any(|e| relies_on(e, real));
     }
     needed
 }

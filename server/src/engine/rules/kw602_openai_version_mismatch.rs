@@ -8,7 +8,8 @@
 //! with `base_url`, or `from openai import OpenAI`, needs openai 1.x whatever AutoGen is there
 //! (openai 0.x reads `api_base` and has no `OpenAI` class). keywire reads the `openai` the
 //! manifest admits (a fresh install gets its newest admitted release) and reports at that line,
-//! with the AutoGen requirement or the code that needs 1.x as related locations.
+//! with the AutoGen requirement or the code that needs 1.x as related locations (test code's
+//! config entries do not count unless `tests = "all"`: tests mock the client).
 //!
 //! The opposite case, openai-0.x names (`api_base`) with openai 1.x, is KW102's; where the
 //! project really has openai < 1 (and an AutoGen 0.1 that wants it), KW102 leaves those names
@@ -127,7 +128,8 @@ pub(crate) fn check(ws: &Workspace, path: &Path, manifest: &Manifest, out: &mut 
     out.push(finding);
 }
 
-/// Config entries with `base_url` and imports of openai 1.x classes, in modules under `dir`.
+/// Config entries with `base_url` and imports of openai 1.x classes, in modules under `dir`
+/// (test code's configurations left out: `Workspace::reads_configs_of`).
 fn code_needing_v1(ws: &Workspace, dir: &Path) -> Vec<(PathBuf, Span, String)> {
     let mut modules: Vec<_> = ws
         .python_modules()
@@ -137,7 +139,7 @@ fn code_needing_v1(ws: &Workspace, dir: &Path) -> Vec<(PathBuf, Span, String)> {
     modules
         .into_iter()
         .flat_map(|(p, m)| {
-            module_needing_v1(&m.facts)
+            module_needing_v1(&m.facts, ws.reads_configs_of(p))
                 .into_iter()
                 .map(move |(span, why)| (p.clone(), span, why))
         })
@@ -150,7 +152,7 @@ pub(crate) fn check_module(ctx: &PyCtx, out: &mut Vec<Finding>) {
     if ctx.config_list.is_some() {
         return;
     }
-    let needs = module_needing_v1(ctx.facts);
+    let needs = module_needing_v1(ctx.facts, ctx.ws.reads_configs_of(ctx.path));
     let Some((span, why)) = needs.into_iter().min_by_key(|(s, _)| s.start) else {
         return;
     };
@@ -188,9 +190,9 @@ pub(crate) fn check_module(ctx: &PyCtx, out: &mut Vec<Finding>) {
 }
 
 /// Lines of one module that need openai 1.x, with why.
-fn module_needing_v1(facts: &crate::engine::python::PyFacts) -> Vec<(Span, String)> {
+fn module_needing_v1(facts: &crate::engine::python::PyFacts, configs: bool) -> Vec<(Span, String)> {
     let mut out = Vec::new();
-    for e in &facts.entries {
+    for e in facts.entries.iter().filter(|_| configs) {
         if e.generation == Generation::V02 {
             if let Some(f) = e.field("base_url") {
                 out.push((

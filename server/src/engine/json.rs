@@ -230,6 +230,17 @@ impl Parser<'_> {
         let mut i = open + 1;
         let mut chunk = i;
         loop {
+            // Most of a notebook is long plain strings (base64 images): jump to the next quote
+            // or backslash, and look for a control character in what was jumped over with a
+            // loop that vectorizes.
+            let next = memchr::memchr2(b'"', b'\\', &self.s[i.min(self.s.len())..])
+                .map_or(self.s.len(), |n| i + n);
+            let skipped = &self.s[i.min(next)..next];
+            if skipped.iter().fold(false, |any, &c| any | (c < 0x20)) {
+                i += skipped.iter().position(|&c| c < 0x20).unwrap_or(0);
+            } else {
+                i = next;
+            }
             let Some(&b) = self.s.get(i) else {
                 return Err(unterminated());
             };

@@ -646,6 +646,27 @@ pub static CONFIG_ENTRY_KEYS: &[&str] = &[
     "tools",
     "project",
 ];
+/// Prefixes of the ids the APIs give their objects, which tests, fixtures and notebook outputs
+/// are full of and which are no credential: OpenAI's API reference (`chatcmpl-` chat
+/// completions, `cmpl-` completions, `call_` tool calls, `resp_` responses, `msg_`, `run_`,
+/// `step_`, `thread_` and `asst_` of the Assistants API, `file-`, `batch_`, `ftjob-`) and
+/// Anthropic's (`msg_` messages, `toolu_` tool uses, `req_` request ids).
+pub static OBJECT_ID_PREFIXES: &[&str] = &[
+    "chatcmpl-",
+    "cmpl-",
+    "call_",
+    "resp_",
+    "msg_",
+    "run_",
+    "step_",
+    "thread_",
+    "asst_",
+    "file-",
+    "batch_",
+    "ftjob-",
+    "toolu_",
+    "req_",
+];
 /// Values local runtimes accept as a key.
 pub static DUMMY_KEYS: &[&str] = &[
     "NULL",

@@ -411,6 +411,11 @@ pub fn is_local_host(host: &str) -> bool {
         || host.ends_with(".local")
 }
 
+/// An API object's id (`chatcmpl-…`, `call_…`, `msg_…`: [`OBJECT_ID_PREFIXES`]), not a key.
+pub fn is_object_id(value: &str) -> bool {
+    OBJECT_ID_PREFIXES.iter().any(|p| value.starts_with(p)) && provider_for_key(value).is_none()
+}
+
 pub fn is_dummy_key(value: &str) -> bool {
     DUMMY_KEYS
         .iter()

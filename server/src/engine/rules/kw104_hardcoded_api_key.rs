@@ -10,8 +10,9 @@
 //! credential-like module constant (`OPENAI_API_KEY = "…"`). Comments count too: a
 //! provider-format key that looks real, a ChatGPT session token (`sess-…`) or a password after
 //! `password:` left in a comment is committed with the code. Placeholders, fake-looking values
-//! (`mock`, `dummy`, `fortestingonly`, runs of one character), URLs and paths are never
-//! reported. Messages show only the provider, length and fingerprint of the key.
+//! (`mock`, `dummy`, `fortestingonly`, runs of one character), URLs, paths and the ids APIs give
+//! their objects (`chatcmpl-…`, `call_…`, `msg_…`, in test fixtures and recorded responses) are
+//! never reported. Messages show only the provider, length and fingerprint of the key.
 //!
 //! Keys given to the providers' own SDK clients (`OpenAI(api_key="sk-proj-…")`, `Groq(...)`)
 //! count like those of AutoGen's clients.

@@ -228,7 +228,8 @@ fn is_lowercase_identifier(v: &str) -> bool {
 /// Whether `value` looks like an API key or other secret token: a known provider format (a key
 /// prefix from the provider table followed by at least 16 key characters, or Azure's 32 hex
 /// characters), or at least 20 characters of key alphabet with digits and letters and an entropy of at least 3.5 bits per character (3.0 for hex). Never
-/// a placeholder, URL, path, host name, UUID, `${VAR}` reference, or a lower-case identifier
+/// a placeholder, URL, path, host name, UUID, API object id (`chatcmpl-…`, `call_…`), `${VAR}`
+/// reference, or a lower-case identifier
 /// (`gpt-4o-2024-08-06`, `text-embedding-3-large`).
 pub fn looks_like_key(value: &str) -> bool {
     let v = value;
@@ -240,6 +241,7 @@ pub fn looks_like_key(value: &str) -> bool {
         && !(v.contains("://")
             || v.contains("${")
             || placeholder_kind(v).is_some()
+            || providers::is_object_id(v)
             || looks_fake(v)
             || looks_like_path(v)
             || looks_like_host(v))
@@ -369,6 +371,24 @@ mod tests {
             "eyJhbGciOi.eyJzdWIiOi.SflKxwRJSMeKKF2QT4fw"
         ));
         assert!(!looks_like_host("sk-abc"));
+    }
+
+    #[test]
+    fn api_object_ids_are_no_keys() {
+        for id in [
+            "call_rJfVpHU3MXuPRR2OAdssVqUV",
+            "chatcmpl-B2ZfaI387UgmnNXS69egxeKbDWc0u",
+            "msg_013Zva2CMHLNnXjNJJKqJ2EF",
+            "toolu_01D7FLrfh4GYq7yT1ULFeyMV",
+        ] {
+            assert!(!looks_like_key(id), "{id}");
+            // Without the prefix, the same characters would pass for a key.
+            let rest = &id[id.find(['_', '-']).unwrap() + 1..];
+            assert!(looks_like_key(&format!("tok{rest}")), "{id}");
+        }
+        assert!(looks_like_key(
+            "sk-proj-Zx81hQmPq7Lr2Vn5Ws9Tb3Kc6Yd0Fe4GjT3BlbkFJa1"
+        ));
     }
 
     /// Every 8-character window of `value` that is not inside its public prefix.

@@ -202,11 +202,14 @@ fn deploy_kind(name: &str) -> Option<FileKind> {
         return (deploy_kind(dockerfile) == Some(FileKind::Dockerfile))
             .then_some(FileKind::DockerIgnore);
     }
-    for base in ["compose", "docker-compose"] {
-        for ext in ["yaml", "yml"] {
-            if name == format!("{base}.{ext}") || name == format!("{base}.override.{ext}") {
-                return Some(FileKind::Compose);
-            }
+    // `compose.yaml`, `docker-compose.override.yml`…: asked of every file the walk meets.
+    if let Some(rest) = name
+        .strip_prefix("docker-")
+        .unwrap_or(name)
+        .strip_prefix("compose.")
+    {
+        if matches!(rest.strip_prefix("override.").unwrap_or(rest), "yaml" | "yml") {
+            return Some(FileKind::Compose);
         }
     }
     let dockerfile = name == "Dockerfile"
@@ -779,6 +782,9 @@ mod tests {
             "compose.json",
             "notes.dockerignore",
             "my-compose.yml",
+            "docker-docker-compose.yml",
+            "compose.override.override.yml",
+            "compose.yaml.bak",
             ".Dockerfile",
             "config.yaml",
         ] {

@@ -208,7 +208,10 @@ fn deploy_kind(name: &str) -> Option<FileKind> {
         .unwrap_or(name)
         .strip_prefix("compose.")
     {
-        if matches!(rest.strip_prefix("override.").unwrap_or(rest), "yaml" | "yml") {
+        if matches!(
+            rest.strip_prefix("override.").unwrap_or(rest),
+            "yaml" | "yml"
+        ) {
             return Some(FileKind::Compose);
         }
     }

@@ -132,7 +132,7 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
             if !dir.starts_with(&root) {
                 break;
             }
-            ctx.env_files_in(dir, &mut context, &mut lock(&ctx.skipped));
+            ctx.env_files_in(dir, None, &mut context, &mut lock(&ctx.skipped));
         }
     }
     for file in &config.env_files {

@@ -6,6 +6,7 @@
 //! the roots, ignore files that would block). Must never read a .env file's text (the caller
 //! does, with its git status) nor build the workspace.
 
+use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -144,20 +145,85 @@ const IGNORE_FILES: &[&str] = &[".gitignore", ".ignore", ".git/info/exclude"];
 
 /// An ignore file in `dir` that cannot be read without blocking (a FIFO, socket or device).
 fn blocking_ignore_file(dir: &Path) -> Option<PathBuf> {
-    IGNORE_FILES.iter().map(|f| dir.join(f)).find(|p| {
-        fs::metadata(p).is_ok_and(|m| {
-            let t = m.file_type();
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::FileTypeExt;
-                t.is_fifo() || t.is_socket() || t.is_char_device() || t.is_block_device()
-            }
-            #[cfg(not(unix))]
-            {
-                !t.is_file() && !t.is_dir()
-            }
-        })
-    })
+    IGNORE_FILES
+        .iter()
+        .map(|f| dir.join(f))
+        .find(|p| fs::metadata(p).is_ok_and(|m| is_special(m.file_type())))
+}
+
+fn is_special(t: fs::FileType) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        t.is_fifo() || t.is_socket() || t.is_char_device() || t.is_block_device()
+    }
+    #[cfg(not(unix))]
+    {
+        !t.is_file() && !t.is_dir()
+    }
+}
+
+/// A directory's entries, read once: the walk's filter lists a directory before the walker
+/// enters it (to find an ignore file that would block), and the visit reads the same listing
+/// for the files the walker does not give ([`WalkCtx::env_files_in`]).
+type Listings = Arc<Mutex<HashMap<PathBuf, Vec<Listed>>>>;
+
+/// One entry of a directory listing: its name and type (no `fs::DirEntry`, which keeps its
+/// directory open).
+pub(super) struct Listed {
+    name: std::ffi::OsString,
+    file_type: Option<fs::FileType>,
+}
+
+impl Listed {
+    fn read(dir: &Path) -> Option<Vec<Listed>> {
+        let entries = fs::read_dir(dir).ok()?;
+        Some(
+            entries
+                .flatten()
+                .map(|e| Listed {
+                    name: e.file_name(),
+                    file_type: e.file_type().ok(),
+                })
+                .collect(),
+        )
+    }
+}
+
+/// `dir`'s entries, and an ignore file among them that would block: [`blocking_ignore_file`]
+/// from one listing, the entries' types coming with it (a symlink is followed, and
+/// `.git/info/exclude` is looked at only when there is a `.git`).
+fn list_dir(dir: &Path) -> (Vec<Listed>, Option<PathBuf>) {
+    // The walker reports what it cannot read.
+    let entries = Listed::read(dir).unwrap_or_default();
+    let blocking = entries.iter().find_map(|e| {
+        let name = &e.name;
+        let t = e.file_type?;
+        let path = || dir.join(name);
+        if name == ".git" {
+            return t
+                .is_dir()
+                .then(|| blocking_ignore_file_in_git(dir))
+                .flatten();
+        }
+        if name != ".gitignore" && name != ".ignore" {
+            return None;
+        }
+        let special = if t.is_symlink() {
+            fs::metadata(path()).is_ok_and(|m| is_special(m.file_type()))
+        } else {
+            is_special(t)
+        };
+        special.then(path)
+    });
+    (entries, blocking)
+}
+
+fn blocking_ignore_file_in_git(dir: &Path) -> Option<PathBuf> {
+    let p = dir.join(".git/info/exclude");
+    fs::metadata(&p)
+        .is_ok_and(|m| is_special(m.file_type()))
+        .then_some(p)
 }
 
 pub(super) fn walk(ctx: &WalkCtx, dirs: &[&Path], exclude: Option<Arc<Gitignore>>) {
@@ -186,6 +252,8 @@ pub(super) fn walk(ctx: &WalkCtx, dirs: &[&Path], exclude: Option<Arc<Gitignore>
     let root = ctx.root.to_path_buf();
     let blocked = Arc::new(Mutex::new(Vec::new()));
     let blocked_in_filter = blocked.clone();
+    let listings: Listings = Arc::default();
+    let listed = listings.clone();
     builder
         .hidden(false)
         .follow_links(false)
@@ -202,17 +270,24 @@ pub(super) fn walk(ctx: &WalkCtx, dirs: &[&Path], exclude: Option<Arc<Gitignore>
             if is_dir && DEFAULT_SKIP_DIRS.iter().any(|d| name == *d) {
                 return false;
             }
-            if is_dir {
-                if let Some(file) = blocking_ignore_file(entry.path()) {
-                    lock(&blocked_in_filter).push(Skipped {
-                        path: file,
-                        reason: "not a regular file: its directory is not checked".into(),
-                    });
-                    return false;
-                }
+            if !is_dir {
+                return !is_excluded(exclude.as_deref(), &root, entry.path(), false);
             }
-            !is_excluded(exclude.as_deref(), &root, entry.path(), is_dir)
+            let (entries, blocking) = list_dir(entry.path());
+            if let Some(file) = blocking {
+                lock(&blocked_in_filter).push(Skipped {
+                    path: file,
+                    reason: "not a regular file: its directory is not checked".into(),
+                });
+                return false;
+            }
+            if is_excluded(exclude.as_deref(), &root, entry.path(), true) {
+                return false;
+            }
+            lock(&listed).insert(entry.path().to_path_buf(), entries);
+            true
         });
+    let listings = &listings;
     builder.build_parallel().run(|| {
         let mut sink = Sink {
             ctx,
@@ -228,7 +303,8 @@ pub(super) fn walk(ctx: &WalkCtx, dirs: &[&Path], exclude: Option<Arc<Gitignore>
                     };
                     let path = entry.path();
                     if file_type.is_dir() {
-                        ctx.env_files_in(path, &mut sink.env, &mut sink.skipped);
+                        let entries = lock(listings).remove(path);
+                        ctx.env_files_in(path, entries, &mut sink.env, &mut sink.skipped);
                     } else if file_type.is_symlink() {
                         // Python files behind a symlink inside the roots are walked under their
                         // real path; .env symlinks are found by `env_files_in`.
@@ -447,21 +523,23 @@ impl WalkCtx<'_> {
 
     /// `.env` / `.env.*` files and `OAI_CONFIG_LIST*` files in `dir`, gitignored or not (AutoGen
     /// reads a config list whatever git thinks of it, as python-dotenv reads a `.env`).
+    /// `listed`: the directory's entries when the walk's filter has read them.
     pub(super) fn env_files_in(
         &self,
         dir: &Path,
+        listed: Option<Vec<Listed>>,
         out: &mut Vec<PathBuf>,
         skipped: &mut Vec<Skipped>,
     ) {
-        let Ok(entries) = fs::read_dir(dir) else {
+        let Some(entries) = listed.or_else(|| Listed::read(dir)) else {
             return;
         };
         let mut markers = DirMarkers::default();
         let mut run_files = Vec::new();
-        for entry in entries.flatten() {
-            let name = entry.file_name();
+        for entry in &entries {
+            let name = &entry.name;
             markers.note(&name.to_string_lossy());
-            self.note_run_files(dir, &entry, &mut run_files);
+            self.note_run_files(dir, entry, &mut run_files);
             let bytes = name.as_encoded_bytes();
             if !bytes.windows(3).any(|w| w == b"env")
                 && !bytes.starts_with(b"OAI_CONFIG_LIST")
@@ -471,7 +549,7 @@ impl WalkCtx<'_> {
             {
                 continue;
             }
-            let path = entry.path();
+            let path = dir.join(name);
             if !matches!(
                 file_kind(&path),
                 FileKind::Env
@@ -483,7 +561,7 @@ impl WalkCtx<'_> {
             ) {
                 continue;
             }
-            let Ok(file_type) = entry.file_type() else {
+            let Some(file_type) = entry.file_type else {
                 continue;
             };
             if file_type.is_dir() || is_excluded(self.exclude, self.root, &path, false) {
@@ -510,13 +588,13 @@ impl WalkCtx<'_> {
 
     /// A run file among `dir`'s entries (a shell script only at the root), or VS Code's files
     /// in a `.vscode` folder.
-    fn note_run_files(&self, dir: &Path, entry: &fs::DirEntry, out: &mut Vec<PathBuf>) {
-        let path = entry.path();
-        let Ok(file_type) = entry.file_type() else {
+    fn note_run_files(&self, dir: &Path, entry: &Listed, out: &mut Vec<PathBuf>) {
+        let Some(file_type) = entry.file_type else {
             return;
         };
+        let path = dir.join(&entry.name);
         let candidates = if file_type.is_dir() {
-            if entry.file_name() != ".vscode" {
+            if entry.name != ".vscode" {
                 return;
             }
             vec![path.join("launch.json"), path.join("settings.json")]

@@ -7,10 +7,10 @@
 use std::path::{Path, PathBuf};
 
 use keywire::engine::notebook_facts;
-use keywire::engine::python::{self, PyFacts, Relevance};
-use keywire::engine::secrets;
+use keywire::engine::python::{self, Relevance};
 use keywire::project::{LoadOptions, Prefilter};
 use testkit::corpus;
+use testkit::light::expected;
 use testkit::paths::repo_root;
 
 /// Every fixture directory that is a workspace of its own.
@@ -60,42 +60,6 @@ fn assert_same_findings(dir: &Path) -> usize {
     off.len()
 }
 
-/// What the light facts leave out by design, removed from the full facts.
-fn expected_light(mut full: PyFacts, relevance: Relevance) -> PyFacts {
-    if relevance == Relevance::EnvOnly {
-        // KW104 reads written values: none may look like a key in a file left unparsed.
-        assert!(
-            !full.env_writes.iter().any(|w| w
-                .value
-                .as_ref()
-                .is_some_and(|v| secrets::looks_like_key(&v.value))),
-            "an env write of a key in an env-only file"
-        );
-        full.env_reads.clear();
-        full.env_writes.clear();
-        // Config lists set by code are env writes too.
-        full.config_writes.clear();
-    }
-    // Only KW104 reads secret constants, and only those whose value looks like a key.
-    full.secret_constants
-        .retain(|c| secrets::looks_like_key(&c.value.value));
-    full.has_syntax_errors = false;
-    full
-}
-
-/// What test code's light facts leave out besides ([`python::prefilter_test`]): its model
-/// configurations, which no rule reads beyond the module.
-fn without_configs(mut facts: PyFacts) -> PyFacts {
-    facts.entries.clear();
-    facts.agents.clear();
-    facts.llm_configs.clear();
-    facts.config_sources.clear();
-    // A config list written to a file is kept only for the module's own rules.
-    facts.config_writes.clear();
-    facts.one_tuples.clear();
-    facts
-}
-
 /// Light facts equal the full extractor's on every Python file under `dir`, also judged as
 /// test code; returns how many files the light scan handled.
 fn assert_light_facts(dir: &Path) -> usize {
@@ -116,33 +80,18 @@ fn assert_light_facts(dir: &Path) -> usize {
             };
             let p = python::prefilter(&text);
             let full = python::extract(&text);
-            if let Some(light) = p.light {
+            if p.light.is_some() {
                 assert!(
                     !full.has_syntax_errors,
                     "{}: the fixture has syntax errors",
                     path.display()
                 );
-                assert_eq!(
-                    light,
-                    expected_light(full.clone(), p.relevance),
-                    "{}: light facts differ",
-                    path.display()
-                );
-                light_files += 1;
             }
-            // As test code: the model configurations go too when the file is not parsed.
-            let t = python::prefilter_test(&text, false);
-            if let Some(light) = t.light {
-                assert_eq!(
-                    light,
-                    without_configs(expected_light(full.clone(), t.relevance)),
-                    "{}: light facts of test code differ",
-                    path.display()
-                );
-            }
+            light_files += usize::from(p.light.is_some());
+            testkit::light::assert_agrees(&text, &full, &path.display().to_string());
             let fast = python::extract_fast(&text);
             if p.relevance == Relevance::Quiet {
-                assert_eq!(fast, expected_light(full, Relevance::Quiet));
+                assert_eq!(fast, expected(full, Relevance::Quiet, false));
             } else {
                 assert_eq!(fast, full, "{}", path.display());
             }

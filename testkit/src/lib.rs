@@ -11,6 +11,7 @@
 //! - [`secrets`]: fake-key probes for leak checks.
 //! - [`corpus`]: the generated benchmark workspace.
 //! - [`harness`]: the fuzz harness (also replayed by the hardening tests).
+//! - [`light`]: what the prefilter's light scan must give.
 //! - [`rng`]: a deterministic generator for randomized tests.
 //!
 //! [`prelude`] gathers what the hardening suites use.
@@ -22,6 +23,7 @@ pub mod corpus;
 pub mod fixture;
 pub mod framing;
 pub mod harness;
+pub mod light;
 pub mod paths;
 pub mod process;
 pub mod rng;

@@ -227,6 +227,9 @@ pub fn python(data: &[u8]) {
         );
     } else {
         assert_eq!(facts, full, "masked or pruned extraction differs");
+        // The light scan of a file the prefilter leaves unparsed gives the same facts, as
+        // ordinary code and as test code.
+        crate::light::assert_agrees(&py, &full, "fuzzed text");
     }
     // The facts cache gives back the same facts, and writes no key-like value.
     if let Some(bytes) = keywire::project::cache::encode(&facts, Some(&py)) {

@@ -663,8 +663,11 @@ impl Workspace {
     /// unless test code is checked like any other (`tests = "all"`): tests build configurations
     /// with dummy keys and mock models, which say nothing of what the program needs; and a
     /// one-shot check does not parse a test module for them (`python::prefilter_test`).
-    pub fn reads_configs_of(&self, path: &Path) -> bool {
-        self.config.tests == TestPolicy::All || !self.is_test_code(path, "")
+    /// Asked of many modules in a row: `test-paths` are compiled once.
+    pub fn reads_configs_of(&self) -> impl Fn(&Path) -> bool + '_ {
+        let all = self.config.tests == TestPolicy::All;
+        let tests = TestCode::new(&self.root, &self.config);
+        move |path| all || !tests.contains(path, "")
     }
 
     pub(crate) fn derived(&self) -> &Derived {

@@ -427,8 +427,9 @@ pub fn env_config_lists<'a>(ws: &'a Workspace, env: &Path) -> Vec<(&'a Entry, us
     if lists.is_empty() {
         return out;
     }
+    let reads_configs_of = ws.reads_configs_of();
     for (module, m) in ws.python_modules() {
-        if !ws.reads_configs_of(module) {
+        if !reads_configs_of(module) {
             continue;
         }
         for source in &m.facts.config_sources {

@@ -133,7 +133,8 @@ fn models_note(ctx: &PyCtx) -> String {
 fn models_used(ctx: &PyCtx) -> Vec<String> {
     let mut counts: Vec<(String, usize)> = Vec::new();
     let ws = ctx.beyond();
-    for (_, m) in ws.python_modules().filter(|(p, _)| ws.reads_configs_of(p)) {
+    let reads_configs_of = ws.reads_configs_of();
+    for (_, m) in ws.python_modules().filter(|(p, _)| reads_configs_of(p)) {
         for e in &m.facts.entries {
             if let Some(FieldValue::Str(s)) = e.field("model").map(|f| &f.value) {
                 match counts.iter_mut().find(|(name, _)| *name == s.value) {

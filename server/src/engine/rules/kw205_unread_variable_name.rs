@@ -73,6 +73,7 @@ fn unread_and_needed(ctx: &EnvCtx, wrong: &str, real: &str) -> bool {
         return false;
     }
     let mut needed = false;
+    let reads_configs_of = ws.reads_configs_of();
     for (p, m) in ws.python_modules() {
         let facts = &m.facts;
         if facts
@@ -88,7 +89,7 @@ fn unread_and_needed(ctx: &EnvCtx, wrong: &str, real: &str) -> bool {
             return false;
         }
         // Test code's mock clients are not what the program runs.
-        needed |= ws.reads_configs_of(p) && facts.entries.iter().any(|e| relies_on(e, real));
+        needed |= reads_configs_of(p) && facts.entries.iter().any(|e| relies_on(e, real));
     }
     needed
 }

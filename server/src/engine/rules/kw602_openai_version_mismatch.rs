@@ -136,10 +136,11 @@ fn code_needing_v1(ws: &Workspace, dir: &Path) -> Vec<(PathBuf, Span, String)> {
         .filter(|(p, _)| p.starts_with(dir))
         .collect();
     modules.sort_by(|a, b| a.0.cmp(b.0));
+    let reads_configs_of = ws.reads_configs_of();
     modules
         .into_iter()
         .flat_map(|(p, m)| {
-            module_needing_v1(&m.facts, ws.reads_configs_of(p))
+            module_needing_v1(&m.facts, reads_configs_of(p))
                 .into_iter()
                 .map(move |(span, why)| (p.clone(), span, why))
         })
@@ -152,7 +153,7 @@ pub(crate) fn check_module(ctx: &PyCtx, out: &mut Vec<Finding>) {
     if ctx.config_list.is_some() {
         return;
     }
-    let needs = module_needing_v1(ctx.facts, ctx.ws.reads_configs_of(ctx.path));
+    let needs = module_needing_v1(ctx.facts, ctx.ws.reads_configs_of()(ctx.path));
     let Some((span, why)) = needs.into_iter().min_by_key(|(s, _)| s.start) else {
         return;
     };

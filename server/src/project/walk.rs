@@ -145,10 +145,14 @@ const IGNORE_FILES: &[&str] = &[".gitignore", ".ignore", ".git/info/exclude"];
 
 /// An ignore file in `dir` that cannot be read without blocking (a FIFO, socket or device).
 fn blocking_ignore_file(dir: &Path) -> Option<PathBuf> {
-    IGNORE_FILES
-        .iter()
-        .map(|f| dir.join(f))
-        .find(|p| fs::metadata(p).is_ok_and(|m| is_special(m.file_type())))
+    IGNORE_FILES.iter().find_map(|f| special_file(dir.join(f)))
+}
+
+/// `path` when it is a FIFO, socket or device (a symlink followed).
+fn special_file(path: PathBuf) -> Option<PathBuf> {
+    fs::metadata(&path)
+        .is_ok_and(|m| is_special(m.file_type()))
+        .then_some(path)
 }
 
 fn is_special(t: fs::FileType) -> bool {
@@ -199,31 +203,18 @@ fn list_dir(dir: &Path) -> (Vec<Listed>, Option<PathBuf>) {
     let blocking = entries.iter().find_map(|e| {
         let name = &e.name;
         let t = e.file_type?;
-        let path = || dir.join(name);
         if name == ".git" {
-            return t
-                .is_dir()
-                .then(|| blocking_ignore_file_in_git(dir))
-                .flatten();
+            return special_file(dir.join(".git/info/exclude"));
         }
         if name != ".gitignore" && name != ".ignore" {
             return None;
         }
-        let special = if t.is_symlink() {
-            fs::metadata(path()).is_ok_and(|m| is_special(m.file_type()))
-        } else {
-            is_special(t)
-        };
-        special.then(path)
+        match t.is_symlink() {
+            true => special_file(dir.join(name)),
+            false => is_special(t).then(|| dir.join(name)),
+        }
     });
     (entries, blocking)
-}
-
-fn blocking_ignore_file_in_git(dir: &Path) -> Option<PathBuf> {
-    let p = dir.join(".git/info/exclude");
-    fs::metadata(&p)
-        .is_ok_and(|m| is_special(m.file_type()))
-        .then_some(p)
 }
 
 pub(super) fn walk(ctx: &WalkCtx, dirs: &[&Path], exclude: Option<Arc<Gitignore>>) {

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
-use super::config::Config;
+use super::config::{Config, TestPolicy};
 
 /// The test-code judgement of one project: its root and its compiled `test-paths`.
 pub struct TestCode<'a> {
@@ -58,5 +58,20 @@ impl<'a> TestCode<'a> {
         self.globs.as_ref().is_some_and(|g| {
             path.starts_with(self.root) && g.matched_path_or_any_parents(path, false).is_ignore()
         })
+    }
+}
+
+/// The modules whose model configurations no rule reads beyond them: test code, judged by its
+/// path alone, unless `tests = "all"`. The walk leaves them unparsed and the rules unread
+/// (`Workspace::reads_configs_of`): one answer for both.
+pub struct UnreadConfigs<'a>(Option<TestCode<'a>>);
+
+impl<'a> UnreadConfigs<'a> {
+    pub fn new(root: &'a Path, config: &Config) -> Self {
+        UnreadConfigs((config.tests != TestPolicy::All).then(|| TestCode::new(root, config)))
+    }
+
+    pub fn contains(&self, path: &Path) -> bool {
+        self.0.as_ref().is_some_and(|t| t.contains(path, ""))
     }
 }

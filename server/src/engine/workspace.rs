@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use super::compose::{self, ComposeFile};
-use super::config::{Config, TestPolicy};
+use super::config::Config;
 use super::config_json::{self, ConfigJsonFile};
 use super::dockerfile::{self, DockerIgnore, DockerfileFacts};
 use super::dotenv::{self, DotenvFile};
@@ -20,7 +20,7 @@ use super::resolve::graph::Derived;
 use super::runners::compose::ComposeRun;
 use super::runners::{self, Runner};
 use super::suppression::parse_suppression;
-use super::test_code::TestCode;
+use super::test_code::{TestCode, UnreadConfigs};
 use super::workflow::{self, Workflow};
 
 mod digest;
@@ -665,9 +665,8 @@ impl Workspace {
     /// one-shot check does not parse a test module for them (`python::prefilter_test`).
     /// Asked of many modules in a row: `test-paths` are compiled once.
     pub fn reads_configs_of(&self) -> impl Fn(&Path) -> bool + '_ {
-        let all = self.config.tests == TestPolicy::All;
-        let tests = TestCode::new(&self.root, &self.config);
-        move |path| all || !tests.contains(path, "")
+        let unread = UnreadConfigs::new(&self.root, &self.config);
+        move |path| !unread.contains(path)
     }
 
     pub(crate) fn derived(&self) -> &Derived {

@@ -18,11 +18,11 @@ use super::config::find_config;
 use super::git::GitIgnoreCache;
 use super::paths::absolute_normalized;
 use super::read::read_source;
-use super::walk::{build_exclude, fast_facts, lock, pruned_tests, walk, PyResult, WalkCtx};
+use super::walk::{build_exclude, fast_facts, lock, walk, PyResult, WalkCtx};
 use super::{FileUpdate, LoadError, LoadOptions, Loaded, Skipped, SourceFile};
 use crate::engine::config::Config;
 use crate::engine::python;
-use crate::engine::test_code::TestCode;
+use crate::engine::test_code::UnreadConfigs;
 use crate::engine::workspace::{file_kind, FileKind, Workspace};
 
 /// Load everything under `roots` (directories or files; none means the current directory).
@@ -83,7 +83,7 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
         run_files: Mutex::new(Vec::new()),
         skipped: Mutex::new(Vec::new()),
         loads_seen: Default::default(),
-        tests: pruned_tests(&root, &config),
+        tests: UnreadConfigs::new(&root, &config),
     };
 
     let dirs: Vec<&Path> = roots
@@ -224,7 +224,7 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
         &mut py_results,
         opts.max_file_size,
         imports_matter,
-        pruned_tests(&workspace.root, &workspace.config).as_ref(),
+        &UnreadConfigs::new(&workspace.root, &workspace.config),
     );
     // A workflow's steps read variables whatever .env files there are.
     parse_deferred(
@@ -485,7 +485,7 @@ fn scan_deferred(
     results: &mut [PyResult],
     max_file_size: u64,
     runners: bool,
-    tests: Option<&TestCode>,
+    tests: &UnreadConfigs,
 ) {
     if !results.iter().any(|r| r.3.light)
         || !(runners || results.iter().any(|r| !r.2.loads.is_empty()))
@@ -501,8 +501,7 @@ fn scan_deferred(
         } else {
             r.1.clone()
         };
-        let test = tests.is_some_and(|t| t.contains(&r.0, ""));
-        r.2 = fast_facts(&r.0, &text, test).unwrap_or_default();
+        r.2 = fast_facts(&r.0, &text, tests.contains(&r.0)).unwrap_or_default();
         r.3.light = false;
         r.3.secrets_pending = false;
     });

@@ -18,10 +18,9 @@ use ignore::{WalkBuilder, WalkState};
 use super::cache::{self, FactsCache, FileStat, Keep, Outcome};
 use super::read::{io_reason, is_loop, read_source_into};
 use super::{LoadOptions, Prefilter, Skipped};
-use crate::engine::config::{Config, TestPolicy};
 use crate::engine::notebook_facts::{self, Depth};
 use crate::engine::python::{self, PyFacts};
-use crate::engine::test_code::TestCode;
+use crate::engine::test_code::UnreadConfigs;
 use crate::engine::workspace::{file_kind, DirMarkers, FileKind};
 
 /// Directories never walked into (besides `.git`), wherever they are.
@@ -74,12 +73,6 @@ pub(super) fn fast_facts(path: &Path, text: &str, test: bool) -> Option<PyFacts>
     }
 }
 
-/// The test code whose model configurations no rule reads: all of it unless the policy checks
-/// test code like any other (`Workspace::reads_configs_of`).
-pub(super) fn pruned_tests<'a>(root: &'a Path, config: &Config) -> Option<TestCode<'a>> {
-    (config.tests != TestPolicy::All).then(|| TestCode::new(root, config))
-}
-
 /// What [`Prefilter::Findings`] noted about a file.
 #[derive(Clone, Copy, Default)]
 pub(super) struct Deferred {
@@ -115,8 +108,8 @@ pub(super) struct WalkCtx<'a> {
     pub(super) loads_seen: std::sync::atomic::AtomicBool,
     /// Facts of unchanged files from earlier runs ([`FactsCache`]).
     pub(super) cache: Option<&'a FactsCache>,
-    /// Test code whose configurations are not parsed for ([`pruned_tests`]).
-    pub(super) tests: Option<TestCode<'a>>,
+    /// Test code whose configurations are not parsed for.
+    pub(super) tests: UnreadConfigs<'a>,
 }
 
 pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -439,7 +432,7 @@ impl WalkCtx<'_> {
             ..Outcome::default()
         };
         // By its path alone, as the rules judge whose configurations they read.
-        let test = self.tests.as_ref().is_some_and(|t| t.contains(path, ""));
+        let test = self.tests.contains(path);
         Ok(match self.opts.prefilter {
             Prefilter::Off => (python::extract(text), per_options),
             Prefilter::Facts => (

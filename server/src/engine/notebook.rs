@@ -410,13 +410,19 @@ fn mask_cell(source: &str, module: &mut Module) {
         let start = module.text.len();
         let body = line.trim_end_matches(['\n', '\r']);
         let trimmed = body.trim_start();
+        let automagic = !continued && is_automagic(trimmed);
         let ipython = continued
+            || automagic
             || trimmed.starts_with(['%', '!', '?'])
             || (trimmed.ends_with('?') && !trimmed.starts_with('#') && is_help_query(trimmed));
         if ipython {
             if !continued {
                 let indent = body.len() - trimmed.len();
-                if let Some(magic) = parse_magic(trimmed, start + indent) {
+                let magic = match automagic {
+                    true => parse_magic(&format!("%{trimmed}"), start + indent),
+                    false => parse_magic(trimmed, start + indent),
+                };
+                if let Some(magic) = magic {
                     module.magics.push(MagicLine {
                         magic,
                         line: start..start + body.len(),
@@ -434,6 +440,22 @@ fn mask_cell(source: &str, module: &mut Module) {
 
 fn blank(_: u8) -> char {
     ' '
+}
+
+/// `pip install x` / `conda install x` without `%`: IPython's automagic (on by default) runs
+/// them as the `%pip` / `%conda` line magics. Only a word after the name: `pip = 1` and
+/// `pip.main()` are Python.
+fn is_automagic(line: &str) -> bool {
+    let Some(rest) = line
+        .strip_prefix("pip")
+        .or_else(|| line.strip_prefix("conda"))
+    else {
+        return false;
+    };
+    rest.starts_with([' ', '\t'])
+        && rest
+            .trim_start()
+            .starts_with(|c: char| c.is_ascii_alphabetic())
 }
 
 /// `obj?` / `obj??`: IPython's help syntax (a dotted name followed by question marks).
@@ -685,6 +707,33 @@ mod tests {
         assert_eq!(
             &Notebook::parse(&text).unwrap().cells[0].source[value_span.clone()],
             "sk-test"
+        );
+    }
+
+    #[test]
+    fn automagic_pip_lines_are_magics() {
+        let text = notebook(&[(
+            "code",
+            &[
+                "pip install \"autogen-ext[openai]\"\n",
+                "conda install -y numpy\n",
+                "pip = 1\n",
+                "pip.main(['list'])\n",
+                "pipx install x\n",
+            ],
+        )]);
+        let module = Notebook::parse(&text).unwrap().module();
+        let lines: Vec<&str> = module.text.lines().collect();
+        assert_eq!(lines[0].trim(), "");
+        assert_eq!(lines[1].trim(), "");
+        assert_eq!(lines[2], "pip = 1");
+        assert_eq!(lines[3], "pip.main(['list'])");
+        assert_eq!(lines[4], "pipx install x");
+        assert_eq!(
+            module.magics.first().map(|m| &m.magic),
+            Some(&Magic::PipInstall {
+                requirements: vec!["autogen-ext[openai]".into()]
+            })
         );
     }
 

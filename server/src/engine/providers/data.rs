@@ -167,6 +167,12 @@ pub static PROVIDERS: &[Provider] = &[
         hosts: &["api.deepseek.com"],
         ..base(ProviderId::DeepSeek, "DeepSeek")
     },
+    // Named by its exact variable only: `LLAMA_CLOUD_API_KEY` and the like belong to others.
+    Provider {
+        key_vars: &["LLAMA_API_KEY"],
+        hosts: &["api.llama.com"],
+        ..base(ProviderId::MetaLlama, "Meta Llama API")
+    },
 ];
 
 const V02_PACKAGES: &[&str] = &["autogen", "ag2"];
@@ -526,10 +532,12 @@ pub static AZURE_AI: Provider = Provider {
 };
 
 /// Model-name prefixes that AutoGen 0.4's `OpenAIChatCompletionClient` routes to another
-/// provider's OpenAI-compatible endpoint, with the variable it then reads.
+/// provider's OpenAI-compatible endpoint, with the variable it then reads
+/// (autogen-ext 0.7.5, `models/openai/_openai_client.py`, `OpenAIChatCompletionClient.__init__`).
 pub static V04_MODEL_ROUTES: &[(&str, ProviderId, &str)] = &[
     ("gemini-", ProviderId::Google, "GEMINI_API_KEY"),
     ("claude-", ProviderId::Anthropic, "ANTHROPIC_API_KEY"),
+    ("Llama-", ProviderId::MetaLlama, "LLAMA_API_KEY"),
 ];
 
 /// (Azure client?, keyword, variable): what the openai SDK reads when the keyword is not given

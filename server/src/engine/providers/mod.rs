@@ -33,6 +33,8 @@ pub enum ProviderId {
     HuggingFace,
     Perplexity,
     DeepSeek,
+    /// Meta's Llama API (api.llama.com), not a model served elsewhere.
+    MetaLlama,
 }
 
 impl ProviderId {
@@ -55,6 +57,7 @@ impl ProviderId {
             ProviderId::HuggingFace => "huggingface",
             ProviderId::Perplexity => "perplexity",
             ProviderId::DeepSeek => "deepseek",
+            ProviderId::MetaLlama => "meta-llama",
         }
     }
 }

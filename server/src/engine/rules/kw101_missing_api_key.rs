@@ -4,8 +4,9 @@
 //! When `api_key` is absent, AutoGen (and the OpenAI, Anthropic, … SDKs underneath) read a
 //! provider-specific environment variable instead: `OPENAI_API_KEY` for OpenAI entries,
 //! `AZURE_OPENAI_API_KEY` for `api_type: "azure"`, `ANTHROPIC_API_KEY`, `GOOGLE_GEMINI_API_KEY`
-//! (`GEMINI_API_KEY` for AG2's `GeminiConfig` and AutoGen 0.4 `gemini-*` models),
-//! `MISTRAL_API_KEY`, `GROQ_API_KEY`, `TOGETHER_API_KEY`, `COHERE_API_KEY`, `CEREBRAS_API_KEY`.
+//! (`GEMINI_API_KEY` for AG2's `GeminiConfig` and AutoGen 0.4 `gemini-*` models; AutoGen
+//! 0.4's `OpenAIChatCompletionClient` reads `ANTHROPIC_API_KEY` for `claude-*` and
+//! `LLAMA_API_KEY` for `Llama-*` models), `MISTRAL_API_KEY`, `GROQ_API_KEY`, `TOGETHER_API_KEY`, `COHERE_API_KEY`, `CEREBRAS_API_KEY`.
 //! If that variable is never set, the first LLM call fails with "invalid API key" / HTTP 401.
 //!
 //! The providers' own SDK clients, which AutoGen users build beside their agents (and AutoGen

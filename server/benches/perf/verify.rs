@@ -278,6 +278,9 @@ pub fn mask(dirs: &[PathBuf]) -> bool {
                 None => solid(&text),
             };
             kept += k;
+            if std::env::var_os("SHOW_KEPT").is_some() {
+                eprintln!("kept {k} {} {}", test as u8, path.display());
+            }
             let t = Instant::now();
             let facts = python::extract(&text);
             let dt = t.elapsed().as_secs_f64();

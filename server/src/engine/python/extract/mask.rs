@@ -8,20 +8,27 @@
 //! strings, comments, indentation):
 //!
 //! - *Trigger lines* hold one of the tokens every fact needs ([`FACT_TOKENS`], `:=`) or, as a
-//!   word, a name that can resolve to something keywire knows: a name imported from `os`,
-//!   `json`, `dotenv`, AutoGen, AG2 or a provider SDK, or assigned from a line holding one (an
-//!   alias). A line without any of these adds no fact: calls resolve only through such names,
-//!   entries need configuration keys or those calls, env access needs `environ`/`getenv`.
+//!   word, a name that can resolve to something keywire knows: the last name of a callee the
+//!   extractor resolves (a constructor's, `environ`, `getenv`, `load_dotenv`,
+//!   `config_list_from_json`, `dumps`…), a name an import from `os`, `json`, `dotenv`,
+//!   AutoGen, AG2 or a provider SDK binds to one (`from autogen import AssistantAgent as
+//!   A`), or a name assigned from a line holding one (an alias). A line without any of these
+//!   adds no fact:
+//!   calls resolve only through such names (a provider's response types and errors resolve
+//!   to nothing), entries need configuration keys or those calls, env access needs
+//!   `environ`/`getenv`.
 //! - In a function body, a line is *relevant* when it is a trigger line or binds a name that a
 //!   relevant line of the same outermost function mentions (to a fixpoint: `cfg = [base]`
 //!   makes `base` matter). Bindings inside a function are local to it, so nothing else can
 //!   look them up. A chain of statements (a compound statement with its clauses, decorators
 //!   with their definition) without a relevant line is left out.
-//! - At module and class level only whole definitions and docstrings are left out (everything
-//!   else there is module-level code, where secret constants live): a `def` without a trigger
-//!   line whose name is written nowhere it could be looked up (anywhere, for a module-level
-//!   one; on its class's own class-level lines, for a method), after the module's leading
-//!   imports. A docstring is never a trigger line (unless it carries a suppression).
+//! - At module and class level, after the module's leading imports: a `def` without a
+//!   trigger line whose name is written nowhere it could be looked up (anywhere, for a
+//!   module-level one; on its class's own class-level lines, for a method), docstrings, and
+//!   simple statements without a trigger that bind no name a kept line mentions (to a
+//!   fixpoint) and cannot be a secret constant (`NAME = "…"` with a credential word in NAME,
+//!   which the extractor records whether or not anything reads it). A docstring is never a
+//!   trigger line (unless it carries a suppression).
 //! - The last statement of every block is kept, so no block is left empty and every kept
 //!   statement keeps its extent.
 //!
@@ -38,7 +45,9 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use memchr::memchr;
 
 use super::prune::FACT_TOKENS;
+use super::scope::RESOLVED_NAMES;
 use crate::engine::providers::CONSTRUCTORS;
+use crate::engine::python::key_sites::is_constant_name;
 use crate::engine::python::lex::{ident_at, is_ident_start, is_keyword};
 
 mod lines;
@@ -55,6 +64,7 @@ pub(super) fn kept(text: &str) -> Option<Vec<Range<usize>>> {
     m.triggers()?;
     let mut anchor = false;
     m.module_block(0..m.lines.len(), true, None, &mut anchor);
+    m.settle();
     m.ranges()
 }
 
@@ -127,6 +137,19 @@ fn resolvable_root(w: &[u8]) -> bool {
     roots.binary_search(&w).is_ok()
 }
 
+/// The last names of the callees keywire resolves (constructors, env access, `.env` loading,
+/// config list sources and writes), sorted.
+fn final_names() -> &'static [&'static [u8]] {
+    static NAMES: OnceLock<Vec<&'static [u8]>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut names: Vec<&'static [u8]> = RESOLVED_NAMES.iter().map(|n| n.as_bytes()).collect();
+        names.extend(CONSTRUCTORS.iter().map(|c| c.name.as_bytes()));
+        names.sort_unstable();
+        names.dedup();
+        names
+    })
+}
+
 fn fixed_tokens() -> &'static AhoCorasick {
     static AC: OnceLock<AhoCorasick> = OnceLock::new();
     AC.get_or_init(|| {
@@ -156,6 +179,9 @@ struct Masker<'a> {
     keep: Vec<bool>,
     /// Per module-level `def` name: how often it is written as a name (not after a `.`).
     writes: HashMap<&'a [u8], usize>,
+    /// Module- and class-level simple statements blanked until a kept line mentions a name
+    /// they bind (see [`Masker::settle`]).
+    candidates: Vec<usize>,
 }
 
 impl<'a> Masker<'a> {
@@ -200,6 +226,7 @@ impl<'a> Masker<'a> {
             lines,
             block_end,
             writes: HashMap::new(),
+            candidates: Vec::new(),
         })
     }
 
@@ -211,9 +238,12 @@ impl<'a> Masker<'a> {
                 self.lines[i].trigger = true;
             }
         }
-        // Names bound by imports from packages keywire knows: every name of such an import
-        // line (more than it binds, never less).
-        let mut names: HashSet<&'a [u8]> = HashSet::new();
+        // A callee resolves to something keywire knows only when its last name is one of
+        // `final_names` (written on the line, after a `.` or not), or when it is a name bound
+        // to one: by an import from a package keywire knows (`from os import getenv as g`), or
+        // by an alias (below). Other names those packages export (`ChatCompletion`, errors,
+        // types) resolve to nothing, and `environ`'s methods are reached through `environ`.
+        let mut names: HashSet<&'a [u8]> = final_names().iter().copied().collect();
         for i in 0..self.lines.len() {
             let line = &self.lines[i];
             if line.kind != Kind::Import {
@@ -245,11 +275,15 @@ impl<'a> Masker<'a> {
             if star {
                 return None;
             }
-            names.extend(
-                words
-                    .into_iter()
-                    .filter(|w| !matches!(*w, b"import" | b"from" | b"as")),
-            );
+            let from = words
+                .iter()
+                .position(|w| *w == b"import")
+                .map_or(0, |k| k + 1);
+            for (k, w) in words.iter().enumerate().skip(from) {
+                if words.get(k + 1) == Some(&&b"as"[..]) && final_names().contains(w) {
+                    names.extend(words.get(k + 2).copied());
+                }
+            }
         }
         // Aliases: a name bound on a line holding such a name may be bound to it. Names are
         // matched as whole ASCII words (a non-ASCII byte ends a word: tree-sitter splits a
@@ -510,6 +544,13 @@ impl<'a> Masker<'a> {
             } else if kind == Kind::Str && c.len() == 1 && self.lines[head].pure && free {
                 self.blank(c);
                 continue;
+            } else if c.len() == 1
+                && free
+                && matches!(kind, Kind::Simple | Kind::Str)
+                && !self.may_be_secret_constant(head)
+            {
+                self.keep[head] = false;
+                self.candidates.push(head);
             } else if kind == Kind::Class && header {
                 let body = head + 1..self.block_end[head];
                 let mentions = self.mentions(body.clone());
@@ -523,6 +564,59 @@ impl<'a> Masker<'a> {
             }
             if top && !matches!(kind, Kind::Import | Kind::Str) {
                 *anchor = true;
+            }
+        }
+    }
+
+    /// Whether line `i` may be `NAME = "literal"` with a credential-like NAME, which the
+    /// extractor records at module and class level whether or not anything reads NAME.
+    fn may_be_secret_constant(&self, i: usize) -> bool {
+        let b = self.b;
+        let line = &self.lines[i];
+        if memchr::memchr2(b'"', b'\'', &b[line.start..line.end]).is_none() {
+            return false;
+        }
+        let mut credential = false;
+        tokens(b, line.start, line.end, |t| {
+            if let Tok::Ident(s, e, _) = t {
+                credential |= std::str::from_utf8(&b[s..e]).is_ok_and(is_constant_name);
+            }
+        });
+        credential
+    }
+
+    /// Keeps the [`Masker::candidates`] that bind a name some kept line mentions (to a
+    /// fixpoint): a module-level name can be looked up from anywhere, a class-level one from
+    /// its class's lines (a superset: any kept line counts).
+    fn settle(&mut self) {
+        if self.candidates.is_empty() {
+            return;
+        }
+        let mut mentioned: HashSet<&'a [u8]> = HashSet::new();
+        for i in 0..self.lines.len() {
+            if self.keep[i] {
+                self.words(i, &mut mentioned);
+            }
+        }
+        let mut binds: Vec<(usize, Vec<&'a [u8]>)> = Vec::new();
+        for &i in &self.candidates {
+            let mut names = Vec::new();
+            self.binds(i, |w| names.push(w));
+            if !names.is_empty() {
+                binds.push((i, names));
+            }
+        }
+        loop {
+            let mut changed = false;
+            for (i, names) in &binds {
+                if !self.keep[*i] && names.iter().any(|w| mentioned.contains(w)) {
+                    self.keep[*i] = true;
+                    changed = true;
+                    self.words(*i, &mut mentioned);
+                }
+            }
+            if !changed {
+                break;
             }
         }
     }

@@ -15,23 +15,28 @@ const MAX_CHAIN: usize = 12;
 /// Innermost scopes searched before falling back to the module scope.
 const MAX_SCOPE_SEARCH: usize = 32;
 
+/// The names besides constructors' that a callee can resolve to (see [`classify`]), but for
+/// [`ENVIRON_METHODS`].
+pub(super) const RESOLVED_NAMES: [&str; 9] = [
+    "environ",
+    "getenv",
+    "load_dotenv",
+    "dotenv_values",
+    "find_dotenv",
+    "config_list_from_dotenv",
+    "config_list_from_json",
+    "dumps",
+    "dump",
+];
+
+/// Methods that resolve only on `os.environ` (so through a name bound to it).
+const ENVIRON_METHODS: [&str; 3] = ["get", "setdefault", "update"];
+
 /// Final names worth resolving (cheap filter before building dotted paths).
 fn interesting(name: &str) -> bool {
-    matches!(
-        name,
-        "environ"
-            | "getenv"
-            | "get"
-            | "setdefault"
-            | "update"
-            | "load_dotenv"
-            | "dotenv_values"
-            | "find_dotenv"
-            | "config_list_from_dotenv"
-            | "config_list_from_json"
-            | "dumps"
-            | "dump"
-    ) || CONSTRUCTORS.iter().any(|c| c.name == name)
+    RESOLVED_NAMES.contains(&name)
+        || ENVIRON_METHODS.contains(&name)
+        || CONSTRUCTORS.iter().any(|c| c.name == name)
 }
 
 /// `name` imported from `module`.

@@ -117,3 +117,38 @@ fn line_breaks_and_wide_characters_keep_their_places() {
     );
     assert_eq!(extract(&crlf).suppressions.len(), 1);
 }
+
+#[test]
+fn names_that_resolve_to_nothing_keywire_knows_are_no_triggers() {
+    let text = "from openai import OpenAI\nfrom openai.types.chat import ChatCompletion\n\
+                from autogen import AssistantAgent as Helper, GroupChat\n\n\
+                def respond(raw):\n    usage = raw.usage\n    \
+                return ChatCompletion(id=raw.id, usage=usage)\n\n\
+                def chat(agents):\n    return GroupChat(agents=agents)\n\n\
+                def build(model):\n    client = OpenAI()\n    \
+                return Helper(\"a\", llm_config={\"model\": model}), client\n";
+    let m = masked(text).expect("masked");
+    assert!(!m.contains("usage = raw.usage"), "{m}");
+    // The last statement of a block stays, whatever it holds.
+    assert!(m.contains("return ChatCompletion"), "{m}");
+    assert!(m.contains("client = OpenAI()"), "{m}");
+    assert!(m.contains("return Helper("), "{m}");
+}
+
+#[test]
+fn module_level_statements_stay_when_a_kept_line_reads_what_they_bind() {
+    let text = "import os\nfrom autogen import AssistantAgent\n\n\
+                logger = make_logger()\nlogger.setLevel(10)\nMODEL = \"gpt-4o\"\n\
+                BASE = {\"model\": MODEL}\nOPENAI_API_KEY = \"sk-not-read-anywhere\"\n\
+                UNUSED = {\"a\": 1}\n\n\
+                class Settings:\n    timeout = 30\n    retries = timeout * 2\n    \
+                def agent(self):\n        return AssistantAgent(\"a\", llm_config=BASE)\n\n\
+                key = os.environ[\"OPENAI_API_KEY\"]\n";
+    let m = masked(text).expect("masked");
+    assert!(m.contains("MODEL = \"gpt-4o\""), "{m}");
+    assert!(m.contains("BASE = {"), "{m}");
+    assert!(m.contains("OPENAI_API_KEY = \"sk-"), "{m}");
+    assert!(!m.contains("UNUSED"), "{m}");
+    assert!(!m.contains("logger.setLevel"), "{m}");
+    assert!(!m.contains("retries"), "{m}");
+}

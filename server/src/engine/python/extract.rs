@@ -65,7 +65,9 @@ use crate::engine::text::Span;
 pub fn extract(text: &str) -> PyFacts {
     if let Some(ranges) = mask::kept_ranges(text) {
         if let Some(tree) = parse(text, &ranges).filter(|t| !t.root_node().has_error()) {
-            return extract_tree(text, &tree);
+            // The mask left out what pruning would skip (a body without a relevant line keeps
+            // only its last statement); pruning would scan each body's whole text again.
+            return extract_tree_with(text, &tree, false);
         }
     }
     extract_unmasked(text)

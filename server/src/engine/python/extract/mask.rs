@@ -48,7 +48,7 @@ use super::prune::FACT_TOKENS;
 use super::scope::RESOLVED_NAMES;
 use crate::engine::providers::CONSTRUCTORS;
 use crate::engine::python::key_sites::is_constant_name;
-use crate::engine::python::lex::{ident_at, is_ident_start, is_keyword};
+use crate::engine::python::lex::{ident_at, is_ident_byte, is_ident_start, is_keyword};
 
 mod lines;
 
@@ -233,7 +233,18 @@ impl<'a> Masker<'a> {
     /// Marks the trigger lines; None for a star import from a package keywire knows (any
     /// name may resolve then).
     fn triggers(&mut self) -> Option<()> {
-        for m in fixed_tokens().find_iter(self.b) {
+        let b = self.b;
+        for m in fixed_tokens().find_iter(b) {
+            // The extractor reads `config_list` and `llm_config` as keywords and dict keys
+            // only: `self.speaker_llm_config` is none.
+            let word = |s: usize, e: usize| {
+                (s == 0 || !is_ident_byte(b[s - 1])) && b.get(e).is_none_or(|&c| !is_ident_byte(c))
+            };
+            if matches!(&b[m.start()..m.end()], b"config_list" | b"llm_config")
+                && !word(m.start(), m.end())
+            {
+                continue;
+            }
             if let Some(i) = line_at(&self.lines, m.start()) {
                 self.lines[i].trigger = true;
             }

@@ -152,3 +152,13 @@ fn module_level_statements_stay_when_a_kept_line_reads_what_they_bind() {
     assert!(!m.contains("logger.setLevel"), "{m}");
     assert!(!m.contains("retries"), "{m}");
 }
+
+#[test]
+fn configuration_words_count_as_whole_words_only() {
+    let text = "from autogen import AssistantAgent\n\nclass Chat:\n    def setup(self, other):\n        \
+                self.speaker_llm_config = other.llm_config_defaults\n        \
+                self.n = 1\n        return self.n\n\n    \
+                def agent(self):\n        return AssistantAgent(\"a\", llm_config=self.speaker_llm_config)\n";
+    let m = masked(text).expect("masked");
+    assert!(!m.contains("self.speaker_llm_config = "), "{m}");
+}

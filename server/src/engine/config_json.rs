@@ -177,6 +177,7 @@ fn kind_name(kind: &JsonKind) -> &'static str {
         JsonKind::String(_) => "a string",
         JsonKind::Array(_) => "a list",
         JsonKind::Object(_) => "an object",
+        JsonKind::Skipped => "a value",
     }
 }
 

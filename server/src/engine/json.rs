@@ -27,6 +27,8 @@ pub enum JsonKind {
     /// Source text of the number, including `NaN`, `Infinity`, `-Infinity`.
     Number,
     String(String),
+    /// A value [`parse_skipping`] read (and found valid) but did not keep.
+    Skipped,
     Array(Vec<Json>),
     /// Members in source order; duplicates kept (Python's dict keeps the last value).
     Object(Vec<Member>),
@@ -77,12 +79,21 @@ impl Json {
 
 /// `json.loads(text)`.
 pub fn parse(text: &str) -> Result<Json, JsonError> {
+    parse_skipping(text, |_| false)
+}
+
+/// [`parse`], but the value of every member whose key `skip` accepts is only checked, not
+/// kept ([`JsonKind::Skipped`]): the same errors at the same offsets, without building what
+/// a reader does not need (a notebook's images).
+pub fn parse_skipping(text: &str, skip: fn(&str) -> bool) -> Result<Json, JsonError> {
     if text.starts_with('\u{feff}') {
         return Err(err("Unexpected UTF-8 BOM (decode using utf-8-sig)", 0));
     }
     let mut p = Parser {
         s: text.as_bytes(),
         depth: 0,
+        skip,
+        discard: false,
     };
     let start = p.ws(0);
     let (value, end) = p.value(start)?;
@@ -141,6 +152,9 @@ type Parsed = Result<(Json, usize), JsonError>;
 struct Parser<'a> {
     s: &'a [u8],
     depth: usize,
+    skip: fn(&str) -> bool,
+    /// Inside a skipped value: strings are not decoded, arrays and objects not collected.
+    discard: bool,
 }
 
 impl Parser<'_> {
@@ -246,24 +260,28 @@ impl Parser<'_> {
             };
             match b {
                 b'"' => {
-                    out.push_str(self.text(chunk, i));
+                    if !self.discard {
+                        out.push_str(self.text(chunk, i));
+                    }
                     return Ok((out, i + 1));
                 }
                 b'\\' => {
-                    out.push_str(self.text(chunk, i));
+                    if !self.discard {
+                        out.push_str(self.text(chunk, i));
+                    }
                     let Some(&e) = self.s.get(i + 1) else {
                         return Err(unterminated());
                     };
                     i += 2;
-                    match e {
-                        b'"' => out.push('"'),
-                        b'\\' => out.push('\\'),
-                        b'/' => out.push('/'),
-                        b'b' => out.push('\u{8}'),
-                        b'f' => out.push('\u{c}'),
-                        b'n' => out.push('\n'),
-                        b'r' => out.push('\r'),
-                        b't' => out.push('\t'),
+                    let c = match e {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
                         b'u' => {
                             let hi = self.hex4(i)?;
                             i += 4;
@@ -279,9 +297,12 @@ impl Parser<'_> {
                             } else {
                                 hi
                             };
-                            out.push(char::from_u32(c).unwrap_or('\u{fffd}'));
+                            char::from_u32(c).unwrap_or('\u{fffd}')
                         }
                         _ => return Err(err("Invalid \\escape", i - 2)),
+                    };
+                    if !self.discard {
+                        out.push(c);
                     }
                     chunk = i;
                 }
@@ -332,12 +353,21 @@ impl Parser<'_> {
                 return Err(err("Expecting ':' delimiter", i));
             }
             i = self.ws(i + 1);
-            let (value, end) = self.value(i)?;
-            members.push(Member {
-                key,
-                key_span,
-                value,
-            });
+            let skipped = !self.discard && (self.skip)(&key);
+            self.discard |= skipped;
+            let parsed = self.value(i);
+            self.discard &= !skipped;
+            let (mut value, end) = parsed?;
+            if skipped {
+                value.kind = JsonKind::Skipped;
+            }
+            if !self.discard {
+                members.push(Member {
+                    key,
+                    key_span,
+                    value,
+                });
+            }
             i = self.ws(end);
             match self.s.get(i) {
                 Some(b'}') => {
@@ -371,7 +401,9 @@ impl Parser<'_> {
         }
         loop {
             let (value, end) = self.value(i)?;
-            items.push(value);
+            if !self.discard {
+                items.push(value);
+            }
             i = self.ws(end);
             match self.s.get(i) {
                 Some(b']') => {
@@ -533,7 +565,47 @@ mod tests {
         assert_eq!(python_position(text, e.offset, false), (2, 4, 10));
     }
 
+    #[test]
+    fn skipped_values_are_checked_not_kept() {
+        let text = r#"{"keep": ["a\n"], "skip": {"b": ["\u00e9", 1, {"c": null}]}, "z": 2}"#;
+        let v = parse_skipping(text, |k| k == "skip").unwrap();
+        let skipped = v.get("skip").unwrap();
+        assert_eq!(skipped.value.kind, JsonKind::Skipped);
+        assert_eq!(
+            &text[skipped.value.span.clone()],
+            r#"{"b": ["\u00e9", 1, {"c": null}]}"#
+        );
+        assert_eq!(
+            v.get("keep").unwrap().value.items().unwrap()[0].as_str(),
+            Some("a\n")
+        );
+        assert!(v.get("z").is_some());
+        // An error inside a skipped value is the error `parse` reports.
+        for bad in [
+            r#"{"skip": ["\x"]}"#,
+            "{\"skip\": \"a\u{1}\"}",
+            r#"{"skip": [1,]}"#,
+        ] {
+            assert_eq!(
+                parse_skipping(bad, |k| k == "skip").unwrap_err(),
+                parse(bad).unwrap_err()
+            );
+        }
+    }
+
     proptest::proptest! {
+        /// Skipping any member's value changes no error and no span of what is kept.
+        #[test]
+        fn skipping_gives_the_same_errors(text in r#"[\[\]{}",:\\ a-z0-9.eE+\-\n\r\tuéñ🤖]{0,60}"#) {
+            let all = parse(&text);
+            let skipped = parse_skipping(&text, |k| k.len() % 2 == 1);
+            match (all, skipped) {
+                (Ok(a), Ok(b)) => proptest::prop_assert_eq!(a.span, b.span),
+                (Err(a), Err(b)) => proptest::prop_assert_eq!(a, b),
+                (a, b) => proptest::prop_assert!(false, "{:?} vs {:?}", a, b),
+            }
+        }
+
         /// Any text gives a value or an error inside the text, never a panic.
         #[test]
         fn never_panics(text in r#"[\[\]{}",:\\ a-z0-9.eE+\-\n\r\tuéñ🤖]{0,40}"#) {

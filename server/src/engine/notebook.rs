@@ -128,7 +128,17 @@ impl Notebook {
     /// Reads a notebook's JSON text. Fails on invalid JSON (Python's message and position),
     /// on nbformat 3 and older, and on a document without a `cells` list.
     pub fn parse(text: &str) -> Result<Notebook, NotebookError> {
-        let root = json::parse(text).map_err(|e| NotebookError {
+        Self::parse_with(text, unread)
+    }
+
+    /// [`Notebook::parse`] without the outputs (checked as JSON, not kept): for the facts of
+    /// its code, which need none.
+    pub fn parse_code(text: &str) -> Result<Notebook, NotebookError> {
+        Self::parse_with(text, |key| key == "outputs" || unread(key))
+    }
+
+    fn parse_with(text: &str, skip: fn(&str) -> bool) -> Result<Notebook, NotebookError> {
+        let root = json::parse_skipping(text, skip).map_err(|e| NotebookError {
             message: format!(
                 "not a notebook: invalid JSON ({})",
                 json::python_message(text, &e, true)
@@ -369,6 +379,17 @@ fn read_cell(text: &str, index: usize, cell: &Json) -> Cell {
     }
 }
 
+/// Members no reader of a notebook here looks at (metadata, attachments, output data that is
+/// not text: images above all): [`json::parse_skipping`] need not build them.
+fn unread(key: &str) -> bool {
+    matches!(key, "metadata" | "attachments") || (key.contains('/') && !output_text_mime(key))
+}
+
+/// Output data whose text [`collect_output_text`] keeps.
+fn output_text_mime(key: &str) -> bool {
+    key.starts_with("text/") || key.ends_with("json")
+}
+
 /// Text a reader of the committed notebook sees: streams, `text/*` and JSON data of results
 /// and displays, tracebacks. Images and other binary data are skipped.
 fn collect_output_text(output: &Json, out: &mut Vec<OutputText>) {
@@ -393,7 +414,7 @@ fn collect_output_text(output: &Json, out: &mut Vec<OutputText>) {
         .and_then(|d| d.value.members())
         .unwrap_or_default()
     {
-        if m.key.starts_with("text/") || m.key.ends_with("json") {
+        if output_text_mime(&m.key) {
             push(&m.value);
         }
     }
@@ -760,6 +781,17 @@ mod tests {
             .collect();
         assert_eq!(texts, ["[{'api_key': 'x'}]", "hello\n"]);
         assert_eq!(nb.module().text, "config_list");
+        // Read for its code only: the same cells and module, no outputs.
+        let code = Notebook::parse_code(text).unwrap();
+        assert!(code.cells[0].outputs.is_empty());
+        assert_eq!(code.cells[0].outputs_span, nb.cells[0].outputs_span);
+        assert_eq!(code.module().text, nb.module().text);
+        // An output that is no JSON fails both.
+        let bad = text.replace("\"hello\\n\"", "\"hello\\q\"");
+        assert_eq!(
+            Notebook::parse_code(&bad).unwrap_err().message,
+            Notebook::parse(&bad).unwrap_err().message
+        );
     }
 
     #[test]

@@ -26,7 +26,7 @@ pub enum Depth {
 
 /// The facts of a notebook's JSON text, or why it is no notebook keywire can read.
 pub fn facts(text: &str, depth: Depth) -> Result<PyFacts, NotebookError> {
-    let nb = Notebook::parse(text)?;
+    let nb = Notebook::parse_code(text)?;
     Ok(module_facts(&nb, &nb.module(), depth))
 }
 

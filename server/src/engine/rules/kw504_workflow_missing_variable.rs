@@ -38,6 +38,7 @@
 //! Fix (unsafe): add `X: ${{ secrets.X }}` to the step's `env:` (creating it with the step's
 //! indentation). The repository must hold a secret of that name.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::engine::diagnostic::{Edit, Finding, Fix};
@@ -130,6 +131,8 @@ fn report_step(
     out: &mut Vec<Finding>,
 ) {
     let mut modules: Vec<PathBuf> = Vec::new();
+    // A test run starts hundreds of modules, most of them importing the same ones.
+    let mut seen: HashSet<PathBuf> = HashSet::new();
     for line in script.lines() {
         // A tool that loads a .env itself (`dotenv run`): which variables it gives is the
         // checkout's business; say nothing about that line.
@@ -143,7 +146,7 @@ fn report_step(
             }
             for start in entry_modules(ws, cwd, &entry) {
                 for m in started_modules(ws, &start) {
-                    if !modules.contains(&m) {
+                    if seen.insert(m.clone()) {
                         modules.push(m);
                     }
                 }

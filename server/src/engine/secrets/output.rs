@@ -17,8 +17,8 @@ use std::ops::Range;
 use super::names::name_parts;
 use super::placeholders::{looks_typed, placeholder_for};
 use super::{
-    describe, fingerprint, is_app_secret_name, is_credential_name, is_key_char, looks_fake,
-    looks_like_key, shannon_entropy,
+    describe, fingerprint, is_app_secret_name, is_credential_name, looks_fake, looks_like_key,
+    shannon_entropy,
 };
 use crate::engine::providers::{self, Provider};
 
@@ -62,12 +62,9 @@ pub fn scan_output(text: &str) -> Vec<OutputSecret> {
         return Vec::new();
     }
     let mut out = Vec::new();
-    for token in tokens(text) {
-        // Every key shape needs 16 key characters after its prefix (`looks_like_key`): most
-        // tokens of an output are words, decided here without a look at a prefix or a name.
-        if token.len() < 16 {
-            continue;
-        }
+    // Every key shape needs 16 key characters after its prefix (`looks_like_key`): most
+    // tokens of an output are words, passed over without a look at a prefix or a name.
+    for token in tokens(text, 16) {
         let value = &text[token.clone()];
         // A public prefix: Azure's 32 hex characters are no evidence without a name.
         let found = if providers::public_prefix(value).is_some() {
@@ -97,25 +94,43 @@ fn may_hold_key(text: &str) -> bool {
             .any(|p| text.contains(p))
 }
 
+/// Bytes of key characters but `=` (which separates `NAME=value`).
+static TOKEN_BYTES: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'+' | b'/' | b'~');
+        c += 1;
+    }
+    t
+};
+
 fn is_token_byte(b: u8) -> bool {
-    b != b'=' && is_key_char(char::from(b))
+    TOKEN_BYTES[b as usize]
 }
 
 /// Maximal runs of key characters (not `=`, which separates `NAME=value`), without trailing
 /// dots (sentence punctuation), escape letters glued to their backslash (`\nsk-…` in a
-/// repr) or a terminal colour code glued to its escape (`\x1b[32msk-…`).
-fn tokens(text: &str) -> Vec<Range<usize>> {
+/// repr) or a terminal colour code glued to its escape (`\x1b[32msk-…`); those shorter
+/// than `min` bytes left out.
+fn tokens(text: &str, min: usize) -> impl Iterator<Item = Range<usize>> + '_ {
     let b = text.as_bytes();
-    let mut out = Vec::new();
     let mut i = 0;
-    while i < b.len() {
-        if !is_token_byte(b[i]) {
+    std::iter::from_fn(move || loop {
+        while i < b.len() && !is_token_byte(b[i]) {
             i += 1;
-            continue;
+        }
+        if i >= b.len() {
+            return None;
         }
         let start = i;
         while i < b.len() && is_token_byte(b[i]) {
             i += 1;
+        }
+        // What follows only shortens the run.
+        if i - start < min {
+            continue;
         }
         let mut s = start;
         if s > 0 && b[s - 1] == b'\\' && matches!(b[s], b'n' | b't' | b'r') {
@@ -128,11 +143,10 @@ fn tokens(text: &str) -> Vec<Range<usize>> {
             }
         }
         let e = s + text[s..i].trim_end_matches('.').len();
-        if e > s && e - s <= MAX_KEY_CHARS {
-            out.push(s..e);
+        if e > s && e - s >= min && e - s <= MAX_KEY_CHARS {
+            return Some(s..e);
         }
-    }
-    out
+    })
 }
 
 /// Whether `at` follows `ESC [` (the character, or `\x1b`, `\033`, `\u001b` written out in a
@@ -314,6 +328,21 @@ mod tests {
 
     const BASE62: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     const URL_SAFE: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+    #[test]
+    fn token_bytes_are_key_characters_but_the_equals_sign() {
+        for b in 0..=255u8 {
+            let expected = b != b'=' && crate::engine::secrets::is_key_char(char::from(b));
+            assert_eq!(is_token_byte(b), expected, "byte {b}");
+        }
+    }
+
+    #[test]
+    fn short_runs_are_no_tokens() {
+        let text = "short words, sk-abcdefghijklmnop. and x=ABCDEFGHIJKLMNOPQRSTUV";
+        let found: Vec<&str> = tokens(text, 16).map(|r| &text[r]).collect();
+        assert_eq!(found, ["sk-abcdefghijklmnop", "ABCDEFGHIJKLMNOPQRSTUV"]);
+    }
 
     /// Generated keys in each provider's real format.
     fn fake_keys() -> Vec<(&'static str, String)> {

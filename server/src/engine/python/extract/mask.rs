@@ -609,25 +609,39 @@ impl<'a> Masker<'a> {
                 self.words(i, &mut mentioned);
             }
         }
+        for i in self.bindings_read(self.candidates.clone(), &mut mentioned) {
+            self.keep[i] = true;
+        }
+    }
+
+    /// Of `lines`, those that bind a name in `mentioned`, to a fixpoint: each one found adds
+    /// the names it mentions.
+    fn bindings_read(
+        &self,
+        lines: impl IntoIterator<Item = usize>,
+        mentioned: &mut HashSet<&'a [u8]>,
+    ) -> Vec<usize> {
         let mut binds: Vec<(usize, Vec<&'a [u8]>)> = Vec::new();
-        for &i in &self.candidates {
+        for i in lines {
             let mut names = Vec::new();
             self.binds(i, |w| names.push(w));
             if !names.is_empty() {
                 binds.push((i, names));
             }
         }
+        let mut found = Vec::new();
         loop {
-            let mut changed = false;
-            for (i, names) in &binds {
-                if !self.keep[*i] && names.iter().any(|w| mentioned.contains(w)) {
-                    self.keep[*i] = true;
-                    changed = true;
-                    self.words(*i, &mut mentioned);
+            let before = found.len();
+            binds.retain(|(i, names)| {
+                let read = names.iter().any(|w| mentioned.contains(w));
+                if read {
+                    found.push(*i);
+                    self.words(*i, mentioned);
                 }
-            }
-            if !changed {
-                break;
+                !read
+            });
+            if found.len() == before {
+                return found;
             }
         }
     }
@@ -684,27 +698,9 @@ impl<'a> Masker<'a> {
             for i in r.clone().filter(|&i| relevant[i - r.start]) {
                 self.words(i, &mut mentioned);
             }
-            // The names each other line binds, read once.
-            let mut binds: Vec<(usize, Vec<&'a [u8]>)> = Vec::new();
-            for i in r.clone().filter(|&i| !relevant[i - r.start]) {
-                let mut names = Vec::new();
-                self.binds(i, |w| names.push(w));
-                if !names.is_empty() {
-                    binds.push((i, names));
-                }
-            }
-            loop {
-                let mut changed = false;
-                for (i, names) in &binds {
-                    if !relevant[i - r.start] && names.iter().any(|w| mentioned.contains(w)) {
-                        relevant[i - r.start] = true;
-                        changed = true;
-                        self.words(*i, &mut mentioned);
-                    }
-                }
-                if !changed {
-                    break;
-                }
+            let others = r.clone().filter(|&i| !relevant[i - r.start]);
+            for i in self.bindings_read(others.collect::<Vec<_>>(), &mut mentioned) {
+                relevant[i - r.start] = true;
             }
         }
         self.function_block(r.clone(), r.start, &relevant);

@@ -123,7 +123,7 @@ impl Workspace {
                 self,
                 path,
                 &file.text,
-                &file.facts,
+                file.facts(),
                 &mut findings,
             );
         }

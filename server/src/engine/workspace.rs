@@ -316,8 +316,16 @@ pub enum DeployFacts {
 #[derive(Clone, Debug)]
 pub struct WorkflowFile {
     pub text: Arc<str>,
-    pub facts: Workflow,
+    /// Read from the text when a rule first asks: a check whose stored report still holds
+    /// needs only the text (for its digest), and YAML is slow to parse.
+    facts: OnceLock<Workflow>,
     pub suppressions: Vec<(usize, Vec<String>)>,
+}
+
+impl WorkflowFile {
+    pub fn facts(&self) -> &Workflow {
+        self.facts.get_or_init(|| workflow::read(&self.text))
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -529,7 +537,7 @@ impl Workspace {
             .collect();
         for (path, wf) in &self.workflows {
             out.extend(
-                runners::compose::of_workflow(path, &wf.facts)
+                runners::compose::of_workflow(path, wf.facts())
                     .into_iter()
                     .map(|r| (path, r)),
             );
@@ -558,7 +566,7 @@ impl Workspace {
         let was_empty = self.workflows.is_empty();
         let file = WorkflowFile {
             text: text.into(),
-            facts: workflow::read(text),
+            facts: OnceLock::new(),
             suppressions: comment_suppressions(text),
         };
         self.workflows.insert(path, Arc::new(file));

@@ -82,7 +82,7 @@ impl At {
             }
             FileKind::Workflow => {
                 let file = ws.workflow(&self.doc.path)?;
-                let w = &file.facts;
+                let w = file.facts();
                 let blocks =
                     std::iter::once(&w.env).chain(w.jobs.iter().flat_map(|j| {
                         std::iter::once(&j.env).chain(j.steps.iter().map(|s| &s.env))

@@ -312,7 +312,7 @@ mod tests {
         }
         let file = ws.workflow(&path).unwrap();
         let mut out = Vec::new();
-        check(&ws, &path, &file.text, &file.facts, &mut out);
+        check(&ws, &path, &file.text, file.facts(), &mut out);
         out
     }
 

@@ -13,10 +13,9 @@
 //!   `config_list_from_json`, `dumps`…), a name an import from `os`, `json`, `dotenv`,
 //!   AutoGen, AG2 or a provider SDK binds to one (`from autogen import AssistantAgent as
 //!   A`), or a name assigned from a line holding one (an alias). A line without any of these
-//!   adds no fact:
-//!   calls resolve only through such names (a provider's response types and errors resolve
-//!   to nothing), entries need configuration keys or those calls, env access needs
-//!   `environ`/`getenv`.
+//!   adds no fact: calls resolve only through such names (a provider's response types and
+//!   errors resolve to nothing), entries need configuration keys or those calls, env access
+//!   needs `environ`/`getenv`.
 //! - In a function body, a line is *relevant* when it is a trigger line or binds a name that a
 //!   relevant line of the same outermost function mentions (to a fixpoint: `cfg = [base]`
 //!   makes `base` matter). Bindings inside a function are local to it, so nothing else can

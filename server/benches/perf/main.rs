@@ -30,6 +30,7 @@ fn usage() -> ExitCode {
          \x20      perf mask DIR…\n\
          \x20      perf mask-show FILE\n\
          \x20      perf mask-time DIR [PASSES]\n\
+         \x20      perf parse-cmp DIR\n\
          \x20      perf extract [PASSES]"
     );
     ExitCode::from(2)
@@ -146,6 +147,71 @@ fn main() -> ExitCode {
                 t.elapsed().as_secs_f64() * 1e3 / passes as f64,
                 mb as f64 / 1e6
             );
+            ExitCode::SUCCESS
+        }
+        "parse-cmp" => {
+            // The masked parse three ways: included ranges (what the extractor does), the
+            // blanked text, and the kept lines alone (offsets lost: a bound, not an option).
+            let Some(dir) = rest.first() else {
+                return usage();
+            };
+            let originals: Vec<String> = verify::python_files(&PathBuf::from(dir))
+                .iter()
+                .filter_map(|p| std::fs::read_to_string(p).ok())
+                .filter(|t| python::prefilter(t).relevance == python::Relevance::Full)
+                .filter(|t| python::masked_text(t).is_some())
+                .collect();
+            let texts: Vec<String> = originals
+                .iter()
+                .filter_map(|t| python::masked_text(t))
+                .collect();
+            let ranges: Vec<_> = originals
+                .iter()
+                .filter_map(|t| python::masked_ranges(t))
+                .collect();
+            let compact: Vec<String> = texts
+                .iter()
+                .map(|t| {
+                    t.split_inclusive('\n')
+                        .filter(|l| !l.trim().is_empty())
+                        .collect()
+                })
+                .collect();
+            let mut parser = tree_sitter::Parser::new();
+            parser
+                .set_language(&tree_sitter_python::LANGUAGE.into())
+                .unwrap();
+            let t = std::time::Instant::now();
+            let mut nodes = 0;
+            for (text, r) in originals.iter().zip(&ranges) {
+                parser.set_included_ranges(r).unwrap();
+                let tree = parser.parse(text, None).unwrap();
+                nodes += tree.root_node().descendant_count();
+            }
+            parser.set_included_ranges(&[]).unwrap();
+            println!(
+                "ranges: {:.1} ms, {nodes} nodes, {} ranges",
+                t.elapsed().as_secs_f64() * 1e3,
+                ranges.iter().map(Vec::len).sum::<usize>()
+            );
+            for (name, set) in [
+                ("blanked", &texts),
+                ("compact", &compact),
+                ("blanked", &texts),
+            ] {
+                let t = std::time::Instant::now();
+                let mut nodes = 0;
+                for text in set.iter() {
+                    let tree = parser.parse(text, None).unwrap();
+                    nodes += tree.root_node().descendant_count();
+                }
+                let mb: usize = set.iter().map(String::len).sum();
+                println!(
+                    "{name}: {:.1} ms over {:.2} MB, {nodes} nodes",
+                    t.elapsed().as_secs_f64() * 1e3,
+                    mb as f64 / 1e6
+                );
+            }
             ExitCode::SUCCESS
         }
         "mask-show" => {

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use keywire::engine::config::Config;
+use keywire::engine::notebook::Notebook;
+use keywire::engine::notebook_facts;
 use keywire::engine::python::{self, Relevance};
 use keywire::engine::test_code::TestCode;
 
@@ -250,17 +252,29 @@ pub fn mask(dirs: &[PathBuf]) -> bool {
         let (mut t_masked, mut t_full, mut t_mask) = (0f64, 0f64, 0f64);
         let (mut test_kept, mut t_test) = (0usize, 0f64);
         let tests = TestCode::new(dir, &Config::default());
-        for path in python_files(dir) {
-            let Ok(text) = std::fs::read_to_string(&path) else {
-                continue;
-            };
+        // Python files as read; notebooks as the module their code cells make (magics blanked).
+        let (mut nb_files, mut nb_kept, mut t_nb) = (0usize, 0usize, 0f64);
+        let mut fallbacks = 0usize;
+        let sources = python_files(dir).into_iter().filter_map(|path| {
+            let text = std::fs::read_to_string(&path).ok()?;
+            Some((path, text, false))
+        });
+        let notebooks = files_with(dir, &["ipynb"]).into_iter().filter_map(|path| {
+            let json = std::fs::read_to_string(&path).ok()?;
+            if !notebook_facts::may_hold_fact(&json) {
+                return None;
+            }
+            let text = Notebook::parse_code(&json).ok()?.module().text;
+            Some((path, text, true))
+        });
+        for (path, text, notebook) in sources.chain(notebooks) {
             // As the walk judges it (by the path), under the default test policy.
-            let test = tests.contains(&path, "");
+            let test = !notebook && tests.contains(&path, "");
             let p = match test {
                 true => python::prefilter_test(&text, false),
                 false => python::prefilter(&text),
             };
-            if p.relevance != Relevance::Full {
+            if !notebook && p.relevance != Relevance::Full {
                 continue;
             }
             files += 1;
@@ -273,6 +287,12 @@ pub fn mask(dirs: &[PathBuf]) -> bool {
             let k = match m {
                 Some(m) => {
                     masked += 1;
+                    if masked_broken(&m) {
+                        fallbacks += 1;
+                        if fallbacks <= 5 {
+                            eprintln!("masked parse has errors: {}", path.display());
+                        }
+                    }
                     solid(&m)
                 }
                 None => solid(&text),
@@ -288,6 +308,11 @@ pub fn mask(dirs: &[PathBuf]) -> bool {
             if test {
                 test_kept += k;
                 t_test += dt;
+            }
+            if notebook {
+                nb_files += 1;
+                nb_kept += k;
+                t_nb += dt;
             }
             let t = Instant::now();
             let full = python::extract_unmasked(&text);
@@ -309,7 +334,7 @@ pub fn mask(dirs: &[PathBuf]) -> bool {
             .map(|t| t.bytes().filter(|c| !c.is_ascii_whitespace()).count())
             .sum();
         println!(
-            "{}: {files} parsed files ({:.1} MB), {masked} masked; non-blank bytes parsed: {:.1}% of theirs, {:.1}% of the tree's; extract {:.0} ms masked (the mask {:.0} ms) vs {:.0} ms as written; {broken} with syntax errors; {mismatches} with different facts; test code: {:.1}% of the bytes parsed, {:.0} ms",
+            "{}: {files} parsed files ({:.1} MB), {masked} masked; non-blank bytes parsed: {:.1}% of theirs, {:.1}% of the tree's; extract {:.0} ms masked (the mask {:.0} ms) vs {:.0} ms as written; {broken} with syntax errors ({fallbacks} masked ones parsed again unmasked); {mismatches} with different facts; test code: {:.1}% of the bytes parsed, {:.0} ms; {nb_files} notebooks: {:.1}% of the bytes parsed, {:.0} ms",
             dir.display(),
             bytes as f64 / 1e6,
             100.0 * kept as f64 / nonblank.max(1) as f64,
@@ -319,8 +344,21 @@ pub fn mask(dirs: &[PathBuf]) -> bool {
             t_full * 1e3,
             100.0 * test_kept as f64 / kept.max(1) as f64,
             t_test * 1e3,
+            100.0 * nb_kept as f64 / kept.max(1) as f64,
+            t_nb * 1e3,
         );
         ok &= mismatches == 0;
     }
     ok
+}
+
+/// Whether the masked text parses with errors (the extractor then parses the text as written).
+fn masked_broken(masked: &str) -> bool {
+    let mut parser = tree_sitter::Parser::new();
+    parser
+        .set_language(&tree_sitter_python::LANGUAGE.into())
+        .expect("the Python grammar loads");
+    parser
+        .parse(masked, None)
+        .is_none_or(|t| t.root_node().has_error())
 }

@@ -80,6 +80,11 @@ pub fn masked_text(text: &str) -> Option<String> {
     mask::mask(text)
 }
 
+#[doc(hidden)]
+pub fn masked_ranges(text: &str) -> Option<Vec<tree_sitter::Range>> {
+    mask::kept_ranges(text)
+}
+
 /// [`extract`] without the mask: every statement parsed (and so every syntax error seen).
 pub fn extract_unmasked(text: &str) -> PyFacts {
     match parse(text, &[]) {

@@ -3,6 +3,8 @@
 //! literal ends, and where a module's leading imports end. A leaf: it uses nothing else of the
 //! engine.
 
+use std::ops::Range;
+
 use memchr::{memchr, memchr2, memchr3};
 
 /// Identifier bytes: 1 may start one, 2 only continue one.
@@ -191,14 +193,36 @@ const MAX_FSTRING_DEPTH: usize = 16;
 
 /// The prefix before the quote at `q`: its start, and whether it makes an f- or t-string.
 pub(super) fn string_prefix(b: &[u8], q: usize) -> (usize, bool) {
-    Literal { b, fdepth: 0 }.prefix(q)
+    Literal {
+        b,
+        fdepth: 0,
+        fields: None,
+    }
+    .prefix(q)
+}
+
+/// The replacement fields of the f-string whose opening quote is at `q` (each from after its
+/// `{` to after its `}`, format spec included; nested f-strings' fields lie inside them); None
+/// where it does not end plainly.
+pub(super) fn fstring_fields(b: &[u8], q: usize) -> Option<Vec<Range<usize>>> {
+    let mut lit = Literal {
+        b,
+        fdepth: 0,
+        fields: Some(Vec::new()),
+    };
+    lit.string_end(q, true)?;
+    lit.fields
 }
 
 /// The index after the string literal whose opening quote is at `q` (its prefix, if any, just
 /// before), f-strings with nested replacement fields included; None where it does not end
 /// plainly (an unterminated literal, nesting too deep).
 pub(super) fn string_end(b: &[u8], q: usize) -> Option<usize> {
-    let mut lit = Literal { b, fdepth: 0 };
+    let mut lit = Literal {
+        b,
+        fdepth: 0,
+        fields: None,
+    };
     let (_, f) = lit.prefix(q);
     lit.string_end(q, f)
 }
@@ -206,6 +230,8 @@ pub(super) fn string_end(b: &[u8], q: usize) -> Option<usize> {
 struct Literal<'b> {
     b: &'b [u8],
     fdepth: usize,
+    /// When set, the outermost f-string's replacement fields are recorded here.
+    fields: Option<Vec<Range<usize>>>,
 }
 
 impl Literal<'_> {
@@ -292,7 +318,15 @@ impl Literal<'_> {
                 b'\\' => j = self.escaped(k)?,
                 b'\n' => return None,
                 b'{' if self.at(k + 1) == b'{' => j = k + 2,
-                b'{' => j = self.replacement_field(k + 1)?,
+                b'{' => {
+                    let end = self.replacement_field(k + 1)?;
+                    if self.fdepth == 1 {
+                        if let Some(fields) = &mut self.fields {
+                            fields.push(k + 1..end);
+                        }
+                    }
+                    j = end;
+                }
                 _ => match self.closes(k, quote, triple) {
                     Some(end) => return Some(end),
                     None => j = k + 1,

@@ -8,26 +8,31 @@
 //! strings, comments, indentation):
 //!
 //! - *Trigger lines* hold one of the tokens every fact needs ([`FACT_TOKENS`], `:=`) or, as a
-//!   word, a name that can resolve to something keywire knows: the last name of a callee the
-//!   extractor resolves (a constructor's, `environ`, `getenv`, `load_dotenv`,
+//!   word in code, a name that can resolve to something keywire knows: the last name of a
+//!   callee the extractor resolves (a constructor's, `environ`, `getenv`, `load_dotenv`,
 //!   `config_list_from_json`, `dumps`…), a name an import from `os`, `json`, `dotenv`,
 //!   AutoGen, AG2 or a provider SDK binds to one (`from autogen import AssistantAgent as
-//!   A`), or a name assigned from a line holding one (an alias). A line without any of these
-//!   adds no fact: calls resolve only through such names (a provider's response types and
-//!   errors resolve to nothing), entries need configuration keys or those calls, env access
-//!   needs `environ`/`getenv`.
+//!   A`), or a name an alias binds to one (`Agent = autogen.AssistantAgent`). A line without
+//!   any of these adds no fact: calls resolve only through such names (a provider's response
+//!   types and errors resolve to nothing), entries need configuration keys or those calls,
+//!   env access needs `environ`/`getenv`. Such a name counts only where a callee, an object
+//!   whose attribute is called, or a binding can stand ([`lines::code_use`]): not in a string
+//!   or comment (an f-string's replacement fields are code), not as an argument, element or
+//!   annotation (`agent: AssistantAgent`, `isinstance(a, AssistantAgent)`); and `dumps`
+//!   only where the extractor reads its call (a `.write(…)`) or as an alias's value.
 //! - In a function body, a line is *relevant* when it is a trigger line or binds a name that a
 //!   relevant line of the same outermost function mentions (to a fixpoint: `cfg = [base]`
 //!   makes `base` matter). Bindings inside a function are local to it, so nothing else can
 //!   look them up. A chain of statements (a compound statement with its clauses, decorators
 //!   with their definition) without a relevant line is left out.
-//! - At module and class level, after the module's leading imports: a `def` without a
-//!   trigger line whose name is written nowhere it could be looked up (anywhere, for a
-//!   module-level one; on its class's own class-level lines, for a method), docstrings, and
-//!   simple statements without a trigger that bind no name a kept line mentions (to a
-//!   fixpoint) and cannot be a secret constant (`NAME = "…"` with a credential word in NAME,
-//!   which the extractor records whether or not anything reads it). A docstring is never a
-//!   trigger line (unless it carries a suppression).
+//! - At module and class level, after the module's leading imports, docstrings are left out,
+//!   and so is every statement chain without a trigger line (a simple statement, a `def` or
+//!   `class`, an `if`/`for`/`while`/`try`/`with` with its clauses) unless a kept line mentions
+//!   a name it binds (to a fixpoint; a definition binds its name, a compound statement what
+//!   any of its lines binds, `as` targets included) or it may hold a secret constant (`NAME =
+//!   "…"` with a credential word in NAME, which the extractor records whether or not anything
+//!   reads it) or a `match`. A chain kept so is masked inside as if it had been kept from the
+//!   start. A docstring is never a trigger line (unless it carries a suppression).
 //! - The last statement of every block is kept, so no block is left empty and every kept
 //!   statement keeps its extent.
 //!
@@ -36,7 +41,7 @@
 //! keywire knows) leaves the text unmasked. Syntax errors inside statements left out are not
 //! seen: `has_syntax_errors` then speaks of the statements kept.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -51,7 +56,10 @@ use crate::engine::python::lex::{ident_at, is_ident_byte, is_ident_start, is_key
 
 mod lines;
 
-use self::lines::{for_each_word, line_at, logical_lines, tokens, Kind, Line, Tok, WordSet};
+use self::lines::{
+    code_use, for_each_word, fstring_words, line_at, logical_lines, tokens, Kind, Line, Tok,
+    WordSet,
+};
 
 /// The byte ranges of `text` left to the parser (whole lines; the rest are the statements
 /// that cannot change a fact); None when nothing is left out or the text is not plain enough
@@ -62,7 +70,7 @@ pub(super) fn kept(text: &str) -> Option<Vec<Range<usize>>> {
     let mut m = Masker::new(b, lines)?;
     m.triggers()?;
     let mut anchor = false;
-    m.module_block(0..m.lines.len(), true, None, &mut anchor);
+    m.module_block(0..m.lines.len(), true, &mut anchor);
     m.settle();
     m.ranges()
 }
@@ -119,6 +127,17 @@ pub(super) fn kept_ranges(text: &str) -> Option<Vec<tree_sitter::Range>> {
     )
 }
 
+/// Whether `dumps` ending at `e` on `line` can be read: the extractor reads a `json.dumps(…)`
+/// call only as the value an `os.environ` item is set to (a trigger line anyway) or as what a
+/// `.write(…)` / `.write_text(…)` writes; not called there, it may be an alias's value.
+fn dumps_counts(b: &[u8], line: &Line, e: usize) -> bool {
+    let called = b[e..line.end]
+        .iter()
+        .find(|c| !c.is_ascii_whitespace() && **c != b'\\')
+        == Some(&b'(');
+    !called || memchr::memmem::find(&b[line.start..line.end], b"write").is_some()
+}
+
 /// Package roots whose names can resolve to something keywire knows (see `scope::classify`).
 fn resolvable_root(w: &[u8]) -> bool {
     static ROOTS: OnceLock<Vec<&'static [u8]>> = OnceLock::new();
@@ -161,14 +180,6 @@ fn fixed_tokens() -> &'static AhoCorasick {
     })
 }
 
-/// Names mentioned on a class body's class-level lines (per name, how many lines), and the
-/// names of its methods (per name, how many).
-#[derive(Default)]
-struct Mentions<'a> {
-    lines: HashMap<&'a [u8], usize>,
-    defs: HashMap<&'a [u8], usize>,
-}
-
 struct Masker<'a> {
     b: &'a [u8],
     lines: Vec<Line>,
@@ -176,11 +187,22 @@ struct Masker<'a> {
     /// otherwise).
     block_end: Vec<usize>,
     keep: Vec<bool>,
-    /// Per module-level `def` name: how often it is written as a name (not after a `.`).
-    writes: HashMap<&'a [u8], usize>,
-    /// Module- and class-level simple statements blanked until a kept line mentions a name
-    /// they bind (see [`Masker::settle`]).
-    candidates: Vec<usize>,
+    /// Module- and class-level statements blanked until a kept line mentions a name they bind
+    /// (see [`Masker::settle`]).
+    units: Vec<Unit<'a>>,
+    /// The unit whose lines [`Masker::module_block`] is in.
+    unit: Option<usize>,
+}
+
+/// A module- or class-level statement left out unless a kept line reads what it binds: a
+/// simple statement, or a chain of compound statements without a trigger line.
+struct Unit<'a> {
+    /// The names it binds where its block's lines can look them up (a superset).
+    names: Vec<&'a [u8]>,
+    /// The lines kept if it is read (a chain's are judged as if it were kept).
+    kept: Vec<usize>,
+    /// The chain it is in: it can only be kept with it.
+    parent: Option<usize>,
 }
 
 impl<'a> Masker<'a> {
@@ -224,8 +246,8 @@ impl<'a> Masker<'a> {
             keep: vec![true; n],
             lines,
             block_end,
-            writes: HashMap::new(),
-            candidates: Vec::new(),
+            units: Vec::new(),
+            unit: None,
         })
     }
 
@@ -303,26 +325,18 @@ impl<'a> Masker<'a> {
         }
         let mut marked: Vec<bool> = vec![false; self.lines.len()];
         let mut look: WordSet<'a> = WordSet::new(names.iter().copied());
-        // The first pass also counts how often each definition's name is written (not after a
-        // `.`; its own `def` counts once), for `written`.
-        let mut defs = Vec::new();
-        for (i, l) in self.lines.iter().enumerate() {
-            if l.kind == Kind::Def {
-                self.binds(i, |w| defs.push(w));
-            }
-        }
-        let mut defs = WordSet::new(defs);
         loop {
             let mut fresh = Vec::new();
             let b = self.b;
-            let writes = &mut self.writes;
             let lines = &mut self.lines;
             for_each_word(b, |s, e| {
                 let w = &b[s..e];
-                if defs.contains(w) && (s == 0 || b[s - 1] != b'.') {
-                    *writes.entry(w).or_insert(0) += 1;
-                }
-                if let Some(i) = look.contains(w).then(|| line_at(lines, s)).flatten() {
+                let hit = look.contains(w).then(|| line_at(lines, s)).flatten();
+                let counts = |i: usize| {
+                    let line = &lines[i];
+                    code_use(b, line, s, e) && (w != b"dumps" || dumps_counts(b, line, e))
+                };
+                if let Some(i) = hit.filter(|&i| counts(i)) {
                     lines[i].trigger = true;
                     if !marked[i] {
                         marked[i] = true;
@@ -330,15 +344,11 @@ impl<'a> Masker<'a> {
                     }
                 }
             });
-            defs = WordSet::new(std::iter::empty());
             let mut new = Vec::new();
             for i in fresh {
-                self.aliases(i, |w| {
-                    if w.is_ascii() && names.insert(w) {
-                        new.push(w);
-                    }
-                });
+                self.aliases(i, &names, |w| new.push(w));
             }
+            new.retain(|w| w.is_ascii() && names.insert(w));
             if new.is_empty() {
                 break;
             }
@@ -354,9 +364,10 @@ impl<'a> Masker<'a> {
         Some(())
     }
 
-    /// The names line `i` may bind to what a name holds: `X = name` and `X = a.b.C` (the only
-    /// assignments that copy an import's binding), and `:=` targets.
-    fn aliases(&self, i: usize, mut f: impl FnMut(&'a [u8])) {
+    /// The names line `i` may bind to what one of `names` holds: `X = name` and `X = a.b.C`
+    /// with one of `names` on the right (the only assignments that copy an import's binding;
+    /// `x: str = None` copies nothing), and `:=` targets.
+    fn aliases(&self, i: usize, names: &HashSet<&'a [u8]>, mut f: impl FnMut(&'a [u8])) {
         let b = self.b;
         let line = &self.lines[i];
         let mut last_assign = None;
@@ -371,6 +382,7 @@ impl<'a> Masker<'a> {
             Tok::Assign => last_assign = Some(at),
             Tok::Walrus => walrus.extend(last_ident),
             Tok::FStr(_, e) => at = e,
+            Tok::Colon => {}
         });
         walrus.into_iter().for_each(&mut f);
         let Some(from) = last_assign else {
@@ -390,7 +402,11 @@ impl<'a> Masker<'a> {
             let part = part.trim_ascii();
             !part.is_empty() && ident_at(part, 0).len() == part.len()
         });
-        if dotted {
+        if dotted
+            && rhs
+                .split(|&c| c == b'.')
+                .any(|p| names.contains(p.trim_ascii()))
+        {
             self.binds(i, f);
         }
     }
@@ -421,7 +437,10 @@ impl<'a> Masker<'a> {
         let mut in_for = line.kind == Kind::For;
         let mut segment: Vec<&'a [u8]> = Vec::new();
         let mut last_ident: Option<&'a [u8]> = None;
+        // In `x: T = v`, what `T` names is read, not bound.
+        let mut annotation = false;
         tokens(b, s, e, |t| match t {
+            Tok::Ident(..) if annotation => {}
             Tok::Ident(ws, we, depth) => {
                 let w = &b[ws..we];
                 last_ident = Some(w);
@@ -441,6 +460,7 @@ impl<'a> Masker<'a> {
                 }
             }
             Tok::Assign => {
+                annotation = false;
                 for w in segment.drain(..) {
                     f(w);
                 }
@@ -450,6 +470,7 @@ impl<'a> Masker<'a> {
                     f(w);
                 }
             }
+            Tok::Colon => annotation = !in_for && line.kind == Kind::Simple,
             Tok::FStr(..) => {}
         });
     }
@@ -466,18 +487,9 @@ impl<'a> Masker<'a> {
                     out.insert(w);
                 }
             }
-            Tok::FStr(s, e) => {
-                let mut j = s;
-                while j < e {
-                    let w = ident_at(&b[..e], j);
-                    if w.is_empty() {
-                        j += 1;
-                    } else {
-                        out.insert(w);
-                        j += w.len();
-                    }
-                }
-            }
+            Tok::FStr(s, e) => fstring_words(b, s, e, |ws, we| {
+                out.insert(&b[ws..we]);
+            }),
             _ => {}
         });
     }
@@ -519,17 +531,10 @@ impl<'a> Masker<'a> {
         }
     }
 
-    /// Module or class level: only whole definitions (and docstrings) are blanked; function
-    /// bodies are judged statement by statement. `class` holds, for a class body, how many of
-    /// its class-level lines mention each name (its methods' names bind in the class scope,
-    /// which only those lines read).
-    fn module_block(
-        &mut self,
-        r: Range<usize>,
-        top: bool,
-        class: Option<&Mentions<'a>>,
-        anchor: &mut bool,
-    ) {
+    /// Module or class level: statements without a trigger line are left out (as units, see
+    /// [`Masker::settle`]) unless a kept line reads what they bind; function bodies are judged
+    /// statement by statement.
+    fn module_block(&mut self, r: Range<usize>, top: bool, anchor: &mut bool) {
         let chains = self.chains(r.clone());
         for c in chains {
             let last = c.end == r.end;
@@ -543,39 +548,89 @@ impl<'a> Masker<'a> {
             let line = &self.lines[head];
             let (kind, header) = (line.kind, line.header);
             let free = !last && (!top || *anchor) && !self.any_trigger(&c);
-            if kind == Kind::Def {
-                if free && !self.written(head, class) {
-                    self.blank(c);
-                    continue;
-                }
-                if header {
-                    self.function_body(head + 1..self.block_end[head]);
-                }
-            } else if kind == Kind::Str && c.len() == 1 && self.lines[head].pure && free {
+            if kind == Kind::Str && c.len() == 1 && self.lines[head].pure && free {
                 self.blank(c);
                 continue;
-            } else if c.len() == 1
-                && free
-                && matches!(kind, Kind::Simple | Kind::Str)
-                && !self.may_be_secret_constant(head)
-            {
-                self.keep[head] = false;
-                self.candidates.push(head);
-            } else if kind == Kind::Class && header {
-                let body = head + 1..self.block_end[head];
-                let mentions = self.mentions(body.clone());
-                self.module_block(body, false, Some(&mentions), anchor);
-            } else {
-                for h in heads {
-                    if self.lines[h].header {
-                        self.module_block(h + 1..self.block_end[h], false, class, anchor);
+            }
+            let unit = self.open_unit(&c, head, free);
+            match kind {
+                Kind::Def if header => self.function_body(head + 1..self.block_end[head]),
+                Kind::Def => {}
+                Kind::Class if header => {
+                    self.module_block(head + 1..self.block_end[head], false, anchor)
+                }
+                _ => {
+                    for h in heads {
+                        if self.lines[h].header {
+                            self.module_block(h + 1..self.block_end[h], false, anchor);
+                        }
                     }
                 }
             }
+            self.close_unit(unit, c, head);
             if top && !matches!(kind, Kind::Import | Kind::Str) {
                 *anchor = true;
             }
         }
+    }
+
+    /// Starts a unit for chain `c` (its first statement at `head`) when it may be left out:
+    /// free (no trigger line, not the last statement, not before the leading imports end), no
+    /// secret constant at its level or in its blocks', and no `match` (whose patterns bind
+    /// names). Returns it and the unit it is in.
+    fn open_unit(
+        &mut self,
+        c: &Range<usize>,
+        head: usize,
+        free: bool,
+    ) -> Option<(usize, Option<usize>)> {
+        if !free {
+            return None;
+        }
+        // A function's body is neither module nor class level.
+        let own = match self.lines[head].kind {
+            Kind::Def => c.start..head + 1,
+            _ => c.clone(),
+        };
+        let b = self.b;
+        let unsure = own.into_iter().any(|i| {
+            let l = &self.lines[i];
+            matches!(ident_at(b, l.start), b"match" | b"case")
+                || (matches!(l.kind, Kind::Simple | Kind::Str) && self.may_be_secret_constant(i))
+        });
+        if unsure {
+            return None;
+        }
+        self.units.push(Unit {
+            names: Vec::new(),
+            kept: Vec::new(),
+            parent: self.unit,
+        });
+        let outer = self.unit.replace(self.units.len() - 1);
+        Some((self.units.len() - 1, outer))
+    }
+
+    /// Ends the unit [`Masker::open_unit`] started: records what the chain binds and keeps,
+    /// and blanks it. A definition binds its name (what its body binds is its own); other
+    /// statements bind what any of their lines does.
+    fn close_unit(&mut self, unit: Option<(usize, Option<usize>)>, c: Range<usize>, head: usize) {
+        let Some((k, outer)) = unit else {
+            return;
+        };
+        let mut names = Vec::new();
+        if matches!(self.lines[head].kind, Kind::Def | Kind::Class) {
+            self.binds(head, |w| names.push(w));
+        } else {
+            for i in c.clone() {
+                self.binds(i, |w| names.push(w));
+                self.as_targets(i, |w| names.push(w));
+            }
+        }
+        let kept = c.clone().filter(|&i| self.keep[i]).collect();
+        self.units[k].names = names;
+        self.units[k].kept = kept;
+        self.blank(c);
+        self.unit = outer;
     }
 
     /// Whether line `i` may be `NAME = "literal"` with a credential-like NAME, which the
@@ -595,11 +650,11 @@ impl<'a> Masker<'a> {
         credential
     }
 
-    /// Keeps the [`Masker::candidates`] that bind a name some kept line mentions (to a
-    /// fixpoint): a module-level name can be looked up from anywhere, a class-level one from
-    /// its class's lines (a superset: any kept line counts).
+    /// Keeps the [`Masker::units`] that bind a name some kept line mentions (to a fixpoint,
+    /// a unit only with the chain it is in): a module-level name can be looked up from
+    /// anywhere, a class-level one from its class's lines (a superset: any kept line counts).
     fn settle(&mut self) {
-        if self.candidates.is_empty() {
+        if self.units.is_empty() {
             return;
         }
         let mut mentioned: HashSet<&'a [u8]> = HashSet::new();
@@ -608,9 +663,47 @@ impl<'a> Masker<'a> {
                 self.words(i, &mut mentioned);
             }
         }
-        for i in self.bindings_read(self.candidates.clone(), &mut mentioned) {
-            self.keep[i] = true;
+        let mut kept = vec![false; self.units.len()];
+        loop {
+            let mut changed = false;
+            for (k, u) in self.units.iter().enumerate() {
+                if kept[k]
+                    || u.parent.is_some_and(|p| !kept[p])
+                    || !u.names.iter().any(|w| mentioned.contains(w))
+                {
+                    continue;
+                }
+                kept[k] = true;
+                changed = true;
+                for &i in &u.kept {
+                    self.keep[i] = true;
+                    self.words(i, &mut mentioned);
+                }
+            }
+            if !changed {
+                return;
+            }
         }
+    }
+
+    /// The names after `as` on line `i` (`with … as f`, `except … as e`; a superset: every
+    /// name after the first `as`).
+    fn as_targets(&self, i: usize, mut f: impl FnMut(&'a [u8])) {
+        let b = self.b;
+        let line = &self.lines[i];
+        if !matches!(line.kind, Kind::Compound | Kind::Clause) {
+            return;
+        }
+        let mut after = false;
+        tokens(b, line.start, line.end, |t| {
+            if let Tok::Ident(s, e, _) = t {
+                let w = &b[s..e];
+                if after && !is_keyword(w) {
+                    f(w);
+                }
+                after |= w == b"as";
+            }
+        });
     }
 
     /// Of `lines`, those that bind a name in `mentioned`, to a fixpoint: each one found adds
@@ -642,49 +735,6 @@ impl<'a> Masker<'a> {
             if found.len() == before {
                 return found;
             }
-        }
-    }
-
-    /// For a class body: how many class-level lines (not inside a method) mention each name,
-    /// and how many methods bear it.
-    fn mentions(&self, body: Range<usize>) -> Mentions<'a> {
-        let mut m = Mentions::default();
-        let mut words = HashSet::new();
-        for c in self.chains(body) {
-            let heads = self.heads(&c);
-            let def = heads.iter().any(|&h| self.lines[h].kind == Kind::Def);
-            let lines: Vec<usize> = if def { heads } else { c.collect() };
-            for i in lines {
-                if self.lines[i].kind == Kind::Def {
-                    self.binds(i, |w| {
-                        *m.defs.entry(w).or_insert(0) += 1;
-                    });
-                }
-                words.clear();
-                self.words(i, &mut words);
-                for w in &words {
-                    *m.lines.entry(w).or_insert(0) += 1;
-                }
-            }
-        }
-        m
-    }
-
-    /// Whether the name `def` line `i` binds is written anywhere it could be looked up but
-    /// there (unknown: yes): in a class body, on its class-level lines; elsewhere, anywhere.
-    fn written(&self, i: usize, class: Option<&Mentions<'a>>) -> bool {
-        let mut name = None;
-        self.binds(i, |w| {
-            name.get_or_insert(w);
-        });
-        let Some(name) = name else {
-            return true;
-        };
-        match class {
-            Some(m) => {
-                m.lines.get(name).copied().unwrap_or(0) > m.defs.get(name).copied().unwrap_or(0)
-            }
-            None => self.writes.get(name).is_none_or(|&k| k != 1),
         }
     }
 

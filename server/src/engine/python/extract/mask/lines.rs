@@ -6,8 +6,8 @@ use std::collections::HashSet;
 use memchr::memchr;
 
 use crate::engine::python::lex::{
-    ident_at, is_ident_byte, is_ident_start, string_end, string_prefix, BACKSLASH, CLASS, CLOSE,
-    HASH, INERT, NL, OPEN, QUOTE,
+    fstring_fields, ident_at, is_ident_byte, is_ident_start, string_end, string_prefix, BACKSLASH,
+    CLASS, CLOSE, HASH, INERT, NL, OPEN, QUOTE,
 };
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -214,6 +214,8 @@ pub(super) enum Tok {
     Assign,
     /// `:=`.
     Walrus,
+    /// A `:` at bracket depth 0 (an annotation's, a lambda's or a header's).
+    Colon,
     /// An f-string (or t-string): code may hide in it.
     FStr(usize, usize),
 }
@@ -264,6 +266,7 @@ pub(super) fn tokens(b: &[u8], start: usize, end: usize, mut f: impl FnMut(Tok))
                 i += 2;
                 continue;
             }
+            b':' if depth == 0 => f(Tok::Colon),
             b'=' if b.get(i + 1) == Some(&b'=') => {
                 i += 2;
                 continue;
@@ -279,6 +282,74 @@ pub(super) fn tokens(b: &[u8], start: usize, end: usize, mut f: impl FnMut(Tok))
             _ => {}
         }
         i += 1;
+    }
+}
+
+/// Calls `f` with the start and end of every word of the f-string `b[p..e]` (prefix at `p`)
+/// that is in a replacement field; with every word when its fields cannot be told.
+pub(super) fn fstring_words(b: &[u8], p: usize, e: usize, mut f: impl FnMut(usize, usize)) {
+    let q = p + b[p..e]
+        .iter()
+        .position(|&c| c == b'\'' || c == b'"')
+        .unwrap_or(0);
+    match fstring_fields(b, q) {
+        Some(fields) => {
+            for r in fields {
+                for_each_word(&b[r.start..r.end.min(e)], |ws, we| {
+                    f(r.start + ws, r.start + we)
+                });
+            }
+        }
+        None => for_each_word(&b[p..e], |ws, we| f(p + ws, p + we)),
+    }
+}
+
+/// Whether the name at `s..e` on `line` stands where a callee, an object whose attribute is
+/// called, or a binding can be: in code (not in a string or a comment; in an f-string, in a
+/// replacement field), and not where a value is only read as an argument, an element or an
+/// annotation — followed by `,` `]` `}` `|` or `:`, or by `)` and then anything but the end
+/// of the line, `(` or `.` (`X = (Name)` copies Name's binding) — unless it follows `as`.
+pub(super) fn code_use(b: &[u8], line: &Line, s: usize, e: usize) -> bool {
+    let (mut code, mut fstring, mut after_as, mut prev_as) = (false, None, false, false);
+    tokens(b, line.start, line.end, |t| match t {
+        Tok::Ident(ws, we, _) => {
+            if ws == s {
+                code = true;
+                after_as = prev_as;
+            }
+            prev_as = &b[ws..we] == b"as";
+        }
+        Tok::FStr(p, fe) if p <= s && s < fe => fstring = Some((p, fe)),
+        _ => prev_as = false,
+    });
+    if let Some((p, fe)) = fstring {
+        let mut inside = false;
+        fstring_words(b, p, fe, |ws, _| inside |= ws == s);
+        return inside;
+    }
+    if !code {
+        return false;
+    }
+    if after_as {
+        return true;
+    }
+    let next = |mut j: usize| {
+        while j < line.end && matches!(b[j], b' ' | b'\t' | b'\\' | b'\r' | b'\n') {
+            j += 1;
+        }
+        (j < line.end).then(|| (j, b[j]))
+    };
+    match next(e) {
+        None | Some((_, b'#' | b';' | b'(' | b'.')) => true,
+        Some((j, b':')) => b.get(j + 1) == Some(&b'='),
+        Some((_, b',' | b']' | b'}' | b'|')) => false,
+        Some((mut j, b')')) => {
+            while let Some((k, b')')) = next(j) {
+                j = k + 1;
+            }
+            matches!(next(j), None | Some((_, b'#' | b';' | b'(' | b'.')))
+        }
+        Some(_) => true,
     }
 }
 

@@ -23,8 +23,8 @@ fn inert_statements_and_definitions_are_blanked() {
                 return AssistantAgent(\"a\", llm_config={\"model\": \"gpt-4o\", \"api_key\": key})\n\n\
                 def last():\n    return 0\n";
     let m = masked(text).expect("masked");
-    // `helper` is written in `build`: its definition stays, its body does not.
-    assert!(m.contains("def helper(a)"), "{m}");
+    // `helper` is written only on a line left out: its definition goes too.
+    assert!(!m.contains("def helper(a)"), "{m}");
     assert!(!m.contains("total = a"), "{m}");
     assert!(!m.contains("n = helper"), "{m}");
     assert!(m.contains("key = os.environ"), "{m}");
@@ -161,4 +161,72 @@ fn configuration_words_count_as_whole_words_only() {
                 def agent(self):\n        return AssistantAgent(\"a\", llm_config=self.speaker_llm_config)\n";
     let m = masked(text).expect("masked");
     assert!(!m.contains("self.speaker_llm_config = "), "{m}");
+}
+
+#[test]
+fn definitions_and_compound_statements_stay_when_a_kept_line_reads_them() {
+    let text = "import os\nfrom autogen import AssistantAgent\n\n\
+                def make_cfg():\n    return {\"model\": MODEL}\n\n\
+                def report(x):\n    print(x)\n\n\
+                if os.name == \"nt\":\n    MODEL = \"gpt-4o\"\nelse:\n    MODEL = \"gpt-4o-mini\"\n\n\
+                for q in QUESTIONS:\n    report(q)\n\n\
+                with open(\"log\") as fh:\n    LOG = fh.read()\n\n\
+                class Unused:\n    size = 3\n\n\
+                class Used:\n    size = 4\n    def f(self):\n        return 1\n    done = True\n\n\
+                a = AssistantAgent(\"a\", llm_config=make_cfg(), description=LOG + Used.size)\n\
+                key = os.environ[\"OPENAI_API_KEY\"]\n";
+    let m = masked(text).expect("masked");
+    assert!(m.contains("def make_cfg():"), "{m}");
+    assert!(m.contains("MODEL = \"gpt-4o-mini\""), "{m}");
+    assert!(m.contains("with open(\"log\") as fh:"), "{m}");
+    assert!(m.contains("class Used:"), "{m}");
+    // Read as an attribute only: nothing resolves it.
+    assert!(!m.contains("size = 4"), "{m}");
+    assert!(!m.contains("def f(self)"), "{m}");
+    assert!(!m.contains("def report"), "{m}");
+    assert!(!m.contains("for q in"), "{m}");
+    assert!(!m.contains("class Unused"), "{m}");
+}
+
+#[test]
+fn names_in_strings_annotations_and_arguments_are_no_triggers() {
+    let text = "from autogen import AssistantAgent, LLMConfig\n\n\
+                class Chat:\n    \
+                cfg: LLMConfig | dict[str, int] | None = None\n    \
+                llm_config: dict[str, int] | None = None\n    \
+                def g(self, s: str):\n        t = str(s)\n        return t\n    \
+                def pick(self, agent: AssistantAgent, n: int) -> AssistantAgent:\n        \
+                note = \"an AssistantAgent answers\"\n        \
+                label = f\"AssistantAgent {n}\"\n        \
+                if isinstance(agent, AssistantAgent):\n            return agent\n        \
+                return None\n\n    \
+                def make(self, n: str):\n        \
+                x = f\"{AssistantAgent(n)}\"\n        \
+                A = (AssistantAgent)\n        \
+                return A(\"b\")\n\n\
+                def last():\n    return 0\n";
+    let m = masked(text).expect("masked");
+    assert!(!m.contains("def pick"), "{m}");
+    assert!(!m.contains("note ="), "{m}");
+    // `x: T = None` copies nothing and binds only `x`.
+    assert!(!m.contains("cfg: LLMConfig"), "{m}");
+    assert!(!m.contains("t = str(s)"), "{m}");
+    assert!(m.contains("x = f\"{AssistantAgent(n)}\""), "{m}");
+    assert!(m.contains("A = (AssistantAgent)"), "{m}");
+}
+
+#[test]
+fn json_dumps_counts_where_the_extractor_reads_it() {
+    let text = "import json\n\ndef log(event):\n    line = json.dumps(event)\n    \
+                print(line)\n    return None\n\n\
+                def save(path):\n    cfg = [{\"model\": \"m\", \"api_key\": \"k\"}]\n    \
+                n = 1\n    with open(path, \"w\") as f:\n        f.write(json.dumps(cfg))\n    \
+                return n\n\n\
+                def alias():\n    d = json.dumps\n    x = 2\n    \
+                open(\"c.json\", \"w\").write(d(CFG))\n    return x\n";
+    let m = masked(text).expect("masked");
+    assert!(!m.contains("line = json.dumps"), "{m}");
+    assert!(m.contains("cfg = [{"), "{m}");
+    assert!(m.contains("d = json.dumps"), "{m}");
+    assert!(!m.contains("x = 2"), "{m}");
 }

@@ -57,8 +57,8 @@ use crate::engine::python::lex::{ident_at, is_ident_byte, is_ident_start, is_key
 mod lines;
 
 use self::lines::{
-    code_use, for_each_word, fstring_words, line_at, logical_lines, tokens, Kind, Line, Tok,
-    WordSet,
+    code_use, code_word, for_each_word, fstring_words, line_at, logical_lines, tokens, Kind, Line,
+    Tok, WordSet,
 };
 
 /// The byte ranges of `text` left to the parser (whole lines; the rest are the statements
@@ -261,12 +261,20 @@ impl<'a> Masker<'a> {
             let word = |s: usize, e: usize| {
                 (s == 0 || !is_ident_byte(b[s - 1])) && b.get(e).is_none_or(|&c| !is_ident_byte(c))
             };
-            if matches!(&b[m.start()..m.end()], b"config_list" | b"llm_config")
-                && !word(m.start(), m.end())
-            {
+            let token = &b[m.start()..m.end()];
+            let config = matches!(token, b"config_list" | b"llm_config");
+            if config && !word(m.start(), m.end()) {
                 continue;
             }
-            if let Some(i) = line_at(&self.lines, m.start()) {
+            let Some(i) = line_at(&self.lines, m.start()) else {
+                continue;
+            };
+            // Configuration keys are dict keys, strings; a suppression is a comment; the other
+            // tokens count in code only (`"import requests"` in a prompt is none).
+            if config
+                || matches!(token, b"keywire:" | b":=")
+                || code_word(b, &self.lines[i], m.start()).is_some()
+            {
                 self.lines[i].trigger = true;
             }
         }

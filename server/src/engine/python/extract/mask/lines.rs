@@ -304,16 +304,13 @@ pub(super) fn fstring_words(b: &[u8], p: usize, e: usize, mut f: impl FnMut(usiz
     }
 }
 
-/// Whether the name at `s..e` on `line` stands where a callee, an object whose attribute is
-/// called, or a binding can be: in code (not in a string or a comment; in an f-string, in a
-/// replacement field), and not where a value is only read as an argument, an element or an
-/// annotation — followed by `,` `]` `}` `|` or `:`, or by `)` and then anything but the end
-/// of the line, `(` or `.` (`X = (Name)` copies Name's binding) — unless it follows `as`.
-pub(super) fn code_use(b: &[u8], line: &Line, s: usize, e: usize) -> bool {
+/// Where the byte `s` of a word on `line` stands: None in a string or a comment (an f-string's
+/// replacement fields are code), else whether the word follows `as`.
+pub(super) fn code_word(b: &[u8], line: &Line, s: usize) -> Option<bool> {
     let (mut code, mut fstring, mut after_as, mut prev_as) = (false, None, false, false);
     tokens(b, line.start, line.end, |t| match t {
         Tok::Ident(ws, we, _) => {
-            if ws == s {
+            if ws <= s && s < we {
                 code = true;
                 after_as = prev_as;
             }
@@ -324,12 +321,21 @@ pub(super) fn code_use(b: &[u8], line: &Line, s: usize, e: usize) -> bool {
     });
     if let Some((p, fe)) = fstring {
         let mut inside = false;
-        fstring_words(b, p, fe, |ws, _| inside |= ws == s);
-        return inside;
+        fstring_words(b, p, fe, |ws, we| inside |= ws <= s && s < we);
+        return inside.then_some(false);
     }
-    if !code {
+    code.then_some(after_as)
+}
+
+/// Whether the name at `s..e` on `line` stands where a callee, an object whose attribute is
+/// called, or a binding can be: in code (not in a string or a comment; in an f-string, in a
+/// replacement field), and not where a value is only read as an argument, an element or an
+/// annotation — followed by `,` `]` `}` `|` or `:`, or by `)` and then anything but the end
+/// of the line, `(` or `.` (`X = (Name)` copies Name's binding) — unless it follows `as`.
+pub(super) fn code_use(b: &[u8], line: &Line, s: usize, e: usize) -> bool {
+    let Some(after_as) = code_word(b, line, s) else {
         return false;
-    }
+    };
     if after_as {
         return true;
     }

@@ -230,3 +230,17 @@ fn json_dumps_counts_where_the_extractor_reads_it() {
     assert!(m.contains("d = json.dumps"), "{m}");
     assert!(!m.contains("x = 2"), "{m}");
 }
+
+#[test]
+fn fact_tokens_in_strings_and_comments_are_no_triggers() {
+    let text = "import os\nfrom autogen import AssistantAgent\n\n\
+                def prompt():\n    task = \"import requests; print(os.environ)\"  # import it\n    \
+                n = 1\n    return task\n\n\
+                def read():\n    where = f\"{os.environ['HOME']}/x\"\n    return where\n\n\
+                def build():\n    cfg = {\"config_list\": [{\"model\": \"m\"}]}\n    n = 2\n    \
+                return AssistantAgent(\"a\", llm_config=cfg)\n";
+    let m = masked(text).expect("masked");
+    assert!(!m.contains("task = "), "{m}");
+    assert!(m.contains("where = f"), "{m}");
+    assert!(m.contains("cfg = {"), "{m}");
+}

@@ -129,11 +129,7 @@ fn main() -> ExitCode {
             let Some(dir) = rest.first() else {
                 return usage();
             };
-            let texts: Vec<String> = verify::python_files(&PathBuf::from(dir))
-                .iter()
-                .filter_map(|p| std::fs::read_to_string(p).ok())
-                .filter(|t| python::prefilter(t).relevance == python::Relevance::Full)
-                .collect();
+            let texts = verify::parsed_texts(&PathBuf::from(dir));
             let passes: usize = rest.get(1).and_then(|n| n.parse().ok()).unwrap_or(10);
             let t = std::time::Instant::now();
             for _ in 0..passes {
@@ -155,12 +151,8 @@ fn main() -> ExitCode {
             let Some(dir) = rest.first() else {
                 return usage();
             };
-            let originals: Vec<String> = verify::python_files(&PathBuf::from(dir))
-                .iter()
-                .filter_map(|p| std::fs::read_to_string(p).ok())
-                .filter(|t| python::prefilter(t).relevance == python::Relevance::Full)
-                .filter(|t| python::masked_text(t).is_some())
-                .collect();
+            let mut originals = verify::parsed_texts(&PathBuf::from(dir));
+            originals.retain(|t| python::masked_text(t).is_some());
             let texts: Vec<String> = originals
                 .iter()
                 .filter_map(|t| python::masked_text(t))

@@ -42,6 +42,15 @@ pub fn files_with(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
     out
 }
 
+/// The texts of the Python files under `dir` the prefilter sends to the parser.
+pub fn parsed_texts(dir: &Path) -> Vec<String> {
+    python_files(dir)
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .filter(|t| python::prefilter(t).relevance == Relevance::Full)
+        .collect()
+}
+
 pub fn run(dirs: &[PathBuf]) -> bool {
     let mut ok = true;
     for dir in dirs {

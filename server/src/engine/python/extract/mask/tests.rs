@@ -244,3 +244,57 @@ fn fact_tokens_in_strings_and_comments_are_no_triggers() {
     assert!(m.contains("where = f"), "{m}");
     assert!(m.contains("cfg = {"), "{m}");
 }
+
+/// Statements of the kinds the mask judges, over a few names that resolve, shadow or alias
+/// what keywire knows: any module made of them gives the same facts masked as written.
+const STATEMENTS: &[&str] = &[
+    "{a} = {b}\n",
+    "{a}: LLMConfig | None = None\n",
+    "{a} = AssistantAgent(\"x\", llm_config={b})\n",
+    "{a} = {{\"config_list\": [{{\"model\": \"m\", \"api_key\": {b}}}]}}\n",
+    "{a} = os.environ[\"K_{a}\"]\n",
+    "if {b}:\n    {a} = \"gpt-4o\"\nelse:\n    {a} = {b}\n",
+    "for {a} in {b}:\n    print({a})\n",
+    "with open(\"f\") as {a}:\n    {b} = {a}.read()\n",
+    "class {C}:\n    {a} = {b}\n    def m(self, x: AssistantAgent) -> None:\n        return {b}\n",
+    "def {a}():\n    return {b}\n",
+    "def {a}(x: AssistantAgent):\n    y = f\"{{x}} {{{b}}}\"\n    return AssistantAgent(\"n\", llm_config=y)\n",
+    "{a} = json.dumps({b})\n",
+    "open(\"c.json\", \"w\").write(json.dumps({b}))\n",
+    "{a} = \"import os; AssistantAgent\"  # environ\n",
+    "try:\n    {a} = {b}\nexcept Exception as {b}:\n    pass\n",
+    "print({a}, {b})\n",
+    "{C} = AssistantAgent\n",
+    "{a} = {C}(\"z\", llm_config={b})\n",
+    "OPENAI_API_KEY = \"sk-proj-4fQ9zR2mL8vX1cT7bN3kP6wY0hJ5sD2gA9eU4iO7lK1m\"\n",
+    "{a} = isinstance({b}, AssistantAgent)\n",
+];
+
+const NAMES: &[&str] = &[
+    "cfg", "key", "model", "base", "agent", "x", "environ", "dumps", "str", "getenv",
+];
+const CLASSES: &[&str] = &["Helper", "Chat", "AssistantAgent", "OpenAI", "LLMConfig"];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+    #[test]
+    fn modules_of_judged_statements_keep_their_facts(
+        picks in proptest::collection::vec((0..STATEMENTS.len(), 0..NAMES.len(), 0..NAMES.len(), 0..CLASSES.len()), 1..14)
+    ) {
+        let mut text = String::from(
+            "import os, json\nfrom autogen import AssistantAgent, LLMConfig\nfrom openai import OpenAI\n\n",
+        );
+        for (s, a, b, c) in picks {
+            text.push_str(
+                &STATEMENTS[s]
+                    .replace("{a}", NAMES[a])
+                    .replace("{b}", NAMES[b])
+                    .replace("{C}", CLASSES[c])
+                    .replace("{{", "{")
+                    .replace("}}", "}"),
+            );
+        }
+        text.push_str("last = 0\n");
+        masked(&text);
+    }
+}

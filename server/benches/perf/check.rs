@@ -103,6 +103,40 @@ fn which(program: &str) -> Option<String> {
         .map(|p| p.to_string_lossy().into_owned())
 }
 
+/// The program a launcher script on PATH runs. A pyenv shim is a bash script that starts
+/// `pyenv exec`, which adds about 100 ms to every run of the tool it stands for: timing it
+/// would flatter keywire. Python's `ruff` package names its own binary.
+fn real_binary(found: String) -> String {
+    let script = std::fs::read(&found).is_ok_and(|b| b.starts_with(b"#!"));
+    if !script {
+        return found;
+    }
+    let name = Path::new(&found).file_name().and_then(|n| n.to_str());
+    let resolved = match name {
+        Some("ruff") => Command::new("python3")
+            .args([
+                "-c",
+                "from ruff.__main__ import find_ruff_bin; print(find_ruff_bin())",
+            ])
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .filter(|p| !p.is_empty()),
+        _ => None,
+    };
+    match resolved {
+        Some(real) => {
+            eprintln!("{found} is a launcher script; timing {real}");
+            real
+        }
+        None => {
+            eprintln!("warning: {found} is a launcher script; its start-up is timed too");
+            found
+        }
+    }
+}
+
 /// CPython's standard library, copied (Python files only, no site-packages or caches) so that
 /// every tool sees the same files.
 fn stdlib_copy(work: &Path, given: Option<String>) -> Option<PathBuf> {
@@ -163,8 +197,8 @@ pub fn run(args: &[String]) -> ExitCode {
         .filter_map(|n| n.trim().parse().ok())
         .collect();
     let keywire = flag(args, "--keywire").unwrap_or_else(|| env!("CARGO_BIN_EXE_keywire").into());
-    let ruff = which("ruff");
-    let rg = which("rg");
+    let ruff = which("ruff").map(real_binary);
+    let rg = which("rg").map(real_binary);
     if !Path::new("/usr/bin/time").exists() {
         eprintln!("/usr/bin/time is needed (apt-get install -y time)");
         return ExitCode::FAILURE;

@@ -205,6 +205,38 @@ impl Derived {
         false
     }
 
+    /// The modules that run when `path` starts, in path order, `path` left out: what its
+    /// module-level imports import, directly or not (as [`Self::first_import_of`] counts them
+    /// for each of [`Self::descendants`], in one walk). `facts` are `path`'s.
+    pub fn started_by(&self, facts: &PyFacts, path: &Path) -> Vec<PathBuf> {
+        let Some(&s) = self.index.get(path) else {
+            return Vec::new();
+        };
+        let mut seen = vec![false; self.paths.len()];
+        let mut stack: Vec<u32> = Vec::new();
+        for &(t, i) in &self.imports[s as usize] {
+            if facts.imports.get(i).is_some_and(|i| i.module_level) && !seen[t as usize] {
+                seen[t as usize] = true;
+                stack.push(t);
+            }
+        }
+        while let Some(p) = stack.pop() {
+            for &(t, _) in &self.imports[p as usize] {
+                if !seen[t as usize] {
+                    seen[t as usize] = true;
+                    stack.push(t);
+                }
+            }
+        }
+        seen[s as usize] = false;
+        // Indices follow the paths' order.
+        seen.iter()
+            .enumerate()
+            .filter(|(_, &s)| s)
+            .map(|(i, _)| self.paths[i].clone())
+            .collect()
+    }
+
     /// Modules `path` imports, directly or transitively (none when no module has a load point:
     /// the graph is only built for them).
     pub fn descendants(&self, path: &Path) -> HashSet<PathBuf> {

@@ -171,13 +171,6 @@ pub fn started_modules(ws: &Workspace, module: &Path) -> Vec<PathBuf> {
     let Some(m) = ws.python_module(module) else {
         return out;
     };
-    let d = ws.derived();
-    let mut imported: Vec<PathBuf> = d
-        .descendants(module)
-        .into_iter()
-        .filter(|t| d.first_import_of(&m.facts, module, t).is_some())
-        .collect();
-    imported.sort();
-    out.extend(imported);
+    out.extend(ws.derived().started_by(&m.facts, module));
     out
 }

@@ -125,6 +125,59 @@ fn loaders_sharing_a_program_match_the_definition() {
     }
 }
 
+/// `started_by` against its definition: every descendant that a module-level import of the
+/// module imports, directly or not (`first_import_of`), sorted.
+#[test]
+fn started_modules_match_the_definition() {
+    let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
+    let mut rand = move |n: u64| rng.below(n);
+    let name = |m: usize| PathBuf::from(format!("/ws/m{m}.py"));
+    for round in 0..80 {
+        let n = 2 + rand(25) as usize;
+        let mut ws = Workspace::new("/ws", Config::default());
+        for i in 0..n {
+            let mut facts = PyFacts::default();
+            for j in 0..n {
+                if rand(100) < 12 {
+                    facts.imports.push(Import {
+                        module: format!("m{j}"),
+                        level: 0,
+                        names: Vec::new(),
+                        span: Span::new(0, 1),
+                        module_level: rand(3) > 0,
+                        stmt_start: 10 * j,
+                    });
+                }
+            }
+            if i == 0 {
+                facts.loads.push(LoadPoint {
+                    kind: LoadKind::LoadDotenv,
+                    path: LoadPath::Default,
+                    span: Span::new(0, 1),
+                    module_level: true,
+                    stmt_start: 0,
+                    stmt_span: Span::new(0, 1),
+                    override_env: false,
+                    has_dotenv_file_path: false,
+                });
+            }
+            ws.set_python_facts(name(i), Arc::new(facts));
+        }
+        let d = ws.derived();
+        for p in 0..n {
+            let path = name(p);
+            let facts = &ws.python_module(&path).unwrap().facts;
+            let mut want: Vec<PathBuf> = d
+                .descendants(&path)
+                .into_iter()
+                .filter(|t| d.first_import_of(facts, &path, t).is_some())
+                .collect();
+            want.sort();
+            assert_eq!(d.started_by(facts, &path), want, "round {round}, m{p}");
+        }
+    }
+}
+
 /// The import resolution before `ModuleTree` (paths built and looked up one by one).
 /// Candidate files for an import, kept only when they are workspace modules.
 fn reference_resolve_import(

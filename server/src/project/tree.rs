@@ -168,68 +168,40 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
     for (dir, found) in markers.into_inner().unwrap_or_else(|e| e.into_inner()) {
         workspace.set_dir_markers(dir, found);
     }
-    // Files that say how the project runs: their runners (read, not checked); and workflows
-    // (checked).
     let mut run_files = run_files.into_inner().unwrap_or_else(|e| e.into_inner());
     run_files.sort();
     run_files.dedup();
-    let mut workflows = Vec::new();
-    let mut manifests = Vec::new();
-    for path in run_files {
-        match read_source(&path, opts.max_file_size) {
-            Ok(text) if file_kind(&path) == FileKind::Workflow => {
-                workflows.push(path.clone());
-                workspace.set_workflow(path, &text);
-            }
-            Ok(text) if file_kind(&path) == FileKind::Manifest => {
-                workspace.set_manifest(path.clone(), &text);
-                note_manifest(&workspace, &path, &mut manifests, &mut skipped);
-            }
-            Ok(text) if path.file_name().is_some_and(|n| n == "pyproject.toml") => {
-                workspace.set_run_file(path.clone(), &text);
-                note_manifest(&workspace, &path, &mut manifests, &mut skipped);
-            }
-            Ok(text) => workspace.set_run_file(path, &text),
-            Err(reason) => skipped.push(Skipped { path, reason }),
-        }
-    }
-    // Files requirements files include under other names (`-r base.txt`, `-c constraints.txt`).
-    let included = workspace.read_includes(|path| read_source(path, opts.max_file_size));
-    for (path, result) in included {
-        match result {
-            Ok(()) => {
-                let under = roots
-                    .iter()
-                    .any(|r| path == r.path || (r.is_dir && path.starts_with(&r.path)));
-                if under {
-                    note_manifest(&workspace, &path, &mut manifests, &mut skipped);
-                }
-            }
-            Err(reason) => skipped.push(Skipped {
-                path,
-                reason: format!("included by a requirements file: {reason}"),
-            }),
-        }
-    }
-    let installed = super::venv::find(&workspace, opts.virtual_env.as_deref());
-    if !installed.is_empty() {
-        workspace.set_installed(installed);
-    }
-    let imports_matter =
-        workspace.runners().next().is_some() || workspace.workflows().next().is_some();
-
     sort_by_path(&mut py_results);
     py_results.dedup_by(|a, b| a.0 == b.0);
+    // A workflow's steps read variables whatever .env files there are.
+    let env_facts_matter = !env_paths.is_empty()
+        || !context.is_empty()
+        || run_files.iter().any(|p| file_kind(p) == FileKind::Workflow);
+    // The files that say how the project runs are read (a lock file can take milliseconds to
+    // parse) while the deferred modules are parsed.
+    let mut workflows = Vec::new();
+    let mut manifests = Vec::new();
+    rayon::join(
+        || {
+            read_run_files(
+                &mut workspace,
+                run_files,
+                &roots,
+                opts,
+                &mut workflows,
+                &mut manifests,
+                &mut skipped,
+            )
+        },
+        || parse_deferred(&mut py_results, env_facts_matter),
+    );
+    let imports_matter =
+        workspace.runners().next().is_some() || workspace.workflows().next().is_some();
     scan_deferred(
         &mut py_results,
         opts.max_file_size,
         imports_matter,
         &UnreadConfigs::new(&workspace.root, &workspace.config),
-    );
-    // A workflow's steps read variables whatever .env files there are.
-    parse_deferred(
-        &mut py_results,
-        !env_paths.is_empty() || !context.is_empty() || !workflows.is_empty(),
     );
     let cache_counts = cache.as_ref().map(FactsCache::counts);
     let max_file_size = opts.max_file_size;
@@ -477,6 +449,59 @@ fn prepare_roots(given: &[PathBuf]) -> Result<(Root, Vec<Root>), LoadError> {
     Ok((first, kept))
 }
 
+/// Read the files that say how the project runs: their runners (read, not checked), workflows
+/// (checked), dependency manifests and what requirements files include; and the virtualenvs.
+fn read_run_files(
+    workspace: &mut Workspace,
+    run_files: Vec<PathBuf>,
+    roots: &[Root],
+    opts: &LoadOptions,
+    workflows: &mut Vec<PathBuf>,
+    manifests: &mut Vec<PathBuf>,
+    skipped: &mut Vec<Skipped>,
+) {
+    for path in run_files {
+        match read_source(&path, opts.max_file_size) {
+            Ok(text) if file_kind(&path) == FileKind::Workflow => {
+                workflows.push(path.clone());
+                workspace.set_workflow(path, &text);
+            }
+            Ok(text) if file_kind(&path) == FileKind::Manifest => {
+                workspace.set_manifest(path.clone(), &text);
+                note_manifest(workspace, &path, manifests, skipped);
+            }
+            Ok(text) if path.file_name().is_some_and(|n| n == "pyproject.toml") => {
+                workspace.set_run_file(path.clone(), &text);
+                note_manifest(workspace, &path, manifests, skipped);
+            }
+            Ok(text) => workspace.set_run_file(path, &text),
+            Err(reason) => skipped.push(Skipped { path, reason }),
+        }
+    }
+    // Files requirements files include under other names (`-r base.txt`, `-c constraints.txt`).
+    let included = workspace.read_includes(|path| read_source(path, opts.max_file_size));
+    for (path, result) in included {
+        match result {
+            Ok(()) => {
+                let under = roots
+                    .iter()
+                    .any(|r| path == r.path || (r.is_dir && path.starts_with(&r.path)));
+                if under {
+                    note_manifest(workspace, &path, manifests, skipped);
+                }
+            }
+            Err(reason) => skipped.push(Skipped {
+                path,
+                reason: format!("included by a requirements file: {reason}"),
+            }),
+        }
+    }
+    let installed = super::venv::find(workspace, opts.virtual_env.as_deref());
+    if !installed.is_empty() {
+        workspace.set_installed(installed);
+    }
+}
+
 /// Give the files left without a light scan their imports after all when some module loads a
 /// .env file (which modules run before it is what imports decide), or a runner loads one for
 /// the modules its entry points import (`runners`). Their text was not kept: it is read again
@@ -503,7 +528,6 @@ fn scan_deferred(
         };
         r.2 = fast_facts(&r.0, &text, tests.contains(&r.0)).unwrap_or_default();
         r.3.light = false;
-        r.3.secrets_pending = false;
     });
 }
 
@@ -517,6 +541,8 @@ fn parse_deferred(results: &mut [PyResult], has_env_files: bool) {
     results.par_iter_mut().filter(|r| r.3.env).for_each(|r| {
         r.2 = python::extract(&r.1);
         r.3.env = false;
+        // Imports and edit points included: `scan_deferred` has nothing left to add.
+        r.3.light = false;
     });
 }
 

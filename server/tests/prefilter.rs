@@ -360,7 +360,22 @@ fn test_code_configurations_count_only_when_test_code_is_checked() {
         "tests/test_keys.py",
         "from autogen import AssistantAgent\n\n\ndef test_key():\n    config_list = [{\"model\": \"gpt-4o\", \"api_key\": \"sk-proj-Zx81hQmPq7Lr2Vn5Ws9Tb3Kc6Yd0Fe4GjT3BlbkFJa1\"}]\n    AssistantAgent(\"a\", llm_config={\"config_list\": config_list})\n",
     );
+    // Relevant for its env access only (no key-like literal): parsed without its
+    // configurations unless they count.
+    write(
+        "tests/test_env.py",
+        "import os\nfrom autogen import AssistantAgent\n\n\ndef test_env():\n    config_list = [{\"model\": \"gpt-4o\", \"api_key\": os.environ[\"TEST_ENV_KEY\"]}]\n    agent = AssistantAgent(\"a\", llm_config={\"config_list\": config_list})\n    assert os.getenv(\"TEST_ONLY_FLAG\")\n",
+    );
 
+    let reads_of = |prefilter: Prefilter, rel: &str| {
+        let opts = LoadOptions {
+            prefilter,
+            ..LoadOptions::default()
+        };
+        let loaded = keywire::project::load(std::slice::from_ref(&root), &opts).unwrap();
+        let m = loaded.workspace.python_module(&root.join(rel)).unwrap();
+        (m.facts.env_reads.len(), m.facts.entries.len())
+    };
     let facts_of = |prefilter: Prefilter, rel: &str| {
         let opts = LoadOptions {
             prefilter,
@@ -393,5 +408,9 @@ fn test_code_configurations_count_only_when_test_code_is_checked() {
             assert_eq!((entries > 0, sources > 0), (all, all), "{policy} {mode:?}");
         }
         assert!(facts_of(Prefilter::Findings, "tests/test_keys.py").0 > 0);
+        for mode in [Prefilter::Facts, Prefilter::Findings] {
+            let (reads, entries) = reads_of(mode, "tests/test_env.py");
+            assert_eq!((reads, entries > 0), (2, all), "{policy} {mode:?}");
+        }
     }
 }

@@ -181,6 +181,7 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
     // parse) while the deferred modules are parsed.
     let mut workflows = Vec::new();
     let mut manifests = Vec::new();
+    let unread = UnreadConfigs::new(&root, &workspace.config);
     rayon::join(
         || {
             read_run_files(
@@ -193,7 +194,7 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
                 &mut skipped,
             )
         },
-        || parse_deferred(&mut py_results, env_facts_matter),
+        || parse_deferred(&mut py_results, env_facts_matter, &unread),
     );
     let imports_matter =
         workspace.runners().next().is_some() || workspace.workflows().next().is_some();
@@ -534,12 +535,16 @@ fn scan_deferred(
 /// Parse the files whose env facts were left out when they can matter after all: with .env
 /// files around (KW201-KW203), or with model configurations (a write anywhere defines a
 /// variable their rules look up).
-fn parse_deferred(results: &mut [PyResult], has_env_files: bool) {
+fn parse_deferred(results: &mut [PyResult], has_env_files: bool, unread: &UnreadConfigs) {
     if !results.iter().any(|r| r.3.env) || !(has_env_files || results.iter().any(|r| r.3.configs)) {
         return;
     }
     results.par_iter_mut().filter(|r| r.3.env).for_each(|r| {
-        r.2 = python::extract(&r.1);
+        // A test module is deferred for its env access (`prefilter_test`).
+        r.2 = match unread.contains(&r.0) {
+            true => python::extract_without_configs(&r.1),
+            false => python::extract(&r.1),
+        };
         r.3.env = false;
         // Imports and edit points included: `scan_deferred` has nothing left to add.
         r.3.light = false;

@@ -63,7 +63,19 @@ use crate::engine::text::Span;
 /// Statements that cannot change a fact are left out of the parse (see `mask.rs`); where that
 /// leaves a tree with errors, the text is parsed as written.
 pub fn extract(text: &str) -> PyFacts {
-    if let Some(ranges) = mask::kept_ranges(text) {
+    extract_masked(text, true)
+}
+
+/// [`extract`] for a module whose model configurations no rule reads (test code under the
+/// default test policy, see `engine/test_code.rs`): the mask leaves configurations out, so its
+/// entries, agents, clients and config sources may be missing; its imports, env access, env
+/// writes, load points, secret constants, suppressions and edit points are [`extract`]'s.
+pub fn extract_without_configs(text: &str) -> PyFacts {
+    extract_masked(text, false)
+}
+
+fn extract_masked(text: &str, configs: bool) -> PyFacts {
+    if let Some(ranges) = mask::kept_ranges(text, configs) {
         if let Some(tree) = parse(text, &ranges).filter(|t| !t.root_node().has_error()) {
             // The mask left out what pruning would skip (a body without a relevant line keeps
             // only its last statement); pruning would scan each body's whole text again.
@@ -82,7 +94,7 @@ pub fn masked_text(text: &str) -> Option<String> {
 
 #[doc(hidden)]
 pub fn masked_ranges(text: &str) -> Option<Vec<tree_sitter::Range>> {
-    mask::kept_ranges(text)
+    mask::kept_ranges(text, true)
 }
 
 /// [`extract`] without the mask: every statement parsed (and so every syntax error seen).

@@ -32,7 +32,7 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
 
 use super::lex::is_ident_byte;
-use super::{extract, light, PyFacts};
+use super::{extract, extract_without_configs, light, PyFacts};
 use crate::engine::packages::data::AUTOGEN_IMPORTS;
 use crate::engine::providers::CONSTRUCTORS;
 use crate::engine::secrets;
@@ -396,9 +396,12 @@ pub fn extract_fast(text: &str) -> PyFacts {
 }
 
 /// [`extract_fast`] for test code whose model configurations no rule reads
-/// ([`prefilter_test`]).
+/// ([`prefilter_test`]): a file relevant for its env access only is parsed without them.
 pub fn extract_fast_test(text: &str) -> PyFacts {
-    light_or_extract(prefilter_test(text, false), text)
+    match prefilter_test(text, false) {
+        p if p.relevance == Relevance::EnvOnly => extract_without_configs(text),
+        p => light_or_extract(p, text),
+    }
 }
 
 fn light_or_extract(p: Prefiltered, text: &str) -> PyFacts {

@@ -65,10 +65,18 @@ use self::lines::{
 /// that cannot change a fact); None when nothing is left out or the text is not plain enough
 /// to be sure.
 pub(super) fn kept(text: &str) -> Option<Vec<Range<usize>>> {
+    kept_for(text, true)
+}
+
+/// [`kept`]; without `configs`, for a module whose model configurations no rule reads (test
+/// code, see `engine/test_code.rs`): constructors and `config_list` / `llm_config` are no
+/// triggers, so only env access, `.env` loading, imports, suppressions and secret constants
+/// keep their statements.
+fn kept_for(text: &str, configs: bool) -> Option<Vec<Range<usize>>> {
     let b = text.as_bytes();
     let lines = logical_lines(b)?;
     let mut m = Masker::new(b, lines)?;
-    m.triggers()?;
+    m.triggers(configs)?;
     let mut anchor = false;
     m.module_block(0..m.lines.len(), true, &mut anchor);
     m.settle();
@@ -94,9 +102,9 @@ pub(super) fn mask(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// [`kept`] as tree-sitter ranges (rows and columns counted in `text`).
-pub(super) fn kept_ranges(text: &str) -> Option<Vec<tree_sitter::Range>> {
-    let kept = kept(text)?;
+/// [`kept_for`] as tree-sitter ranges (rows and columns counted in `text`).
+pub(super) fn kept_ranges(text: &str, configs: bool) -> Option<Vec<tree_sitter::Range>> {
+    let kept = kept_for(text, configs)?;
     let b = text.as_bytes();
     let mut row = 0;
     let mut at = 0;
@@ -157,15 +165,22 @@ fn resolvable_root(w: &[u8]) -> bool {
 
 /// The last names of the callees keywire resolves (constructors, env access, `.env` loading,
 /// config list sources and writes), sorted.
-fn final_names() -> &'static [&'static [u8]] {
-    static NAMES: OnceLock<Vec<&'static [u8]>> = OnceLock::new();
-    NAMES.get_or_init(|| {
-        let mut names: Vec<&'static [u8]> = RESOLVED_NAMES.iter().map(|n| n.as_bytes()).collect();
-        names.extend(CONSTRUCTORS.iter().map(|c| c.name.as_bytes()));
-        names.sort_unstable();
-        names.dedup();
-        names
-    })
+/// Without `constructors`, the others only.
+fn final_names(constructors: bool) -> &'static [&'static [u8]] {
+    static NAMES: OnceLock<[Vec<&'static [u8]>; 2]> = OnceLock::new();
+    let [without, with] = NAMES.get_or_init(|| {
+        let mut without: Vec<&'static [u8]> = RESOLVED_NAMES.iter().map(|n| n.as_bytes()).collect();
+        without.sort_unstable();
+        let mut with = without.clone();
+        with.extend(CONSTRUCTORS.iter().map(|c| c.name.as_bytes()));
+        with.sort_unstable();
+        with.dedup();
+        [without, with]
+    });
+    match constructors {
+        true => with,
+        false => without,
+    }
 }
 
 fn fixed_tokens() -> &'static AhoCorasick {
@@ -253,7 +268,7 @@ impl<'a> Masker<'a> {
 
     /// Marks the trigger lines; None for a star import from a package keywire knows (any
     /// name may resolve then).
-    fn triggers(&mut self) -> Option<()> {
+    fn triggers(&mut self, configs: bool) -> Option<()> {
         let b = self.b;
         for m in fixed_tokens().find_iter(b) {
             // The extractor reads `config_list` and `llm_config` as keywords and dict keys
@@ -263,7 +278,7 @@ impl<'a> Masker<'a> {
             };
             let token = &b[m.start()..m.end()];
             let config = matches!(token, b"config_list" | b"llm_config");
-            if config && !word(m.start(), m.end()) {
+            if config && !(configs && word(m.start(), m.end())) {
                 continue;
             }
             let Some(i) = line_at(&self.lines, m.start()) else {
@@ -283,7 +298,7 @@ impl<'a> Masker<'a> {
         // to one: by an import from a package keywire knows (`from os import getenv as g`), or
         // by an alias (below). Other names those packages export (`ChatCompletion`, errors,
         // types) resolve to nothing, and `environ`'s methods are reached through `environ`.
-        let mut names: HashSet<&'a [u8]> = final_names().iter().copied().collect();
+        let mut names: HashSet<&'a [u8]> = final_names(configs).iter().copied().collect();
         for i in 0..self.lines.len() {
             let line = &self.lines[i];
             if line.kind != Kind::Import {
@@ -320,7 +335,7 @@ impl<'a> Masker<'a> {
                 .position(|w| *w == b"import")
                 .map_or(0, |k| k + 1);
             for (k, w) in words.iter().enumerate().skip(from) {
-                if words.get(k + 1) == Some(&&b"as"[..]) && final_names().contains(w) {
+                if words.get(k + 1) == Some(&&b"as"[..]) && final_names(configs).contains(w) {
                     names.extend(words.get(k + 2).copied());
                 }
             }

@@ -366,6 +366,11 @@ fn test_code_configurations_count_only_when_test_code_is_checked() {
         "tests/test_env.py",
         "import os\nfrom autogen import AssistantAgent\n\n\ndef test_env():\n    config_list = [{\"model\": \"gpt-4o\", \"api_key\": os.environ[\"TEST_ENV_KEY\"]}]\n    agent = AssistantAgent(\"a\", llm_config={\"config_list\": config_list})\n    assert os.getenv(\"TEST_ONLY_FLAG\")\n",
     );
+    // Parsed for its load point, and without its configurations unless they count.
+    write(
+        "tests/conftest.py",
+        "from dotenv import load_dotenv\nfrom autogen import AssistantAgent\n\nload_dotenv()\n\n\ndef make():\n    AssistantAgent(\"a\", llm_config={\"config_list\": [{\"model\": \"gpt-4o\"}]})\n    return None\n",
+    );
 
     let reads_of = |prefilter: Prefilter, rel: &str| {
         let opts = LoadOptions {
@@ -411,6 +416,8 @@ fn test_code_configurations_count_only_when_test_code_is_checked() {
         for mode in [Prefilter::Facts, Prefilter::Findings] {
             let (reads, entries) = reads_of(mode, "tests/test_env.py");
             assert_eq!((reads, entries > 0), (2, all), "{policy} {mode:?}");
+            let (entries, _) = facts_of(mode, "tests/conftest.py");
+            assert_eq!(entries > 0, all, "conftest.py: {policy} {mode:?}");
         }
     }
 }

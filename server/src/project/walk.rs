@@ -461,7 +461,8 @@ impl WalkCtx<'_> {
                 };
                 match p.light {
                     Some(light) => (light, outcome),
-                    None => (python::extract(text), outcome),
+                    None if p.parse_configs => (python::extract(text), outcome),
+                    None => (python::extract_without_configs(text), outcome),
                 }
             }
         })

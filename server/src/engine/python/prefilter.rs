@@ -66,6 +66,9 @@ pub struct Prefiltered {
     /// The file imports a package that rules judge by its imports alone (KW601): its imports
     /// are read and its text is kept, however quiet it is otherwise.
     pub imports_matter: bool,
+    /// A parse must give its model configurations: false for test code ([`prefilter_test`])
+    /// unless KW104 may find a key-like literal in one, so [`extract_without_configs`] serves.
+    pub parse_configs: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -238,6 +241,7 @@ fn prefilter_with(text: &str, findings_only: bool, test_code: bool) -> Prefilter
         reason,
         light_left_out: false,
         imports_matter: false,
+        parse_configs: !test_code,
     };
     let found = triggers(text, !test_code);
     // Asked at most once: in test code only when it has configurations or for `findings_only`.
@@ -245,7 +249,10 @@ fn prefilter_with(text: &str, findings_only: bool, test_code: bool) -> Prefilter
     let mut may_hold_key =
         || *key_literal.get_or_insert_with(|| may_hold_key_literal(text.as_bytes()));
     if found.config && (!test_code || may_hold_key()) {
-        return full(!test_code, "config");
+        return Prefiltered {
+            parse_configs: true,
+            ..full(!test_code, "config")
+        };
     }
     if found.dotenv {
         return full(false, "dotenv");
@@ -270,6 +277,7 @@ fn prefilter_with(text: &str, findings_only: bool, test_code: bool) -> Prefilter
             reason: "",
             light_left_out: true,
             imports_matter: false,
+            parse_configs: !test_code,
         };
     }
     let Some(scan) = light::scan(text, &found.environ) else {
@@ -285,6 +293,7 @@ fn prefilter_with(text: &str, findings_only: bool, test_code: bool) -> Prefilter
         reason: "",
         light_left_out: false,
         imports_matter: found.package,
+        parse_configs: !test_code,
     }
 }
 
@@ -396,12 +405,9 @@ pub fn extract_fast(text: &str) -> PyFacts {
 }
 
 /// [`extract_fast`] for test code whose model configurations no rule reads
-/// ([`prefilter_test`]): a file relevant for its env access only is parsed without them.
+/// ([`prefilter_test`]): parsed without them unless one may hold a key-like literal.
 pub fn extract_fast_test(text: &str) -> PyFacts {
-    match prefilter_test(text, false) {
-        p if p.relevance == Relevance::EnvOnly => extract_without_configs(text),
-        p => light_or_extract(p, text),
-    }
+    light_or_extract(prefilter_test(text, false), text)
 }
 
 fn light_or_extract(p: Prefiltered, text: &str) -> PyFacts {
@@ -411,7 +417,8 @@ fn light_or_extract(p: Prefiltered, text: &str) -> PyFacts {
             light: Some(facts),
             ..
         } => facts,
-        _ => extract(text),
+        p if p.parse_configs => extract(text),
+        _ => extract_without_configs(text),
     }
 }
 

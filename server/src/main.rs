@@ -3,9 +3,6 @@ use std::process::ExitCode;
 use clap::Parser;
 use keywire::cli::{self, Cli, Command};
 
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {

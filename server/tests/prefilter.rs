@@ -372,15 +372,7 @@ fn test_code_configurations_count_only_when_test_code_is_checked() {
         "from dotenv import load_dotenv\nfrom autogen import AssistantAgent\n\nload_dotenv()\n\n\ndef make():\n    AssistantAgent(\"a\", llm_config={\"config_list\": [{\"model\": \"gpt-4o\"}]})\n    return None\n",
     );
 
-    let reads_of = |prefilter: Prefilter, rel: &str| {
-        let opts = LoadOptions {
-            prefilter,
-            ..LoadOptions::default()
-        };
-        let loaded = keywire::project::load(std::slice::from_ref(&root), &opts).unwrap();
-        let m = loaded.workspace.python_module(&root.join(rel)).unwrap();
-        (m.facts.env_reads.len(), m.facts.entries.len())
-    };
+    // (entries, config sources, env reads) of a module as loaded in `prefilter`'s mode.
     let facts_of = |prefilter: Prefilter, rel: &str| {
         let opts = LoadOptions {
             prefilter,
@@ -388,7 +380,8 @@ fn test_code_configurations_count_only_when_test_code_is_checked() {
         };
         let loaded = keywire::project::load(std::slice::from_ref(&root), &opts).unwrap();
         let m = loaded.workspace.python_module(&root.join(rel)).unwrap();
-        (m.facts.entries.len(), m.facts.config_sources.len())
+        let f = &m.facts;
+        (f.entries.len(), f.config_sources.len(), f.env_reads.len())
     };
     for policy in ["", "tests = \"all\"\n"] {
         write("keywire.toml", policy);
@@ -409,14 +402,14 @@ fn test_code_configurations_count_only_when_test_code_is_checked() {
         assert_eq!(has("KW205"), all, "{policy}: {off:#?}");
         // Parsed for its configurations only when they count.
         for mode in [Prefilter::Facts, Prefilter::Findings] {
-            let (entries, sources) = facts_of(mode, "tests/test_agents.py");
+            let (entries, sources, _) = facts_of(mode, "tests/test_agents.py");
             assert_eq!((entries > 0, sources > 0), (all, all), "{policy} {mode:?}");
         }
         assert!(facts_of(Prefilter::Findings, "tests/test_keys.py").0 > 0);
         for mode in [Prefilter::Facts, Prefilter::Findings] {
-            let (reads, entries) = reads_of(mode, "tests/test_env.py");
+            let (entries, _, reads) = facts_of(mode, "tests/test_env.py");
             assert_eq!((reads, entries > 0), (2, all), "{policy} {mode:?}");
-            let (entries, _) = facts_of(mode, "tests/conftest.py");
+            let (entries, _, _) = facts_of(mode, "tests/conftest.py");
             assert_eq!(entries > 0, all, "conftest.py: {policy} {mode:?}");
         }
     }

@@ -3,7 +3,7 @@
 //! from modules' facts alone; it never reads `.env` files or the workspace model (so that the
 //! model can hold it without depending on the rest of `resolve`).
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::module_tree::ModuleTree;
@@ -164,8 +164,19 @@ impl Derived {
             return HashSet::new();
         };
         let mut seen = vec![false; self.paths.len()];
-        let mut queue = VecDeque::from([s]);
-        while let Some(p) = queue.pop_front() {
+        self.spread(&mut seen, vec![s], forward);
+        seen[s as usize] = false;
+        seen.iter()
+            .enumerate()
+            .filter(|(_, &s)| s)
+            .map(|(i, _)| self.paths[i].clone())
+            .collect()
+    }
+
+    /// Mark in `seen` every module reachable from `todo` by imports (`forward`) or by
+    /// importers; `todo`'s own marks are the caller's.
+    fn spread(&self, seen: &mut [bool], mut todo: Vec<u32>, forward: bool) {
+        while let Some(p) = todo.pop() {
             let p = p as usize;
             let next = if forward {
                 Either::Left(self.imports[p].iter().map(|&(t, _)| t))
@@ -175,16 +186,10 @@ impl Derived {
             for n in next {
                 if !seen[n as usize] {
                     seen[n as usize] = true;
-                    queue.push_back(n);
+                    todo.push(n);
                 }
             }
         }
-        seen[s as usize] = false;
-        seen.iter()
-            .enumerate()
-            .filter(|(_, &s)| s)
-            .map(|(i, _)| self.paths[i].clone())
-            .collect()
     }
 
     /// Whether `to` is reachable from `from` by one or more imports.
@@ -213,21 +218,14 @@ impl Derived {
             return Vec::new();
         };
         let mut seen = vec![false; self.paths.len()];
-        let mut stack: Vec<u32> = Vec::new();
+        let mut first: Vec<u32> = Vec::new();
         for &(t, i) in &self.imports[s as usize] {
             if facts.imports.get(i).is_some_and(|i| i.module_level) && !seen[t as usize] {
                 seen[t as usize] = true;
-                stack.push(t);
+                first.push(t);
             }
         }
-        while let Some(p) = stack.pop() {
-            for &(t, _) in &self.imports[p as usize] {
-                if !seen[t as usize] {
-                    seen[t as usize] = true;
-                    stack.push(t);
-                }
-            }
-        }
+        self.spread(&mut seen, first, true);
         seen[s as usize] = false;
         // Indices follow the paths' order.
         seen.iter()

@@ -26,6 +26,20 @@ impl XorShift {
     }
 }
 
+/// A module-level `load_dotenv()`.
+fn load_point() -> LoadPoint {
+    LoadPoint {
+        kind: LoadKind::LoadDotenv,
+        path: LoadPath::Default,
+        span: Span::new(0, 1),
+        module_level: true,
+        stmt_start: 0,
+        stmt_span: Span::new(0, 1),
+        override_env: false,
+        has_dotenv_file_path: false,
+    }
+}
+
 /// `shares` against the definition: some module imports (or is) both.
 #[test]
 fn loaders_sharing_a_program_match_the_definition() {
@@ -56,16 +70,7 @@ fn loaders_sharing_a_program_match_the_definition() {
             }
             if rand(100) < 20 {
                 loaders.push(i);
-                facts.loads.push(LoadPoint {
-                    kind: LoadKind::LoadDotenv,
-                    path: LoadPath::Default,
-                    span: Span::new(0, 1),
-                    module_level: true,
-                    stmt_start: 0,
-                    stmt_span: Span::new(0, 1),
-                    override_env: false,
-                    has_dotenv_file_path: false,
-                });
+                facts.loads.push(load_point());
             }
             ws.set_python_facts(PathBuf::from(format!("/ws/m{i}.py")), Arc::new(facts));
         }
@@ -150,16 +155,7 @@ fn started_modules_match_the_definition() {
                 }
             }
             if i == 0 {
-                facts.loads.push(LoadPoint {
-                    kind: LoadKind::LoadDotenv,
-                    path: LoadPath::Default,
-                    span: Span::new(0, 1),
-                    module_level: true,
-                    stmt_start: 0,
-                    stmt_span: Span::new(0, 1),
-                    override_env: false,
-                    has_dotenv_file_path: false,
-                });
+                facts.loads.push(load_point());
             }
             ws.set_python_facts(name(i), Arc::new(facts));
         }

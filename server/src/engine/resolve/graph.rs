@@ -166,6 +166,11 @@ impl Derived {
         let mut seen = vec![false; self.paths.len()];
         self.spread(&mut seen, vec![s], forward);
         seen[s as usize] = false;
+        self.marked(&seen)
+    }
+
+    /// The paths of the modules marked in `seen`, in the graph's (path) order.
+    fn marked<C: FromIterator<PathBuf>>(&self, seen: &[bool]) -> C {
         seen.iter()
             .enumerate()
             .filter(|(_, &s)| s)
@@ -227,12 +232,7 @@ impl Derived {
         }
         self.spread(&mut seen, first, true);
         seen[s as usize] = false;
-        // Indices follow the paths' order.
-        seen.iter()
-            .enumerate()
-            .filter(|(_, &s)| s)
-            .map(|(i, _)| self.paths[i].clone())
-            .collect()
+        self.marked(&seen)
     }
 
     /// Modules `path` imports, directly or transitively (none when no module has a load point:

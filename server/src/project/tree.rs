@@ -198,12 +198,7 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
     );
     let imports_matter =
         workspace.runners().next().is_some() || workspace.workflows().next().is_some();
-    scan_deferred(
-        &mut py_results,
-        opts.max_file_size,
-        imports_matter,
-        &UnreadConfigs::new(&workspace.root, &workspace.config),
-    );
+    scan_deferred(&mut py_results, opts.max_file_size, imports_matter, &unread);
     let cache_counts = cache.as_ref().map(FactsCache::counts);
     let max_file_size = opts.max_file_size;
     if let Some(cache) = cache {
@@ -529,6 +524,7 @@ fn scan_deferred(
         };
         r.2 = fast_facts(&r.0, &text, tests.contains(&r.0)).unwrap_or_default();
         r.3.light = false;
+        r.3.secrets_pending = false;
     });
 }
 

@@ -19,7 +19,12 @@
 //!   whose attribute is called, or a binding can stand ([`lines::code_use`]): not in a string
 //!   or comment (an f-string's replacement fields are code), not as an argument, element or
 //!   annotation (`agent: AssistantAgent`, `isinstance(a, AssistantAgent)`); and `dumps`
-//!   only where the extractor reads its call (a `.write(…)`) or as an alias's value.
+//!   only where the extractor reads its call (a `.write(…)`) or as an alias's value. A
+//!   constructor's name followed by an attribute counts only for `.from_json` (`LLMConfig
+//!   .from_json(…)`): `ConversableAgent.generate_reply` resolves to nothing.
+//!   `config_list` / `llm_config` count only where the extractor reads them, as a keyword or
+//!   a string (a dict key), or where they are assigned (a kept line may read the binding):
+//!   not as attributes (`self.llm_config = …`), parameters' annotations or names only read.
 //! - In a function body, a line is *relevant* when it is a trigger line or binds a name that a
 //!   relevant line of the same outermost function mentions (to a fixpoint: `cfg = [base]`
 //!   makes `base` matter). Bindings inside a function are local to it, so nothing else can
@@ -146,6 +151,25 @@ fn dumps_counts(b: &[u8], line: &Line, e: usize) -> bool {
     !called || memchr::memmem::find(&b[line.start..line.end], b"write").is_some()
 }
 
+/// Whether the constructor name `w` ending at `e` on `line` is only the object of an
+/// attribute (`ConversableAgent.generate_reply`): the extractor resolves a class's attribute
+/// only as `LLMConfig.from_json(…)`.
+fn class_attribute(b: &[u8], line: &Line, w: &[u8], e: usize) -> bool {
+    let blank = |c: &u8| matches!(c, b' ' | b'\t' | b'\\' | b'\r' | b'\n');
+    let mut j = e;
+    while j < line.end && blank(&b[j]) {
+        j += 1;
+    }
+    if b.get(j) != Some(&b'.') || !CONSTRUCTORS.iter().any(|c| c.name.as_bytes() == w) {
+        return false;
+    }
+    j += 1;
+    while j < line.end && blank(&b[j]) {
+        j += 1;
+    }
+    j < line.end && is_ident_start(b[j]) && ident_at(&b[..line.end], j) != b"from_json"
+}
+
 /// Package roots whose names can resolve to something keywire knows (see `scope::classify`).
 fn resolvable_root(w: &[u8]) -> bool {
     static ROOTS: OnceLock<Vec<&'static [u8]>> = OnceLock::new();
@@ -193,6 +217,34 @@ fn fixed_tokens() -> &'static AhoCorasick {
             .build(pats)
             .expect("static patterns")
     })
+}
+
+/// Whether the `config_list` / `llm_config` at `s..e` may be what the extractor reads: a
+/// keyword (`llm_config=…`, or an assignment, whose binding a kept line may read) or a string
+/// (a dict key, `{"config_list": …}`). Not part of a longer name, an attribute
+/// (`self.llm_config = …`), a parameter's annotation or a name only read (`llm_config.get(…)`).
+fn config_use(b: &[u8], s: usize, e: usize) -> bool {
+    let before = s.checked_sub(1).map(|k| b[k]);
+    if before.is_some_and(is_ident_byte) || b.get(e).is_some_and(|&c| is_ident_byte(c)) {
+        return false;
+    }
+    if matches!(before, Some(b'"' | b'\'')) {
+        return true;
+    }
+    if before == Some(b'.') {
+        return false;
+    }
+    // A keyword may be split from its `=` by line breaks and comments inside brackets.
+    let mut i = e;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b' ' | b'\t' | b'\r' | b'\n' | b'\\' | b'\x0c' => i += 1,
+            b'#' => i = memchr(b'\n', &b[i..]).map_or(b.len(), |k| i + k),
+            b'=' => return b.get(i + 1) != Some(&b'='),
+            _ => return false,
+        }
+    }
+    false
 }
 
 struct Masker<'a> {
@@ -271,14 +323,9 @@ impl<'a> Masker<'a> {
     fn triggers(&mut self, configs: bool) -> Option<()> {
         let b = self.b;
         for m in fixed_tokens().find_iter(b) {
-            // The extractor reads `config_list` and `llm_config` as keywords and dict keys
-            // only: `self.speaker_llm_config` is none.
-            let word = |s: usize, e: usize| {
-                (s == 0 || !is_ident_byte(b[s - 1])) && b.get(e).is_none_or(|&c| !is_ident_byte(c))
-            };
             let token = &b[m.start()..m.end()];
             let config = matches!(token, b"config_list" | b"llm_config");
-            if config && !(configs && word(m.start(), m.end())) {
+            if config && !(configs && config_use(b, m.start(), m.end())) {
                 continue;
             }
             let Some(i) = line_at(&self.lines, m.start()) else {
@@ -357,7 +404,9 @@ impl<'a> Masker<'a> {
                 let hit = look.contains(w).then(|| line_at(lines, s)).flatten();
                 let counts = |i: usize| {
                     let line = &lines[i];
-                    code_use(b, line, s, e) && (w != b"dumps" || dumps_counts(b, line, e))
+                    code_use(b, line, s, e)
+                        && (w != b"dumps" || dumps_counts(b, line, e))
+                        && !class_attribute(b, line, w, e)
                 };
                 if let Some(i) = hit.filter(|&i| counts(i)) {
                     lines[i].trigger = true;

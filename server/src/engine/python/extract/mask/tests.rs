@@ -182,6 +182,28 @@ fn configuration_words_count_as_whole_words_only() {
 }
 
 #[test]
+fn configuration_words_count_as_keywords_and_keys_only() {
+    let text = "from autogen import AssistantAgent, ConversableAgent, LLMConfig\n\n\
+                class Chat(ConversableAgent):\n    \
+                def __init__(self, llm_config: dict | None = None):\n        \
+                self.llm_config = self.check(llm_config)\n        \
+                self.register(ConversableAgent.generate_reply)\n        \
+                if llm_config.get(\"cache_seed\") is None:\n            \
+                print(\"no llm_config cache\")\n        \
+                self.n = 1\n\n    \
+                def build(self, llm_config):\n        \
+                cfg = LLMConfig.from_json(path=\"OAI_CONFIG_LIST\")\n        \
+                agents = [AssistantAgent(\"a\", llm_config=cfg)]\n        \
+                return make(\"b\", llm_config\n            = {\"model\": \"gpt-4o\", \"api_key\": \"k\"})\n";
+    let m = masked(text).expect("masked");
+    assert!(!m.contains("self.llm_config = "), "{m}");
+    assert!(!m.contains("ConversableAgent.generate_reply"), "{m}");
+    assert!(!m.contains("cache_seed"), "{m}");
+    assert!(m.contains("cfg = LLMConfig.from_json"), "{m}");
+    assert!(m.contains("= {\"model\""), "{m}");
+}
+
+#[test]
 fn definitions_and_compound_statements_stay_when_a_kept_line_reads_them() {
     let text = "import os\nfrom autogen import AssistantAgent\n\n\
                 def make_cfg():\n    return {\"model\": MODEL}\n\n\
@@ -286,10 +308,27 @@ const STATEMENTS: &[&str] = &[
     "{a} = {C}(\"z\", llm_config={b})\n",
     "OPENAI_API_KEY = \"sk-proj-4fQ9zR2mL8vX1cT7bN3kP6wY0hJ5sD2gA9eU4iO7lK1m\"\n",
     "{a} = isinstance({b}, AssistantAgent)\n",
+    "{a} = {C}.from_json(path=\"{b}.json\")\n",
+    "{a} = {C}.reply({b}, n={C} . from_json)\n",
+    "{a}.llm_config = {{\"config_list\": {b}}}\n",
+    "{a} = make(\"w\", llm_config  # keyword\n    = {{\"model\": \"m\", \"api_key\": {b}}})\n",
+    "{a} = make(config_list=[{{\"model\": \"m\", \"api_key\": {b}}}])\n",
+    "if {a}.get(\"llm_config\") == {b}:\n    {a}.config_list = {b}\n",
 ];
 
 const NAMES: &[&str] = &[
-    "cfg", "key", "model", "base", "agent", "x", "environ", "dumps", "str", "getenv",
+    "cfg",
+    "key",
+    "model",
+    "base",
+    "agent",
+    "x",
+    "environ",
+    "dumps",
+    "str",
+    "getenv",
+    "llm_config",
+    "config_list",
 ];
 const CLASSES: &[&str] = &["Helper", "Chat", "AssistantAgent", "OpenAI", "LLMConfig"];
 

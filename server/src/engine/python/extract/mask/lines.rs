@@ -339,12 +339,7 @@ pub(super) fn code_use(b: &[u8], line: &Line, s: usize, e: usize) -> bool {
     if after_as {
         return true;
     }
-    let next = |mut j: usize| {
-        while j < line.end && matches!(b[j], b' ' | b'\t' | b'\\' | b'\r' | b'\n') {
-            j += 1;
-        }
-        (j < line.end).then(|| (j, b[j]))
-    };
+    let next = |j| next_code_byte(b, line, j);
     match next(e) {
         None | Some((_, b'#' | b';' | b'(' | b'.')) => true,
         Some((j, b':')) => b.get(j + 1) == Some(&b'='),
@@ -357,6 +352,15 @@ pub(super) fn code_use(b: &[u8], line: &Line, s: usize, e: usize) -> bool {
         }
         Some(_) => true,
     }
+}
+
+/// The first byte at or after `j` on `line` that is not a blank, a line break or a `\`
+/// continuation, with where it is.
+pub(super) fn next_code_byte(b: &[u8], line: &Line, mut j: usize) -> Option<(usize, u8)> {
+    while j < line.end && matches!(b[j], b' ' | b'\t' | b'\x0c' | b'\\' | b'\r' | b'\n') {
+        j += 1;
+    }
+    (j < line.end).then(|| (j, b[j]))
 }
 
 /// The line holding byte `at`, if any.

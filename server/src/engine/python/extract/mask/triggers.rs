@@ -1,0 +1,282 @@
+//! Trigger lines: the lines holding a token every fact needs, or a name that can resolve to
+//! something keywire knows where a callee, an object or a binding can stand (see the module
+//! above).
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use memchr::memchr;
+
+use super::lines::{
+    code_use, code_word, for_each_word, line_at, next_code_byte, tokens, Kind, Line, Tok, WordSet,
+};
+use super::Masker;
+use crate::engine::providers::CONSTRUCTORS;
+use crate::engine::python::extract::prune::FACT_TOKENS;
+use crate::engine::python::extract::scope::RESOLVED_NAMES;
+use crate::engine::python::lex::{ident_at, is_ident_byte, is_ident_start};
+
+/// Whether `dumps` ending at `e` on `line` can be read: the extractor reads a `json.dumps(…)`
+/// call only as the value an `os.environ` item is set to (a trigger line anyway) or as what a
+/// `.write(…)` / `.write_text(…)` writes; not called there, it may be an alias's value.
+fn dumps_counts(b: &[u8], line: &Line, e: usize) -> bool {
+    let called = matches!(next_code_byte(b, line, e), Some((_, b'(')));
+    !called || memchr::memmem::find(&b[line.start..line.end], b"write").is_some()
+}
+
+/// Whether the constructor name `w` ending at `e` on `line` is only the object of an
+/// attribute (`ConversableAgent.generate_reply`): the extractor resolves a class's attribute
+/// only as `LLMConfig.from_json(…)`.
+fn class_attribute(b: &[u8], line: &Line, w: &[u8], e: usize) -> bool {
+    let Some((dot, b'.')) = next_code_byte(b, line, e) else {
+        return false;
+    };
+    CONSTRUCTORS.iter().any(|c| c.name.as_bytes() == w)
+        && matches!(next_code_byte(b, line, dot + 1),
+            Some((j, c)) if is_ident_start(c) && ident_at(&b[..line.end], j) != b"from_json")
+}
+
+/// Package roots whose names can resolve to something keywire knows (see `scope::classify`).
+fn resolvable_root(w: &[u8]) -> bool {
+    static ROOTS: OnceLock<Vec<&'static [u8]>> = OnceLock::new();
+    let roots = ROOTS.get_or_init(|| {
+        let mut roots: Vec<&'static [u8]> = vec![b"os", b"json", b"dotenv", b"autogen", b"ag2"];
+        for c in CONSTRUCTORS {
+            for p in c.packages {
+                roots.push(p.split('.').next().unwrap_or(p).as_bytes());
+            }
+        }
+        roots.sort_unstable();
+        roots.dedup();
+        roots
+    });
+    roots.binary_search(&w).is_ok()
+}
+
+/// The last names of the callees keywire resolves (constructors, env access, `.env` loading,
+/// config list sources and writes), sorted.
+/// Without `constructors`, the others only.
+fn final_names(constructors: bool) -> &'static [&'static [u8]] {
+    static NAMES: OnceLock<[Vec<&'static [u8]>; 2]> = OnceLock::new();
+    let [without, with] = NAMES.get_or_init(|| {
+        let mut without: Vec<&'static [u8]> = RESOLVED_NAMES.iter().map(|n| n.as_bytes()).collect();
+        without.sort_unstable();
+        let mut with = without.clone();
+        with.extend(CONSTRUCTORS.iter().map(|c| c.name.as_bytes()));
+        with.sort_unstable();
+        with.dedup();
+        [without, with]
+    });
+    match constructors {
+        true => with,
+        false => without,
+    }
+}
+
+fn fixed_tokens() -> &'static AhoCorasick {
+    static AC: OnceLock<AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        let mut pats: Vec<&str> = FACT_TOKENS.to_vec();
+        pats.push(":=");
+        AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(pats)
+            .expect("static patterns")
+    })
+}
+
+/// Whether the `config_list` / `llm_config` at `s..e` may be what the extractor reads: a
+/// keyword (`llm_config=…`, or an assignment, whose binding a kept line may read) or a string
+/// (a dict key, `{"config_list": …}`). Not part of a longer name, an attribute
+/// (`self.llm_config = …`), a parameter's annotation or a name only read (`llm_config.get(…)`).
+fn config_use(b: &[u8], s: usize, e: usize) -> bool {
+    let before = s.checked_sub(1).map(|k| b[k]);
+    if before.is_some_and(is_ident_byte) || b.get(e).is_some_and(|&c| is_ident_byte(c)) {
+        return false;
+    }
+    if matches!(before, Some(b'"' | b'\'')) {
+        return true;
+    }
+    if before == Some(b'.') {
+        return false;
+    }
+    // A keyword may be split from its `=` by line breaks and comments inside brackets.
+    let mut i = e;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b' ' | b'\t' | b'\r' | b'\n' | b'\\' | b'\x0c' => i += 1,
+            b'#' => i = memchr(b'\n', &b[i..]).map_or(b.len(), |k| i + k),
+            b'=' => return b.get(i + 1) != Some(&b'='),
+            _ => return false,
+        }
+    }
+    false
+}
+
+impl<'a> Masker<'a> {
+    /// Marks the trigger lines; None for a star import from a package keywire knows (any
+    /// name may resolve then).
+    pub(super) fn triggers(&mut self, configs: bool) -> Option<()> {
+        let b = self.b;
+        for m in fixed_tokens().find_iter(b) {
+            let token = &b[m.start()..m.end()];
+            let config = matches!(token, b"config_list" | b"llm_config");
+            if config && !(configs && config_use(b, m.start(), m.end())) {
+                continue;
+            }
+            let Some(i) = line_at(&self.lines, m.start()) else {
+                continue;
+            };
+            // Configuration keys are dict keys, strings; a suppression is a comment; the other
+            // tokens count in code only (`"import requests"` in a prompt is none).
+            if config
+                || matches!(token, b"keywire:" | b":=")
+                || code_word(b, &self.lines[i], m.start()).is_some()
+            {
+                self.lines[i].trigger = true;
+            }
+        }
+        // A callee resolves to something keywire knows only when its last name is one of
+        // `final_names` (written on the line, after a `.` or not), or when it is a name bound
+        // to one: by an import from a package keywire knows (`from os import getenv as g`), or
+        // by an alias (below). Other names those packages export (`ChatCompletion`, errors,
+        // types) resolve to nothing, and `environ`'s methods are reached through `environ`.
+        let mut names: HashSet<&'a [u8]> = final_names(configs).iter().copied().collect();
+        for i in 0..self.lines.len() {
+            let line = &self.lines[i];
+            if line.kind != Kind::Import {
+                continue;
+            }
+            let mut words: Vec<&'a [u8]> = Vec::new();
+            let mut star = false;
+            let b = self.b;
+            let (s, e) = (line.start, line.end);
+            let mut j = s;
+            while j < e {
+                let c = b[j];
+                if is_ident_start(c) {
+                    let w = ident_at(&b[..e], j);
+                    words.push(w);
+                    j += w.len();
+                    continue;
+                }
+                match c {
+                    b'*' => star = true,
+                    b'#' => j = memchr(b'\n', &b[j..e]).map_or(e, |k| j + k),
+                    _ => {}
+                }
+                j += 1;
+            }
+            if !words.iter().any(|w| resolvable_root(w)) {
+                continue;
+            }
+            if star {
+                return None;
+            }
+            let from = words
+                .iter()
+                .position(|w| *w == b"import")
+                .map_or(0, |k| k + 1);
+            for (k, w) in words.iter().enumerate().skip(from) {
+                if words.get(k + 1) == Some(&&b"as"[..]) && final_names(configs).contains(w) {
+                    names.extend(words.get(k + 2).copied());
+                }
+            }
+        }
+        // Aliases: a name bound on a line holding such a name may be bound to it. Names are
+        // matched as whole ASCII words (a non-ASCII byte ends a word: tree-sitter splits a
+        // name off a character it cannot take), so a non-ASCII name is not looked for.
+        if names.iter().any(|n| !n.is_ascii()) {
+            return None;
+        }
+        let mut marked: Vec<bool> = vec![false; self.lines.len()];
+        let mut look: WordSet<'a> = WordSet::new(names.iter().copied());
+        loop {
+            let mut fresh = Vec::new();
+            let b = self.b;
+            let lines = &mut self.lines;
+            for_each_word(b, |s, e| {
+                let w = &b[s..e];
+                let hit = look.contains(w).then(|| line_at(lines, s)).flatten();
+                let counts = |i: usize| {
+                    let line = &lines[i];
+                    code_use(b, line, s, e)
+                        && (w != b"dumps" || dumps_counts(b, line, e))
+                        && !class_attribute(b, line, w, e)
+                };
+                if let Some(i) = hit.filter(|&i| counts(i)) {
+                    lines[i].trigger = true;
+                    if !marked[i] {
+                        marked[i] = true;
+                        fresh.push(i);
+                    }
+                }
+            });
+            let mut new = Vec::new();
+            for i in fresh {
+                self.aliases(i, &names, |w| new.push(w));
+            }
+            new.retain(|w| w.is_ascii() && names.insert(w));
+            if new.is_empty() {
+                break;
+            }
+            look = WordSet::new(new);
+        }
+        // A docstring names things; only a suppression comment on it counts.
+        for line in &mut self.lines {
+            if line.pure && line.trigger {
+                line.trigger =
+                    memchr::memmem::find(&self.b[line.start..line.end], b"keywire:").is_some();
+            }
+        }
+        Some(())
+    }
+
+    /// The names line `i` may bind to what one of `names` holds: `X = name` and `X = a.b.C`
+    /// with one of `names` on the right (the only assignments that copy an import's binding;
+    /// `x: str = None` copies nothing), and `:=` targets.
+    fn aliases(&self, i: usize, names: &HashSet<&'a [u8]>, mut f: impl FnMut(&'a [u8])) {
+        let b = self.b;
+        let line = &self.lines[i];
+        let mut last_assign = None;
+        let mut at = line.start;
+        let mut last_ident: Option<&'a [u8]> = None;
+        let mut walrus = Vec::new();
+        tokens(b, line.start, line.end, |t| match t {
+            Tok::Ident(s, e, _) => {
+                at = e;
+                last_ident = Some(&b[s..e]);
+            }
+            Tok::Assign => last_assign = Some(at),
+            Tok::Walrus => walrus.extend(last_ident),
+            Tok::FStr(_, e) => at = e,
+            Tok::Colon => {}
+        });
+        walrus.into_iter().for_each(&mut f);
+        let Some(from) = last_assign else {
+            return;
+        };
+        // The right-hand side: after the last `=`, up to a comment.
+        let Some(eq) = memchr::memchr(b'=', &b[from..line.end]).map(|k| from + k + 1) else {
+            return;
+        };
+        let rhs = &b[eq..line.end];
+        let rhs = &rhs[..memchr(b'#', rhs).unwrap_or(rhs.len())];
+        let mut rhs = rhs.trim_ascii();
+        while let [b'(', inner @ .., b')'] = rhs {
+            rhs = inner.trim_ascii();
+        }
+        let dotted = rhs.split(|&c| c == b'.').all(|part| {
+            let part = part.trim_ascii();
+            !part.is_empty() && ident_at(part, 0).len() == part.len()
+        });
+        if dotted
+            && rhs
+                .split(|&c| c == b'.')
+                .any(|p| names.contains(p.trim_ascii()))
+        {
+            self.binds(i, f);
+        }
+    }
+}

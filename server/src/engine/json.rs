@@ -90,6 +90,7 @@ pub fn parse_skipping(text: &str, skip: fn(&str) -> bool) -> Result<Json, JsonEr
         return Err(err("Unexpected UTF-8 BOM (decode using utf-8-sig)", 0));
     }
     let mut p = Parser {
+        text,
         s: text.as_bytes(),
         depth: 0,
         skip,
@@ -150,6 +151,7 @@ fn err(message: impl Into<String>, offset: usize) -> JsonError {
 type Parsed = Result<(Json, usize), JsonError>;
 
 struct Parser<'a> {
+    text: &'a str,
     s: &'a [u8],
     depth: usize,
     skip: fn(&str) -> bool,
@@ -324,8 +326,8 @@ impl Parser<'_> {
     }
 
     fn text(&self, from: usize, to: usize) -> &str {
-        // Both ends sit on ASCII bytes of valid UTF-8.
-        std::str::from_utf8(&self.s[from..to]).unwrap_or_default()
+        // Both ends sit on ASCII bytes of the text: a slice, not a second UTF-8 check.
+        self.text.get(from..to).unwrap_or_default()
     }
 
     fn object(&mut self, open: usize) -> Parsed {

@@ -116,15 +116,24 @@ fn is_token_byte(b: u8) -> bool {
 /// than `min` bytes left out.
 fn tokens(text: &str, min: usize) -> impl Iterator<Item = Range<usize>> + '_ {
     let b = text.as_bytes();
+    let min = min.max(1);
     let mut i = 0;
     std::iter::from_fn(move || loop {
-        while i < b.len() && !is_token_byte(b[i]) {
-            i += 1;
+        // A run of `min` key characters or more holds one of every `min`th byte from `i` on:
+        // look at those only, and at the runs they fall in (prose is words of a few letters).
+        let mut j = i + min - 1;
+        while j < b.len() && !is_token_byte(b[j]) {
+            j += min;
         }
-        if i >= b.len() {
+        if j >= b.len() {
+            i = b.len();
             return None;
         }
-        let start = i;
+        let mut start = j;
+        while start > i && is_token_byte(b[start - 1]) {
+            start -= 1;
+        }
+        i = j + 1;
         while i < b.len() && is_token_byte(b[i]) {
             i += 1;
         }
@@ -334,6 +343,38 @@ mod tests {
         for b in 0..=255u8 {
             let expected = b != b'=' && crate::engine::secrets::is_key_char(char::from(b));
             assert_eq!(is_token_byte(b), expected, "byte {b}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Looking at every `min`th byte finds the runs a look at every byte finds.
+        #[test]
+        fn strided_runs_are_every_long_run(text in "[a-z0-9 ._=:-]{0,80}", min in 1..20usize) {
+            let b = text.as_bytes();
+            let mut every = Vec::new();
+            let mut i = 0;
+            while i < b.len() {
+                let start = i;
+                while i < b.len() && is_token_byte(b[i]) {
+                    i += 1;
+                }
+                if i - start >= min {
+                    every.push(start..i);
+                }
+                i += usize::from(i == start);
+            }
+            let found: Vec<_> = tokens(&text, min)
+                .map(|r| (r.start, r.end))
+                .collect();
+            // The runs before their trailing dots are cut.
+            let expected: Vec<_> = every
+                .into_iter()
+                .filter_map(|r| {
+                    let e = r.start + text[r.clone()].trim_end_matches('.').len();
+                    (e - r.start >= min).then_some((r.start, e))
+                })
+                .collect();
+            proptest::prop_assert_eq!(found, expected);
         }
     }
 

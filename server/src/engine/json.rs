@@ -454,8 +454,9 @@ impl StringMap {
                     runs.push((decoded, raw, false));
                     literal_open = true;
                 }
-                raw += 1;
-                decoded += 1;
+                let next = memchr::memchr(b'\\', &s[raw..end]).map_or(end, |k| raw + k);
+                decoded += next - raw;
+                raw = next;
             }
         }
         runs.push((decoded, raw, false));

@@ -6,6 +6,8 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use super::module_tree::ModuleTree;
 use crate::engine::python::PyFacts;
 
@@ -90,19 +92,33 @@ impl Derived {
         // without any, the graph stays empty (most of a large tree's build time is resolving imports).
         let tree = (runners || !d.loaders.is_empty() || !d.writers.is_empty())
             .then(|| ModuleTree::new(&modules).with_root(root));
-        for (m, (path, facts)) in modules.iter().enumerate() {
-            if let Some(tree) = &tree {
-                let here = path.parent().and_then(|dir| tree.find(dir));
-                for (i, import) in facts.imports.iter().enumerate() {
-                    let names = &import.names;
-                    for target in tree.resolve_import(here, &import.module, import.level, names) {
-                        if target as usize != m {
-                            d.imports[m].push((target, i));
-                            d.importers[target as usize].push(m as u32);
+        if let Some(tree) = &tree {
+            // Resolving imports is most of the build: on every core.
+            d.imports = modules
+                .par_iter()
+                .enumerate()
+                .map(|(m, (path, facts))| {
+                    let here = path.parent().and_then(|dir| tree.find(dir));
+                    let mut out = Vec::new();
+                    for (i, import) in facts.imports.iter().enumerate() {
+                        let names = &import.names;
+                        for target in tree.resolve_import(here, &import.module, import.level, names)
+                        {
+                            if target as usize != m {
+                                out.push((target, i));
+                            }
                         }
                     }
+                    out
+                })
+                .collect();
+            for (m, imports) in d.imports.iter().enumerate() {
+                for &(target, _) in imports {
+                    d.importers[target as usize].push(m as u32);
                 }
             }
+        }
+        for (path, facts) in &modules {
             for (i, w) in facts.env_writes.iter().enumerate() {
                 d.writes
                     .entry(w.name.clone())

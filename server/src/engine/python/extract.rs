@@ -41,9 +41,9 @@ mod sources;
 #[cfg(test)]
 mod tests;
 
+use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use aho_corasick::AhoCorasick;
 use tree_sitter::{Node, Parser, TreeCursor};
@@ -260,7 +260,7 @@ impl Scope<'_> {
     fn new(kind: ScopeKind) -> Self {
         Scope {
             kind,
-            names: HashMap::new(),
+            names: HashMap::default(),
             stars: Vec::new(),
         }
     }
@@ -349,7 +349,7 @@ impl<'a> Extractor<'a> {
             frames: Vec::new(),
             scopes: vec![Scope::new(ScopeKind::Module)],
             function_depth: 0,
-            env_index: HashMap::new(),
+            env_index: HashMap::default(),
             pending_lists: Vec::new(),
             pending_dicts: Vec::new(),
             cursors: vec![root.walk()],

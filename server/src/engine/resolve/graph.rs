@@ -3,7 +3,7 @@
 //! from modules' facts alone; it never reads `.env` files or the workspace model (so that the
 //! model can hold it without depending on the rest of `resolve`).
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -177,7 +177,7 @@ impl Derived {
     /// backward: what imports it), `start` itself excluded.
     fn reachable(&self, start: &Path, forward: bool) -> HashSet<PathBuf> {
         let Some(&s) = self.index.get(start) else {
-            return HashSet::new();
+            return HashSet::default();
         };
         let mut seen = vec![false; self.paths.len()];
         self.spread(&mut seen, vec![s], forward);

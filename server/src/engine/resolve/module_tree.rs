@@ -1,7 +1,7 @@
 //! Import resolution over the workspace's module files laid out as a directory tree. Pure path
 //! logic: it never looks inside a module.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
@@ -27,8 +27,8 @@ impl<'a> ModuleTree<'a> {
     pub(super) fn new<T>(modules: &[(&'a PathBuf, T)]) -> Self {
         let node = |parent| DirNode {
             parent,
-            children: HashMap::new(),
-            files: HashMap::new(),
+            children: HashMap::default(),
+            files: HashMap::default(),
         };
         let mut tree = ModuleTree {
             nodes: vec![node(None)],

@@ -2,7 +2,7 @@
 //! and runs the module, or an entry point that imports it (through the import graph), or
 //! anything under its directory ([`Entry::Any`]). Reads the workspace and its import graph.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::engine::runners::{normalize, Entry, Runner};

@@ -46,7 +46,7 @@
 //! keywire knows) leaves the text unmasked. Syntax errors inside statements left out are not
 //! seen: `has_syntax_errors` then speaks of the statements kept.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::ops::Range;
 
 use crate::engine::python::key_sites::is_constant_name;
@@ -448,7 +448,7 @@ impl<'a> Masker<'a> {
         if self.units.is_empty() {
             return;
         }
-        let mut mentioned: HashSet<&'a [u8]> = HashSet::new();
+        let mut mentioned: HashSet<&'a [u8]> = HashSet::default();
         for i in 0..self.lines.len() {
             if self.keep[i] {
                 self.words(i, &mut mentioned);
@@ -534,7 +534,7 @@ impl<'a> Masker<'a> {
     fn function_body(&mut self, r: Range<usize>) {
         let mut relevant: Vec<bool> = self.lines[r.clone()].iter().map(|l| l.trigger).collect();
         if relevant.iter().any(|&x| x) {
-            let mut mentioned: HashSet<&'a [u8]> = HashSet::new();
+            let mut mentioned: HashSet<&'a [u8]> = HashSet::default();
             for i in r.clone().filter(|&i| relevant[i - r.start]) {
                 self.words(i, &mut mentioned);
             }

@@ -1,7 +1,7 @@
 //! The mask's tokenizer: logical lines (brackets, strings, comments, `\` continuations), what
 //! kind of statement each starts, the tokens the mask reads on a line, and whole words.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use memchr::memchr;
 
@@ -398,7 +398,7 @@ pub(super) struct WordSet<'a> {
 impl<'a> WordSet<'a> {
     pub(super) fn new(names: impl IntoIterator<Item = &'a [u8]>) -> Self {
         let mut set = WordSet {
-            names: HashSet::new(),
+            names: HashSet::default(),
             lens: 0,
             firsts: [false; 256],
         };

@@ -2,7 +2,7 @@
 //! something keywire knows where a callee, an object or a binding can stand (see the module
 //! above).
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};

@@ -24,11 +24,15 @@ pub fn check_all(loaded: &Loaded) -> Vec<Finding> {
     loaded
         .checked_files()
         .par_iter()
-        .flat_map_iter(|path| {
+        .enumerate()
+        .flat_map_iter(|(i, path)| {
+            // Python files come first, in `loaded.python`'s order: no search by path for them.
+            let text = match loaded.python.get(i).filter(|f| f.path == *path) {
+                Some(file) => loaded.source_text(file),
+                None => loaded.text(path),
+            };
             // A text read again for the check (a notebook's) is dropped with its findings made.
-            let text = loaded
-                .text(path)
-                .unwrap_or_else(|| std::sync::Arc::from(""));
+            let text = text.unwrap_or_else(|| std::sync::Arc::from(""));
             ws.check_file(path, &text, Reach::Workspace)
         })
         .collect()

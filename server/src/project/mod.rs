@@ -184,13 +184,7 @@ impl Loaded {
     /// old text) or cannot be read.
     pub fn text(&self, path: &Path) -> Option<Arc<str>> {
         if let Ok(i) = self.python.binary_search_by(|f| f.path.as_path().cmp(path)) {
-            let file = &self.python[i];
-            let Some(stamp) = file.stamp else {
-                return Some(file.text.clone());
-            };
-            return read_source(path, stamp.len)
-                .ok()
-                .filter(|t| Stamp::of(path, t.len()) == stamp);
+            return self.source_text(&self.python[i]);
         }
         self.workspace
             .env_file(path)
@@ -199,6 +193,16 @@ impl Loaded {
             .or_else(|| self.workspace.deploy_file(path).map(|f| f.text.clone()))
             .or_else(|| self.workspace.workflow(path).map(|f| f.text.clone()))
             .or_else(|| self.workspace.packages().text(path))
+    }
+
+    /// [`Loaded::text`] of one of [`Loaded::python`].
+    pub fn source_text(&self, file: &SourceFile) -> Option<Arc<str>> {
+        let Some(stamp) = file.stamp else {
+            return Some(file.text.clone());
+        };
+        read_source(&file.path, stamp.len)
+            .ok()
+            .filter(|t| Stamp::of(&file.path, t.len()) == stamp)
     }
 
     /// Every file to check, whatever its kind; sorted by kind, then path. Its text is

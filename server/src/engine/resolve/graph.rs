@@ -33,6 +33,9 @@ pub struct Derived {
     /// Modules with env writes, sorted, and per module the writers sharing a program with it
     /// (the same bitsets as for loaders).
     writers: Vec<PathBuf>,
+    /// Per module: its position in `writers` (`u32::MAX` for none), so that a lookup hashes
+    /// one path instead of comparing paths component by component.
+    writer_of: Vec<u32>,
     writer_shares: Vec<u64>,
     writer_words: usize,
 }
@@ -133,6 +136,10 @@ impl Derived {
         }
         if !d.writers.is_empty() {
             let writers: Vec<u32> = d.writers.iter().map(|p| d.index[p]).collect();
+            d.writer_of = vec![u32::MAX; d.paths.len()];
+            for (w, &m) in writers.iter().enumerate() {
+                d.writer_of[m as usize] = w as u32;
+            }
             d.writer_words = writers.len().div_ceil(64);
             d.writer_shares = shared_loaders(&d.imports, &writers);
         }
@@ -161,9 +168,13 @@ impl Derived {
     /// imported by, imports, or shares an importer with it. A write in an unrelated script
     /// defines nothing for this module.
     pub fn shares_program_with_writer(&self, path: &Path, writer: &Path) -> bool {
-        let (Some(&i), Ok(w)) = (
+        let (Some(&i), Some(w)) = (
             self.index.get(path),
-            self.writers.binary_search_by(|p| p.as_path().cmp(writer)),
+            self.index
+                .get(writer)
+                .and_then(|&m| self.writer_of.get(m as usize))
+                .filter(|&&w| w != u32::MAX)
+                .map(|&w| w as usize),
         ) else {
             return false;
         };

@@ -27,12 +27,12 @@ pub fn check_all(loaded: &Loaded) -> Vec<Finding> {
         .enumerate()
         .flat_map_iter(|(i, path)| {
             // Python files come first, in `loaded.python`'s order: no search by path for them.
-            let text = match loaded.python.get(i).filter(|f| f.path == *path) {
-                Some(file) => loaded.source_text(file),
-                None => loaded.text(path),
-            };
-            // A text read again for the check (a notebook's) is dropped with its findings made.
-            let text = text.unwrap_or_else(|| std::sync::Arc::from(""));
+            if let Some(file) = loaded.python.get(i).filter(|f| f.path == *path) {
+                return loaded.check_source(file);
+            }
+            let text = loaded
+                .text(path)
+                .unwrap_or_else(|| std::sync::Arc::from(""));
             ws.check_file(path, &text, Reach::Workspace)
         })
         .collect()

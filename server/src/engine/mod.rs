@@ -35,5 +35,6 @@ pub mod yaml;
 
 pub use check::Reach;
 pub use diagnostic::{Edit, Finding, Fix, Related, Severity, Within};
+pub use notebook_check::CheckedNotebook;
 pub use rules::Rule;
 pub use text::{LineIndex, Span};

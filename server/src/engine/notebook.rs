@@ -44,6 +44,34 @@ pub struct Cell {
     pub outputs: Vec<OutputText>,
     /// Span of the `outputs` value, for a fix that clears it.
     pub outputs_span: Option<Range<usize>>,
+    /// A code cell's source as written in the text, for [`Cell::rewrite`].
+    raw: Option<RawSource>,
+}
+
+/// The notebook text around a code cell's `source` value: from the start of the line where the
+/// value starts to its end. It is all [`Cell::rewrite`] reads of the text, so a notebook read
+/// once can be checked, fixes included, without holding its outputs.
+#[derive(Debug, Clone)]
+struct RawSource {
+    /// Offset of `text` in the notebook text.
+    base: usize,
+    text: String,
+}
+
+impl RawSource {
+    fn byte(&self, offset: usize) -> Option<u8> {
+        self.text
+            .as_bytes()
+            .get(offset.checked_sub(self.base)?)
+            .copied()
+    }
+
+    /// The blanks that start the line holding `offset` (a notebook text offset).
+    fn indent_of(&self, offset: usize) -> Option<&str> {
+        let at = offset.checked_sub(self.base)?;
+        self.text.get(..at)?;
+        Some(indent_of(&self.text, at))
+    }
 }
 
 /// One JSON string of a cell's `source`: where its decoded text starts in [`Cell::source`],
@@ -246,12 +274,9 @@ impl Cell {
     /// per line, one item per line indented one space deeper than the `"source"` key. Only the
     /// strings of the lines the edits touch are rewritten; every other byte stays. None when
     /// an edit falls outside the source or the source was not read from the text.
-    pub fn rewrite(
-        &self,
-        text: &str,
-        edits: &[(Range<usize>, String)],
-    ) -> Option<(Range<usize>, String)> {
+    pub fn rewrite(&self, edits: &[(Range<usize>, String)]) -> Option<(Range<usize>, String)> {
         let source_span = self.source_span.clone()?;
+        let raw = self.raw.as_ref()?;
         let len = self.source.len();
         let mut sorted: Vec<&(Range<usize>, String)> = edits.iter().collect();
         sorted.sort_by_key(|(r, _)| (r.start, r.end));
@@ -260,7 +285,7 @@ impl Cell {
         if hi > len || sorted.windows(2).any(|w| w[1].0.start < w[0].0.end) {
             return None;
         }
-        let is_list = text.as_bytes().get(source_span.start) == Some(&b'[');
+        let is_list = raw.byte(source_span.start) == Some(b'[');
         // The lines (strings) the edits touch, or the whole source.
         let (first, last) = match self.pieces.len() {
             0 => (0, 0),
@@ -288,7 +313,7 @@ impl Cell {
             at = r.end;
         }
         region.push_str(self.source.get(at..to)?);
-        let key_indent = indent_of(text, source_span.start);
+        let key_indent = raw.indent_of(source_span.start)?;
         let item_indent = format!("{key_indent} ");
         let lines: Vec<String> = region
             .split_inclusive('\n')
@@ -323,7 +348,7 @@ impl Cell {
         let last_len = self.pieces.get(last + 1).map_or(len, |p| p.start) - last_piece.start;
         let end = last_piece.map.raw_offset(last_len) + 1;
         // The separator between items as the file has it, else Jupyter's.
-        let indent = indent_of(text, start);
+        let indent = raw.indent_of(start)?;
         let indent = if indent.is_empty() {
             item_indent
         } else {
@@ -362,6 +387,16 @@ fn read_cell(text: &str, index: usize, cell: &Json) -> Cell {
         });
         source.push_str(s.as_str().unwrap_or_default());
     }
+    let raw = match (kind, source_value) {
+        (CellKind::Code, Some(v)) => {
+            let base = text[..v.span.start].rfind('\n').map_or(0, |i| i + 1);
+            text.get(base..v.span.end).map(|t| RawSource {
+                base,
+                text: t.to_string(),
+            })
+        }
+        _ => None,
+    };
     let outputs_value = cell.get("outputs").map(|m| &m.value);
     let mut outputs = Vec::new();
     for output in outputs_value.and_then(Json::items).unwrap_or_default() {
@@ -376,6 +411,7 @@ fn read_cell(text: &str, index: usize, cell: &Json) -> Cell {
         pieces,
         outputs,
         outputs_span: outputs_value.map(|v| v.span.clone()),
+        raw,
     }
 }
 

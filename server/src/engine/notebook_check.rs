@@ -10,34 +10,73 @@ use std::path::Path;
 
 use super::check::Reach;
 use super::diagnostic::{Edit, Finding, Fix, Within};
-use super::notebook::{Module, Notebook};
+use super::notebook::{Module, Notebook, NotebookError};
+use super::notebook_facts::{self, Depth};
+use super::python::PyFacts;
 use super::rules::{self, Rule};
 use super::text::Span;
 use super::workspace::Workspace;
+
+/// A notebook read for its check: its cells without their outputs, its module, and what
+/// KW401 found in the outputs (before the configuration has its say). A one-shot check reads
+/// each notebook's JSON once, in the walk, and holds this instead of the text until the check.
+#[derive(Debug)]
+pub struct CheckedNotebook {
+    nb: Notebook,
+    module: Module,
+    in_outputs: Vec<Finding>,
+}
+
+impl CheckedNotebook {
+    /// Reads the notebook at `path` from its JSON text.
+    pub fn read(path: &Path, text: &str) -> Result<CheckedNotebook, NotebookError> {
+        let mut nb = Notebook::parse(text)?;
+        let module = nb.module();
+        let mut in_outputs = Vec::new();
+        rules::kw401_secret_in_output::check(path, text, &nb, &mut in_outputs);
+        for cell in &mut nb.cells {
+            cell.outputs = Vec::new();
+        }
+        Ok(CheckedNotebook {
+            nb,
+            module,
+            in_outputs,
+        })
+    }
+
+    /// Its facts, as [`notebook_facts::facts`] gives them.
+    pub fn facts(&self, depth: Depth) -> PyFacts {
+        notebook_facts::module_facts(&self.nb, &self.module, depth)
+    }
+}
 
 impl Workspace {
     /// Findings for one notebook, given its JSON text; none when it is no notebook keywire
     /// reads (the front ends report why when they load it).
     pub(super) fn check_notebook(&self, path: &Path, text: &str, reach: Reach) -> Vec<Finding> {
-        let Ok(nb) = Notebook::parse(text) else {
-            return Vec::new();
-        };
-        let module = nb.module();
+        match CheckedNotebook::read(path, text) {
+            Ok(nb) => self.check_read_notebook(path, &nb, reach),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// [`Workspace::check_file`] for a notebook already read.
+    pub fn check_read_notebook(
+        &self,
+        path: &Path,
+        checked: &CheckedNotebook,
+        reach: Reach,
+    ) -> Vec<Finding> {
+        let (nb, module) = (&checked.nb, &checked.module);
         let findings = self.check_python_with(path, &module.text, reach == Reach::Local);
-        let map = Mapper {
-            nb: &nb,
-            module: &module,
-            text,
-            path,
-        };
+        let map = Mapper { nb, module, path };
         let mut findings: Vec<Finding> = findings.into_iter().map(|f| map.finding(f)).collect();
         // Rules over the committed outputs read the notebook itself: their findings are in
         // offsets of the JSON text already.
         let test = self.is_test_code(path, &module.text);
         let rule = Rule::KW401;
         if self.config.enabled(rule) && (!test || self.config.tests.reports(rule)) {
-            let mut out = Vec::new();
-            rules::kw401_secret_in_output::check(path, text, &nb, &mut out);
+            let mut out = checked.in_outputs.clone();
             for f in &mut out {
                 f.severity = self.config.severity_for(f.rule, f.severity);
             }
@@ -54,7 +93,6 @@ type CellEdit = (std::ops::Range<usize>, String);
 struct Mapper<'a> {
     nb: &'a Notebook,
     module: &'a Module,
-    text: &'a str,
     path: &'a Path,
 }
 
@@ -155,7 +193,7 @@ impl Mapper<'_> {
             }
         }
         for (cell, list) in cells {
-            let (range, new_text) = self.nb.cell(cell)?.rewrite(self.text, &list)?;
+            let (range, new_text) = self.nb.cell(cell)?.rewrite(&list)?;
             edits.push(Edit {
                 path: self.path.to_path_buf(),
                 span: Span::new(range.start, range.end),

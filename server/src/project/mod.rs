@@ -46,6 +46,7 @@ use crate::engine::config::ConfigError;
 use crate::engine::notebook_facts;
 use crate::engine::python::{self, PyFacts};
 use crate::engine::workspace::{file_kind, FileKind, GitStatus, Workspace};
+use crate::engine::{CheckedNotebook, Finding, Reach};
 
 #[derive(Clone, Debug)]
 pub struct LoadOptions {
@@ -114,6 +115,9 @@ pub struct SourceFile {
     /// Its facts came from the cache without their secret values, which are read again from
     /// the text before any rule runs ([`LoadOptions::report_only`]).
     pub secrets_pending: bool,
+    /// A notebook the walk read for its check ([`Loaded::check_source`]): its text is not
+    /// kept, and is read again only for a fix or a code frame.
+    pub notebook: Option<Arc<CheckedNotebook>>,
 }
 
 /// What identifies the version of a file that was read: its length and modification time.
@@ -203,6 +207,19 @@ impl Loaded {
         read_source(&file.path, stamp.len)
             .ok()
             .filter(|t| Stamp::of(&file.path, t.len()) == stamp)
+    }
+
+    /// The findings of one of [`Loaded::python`] (see [`Workspace::check_file`]).
+    pub fn check_source(&self, file: &SourceFile) -> Vec<Finding> {
+        if let Some(nb) = &file.notebook {
+            return self
+                .workspace
+                .check_read_notebook(&file.path, nb, Reach::Workspace);
+        }
+        // A text read again for the check is dropped with its findings made.
+        let text = self.source_text(file).unwrap_or_else(|| Arc::from(""));
+        self.workspace
+            .check_file(&file.path, &text, Reach::Workspace)
     }
 
     /// Every file to check, whatever its kind; sorted by kind, then path. Its text is

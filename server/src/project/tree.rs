@@ -237,6 +237,7 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
             stamp: deferred.stamp,
             hash: deferred.cached.map(|c| c.hash),
             secrets_pending: deferred.secrets_pending,
+            notebook: deferred.notebook,
         });
     }
 
@@ -552,6 +553,7 @@ mod tests {
     use std::fs;
 
     use crate::engine::workspace::GitStatus;
+    use crate::engine::{Reach, Rule};
     use crate::project::testing::write;
     use crate::project::{load, LoadError, LoadOptions};
 
@@ -640,6 +642,67 @@ mod tests {
         // Editors keep their texts (facts only, read on demand, by other means).
         let loaded = load(std::slice::from_ref(&root), &LoadOptions::default()).unwrap();
         assert!(loaded.python[0].stamp.is_none());
+    }
+
+    #[test]
+    fn a_notebook_read_in_the_walk_checks_as_its_text_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = fs::canonicalize(dir.path()).unwrap();
+        fs::create_dir_all(root.join(".git")).unwrap();
+        let nb = root.join("demo.ipynb");
+        // A hard-coded key (KW104, whose fix rewrites the cell's source lines) and a key
+        // printed in an output (KW401), with a markdown cell between two code cells.
+        let key = format!("sk-proj-{}", "Zq3vT8kLmN2pR7sW4xY6bC1dF5gH9jK0aE3iO8uQ");
+        let text = format!(
+            r##"{{
+ "cells": [
+  {{
+   "cell_type": "code",
+   "execution_count": 1,
+   "metadata": {{}},
+   "outputs": [{{"output_type": "stream", "name": "stdout", "text": ["{key}\n"]}}],
+   "source": [
+    "import os\n",
+    "from autogen import AssistantAgent\n",
+    "config_list = [{{\"model\": \"gpt-4o\", \"api_key\": \"{key}\"}}]\n",
+    "assistant = AssistantAgent(\"a\", llm_config={{\"config_list\": config_list}})"
+   ]
+  }},
+  {{"cell_type": "markdown", "metadata": {{}}, "source": ["# Notes"]}},
+  {{
+   "cell_type": "code",
+   "execution_count": 2,
+   "metadata": {{}},
+   "outputs": [],
+   "source": ["base = os.environ[\"MISSING_BASE_URL\"]"]
+  }}
+ ],
+ "metadata": {{}},
+ "nbformat": 4,
+ "nbformat_minor": 5
+}}"##
+        );
+        write(&nb, &text);
+        write(&root.join(".env"), "OTHER=1\n");
+        let opts = LoadOptions {
+            prefilter: crate::project::Prefilter::Findings,
+            ..LoadOptions::default()
+        };
+        let loaded = load(std::slice::from_ref(&root), &opts).unwrap();
+        let file = loaded.python.iter().find(|f| f.path == nb).unwrap();
+        assert!(
+            file.notebook.is_some(),
+            "the walk read the notebook for its check"
+        );
+        let held = loaded.check_source(file);
+        let read = loaded.workspace.check_file(&nb, &text, Reach::Workspace);
+        for rule in [Rule::KW104, Rule::KW401] {
+            assert!(
+                held.iter().any(|f| f.rule == rule && !f.fixes.is_empty()),
+                "no {rule:?} with a fix in {held:?}"
+            );
+        }
+        assert_eq!(format!("{held:?}"), format!("{read:?}"));
     }
 
     #[test]

@@ -22,6 +22,7 @@ use crate::engine::notebook_facts::{self, Depth};
 use crate::engine::python::{self, PyFacts};
 use crate::engine::test_code::UnreadConfigs;
 use crate::engine::workspace::{file_kind, DirMarkers, FileKind};
+use crate::engine::CheckedNotebook;
 
 /// Directories never walked into (besides `.git`), wherever they are.
 pub const DEFAULT_SKIP_DIRS: &[&str] = &[
@@ -60,6 +61,9 @@ fn is_excluded(exclude: Option<&Gitignore>, root: &Path, path: &Path, is_dir: bo
 /// A Python file and its facts, with what the prefilter left out.
 pub(super) type PyResult = (PathBuf, Arc<str>, PyFacts, Deferred);
 
+/// A file's facts, what the walk keeps of it, and a notebook read for its check.
+type Read = (PyFacts, Outcome, Option<Arc<CheckedNotebook>>);
+
 /// The facts of a Python file or notebook for [`Prefilter::Facts`]; None for a notebook that
 /// cannot be read. `test`: the file is test code whose model configurations no rule reads
 /// ([`python::prefilter_test`]).
@@ -74,7 +78,7 @@ pub(super) fn fast_facts(path: &Path, text: &str, test: bool) -> Option<PyFacts>
 }
 
 /// What [`Prefilter::Findings`] noted about a file.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Default)]
 pub(super) struct Deferred {
     /// Its text was not kept: read it again ([`super::SourceFile::stamp`]).
     pub(super) stamp: Option<super::Stamp>,
@@ -88,6 +92,8 @@ pub(super) struct Deferred {
     pub(super) cached: Option<cache::Cached>,
     /// Its facts came without their secret values ([`super::SourceFile::secrets_pending`]).
     pub(super) secrets_pending: bool,
+    /// A notebook read for its check ([`super::SourceFile::notebook`]).
+    pub(super) notebook: Option<Arc<CheckedNotebook>>,
 }
 
 pub(super) struct WalkCtx<'a> {
@@ -361,6 +367,7 @@ impl WalkCtx<'_> {
                 light: outcome.light,
                 cached: Some(cached),
                 secrets_pending: pending,
+                notebook: None,
             };
             out.push((path.to_path_buf(), Arc::from(""), facts, deferred));
             return;
@@ -370,8 +377,8 @@ impl WalkCtx<'_> {
             let hash = self.cache.map(|_| cache::content_hash(text.as_bytes()));
             let hit = self.cache.zip(hash).and_then(|(c, h)| c.get(path, text, h));
             let was_hit = hit.is_some();
-            let (facts, outcome) = match hit {
-                Some(hit) => hit,
+            let (facts, outcome, notebook) = match hit {
+                Some((facts, outcome)) => (facts, outcome, None),
                 None => self.facts_of(path, text)?,
             };
             self.note_loads(&facts);
@@ -392,6 +399,7 @@ impl WalkCtx<'_> {
                     stat,
                 }),
                 secrets_pending: false,
+                notebook,
             };
             Ok::<_, String>((kept, facts, deferred))
         });
@@ -422,10 +430,10 @@ impl WalkCtx<'_> {
     }
 
     /// The facts of a Python file or notebook just read, and what else the walk keeps of it.
-    fn facts_of(&self, path: &Path, text: &str) -> Result<(PyFacts, Outcome), String> {
+    fn facts_of(&self, path: &Path, text: &str) -> Result<Read, String> {
         use std::sync::atomic::Ordering::Relaxed;
         if file_kind(path) == FileKind::Notebook {
-            return self.notebook(text);
+            return self.notebook(path, text);
         }
         let per_options = Outcome {
             keep: Keep::PerOptions,
@@ -433,7 +441,7 @@ impl WalkCtx<'_> {
         };
         // By its path alone, as the rules judge whose configurations they read.
         let test = self.tests.contains(path);
-        Ok(match self.opts.prefilter {
+        let facts = match self.opts.prefilter {
             Prefilter::Off => (python::extract(text), per_options),
             Prefilter::Facts => (
                 fast_facts(path, text, test).unwrap_or_default(),
@@ -465,13 +473,14 @@ impl WalkCtx<'_> {
                     None => (python::extract_without_configs(text), outcome),
                 }
             }
-        })
+        };
+        Ok((facts.0, facts.1, None))
     }
 
     /// A notebook's facts. With [`Prefilter::Findings`], one whose bytes can hold no fact
     /// ([`notebook_facts::may_hold_fact`]) is not parsed: its imports are left out (read when
     /// some module loads a .env, like a quiet Python file's) and its text is not kept.
-    fn notebook(&self, text: &str) -> Result<(PyFacts, Outcome), String> {
+    fn notebook(&self, path: &Path, text: &str) -> Result<Read, String> {
         use std::sync::atomic::Ordering::Relaxed;
         let depth = match self.opts.prefilter {
             Prefilter::Off => Depth::Full,
@@ -479,31 +488,33 @@ impl WalkCtx<'_> {
             Prefilter::Findings if notebook_facts::may_hold_fact(text) => Depth::Full,
             Prefilter::Findings if self.loads_seen.load(Relaxed) => {
                 let facts = notebook_facts::facts(text, Depth::Fast).map_err(|e| e.message)?;
-                return Ok((facts, Outcome::default()));
+                return Ok((facts, Outcome::default(), None));
             }
             Prefilter::Findings => {
                 let outcome = Outcome {
                     light: true,
                     ..Outcome::default()
                 };
-                return Ok((PyFacts::default(), outcome));
+                return Ok((PyFacts::default(), outcome, None));
             }
         };
-        let facts = notebook_facts::facts(text, depth).map_err(|e| e.message)?;
         if self.opts.prefilter == Prefilter::Findings {
-            // A one-shot check reads the text again when it checks the notebook: its outputs
-            // are not held from the walk to the end.
+            // A one-shot check: the notebook is read once, for its facts and its check, and
+            // what the check needs is held instead of the text (its outputs can be megabytes).
+            // The text is read again only for a fix or a code frame.
+            let checked = CheckedNotebook::read(path, text).map_err(|e| e.message)?;
             let outcome = Outcome {
                 stamp: true,
                 ..Outcome::default()
             };
-            return Ok((facts, outcome));
+            return Ok((checked.facts(depth), outcome, Some(Arc::new(checked))));
         }
+        let facts = notebook_facts::facts(text, depth).map_err(|e| e.message)?;
         let outcome = Outcome {
             keep: Keep::PerOptions,
             ..Outcome::default()
         };
-        Ok((facts, outcome))
+        Ok((facts, outcome, None))
     }
 
     /// `.env` / `.env.*` files and `OAI_CONFIG_LIST*` files in `dir`, gitignored or not (AutoGen

@@ -93,7 +93,7 @@ fn loaders_sharing_a_program_match_the_definition() {
         // Without load points the graph is not built.
         for p in (0..n).filter(|_| !loaders.is_empty()) {
             // Ancestors: up(p) without p itself (even when p is on a cycle).
-            let want: HashSet<PathBuf> = ups[&p]
+            let want: rustc_hash::FxHashSet<PathBuf> = ups[&p]
                 .iter()
                 .filter(|&&a| a != p)
                 .map(|&a| name(a))
@@ -103,7 +103,7 @@ fn loaders_sharing_a_program_match_the_definition() {
                 want,
                 "ancestors of m{p}, edges {edges:?}"
             );
-            let want: HashSet<PathBuf> = (0..n)
+            let want: rustc_hash::FxHashSet<PathBuf> = (0..n)
                 .filter(|&q| q != p && ups[&q].contains(&p))
                 .map(name)
                 .collect();

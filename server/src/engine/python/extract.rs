@@ -607,6 +607,26 @@ impl<'a> Extractor<'a> {
             || kind == k.future_import_statement
         {
             self.import(node);
+            // Nothing below an import is read again, unless a comment (a suppression) sits
+            // between its parentheses.
+            if !self.slice(node).contains('#') {
+                self.frames.push(frame);
+                return false;
+            }
+        } else if kind == k.string {
+            // Only an f-string (or t-string) holds code; the rest of a string is text.
+            let text = self.slice(node).as_bytes();
+            let prefix = &text[..text
+                .iter()
+                .position(|&c| c == b'"' || c == b'\'')
+                .unwrap_or(0)];
+            if !prefix
+                .iter()
+                .any(|c| matches!(c, b'f' | b'F' | b't' | b'T'))
+            {
+                self.frames.push(frame);
+                return false;
+            }
         } else if kind == k.for_statement {
             if let Some(left) = node.child_by_field_id(g.f.left) {
                 match self.loop_strings(left, node.child_by_field_id(g.f.right)) {

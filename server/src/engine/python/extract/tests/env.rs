@@ -87,6 +87,21 @@ fn env_reads_inside_fstrings_and_lambdas() {
     assert!(!facts.env_reads[1].module_level);
 }
 
+#[test]
+fn env_reads_in_prefixed_fstrings_only() {
+    // Code in every spelling of an f-string prefix; none in other strings.
+    let text = "import os\na = rf\"{os.environ['A']}\"\nb = Fr'{os.getenv(\"B\")}'\nc = \"{os.environ['C']}\"\nd = rb'{os.getenv(\"D\")}'\ne = F\"{os.environ['E']}\"\n";
+    let names: Vec<String> = extract(text)
+        .env_reads
+        .iter()
+        .map(|r| at(text, r.span).to_string())
+        .collect();
+    assert_eq!(
+        names,
+        vec!["os.environ['A']", "os.getenv(\"B\")", "os.environ['E']"]
+    );
+}
+
 // ----- env writes ------------------------------------------------------------------------
 
 #[test]

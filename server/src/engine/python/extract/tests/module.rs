@@ -54,6 +54,17 @@ fn suppression_comments() {
 }
 
 #[test]
+fn suppression_comments_inside_an_import_count() {
+    // The walk does not descend into an import, unless a comment sits inside it.
+    let text = "from autogen import (  # keywire: ignore[KW101]\n    AssistantAgent,\n)\nimport os  # keywire: ignore\n";
+    for facts in [extract(text), super::super::extract_unmasked(text)] {
+        let lines: Vec<usize> = facts.suppressions.iter().map(|s| s.line).collect();
+        assert_eq!(lines, vec![0, 3]);
+        assert_eq!(facts.imports.len(), 2);
+    }
+}
+
+#[test]
 fn edit_points() {
     let text = "\"\"\"Doc.\"\"\"\n# comment\nimport os\nfrom dotenv import load_dotenv\n\nx = 1\nimport late\n";
     let facts = extract(text);

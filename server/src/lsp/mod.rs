@@ -60,9 +60,10 @@ use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite};
 use tower_lsp_server::{LspService, Server};
+use tracing_subscriber::filter::Targets;
 use tracing_subscriber::layer::{Layer, SubscriberExt};
 use tracing_subscriber::util::SubscriberInitExt;
-use tracing_subscriber::{reload, EnvFilter, Registry};
+use tracing_subscriber::{reload, Registry};
 
 pub use convert::{
     rule_docs_url, DiagnosticData, FileEdit, FixData, DOCS_BASE, REPOSITORY_URL, RULE_DOCS_DIR,
@@ -70,7 +71,7 @@ pub use convert::{
 
 use server::Backend;
 
-type FilterHandle = reload::Handle<EnvFilter, Registry>;
+type FilterHandle = reload::Handle<Targets, Registry>;
 
 /// Set when [`run`] installed the stderr logger, so `logLevel` can change its filter.
 static LOG_FILTER: OnceLock<FilterHandle> = OnceLock::new();
@@ -81,8 +82,9 @@ const DEFAULT_LOG: &str = "keywire=info,tower_lsp_server=warn";
 /// otherwise).
 fn init_tracing() {
     let from_env = std::env::var("RUST_LOG").ok().filter(|v| !v.is_empty());
-    let filter = EnvFilter::try_new(from_env.as_deref().unwrap_or(DEFAULT_LOG))
-        .unwrap_or_else(|_| EnvFilter::new(DEFAULT_LOG));
+    let filter = parse_filter(from_env.as_deref().unwrap_or(DEFAULT_LOG))
+        .or_else(|_| parse_filter(DEFAULT_LOG))
+        .unwrap_or_default();
     let (filter, handle) = reload::Layer::new(filter);
     let fmt = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
@@ -109,7 +111,14 @@ fn logs_message_bodies(meta: &tracing::Metadata<'_>) -> bool {
     *meta.level() == tracing::Level::TRACE && meta.target().starts_with("tower_lsp_server")
 }
 
-/// The `EnvFilter` directive for a `logLevel` setting.
+/// A `RUST_LOG`-style list of `target=level` directives (and a bare default level). A
+/// `Targets` filter, not an `EnvFilter`: the latter's span and field filters pull in the
+/// regex engine's eager DFA construction, which every glob of every `.gitignore` then pays for.
+fn parse_filter(directives: &str) -> Result<Targets, String> {
+    directives.parse::<Targets>().map_err(|e| e.to_string())
+}
+
+/// The filter directives for a `logLevel` setting.
 fn log_directive(level: &str) -> String {
     match level {
         "error" | "warn" | "info" | "debug" | "trace" | "off" => {
@@ -121,19 +130,19 @@ fn log_directive(level: &str) -> String {
 
 /// Ok when `level` is a usable `logLevel`; else why not.
 pub(crate) fn check_log_level(level: &str) -> Result<(), String> {
-    EnvFilter::try_new(log_directive(level))
+    parse_filter(&log_directive(level))
         .map(|_| ())
         .map_err(|e| format!("invalid log level {level:?}: {e}"))
 }
 
-/// Apply the `logLevel` setting (`error`, `warn`, `info`, `debug`, `trace`, `off`, or any
-/// `RUST_LOG`-style directive). `RUST_LOG` wins when set.
+/// Apply the `logLevel` setting (`error`, `warn`, `info`, `debug`, `trace`, `off`, or a
+/// `RUST_LOG`-style list of `target=level` directives). `RUST_LOG` wins when set.
 pub(crate) fn set_log_level(level: &str) {
     let Some(handle) = LOG_FILTER.get() else {
         return;
     };
     let directive = log_directive(level);
-    match EnvFilter::try_new(&directive) {
+    match parse_filter(&directive) {
         Ok(filter) => {
             let _ = handle.reload(filter);
         }
@@ -191,5 +200,25 @@ where
         0
     } else {
         1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_log_level;
+
+    #[test]
+    fn log_levels_and_directives() {
+        for ok in [
+            "trace",
+            "off",
+            "keywire=debug",
+            "keywire=debug,tower_lsp_server=warn",
+        ] {
+            assert_eq!(check_log_level(ok), Ok(()), "{ok}");
+        }
+        for bad in ["keywire=loud", "keywire=trace=trace"] {
+            assert!(check_log_level(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -269,11 +269,11 @@ impl Cell {
         )
     }
 
-    /// The replacement, in the notebook text `text`, that applies `edits` (ranges of
-    /// [`Cell::source`], not overlapping) the way Jupyter writes a source: a list with one string
-    /// per line, one item per line indented one space deeper than the `"source"` key. Only the
-    /// strings of the lines the edits touch are rewritten; every other byte stays. None when
-    /// an edit falls outside the source or the source was not read from the text.
+    /// The replacement, in the notebook text the cell was read from, that applies `edits`
+    /// (ranges of [`Cell::source`], not overlapping) the way Jupyter writes a source: a list with
+    /// one string per line, one item per line indented one space deeper than the `"source"` key.
+    /// Only the strings of the lines the edits touch are rewritten; every other byte stays. None
+    /// when an edit falls outside the source, or the cell is not a code cell read from a text.
     pub fn rewrite(&self, edits: &[(Range<usize>, String)]) -> Option<(Range<usize>, String)> {
         let source_span = self.source_span.clone()?;
         let raw = self.raw.as_ref()?;

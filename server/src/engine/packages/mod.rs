@@ -232,6 +232,16 @@ pub struct Store {
     included: BTreeMap<PathBuf, (PathBuf, bool)>,
     locks: BTreeMap<PathBuf, Arc<Lock>>,
     installed: Vec<Arc<Installed>>,
+    /// The manifests that say something (requirements or a name) and the locks, by the folder
+    /// they describe: built when an environment is first asked for, dropped by any change.
+    by_home: OnceLock<BTreeMap<PathBuf, Homed>>,
+}
+
+/// The files of [`Store::by_home`] for one folder, in path order.
+#[derive(Clone, Debug, Default)]
+struct Homed {
+    manifests: Vec<PathBuf>,
+    locks: Vec<PathBuf>,
 }
 
 impl Store {
@@ -241,6 +251,7 @@ impl Store {
 
     /// Read a manifest or lock file from its text (by its name); false when the name is neither.
     pub fn set_file(&mut self, path: PathBuf, text: &str) -> bool {
+        self.by_home = OnceLock::new();
         if let Some(kind) = lock_kind(&path) {
             self.locks.insert(path, Arc::new(read::lock(kind, text)));
             true
@@ -255,6 +266,7 @@ impl Store {
     }
 
     pub fn remove(&mut self, path: &Path) {
+        self.by_home = OnceLock::new();
         self.manifests.remove(path);
         self.texts.remove(path);
         self.included.remove(path);
@@ -305,6 +317,7 @@ impl Store {
 
     /// Read a file a requirements file includes, whatever its name.
     pub fn set_included(&mut self, path: PathBuf, text: &str, home: PathBuf, constraint: bool) {
+        self.by_home = OnceLock::new();
         self.included.insert(path.clone(), (home, constraint));
         self.texts.insert(path.clone(), text.into());
         self.manifests.insert(
@@ -333,23 +346,38 @@ impl Store {
         } else {
             path.parent().unwrap_or(Path::new("")).to_path_buf()
         };
+        let by_home = self.by_home.get_or_init(|| {
+            let mut by_home: BTreeMap<PathBuf, Homed> = BTreeMap::new();
+            for (p, m) in &self.manifests {
+                if !m.requirements.is_empty() || m.own_name.is_some() {
+                    let homed = by_home.entry(self.home(p)).or_default();
+                    homed.manifests.push(p.clone());
+                }
+            }
+            for p in self.locks.keys() {
+                by_home
+                    .entry(self.home(p))
+                    .or_default()
+                    .locks
+                    .push(p.clone());
+            }
+            by_home
+        });
         let mut env = Environment::default();
         for dir in start.ancestors() {
-            let manifests: Vec<(&Path, &Manifest)> = self
-                .manifests
-                .iter()
-                .filter(|(p, m)| {
-                    self.home(p) == dir && (!m.requirements.is_empty() || m.own_name.is_some())
-                })
-                .map(|(p, m)| (p.as_path(), &**m))
-                .collect();
-            let locks: Vec<(&Path, &Lock)> = self
-                .locks
-                .iter()
-                .filter(|(p, _)| self.home(p) == dir)
-                .map(|(p, l)| (p.as_path(), &**l))
-                .collect();
-            if !manifests.is_empty() || !locks.is_empty() {
+            if let Some(homed) = by_home.get(dir) {
+                let manifests: Vec<(&Path, &Manifest)> = homed
+                    .manifests
+                    .iter()
+                    .filter_map(|p| self.manifests.get_key_value(p))
+                    .map(|(p, m)| (p.as_path(), &**m))
+                    .collect();
+                let locks: Vec<(&Path, &Lock)> = homed
+                    .locks
+                    .iter()
+                    .filter_map(|p| self.locks.get_key_value(p))
+                    .map(|(p, l)| (p.as_path(), &**l))
+                    .collect();
                 env.dir = dir.to_path_buf();
                 env.constraints = manifests
                     .iter()
@@ -662,6 +690,50 @@ mod tests {
         read::manifest(ManifestKind::Requirements, &format!("{dist}{spec}\n"))
             .requirements
             .remove(0)
+    }
+
+    /// The environment is asked for between changes (as the language server does): each
+    /// change shows in the next answer, though the folder index is kept between them.
+    #[test]
+    fn environment_follows_every_change() {
+        let root = Path::new("/w");
+        let module = Path::new("/w/app/sub/main.py");
+        let names = |s: &Store| -> Vec<PathBuf> {
+            let env = s.environment(root, module);
+            (env.manifests.iter().map(|(p, _)| p.to_path_buf()))
+                .chain(env.locks.iter().map(|(p, _)| p.to_path_buf()))
+                .collect()
+        };
+        let mut s = Store::default();
+        assert!(names(&s).is_empty());
+        s.set_file("/w/requirements.txt".into(), "pyautogen==0.2.35\n");
+        assert_eq!(names(&s), [PathBuf::from("/w/requirements.txt")]);
+        // A nearer folder's manifest wins; one without requirements or a name says nothing.
+        s.set_file("/w/app/requirements.txt".into(), "# none yet\n");
+        assert_eq!(names(&s), [PathBuf::from("/w/requirements.txt")]);
+        s.set_file("/w/app/requirements.txt".into(), "openai>=1\n");
+        assert_eq!(names(&s), [PathBuf::from("/w/app/requirements.txt")]);
+        s.set_file("/w/app/uv.lock".into(), "version = 1\n");
+        assert_eq!(
+            names(&s),
+            [
+                PathBuf::from("/w/app/requirements.txt"),
+                PathBuf::from("/w/app/uv.lock")
+            ]
+        );
+        // An included file describes its includer's folder, whatever its own.
+        s.set_included(
+            "/w/app/sub/pins/base.txt".into(),
+            "ag2==0.9\n",
+            "/w/app/sub".into(),
+            false,
+        );
+        assert_eq!(names(&s), [PathBuf::from("/w/app/sub/pins/base.txt")]);
+        s.remove(Path::new("/w/app/sub/pins/base.txt"));
+        s.remove(Path::new("/w/app/uv.lock"));
+        assert_eq!(names(&s), [PathBuf::from("/w/app/requirements.txt")]);
+        s.remove(Path::new("/w/app/requirements.txt"));
+        assert_eq!(names(&s), [PathBuf::from("/w/requirements.txt")]);
     }
 
     /// Every repair a fix writes gives, on a fresh install, a release that installs the import.

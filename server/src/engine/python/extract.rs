@@ -51,6 +51,7 @@ use tree_sitter::{Node, Parser, TreeCursor};
 pub use incremental::FactsBase;
 
 use self::grammar::{grammar, language, Grammar};
+use self::mask::LeftOut;
 use super::lex::{after_imports_offset, newline_of};
 use super::strings;
 use super::{ConfigEntry, EnvRead, FieldValue, PyFacts, StrLit, Suppression};
@@ -75,11 +76,11 @@ pub fn extract_without_configs(text: &str) -> PyFacts {
 }
 
 fn extract_masked(text: &str, configs: bool) -> PyFacts {
-    if let Some(ranges) = mask::kept_ranges(text, configs) {
+    if let Some((ranges, left_out)) = mask::kept_ranges(text, configs) {
         if let Some(tree) = parse(text, &ranges).filter(|t| !t.root_node().has_error()) {
             // The mask left out what pruning would skip (a body without a relevant line keeps
             // only its last statement); pruning would scan each body's whole text again.
-            return extract_tree_with(text, &tree, false);
+            return walk_tree(text, &tree, false, &left_out, |_| ()).0;
         }
     }
     extract_unmasked(text)
@@ -94,7 +95,7 @@ pub fn masked_text(text: &str) -> Option<String> {
 
 #[doc(hidden)]
 pub fn masked_ranges(text: &str) -> Option<Vec<tree_sitter::Range>> {
-    mask::kept_ranges(text, true)
+    mask::kept_ranges(text, true).map(|(ranges, _)| ranges)
 }
 
 /// [`extract`] without the mask: every statement parsed (and so every syntax error seen).
@@ -155,14 +156,16 @@ pub fn extract_unpruned(text: &str) -> PyFacts {
 }
 
 fn extract_tree_with(text: &str, tree: &tree_sitter::Tree, prune: bool) -> PyFacts {
-    walk_tree(text, tree, prune, |_| ()).0
+    walk_tree(text, tree, prune, &[], |_| ()).0
 }
 
 /// Walk `tree` and finish its facts; `seen` reads the extractor before it finishes.
+/// `left_out`: the module-level imports the mask left out of `tree`, in text order.
 fn walk_tree<'a, T>(
     text: &'a str,
     tree: &'a tree_sitter::Tree,
     prune: bool,
+    left_out: &[LeftOut],
     seen: impl FnOnce(&Extractor<'a>) -> T,
 ) -> (PyFacts, T) {
     let root = tree.root_node();
@@ -170,8 +173,15 @@ fn walk_tree<'a, T>(
     ex.prune = prune;
     ex.walk(root);
     let seen = seen(&ex);
-    let mut facts = ex.finish(root);
+    let mut facts = ex.finish(root, left_out);
     facts.edit_points.newline = newline_of(text);
+    if !left_out.is_empty() {
+        facts
+            .imports
+            .extend(left_out.iter().flat_map(|l| l.imports.iter().cloned()));
+        // Stable: one statement's imports share a start and stay in their order.
+        facts.imports.sort_by_key(|i| i.span.start);
+    }
     (facts, seen)
 }
 
@@ -667,7 +677,7 @@ impl<'a> Extractor<'a> {
         }
     }
 
-    fn finish(mut self, root: Node<'a>) -> PyFacts {
+    fn finish(mut self, root: Node<'a>, left_out: &[LeftOut]) -> PyFacts {
         let mut facts = std::mem::take(&mut self.facts);
         facts.has_syntax_errors = root.has_error();
         if facts.edit_points.load_dotenv_name.is_none() {
@@ -676,7 +686,7 @@ impl<'a> Extractor<'a> {
                 .take()
                 .map(|m| format!("{m}.load_dotenv"));
         }
-        facts.edit_points.after_imports = self.after_imports(root);
+        facts.edit_points.after_imports = self.after_imports(root, left_out);
 
         // Source order everywhere; env reads are renumbered for the entries pointing at them.
         let mut order: Vec<usize> = (0..facts.env_reads.len()).collect();
@@ -712,14 +722,20 @@ impl<'a> Extractor<'a> {
         facts
     }
 
-    /// Start of the line after the leading block of imports (see [`super::EditPoints`]).
-    fn after_imports(&mut self, root: Node<'a>) -> usize {
+    /// Start of the line after the leading block of imports (see [`super::EditPoints`]);
+    /// `left_out`: import statements among the module's that are not in the tree.
+    fn after_imports(&mut self, root: Node<'a>, left_out: &[LeftOut]) -> usize {
         let k = &self.g.k;
         let kids = self.kids(root);
         let mut last_import = None;
         let mut docstring = None;
         let mut first_stmt = true;
+        let mut left_out = left_out.iter().peekable();
         for &kid in &kids {
+            while let Some(l) = left_out.next_if(|l| l.line.start < kid.start_byte()) {
+                last_import = Some(l.line.end);
+                first_stmt = false;
+            }
             let kind = kid.kind_id();
             if kind == k.comment || kid.is_extra() {
                 continue;

@@ -58,30 +58,7 @@ pub(super) fn scan(text: &str, environ: &[usize]) -> Option<LightScan> {
         }
         from += k + 1;
     }
-    let mut s = Scanner {
-        text,
-        b,
-        i: 0,
-        depth: 0,
-        blocks: Vec::new(),
-        top_start: 0,
-        after_decorator: false,
-        imports: Vec::new(),
-        has_import_os: false,
-        lead_done: false,
-        lead_first: true,
-        last_import: None,
-        docstring: None,
-        key_risk: false,
-        stmt: 0,
-        last_str_end: None,
-        run: Vec::new(),
-        run_decoded: 0,
-        run_value: String::new(),
-        run_dead: true,
-        sites: Sites::new(text, environ),
-        stmt_in_function: false,
-    };
+    let mut s = Scanner::new(text, environ);
     s.run()?;
     let after_imports = after_imports_offset(text, s.last_import.or(s.docstring));
     Some(LightScan {
@@ -158,6 +135,56 @@ struct Scanner<'a> {
     sites: Sites<'a>,
     /// The statement being scanned is inside a function.
     stmt_in_function: bool,
+}
+
+/// The `Import` facts of the module-level statement at `start`, an `import` or `from`
+/// statement alone on its logical line (which ends at `end`, a trailing comment included), as
+/// the extractor gives them; None when it is not plain enough to be sure.
+pub(super) fn top_level_import(text: &str, start: usize, end: usize) -> Option<Vec<Import>> {
+    let mut s = Scanner::new(text, &[]);
+    s.i = start;
+    s.top_start = start;
+    let top = Ctx {
+        function: false,
+        scope: false,
+        top: true,
+    };
+    if !matches!(s.word_at(start), b"import" | b"from") {
+        return None;
+    }
+    s.statement(top, 0)?;
+    s.inline_ws()?;
+    let rest = text.as_bytes().get(s.i..end)?;
+    (rest.is_empty() || rest[0] == b'#').then_some(s.imports)
+}
+
+impl<'a> Scanner<'a> {
+    fn new(text: &'a str, environ: &'a [usize]) -> Self {
+        Scanner {
+            text,
+            b: text.as_bytes(),
+            i: 0,
+            depth: 0,
+            blocks: Vec::new(),
+            top_start: 0,
+            after_decorator: false,
+            imports: Vec::new(),
+            has_import_os: false,
+            lead_done: false,
+            lead_first: true,
+            last_import: None,
+            docstring: None,
+            key_risk: false,
+            stmt: 0,
+            last_str_end: None,
+            run: Vec::new(),
+            run_decoded: 0,
+            run_value: String::new(),
+            run_dead: true,
+            sites: Sites::new(text, environ),
+            stmt_in_function: false,
+        }
+    }
 }
 
 impl Scanner<'_> {

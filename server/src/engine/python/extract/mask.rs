@@ -38,6 +38,11 @@
 //!   "…"` with a credential word in NAME, which the extractor records whether or not anything
 //!   reads it) or a `match`. A chain kept so is masked inside as if it had been kept from the
 //!   start. A docstring is never a trigger line (unless it carries a suppression).
+//! - A module-level import statement whose words name no package keywire knows and no name
+//!   bound elsewhere to something it knows (`typing`, relative imports, the standard library)
+//!   is left out too: binding such a name or leaving it unbound resolves nothing either way.
+//!   The light scanner reads its `Import` facts, which the extractor merges with the tree's
+//!   (and counts among the leading imports).
 //! - The last statement of every block is kept, so no block is left empty and every kept
 //!   statement keeps its extent.
 //!
@@ -51,6 +56,7 @@ use std::ops::Range;
 
 use crate::engine::python::key_sites::is_constant_name;
 use crate::engine::python::lex::{ident_at, is_keyword};
+use crate::engine::python::Import;
 
 mod lines;
 mod triggers;
@@ -61,22 +67,41 @@ use self::lines::{fstring_words, logical_lines, tokens, Kind, Line, Tok};
 /// that cannot change a fact); None when nothing is left out or the text is not plain enough
 /// to be sure.
 pub(super) fn kept(text: &str) -> Option<Vec<Range<usize>>> {
-    kept_for(text, true)
+    kept_for(text, true).map(|k| k.ranges)
+}
+
+/// What the mask leaves to the parser, and the import statements it left out with their facts.
+pub(super) struct Kept {
+    pub(super) ranges: Vec<Range<usize>>,
+    pub(super) imports: Vec<LeftOut>,
+}
+
+/// A module-level import statement left out of the parse ([`Masker::leave_out_import`]).
+#[derive(Debug)]
+pub(in crate::engine::python) struct LeftOut {
+    /// Its logical line (a trailing comment included).
+    pub(in crate::engine::python) line: Range<usize>,
+    /// Its facts, as the extractor would give them.
+    pub(in crate::engine::python) imports: Vec<Import>,
 }
 
 /// [`kept`]; without `configs`, for a module whose model configurations no rule reads (test
 /// code, see `engine/test_code.rs`): constructors and `config_list` / `llm_config` are no
 /// triggers, so only env access, `.env` loading, imports, suppressions and secret constants
 /// keep their statements.
-fn kept_for(text: &str, configs: bool) -> Option<Vec<Range<usize>>> {
+fn kept_for(text: &str, configs: bool) -> Option<Kept> {
     let b = text.as_bytes();
     let lines = logical_lines(b)?;
-    let mut m = Masker::new(b, lines)?;
+    let mut m = Masker::new(text, lines)?;
     m.triggers(configs)?;
     let mut anchor = false;
     m.module_block(0..m.lines.len(), true, &mut anchor);
     m.settle();
-    m.ranges()
+    let imports = std::mem::take(&mut m.left_out);
+    Some(Kept {
+        ranges: m.ranges()?,
+        imports,
+    })
 }
 
 /// `text` with what [`kept`] leaves out blanked (every byte but line breaks a space).
@@ -98,9 +123,16 @@ pub(super) fn mask(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// [`kept_for`] as tree-sitter ranges (rows and columns counted in `text`).
-pub(super) fn kept_ranges(text: &str, configs: bool) -> Option<Vec<tree_sitter::Range>> {
-    let kept = kept_for(text, configs)?;
+/// [`kept_for`] as tree-sitter ranges (rows and columns counted in `text`), and the import
+/// statements left out.
+pub(super) fn kept_ranges(
+    text: &str,
+    configs: bool,
+) -> Option<(Vec<tree_sitter::Range>, Vec<LeftOut>)> {
+    let Kept {
+        ranges: kept,
+        imports,
+    } = kept_for(text, configs)?;
     let b = text.as_bytes();
     let mut row = 0;
     let mut at = 0;
@@ -115,23 +147,24 @@ pub(super) fn kept_ranges(text: &str, configs: bool) -> Option<Vec<tree_sitter::
                 .map_or(0, |k| k + 1);
         tree_sitter::Point::new(row, col)
     };
-    Some(
-        kept.into_iter()
-            .map(|r| {
-                let start_point = point(r.start);
-                let end_point = point(r.end);
-                tree_sitter::Range {
-                    start_byte: r.start,
-                    end_byte: r.end,
-                    start_point,
-                    end_point,
-                }
-            })
-            .collect(),
-    )
+    let ranges = kept
+        .into_iter()
+        .map(|r| {
+            let start_point = point(r.start);
+            let end_point = point(r.end);
+            tree_sitter::Range {
+                start_byte: r.start,
+                end_byte: r.end,
+                start_point,
+                end_point,
+            }
+        })
+        .collect();
+    Some((ranges, imports))
 }
 
 struct Masker<'a> {
+    text: &'a str,
     b: &'a [u8],
     lines: Vec<Line>,
     /// Per line: the first line after its block (its body, for a header; the next line
@@ -143,6 +176,11 @@ struct Masker<'a> {
     units: Vec<Unit<'a>>,
     /// The unit whose lines [`Masker::module_block`] is in.
     unit: Option<usize>,
+    /// Words an import left out must not bind: every name that can resolve to something
+    /// keywire knows ([`Masker::triggers`]) and every word of an import from a package it
+    /// knows.
+    bound_elsewhere: HashSet<&'a [u8]>,
+    left_out: Vec<LeftOut>,
 }
 
 /// A module- or class-level statement left out unless a kept line reads what it binds: a
@@ -158,7 +196,8 @@ struct Unit<'a> {
 
 impl<'a> Masker<'a> {
     /// Checks the indentation as Python would, and finds every block's end.
-    fn new(b: &'a [u8], lines: Vec<Line>) -> Option<Self> {
+    fn new(text: &'a str, lines: Vec<Line>) -> Option<Self> {
+        let b = text.as_bytes();
         let n = lines.len();
         let mut block_end: Vec<usize> = (1..=n).collect();
         // Open headers (line index) and the indentation of every open block.
@@ -193,12 +232,15 @@ impl<'a> Masker<'a> {
             block_end[h] = n;
         }
         Some(Masker {
+            text,
             b,
             keep: vec![true; n],
             lines,
             block_end,
             units: Vec::new(),
             unit: None,
+            bound_elsewhere: HashSet::default(),
+            left_out: Vec::new(),
         })
     }
 
@@ -338,6 +380,10 @@ impl<'a> Masker<'a> {
             };
             let line = &self.lines[head];
             let (kind, header) = (line.kind, line.header);
+            if top && kind == Kind::Import && c.len() == 1 && !last && self.leave_out_import(head) {
+                self.blank(c);
+                continue;
+            }
             let free = !last && (!top || *anchor) && !self.any_trigger(&c);
             if kind == Kind::Str && c.len() == 1 && self.lines[head].pure && free {
                 self.blank(c);
@@ -363,6 +409,40 @@ impl<'a> Masker<'a> {
                 *anchor = true;
             }
         }
+    }
+
+    /// Leaves out the module-level import statement on line `i` when it can bind nothing the
+    /// extractor resolves: no word of it is a package keywire knows or a name bound elsewhere
+    /// to something it knows (a later import of such a name would rebind it), and it is
+    /// plain (no `*`, `;` or suppression; the light scanner reads it). Its facts are the light
+    /// scanner's, merged back by the extractor. Imports are a sixth to a quarter of what the
+    /// mask leaves to the parser otherwise (`typing`, relative imports, the standard library).
+    fn leave_out_import(&mut self, i: usize) -> bool {
+        let line = &self.lines[i];
+        let (s, e) = (line.start, line.end);
+        let bytes = &self.b[s..e];
+        if memchr::memchr2(b';', b'*', bytes).is_some()
+            || memchr::memmem::find(bytes, b"keywire:").is_some()
+        {
+            return false;
+        }
+        let mut plain = true;
+        lines::for_each_word(bytes, |ws, we| {
+            let w = &bytes[ws..we];
+            plain &= is_keyword(w)
+                || (!triggers::resolvable_root(w) && !self.bound_elsewhere.contains(w));
+        });
+        if !plain {
+            return false;
+        }
+        let Some(imports) = crate::engine::python::light::top_level_import(self.text, s, e) else {
+            return false;
+        };
+        self.left_out.push(LeftOut {
+            line: s..e,
+            imports,
+        });
+        true
     }
 
     /// Starts a unit for chain `c` (its first statement at `head`) when it may be left out:

@@ -22,7 +22,7 @@ pub(super) struct PruneHints {
 
 /// [`super::extract_tree`] and its [`PruneHints`].
 pub(super) fn extract_tree_hinted(text: &str, tree: &tree_sitter::Tree) -> (PyFacts, PruneHints) {
-    walk_tree(text, tree, true, |ex| {
+    walk_tree(text, tree, true, &[], |ex| {
         // Distinct already (see `Extractor::bind`).
         let names = &ex.imported_names;
         let (imported, unbuilt) = match names.is_empty() {

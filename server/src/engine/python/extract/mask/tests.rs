@@ -355,3 +355,93 @@ proptest::proptest! {
         masked(&text);
     }
 }
+
+#[test]
+fn imports_that_bind_nothing_keywire_resolves_are_left_out() {
+    let text = "\"\"\"Agents.\"\"\"\nfrom __future__ import annotations\n\nimport asyncio\n\
+                from typing import (  # types\n    Any,\n    Dict,\n)\n\
+                from . import helpers\nfrom .config import Settings as S\n\
+                from autogen import AssistantAgent\nimport os\n\n\
+                def build():\n    key = os.environ[\"OPENAI_API_KEY\"]\n    \
+                return AssistantAgent(\"a\", llm_config={\"model\": \"m\", \"api_key\": key})\n";
+    let m = masked(text).expect("masked");
+    for gone in [
+        "annotations",
+        "asyncio",
+        "typing",
+        "Dict",
+        "helpers",
+        "Settings",
+    ] {
+        assert!(!m.contains(gone), "{gone}: {m}");
+    }
+    assert!(m.contains("from autogen import AssistantAgent"), "{m}");
+    assert!(m.contains("import os"), "{m}");
+    let facts = extract(text);
+    let modules: Vec<&str> = facts.imports.iter().map(|i| i.module.as_str()).collect();
+    assert_eq!(
+        modules,
+        [
+            "__future__",
+            "asyncio",
+            "typing",
+            "",
+            "config",
+            "autogen",
+            "os"
+        ]
+    );
+    // The leading imports end after `import os`, as if every one had been parsed.
+    assert_eq!(facts.edit_points.after_imports, text.find("\ndef").unwrap());
+
+    // Left out last, or first before a statement that would pass for a docstring.
+    for text in [
+        "import asyncio\nimport os\nx = os.environ[\"A\"]\nimport json\nimport typing\ny = 1\n",
+        "import asyncio\n\"not a docstring\"\nimport os\nx = os.environ[\"A\"]\n",
+        "import asyncio\n\n# a comment\nx = 1\nimport os\nv = os.getenv(\"A\")\n",
+    ] {
+        let m = masked(text).expect("masked");
+        assert!(!m.contains("asyncio"), "{m}");
+    }
+}
+
+#[test]
+fn imports_that_may_rebind_a_resolved_name_are_parsed() {
+    for (text, kept) in [
+        (
+            "from autogen import AssistantAgent\nfrom mylib import AssistantAgent\n\n\
+             a = AssistantAgent(\"a\", llm_config={\"model\": \"m\"})\n",
+            "from mylib import AssistantAgent",
+        ),
+        (
+            "import autogen as ag\nfrom mylib import ag\n\n\
+             a = ag.AssistantAgent(\"a\", llm_config={\"model\": \"m\"})\n",
+            "from mylib import ag",
+        ),
+        (
+            "import autogen\nAgent = autogen.AssistantAgent\nfrom mylib import Agent\n\n\
+             a = Agent(\"a\", llm_config={\"model\": \"m\"})\n",
+            "from mylib import Agent",
+        ),
+        (
+            "from os import getenv\nfrom mylib.os import thing\nx = getenv(\"A\")\n",
+            "from mylib.os import thing",
+        ),
+        (
+            "import os\nimport asyncio; import json\nx = os.environ[\"A\"]\n",
+            "import asyncio; import json",
+        ),
+        (
+            "import os\nfrom typing import (  # keywire: ignore[KW201]\n    Any,\n)\n\
+             x = os.environ[\"A\"]\n",
+            "from typing import (",
+        ),
+        (
+            "import os\nfrom mylib import *\nx = os.environ[\"A\"]\n",
+            "from mylib import *",
+        ),
+    ] {
+        let m = masked(text).unwrap_or_else(|| text.to_string());
+        assert!(m.contains(kept), "{kept}: {m}");
+    }
+}

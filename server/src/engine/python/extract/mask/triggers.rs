@@ -38,7 +38,7 @@ fn class_attribute(b: &[u8], line: &Line, w: &[u8], e: usize) -> bool {
 }
 
 /// Package roots whose names can resolve to something keywire knows (see `scope::classify`).
-fn resolvable_root(w: &[u8]) -> bool {
+pub(super) fn resolvable_root(w: &[u8]) -> bool {
     static ROOTS: OnceLock<Vec<&'static [u8]>> = OnceLock::new();
     let roots = ROOTS.get_or_init(|| {
         let mut roots: Vec<&'static [u8]> = vec![b"os", b"json", b"dotenv", b"autogen", b"ag2"];
@@ -171,6 +171,7 @@ impl<'a> Masker<'a> {
             if !words.iter().any(|w| resolvable_root(w)) {
                 continue;
             }
+            self.bound_elsewhere.extend(words.iter().copied());
             if star {
                 return None;
             }
@@ -223,6 +224,7 @@ impl<'a> Masker<'a> {
             }
             look = WordSet::new(new);
         }
+        self.bound_elsewhere.extend(names.iter().copied());
         // A docstring names things; only a suppression comment on it counts.
         for line in &mut self.lines {
             if line.pure && line.trigger {

@@ -44,7 +44,9 @@
 //!   The light scanner reads its `Import` facts, which the extractor merges with the tree's
 //!   (and counts among the leading imports).
 //! - The last statement of every block is kept, so no block is left empty and every kept
-//!   statement keeps its extent.
+//!   statement keeps its extent; the module's own last statement is judged like the others
+//!   (a notebook's last cell often prints what a conversation returned, and keeping it kept
+//!   every statement it reads).
 //!
 //! Anything the tokenizer is not sure of (tabs in indentation, a lone `\r`, unbalanced
 //! brackets, unterminated strings, inconsistent indentation, a star import from a package
@@ -384,7 +386,8 @@ impl<'a> Masker<'a> {
                 self.blank(c);
                 continue;
             }
-            let free = !last && (!top || *anchor) && !self.any_trigger(&c);
+            // The module's own last statement may go too: no block is left empty there.
+            let free = (!last || top) && (!top || *anchor) && !self.any_trigger(&c);
             if kind == Kind::Str && c.len() == 1 && self.lines[head].pure && free {
                 self.blank(c);
                 continue;
@@ -446,9 +449,9 @@ impl<'a> Masker<'a> {
     }
 
     /// Starts a unit for chain `c` (its first statement at `head`) when it may be left out:
-    /// free (no trigger line, not the last statement, not before the leading imports end), no
-    /// secret constant at its level or in its blocks', and no `match` (whose patterns bind
-    /// names). Returns it and the unit it is in.
+    /// free (no trigger line, not the last statement of a block but the module, not before
+    /// the leading imports end), no secret constant at its level or in its blocks', and no
+    /// `match` (whose patterns bind names). Returns it and the unit it is in.
     fn open_unit(
         &mut self,
         c: &Range<usize>,
@@ -676,6 +679,10 @@ impl<'a> Masker<'a> {
         }
         if from < b.len() {
             out.push(from..b.len());
+        }
+        if out.is_empty() {
+            // No range at all would be the whole text to tree-sitter.
+            out.push(b.len()..b.len());
         }
         Some(out)
     }

@@ -46,7 +46,8 @@ fn inert_statements_and_definitions_are_blanked() {
     assert!(!m.contains("total = a"), "{m}");
     assert!(!m.contains("n = helper"), "{m}");
     assert!(m.contains("key = os.environ"), "{m}");
-    assert!(m.contains("def last():"), "{m}");
+    // The module's last statement goes too: nothing reads `last`.
+    assert!(!m.contains("def last():"), "{m}");
 }
 
 #[test]
@@ -443,5 +444,28 @@ fn imports_that_may_rebind_a_resolved_name_are_parsed() {
     ] {
         let m = masked(text).unwrap_or_else(|| text.to_string());
         assert!(m.contains(kept), "{kept}: {m}");
+    }
+}
+
+#[test]
+fn the_modules_last_statement_goes_when_nothing_reads_it() {
+    // A notebook's last cell prints what the conversation before it returned.
+    let text = "from autogen import AssistantAgent, config_list_from_json\n\n\
+                config_list = config_list_from_json(\"OAI_CONFIG_LIST\")\n\
+                a = AssistantAgent(\"a\", llm_config={\"config_list\": config_list})\n\
+                problem = \"Who wrote FLAML?\"\nresult = a.initiate_chat(a, message=problem)\n\
+                print(result.summary)\n";
+    let m = masked(text).expect("masked");
+    for gone in ["print(", "initiate_chat", "problem = "] {
+        assert!(!m.contains(gone), "{gone}: {m}");
+    }
+    // The first statement after the leading imports stays (it ends them).
+    for text in [
+        "import typing\nx = 1\ny = 2\n",
+        "import typing\n\nx = 1\ny = 2\n# end\n",
+    ] {
+        let m = masked(text).expect("masked");
+        assert!(m.contains("x = 1") && !m.contains("y = 2"), "{m}");
+        assert_eq!(extract(text).imports.len(), 1);
     }
 }

@@ -55,7 +55,8 @@ pub struct DebugParams {
 pub struct DebugDocument {
     version: i32,
     text: String,
-    /// For Python: whether the incrementally maintained tree equals a fresh parse.
+    /// For Python: whether the incrementally maintained tree equals a fresh parse (where the
+    /// text parses without errors).
     tree_matches_fresh_parse: Option<bool>,
 }
 
@@ -84,8 +85,13 @@ impl Backend {
             .get_mut(&params.uri)
             .ok_or_else(|| Error::invalid_params("document is not open"))?;
         let incremental = doc.tree().map(|tree| tree.root_node().to_sexp());
+        // Where the text does not parse, tree-sitter's error recovery may take another path
+        // after an edit than in a fresh parse (bytes such as NUL and a lone `\r` found it);
+        // the trees of text that parses must be the same.
         let tree_matches_fresh_parse = incremental.map(|sexp| {
-            parse_rope(doc.rope(), None).is_some_and(|fresh| fresh.root_node().to_sexp() == sexp)
+            parse_rope(doc.rope(), None).is_some_and(|fresh| {
+                fresh.root_node().has_error() || fresh.root_node().to_sexp() == sexp
+            })
         });
         Ok(DebugDocument {
             version: doc.version,

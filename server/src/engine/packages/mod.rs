@@ -240,8 +240,13 @@ pub struct Store {
 /// The files of [`Store::by_home`] for one folder, in path order.
 #[derive(Clone, Debug, Default)]
 struct Homed {
-    manifests: Vec<PathBuf>,
-    locks: Vec<PathBuf>,
+    manifests: Vec<(PathBuf, Arc<Manifest>)>,
+    locks: Vec<(PathBuf, Arc<Lock>)>,
+}
+
+/// `files` as the borrowed pairs an [`Environment`] lists.
+fn borrowed<T>(files: &[(PathBuf, Arc<T>)]) -> Vec<(&Path, &T)> {
+    files.iter().map(|(p, f)| (p.as_path(), &**f)).collect()
 }
 
 impl Store {
@@ -351,33 +356,19 @@ impl Store {
             for (p, m) in &self.manifests {
                 if !m.requirements.is_empty() || m.own_name.is_some() {
                     let homed = by_home.entry(self.home(p)).or_default();
-                    homed.manifests.push(p.clone());
+                    homed.manifests.push((p.clone(), m.clone()));
                 }
             }
-            for p in self.locks.keys() {
-                by_home
-                    .entry(self.home(p))
-                    .or_default()
-                    .locks
-                    .push(p.clone());
+            for (p, l) in &self.locks {
+                let homed = by_home.entry(self.home(p)).or_default();
+                homed.locks.push((p.clone(), l.clone()));
             }
             by_home
         });
         let mut env = Environment::default();
         for dir in start.ancestors() {
             if let Some(homed) = by_home.get(dir) {
-                let manifests: Vec<(&Path, &Manifest)> = homed
-                    .manifests
-                    .iter()
-                    .filter_map(|p| self.manifests.get_key_value(p))
-                    .map(|(p, m)| (p.as_path(), &**m))
-                    .collect();
-                let locks: Vec<(&Path, &Lock)> = homed
-                    .locks
-                    .iter()
-                    .filter_map(|p| self.locks.get_key_value(p))
-                    .map(|(p, l)| (p.as_path(), &**l))
-                    .collect();
+                let manifests = borrowed(&homed.manifests);
                 env.dir = dir.to_path_buf();
                 env.constraints = manifests
                     .iter()
@@ -385,7 +376,7 @@ impl Store {
                     .map(|(p, _)| *p)
                     .collect();
                 env.manifests = manifests;
-                env.locks = locks;
+                env.locks = borrowed(&homed.locks);
                 break;
             }
             if dir == root || !dir.starts_with(root) {

@@ -34,7 +34,8 @@
 //!   and so is every statement chain without a trigger line (a simple statement, a `def` or
 //!   `class`, an `if`/`for`/`while`/`try`/`with` with its clauses) unless a kept line mentions
 //!   a name it binds (to a fixpoint; a definition binds its name, a compound statement what
-//!   any of its lines binds, `as` targets included) or it may hold a secret constant (`NAME =
+//!   any of its lines binds, `as` targets included; for a class-level statement, a kept line
+//!   of the class's own scope: a method's body finds no class attribute by its bare name) or it may hold a secret constant (`NAME =
 //!   "…"` with a credential word in NAME, which the extractor records whether or not anything
 //!   reads it) or a `match`. A chain kept so is masked inside as if it had been kept from the
 //!   start. A docstring is never a trigger line (unless it carries a suppression).
@@ -53,7 +54,7 @@
 //! keywire knows) leaves the text unmasked. Syntax errors inside statements left out are not
 //! seen: `has_syntax_errors` then speaks of the statements kept.
 
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::{FxHashMap, FxHashSet as HashSet};
 use std::ops::Range;
 
 use crate::engine::python::key_sites::is_constant_name;
@@ -194,6 +195,8 @@ struct Unit<'a> {
     kept: Vec<usize>,
     /// The chain it is in: it can only be kept with it.
     parent: Option<usize>,
+    /// Its first line.
+    start: usize,
 }
 
 impl<'a> Masker<'a> {
@@ -479,6 +482,7 @@ impl<'a> Masker<'a> {
             names: Vec::new(),
             kept: Vec::new(),
             parent: self.unit,
+            start: c.start,
         });
         let outer = self.unit.replace(self.units.len() - 1);
         Some((self.units.len() - 1, outer))
@@ -526,38 +530,79 @@ impl<'a> Masker<'a> {
 
     /// Keeps the [`Masker::units`] that bind a name some kept line mentions (to a fixpoint,
     /// a unit only with the chain it is in): a module-level name can be looked up from
-    /// anywhere, a class-level one from its class's lines (a superset: any kept line counts).
+    /// anywhere, a class-level one only from its class's own lines (decorators and
+    /// definitions' headers included, not the bodies of its methods: a method reads class
+    /// attributes through `self.` or the class's name, as the extractor's lookup does).
     fn settle(&mut self) {
         if self.units.is_empty() {
             return;
         }
+        let class_of = self.class_scopes();
         let mut mentioned: HashSet<&'a [u8]> = HashSet::default();
+        let mut in_class: FxHashMap<usize, HashSet<&'a [u8]>> = FxHashMap::default();
+        let mention = |m: &Self,
+                       i: usize,
+                       all: &mut HashSet<&'a [u8]>,
+                       in_class: &mut FxHashMap<usize, HashSet<&'a [u8]>>| {
+            m.words(i, all);
+            if let Some(c) = class_of[i] {
+                m.words(i, in_class.entry(c).or_default());
+            }
+        };
         for i in 0..self.lines.len() {
             if self.keep[i] {
-                self.words(i, &mut mentioned);
+                mention(self, i, &mut mentioned, &mut in_class);
             }
         }
         let mut kept = vec![false; self.units.len()];
         loop {
             let mut changed = false;
-            for (k, u) in self.units.iter().enumerate() {
+            for k in 0..self.units.len() {
+                let u = &self.units[k];
+                let seen = match class_of[u.start] {
+                    Some(c) => in_class.get(&c),
+                    None => Some(&mentioned),
+                };
                 if kept[k]
                     || u.parent.is_some_and(|p| !kept[p])
-                    || !u.names.iter().any(|w| mentioned.contains(w))
+                    || !seen.is_some_and(|seen| u.names.iter().any(|w| seen.contains(w)))
                 {
                     continue;
                 }
                 kept[k] = true;
                 changed = true;
-                for &i in &u.kept {
+                for j in 0..self.units[k].kept.len() {
+                    let i = self.units[k].kept[j];
                     self.keep[i] = true;
-                    self.words(i, &mut mentioned);
+                    mention(self, i, &mut mentioned, &mut in_class);
                 }
             }
             if !changed {
                 return;
             }
         }
+    }
+
+    /// Per line, the class whose own scope it is in (the class's header line), or None at
+    /// module level and in functions.
+    fn class_scopes(&self) -> Vec<Option<usize>> {
+        let mut out = vec![None; self.lines.len()];
+        // Open definitions: where their body ends, and the class it is.
+        let mut open: Vec<(usize, Option<usize>)> = Vec::new();
+        for (i, line) in self.lines.iter().enumerate() {
+            while open.last().is_some_and(|&(end, _)| end <= i) {
+                open.pop();
+            }
+            out[i] = open.last().and_then(|&(_, c)| c);
+            if line.header {
+                match line.kind {
+                    Kind::Class => open.push((self.block_end[i], Some(i))),
+                    Kind::Def => open.push((self.block_end[i], None)),
+                    _ => {}
+                }
+            }
+        }
+        out
     }
 
     /// The names after `as` on line `i` (`with … as f`, `except … as e`; a superset: every

@@ -469,3 +469,25 @@ fn the_modules_last_statement_goes_when_nothing_reads_it() {
         assert_eq!(extract(text).imports.len(), 1);
     }
 }
+
+#[test]
+fn class_level_bindings_stay_only_when_their_class_reads_them() {
+    // `model` and `cfg` are read only inside a method, where a bare name never finds a class
+    // attribute; `MODEL` at module level is found from anywhere; `base` is read by a
+    // class-level line and `default` by a method's header (defaults run in the class scope).
+    let text = "import os\nfrom autogen import AssistantAgent\n\n\
+                MODEL = \"gpt-4o\"\n\n\
+                class Team:\n    model = \"gpt-4o-mini\"\n    cfg = {\"model\": model}\n    \
+                base = {\"model\": \"gpt-4o\"}\n    default = 3\n    \
+                shared = AssistantAgent(\"s\", llm_config=base)\n    \
+                def build(self, n=default):\n        \
+                return AssistantAgent(\"a\", llm_config={\"model\": MODEL, \"n\": model, \"c\": cfg})\n    \
+                done = True\n\n\
+                key = os.environ[\"OPENAI_API_KEY\"]\n";
+    let m = masked(text).expect("masked");
+    assert!(m.contains("MODEL = \"gpt-4o\""), "{m}");
+    assert!(!m.contains("model = \"gpt-4o-mini\""), "{m}");
+    assert!(!m.contains("cfg = {"), "{m}");
+    assert!(m.contains("base = {"), "{m}");
+    assert!(m.contains("default = 3"), "{m}");
+}

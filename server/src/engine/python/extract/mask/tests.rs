@@ -491,3 +491,17 @@ fn class_level_bindings_stay_only_when_their_class_reads_them() {
     assert!(m.contains("base = {"), "{m}");
     assert!(m.contains("default = 3"), "{m}");
 }
+
+#[test]
+fn names_that_hold_a_token_are_still_found() {
+    // `config_list_from_json` starts with the token `config_list`: every match is looked at,
+    // so the alias bound to it is followed to its call.
+    let text = "import os\nfrom autogen import config_list_from_json\n\n\
+                load = config_list_from_json\n\n\
+                def main():\n    x = 1\n    return load(\"OAI_CONFIG_LIST\")\n\n\
+                def other():\n    return 2\n";
+    let m = masked(text).expect("masked");
+    assert!(m.contains("load = config_list_from_json"), "{m}");
+    assert!(m.contains("return load("), "{m}");
+    assert!(!m.contains("x = 1"), "{m}");
+}

@@ -74,16 +74,41 @@ fn final_names(constructors: bool) -> &'static [&'static [u8]] {
     }
 }
 
-fn fixed_tokens() -> &'static AhoCorasick {
-    static AC: OnceLock<AhoCorasick> = OnceLock::new();
-    AC.get_or_init(|| {
-        let mut pats: Vec<&str> = FACT_TOKENS.to_vec();
-        pats.push(":=");
-        AhoCorasick::builder()
+/// One automaton for the first look at a text: the tokens every fact needs
+/// ([`FACT_TOKENS`], `:=`) and the final names of [`final_names`], each pattern with whether it
+/// is a token and whether it is a name (`environ` and `getenv` are both). Matches overlap, so
+/// that a longer pattern matching inside a word cannot hide a shorter one that is a word.
+struct Scan {
+    ac: AhoCorasick,
+    kinds: Vec<(bool, bool)>,
+}
+
+fn scan(constructors: bool) -> &'static Scan {
+    static SCANS: OnceLock<[Scan; 2]> = OnceLock::new();
+    let build = |constructors: bool| {
+        let mut pats: Vec<&[u8]> = FACT_TOKENS.iter().map(|t| t.as_bytes()).collect();
+        pats.push(b":=");
+        let mut kinds = vec![(true, false); pats.len()];
+        for &n in final_names(constructors) {
+            match pats.iter().position(|p| *p == n) {
+                Some(k) => kinds[k].1 = true,
+                None => {
+                    pats.push(n);
+                    kinds.push((false, true));
+                }
+            }
+        }
+        let ac = AhoCorasick::builder()
             .kind(Some(AhoCorasickKind::DFA))
-            .build(pats)
-            .expect("static patterns")
-    })
+            .build(&pats)
+            .expect("static patterns");
+        Scan { ac, kinds }
+    };
+    let [without, with] = SCANS.get_or_init(|| [build(false), build(true)]);
+    match constructors {
+        true => with,
+        false => without,
+    }
 }
 
 /// Whether the `config_list` / `llm_config` at `s..e` may be what the extractor reads: a
@@ -118,31 +143,15 @@ impl<'a> Masker<'a> {
     /// Marks the trigger lines; None for a star import from a package keywire knows (any
     /// name may resolve then).
     pub(super) fn triggers(&mut self, configs: bool) -> Option<()> {
-        let b = self.b;
-        for m in fixed_tokens().find_iter(b) {
-            let token = &b[m.start()..m.end()];
-            let config = matches!(token, b"config_list" | b"llm_config");
-            if config && !(configs && config_use(b, m.start(), m.end())) {
-                continue;
-            }
-            let Some(i) = line_at(&self.lines, m.start()) else {
-                continue;
-            };
-            // Configuration keys are dict keys, strings; a suppression is a comment; the other
-            // tokens count in code only (`"import requests"` in a prompt is none).
-            if config
-                || matches!(token, b"keywire:" | b":=")
-                || code_word(b, &self.lines[i], m.start()).is_some()
-            {
-                self.lines[i].trigger = true;
-            }
-        }
         // A callee resolves to something keywire knows only when its last name is one of
         // `final_names` (written on the line, after a `.` or not), or when it is a name bound
         // to one: by an import from a package keywire knows (`from os import getenv as g`), or
         // by an alias (below). Other names those packages export (`ChatCompletion`, errors,
         // types) resolve to nothing, and `environ`'s methods are reached through `environ`.
-        let mut names: HashSet<&'a [u8]> = final_names(configs).iter().copied().collect();
+        let finals = final_names(configs);
+        let mut names: HashSet<&'a [u8]> = finals.iter().copied().collect();
+        // Names bound to one of `finals` by an import, looked for word by word below.
+        let mut imported: Vec<&'a [u8]> = Vec::new();
         for i in 0..self.lines.len() {
             let line = &self.lines[i];
             if line.kind != Kind::Import {
@@ -180,49 +189,59 @@ impl<'a> Masker<'a> {
                 .position(|w| *w == b"import")
                 .map_or(0, |k| k + 1);
             for (k, w) in words.iter().enumerate().skip(from) {
-                if words.get(k + 1) == Some(&&b"as"[..]) && final_names(configs).contains(w) {
-                    names.extend(words.get(k + 2).copied());
+                if words.get(k + 1) == Some(&&b"as"[..]) && finals.contains(w) {
+                    if let Some(&alias) = words.get(k + 2) {
+                        if names.insert(alias) {
+                            imported.push(alias);
+                        }
+                    }
                 }
             }
         }
-        // Aliases: a name bound on a line holding such a name may be bound to it. Names are
-        // matched as whole ASCII words (a non-ASCII byte ends a word: tree-sitter splits a
-        // name off a character it cannot take), so a non-ASCII name is not looked for.
-        if names.iter().any(|n| !n.is_ascii()) {
+        // Names are matched as whole ASCII words (a non-ASCII byte ends a word: tree-sitter
+        // splits a name off a character it cannot take), so a non-ASCII name is not looked for.
+        if imported.iter().any(|n| !n.is_ascii()) {
             return None;
         }
+        let b = self.b;
         let mut marked: Vec<bool> = vec![false; self.lines.len()];
-        let mut look: WordSet<'a> = WordSet::new(names.iter().copied());
-        loop {
-            let mut fresh = Vec::new();
-            let b = self.b;
-            let lines = &mut self.lines;
+        let mut fresh = Vec::new();
+        let scan = scan(configs);
+        let word = |c: Option<&u8>| c.is_some_and(|&c| c.is_ascii() && is_ident_byte(c));
+        for m in scan.ac.find_overlapping_iter(b) {
+            let (s, e) = (m.start(), m.end());
+            let (token, name) = scan.kinds[m.pattern().as_usize()];
+            if token {
+                self.token_at(s, e, configs);
+            }
+            if name && !word(s.checked_sub(1).and_then(|k| b.get(k))) && !word(b.get(e)) {
+                self.name_at(s, e, &mut marked, &mut fresh);
+            }
+        }
+        if !imported.is_empty() {
+            let look = WordSet::new(imported);
             for_each_word(b, |s, e| {
-                let w = &b[s..e];
-                let hit = look.contains(w).then(|| line_at(lines, s)).flatten();
-                let counts = |i: usize| {
-                    let line = &lines[i];
-                    code_use(b, line, s, e)
-                        && (w != b"dumps" || dumps_counts(b, line, e))
-                        && !class_attribute(b, line, w, e)
-                };
-                if let Some(i) = hit.filter(|&i| counts(i)) {
-                    lines[i].trigger = true;
-                    if !marked[i] {
-                        marked[i] = true;
-                        fresh.push(i);
-                    }
+                if look.contains(&b[s..e]) {
+                    self.name_at(s, e, &mut marked, &mut fresh);
                 }
             });
+        }
+        // Aliases: a name bound on a line holding such a name may be bound to it.
+        loop {
             let mut new = Vec::new();
-            for i in fresh {
+            for i in std::mem::take(&mut fresh) {
                 self.aliases(i, &names, |w| new.push(w));
             }
             new.retain(|w| w.is_ascii() && names.insert(w));
             if new.is_empty() {
                 break;
             }
-            look = WordSet::new(new);
+            let look = WordSet::new(new);
+            for_each_word(b, |s, e| {
+                if look.contains(&b[s..e]) {
+                    self.name_at(s, e, &mut marked, &mut fresh);
+                }
+            });
         }
         self.bound_elsewhere.extend(names.iter().copied());
         // A docstring names things; only a suppression comment on it counts.
@@ -233,6 +252,48 @@ impl<'a> Masker<'a> {
             }
         }
         Some(())
+    }
+
+    /// The fact token at `s..e`: its line is a trigger line where the token counts.
+    fn token_at(&mut self, s: usize, e: usize, configs: bool) {
+        let b = self.b;
+        let token = &b[s..e];
+        let config = matches!(token, b"config_list" | b"llm_config");
+        if config && !(configs && config_use(b, s, e)) {
+            return;
+        }
+        let Some(i) = line_at(&self.lines, s) else {
+            return;
+        };
+        // Configuration keys are dict keys, strings; a suppression is a comment; the other
+        // tokens count in code only (`"import requests"` in a prompt is none).
+        if config
+            || matches!(token, b"keywire:" | b":=")
+            || code_word(b, &self.lines[i], s).is_some()
+        {
+            self.lines[i].trigger = true;
+        }
+    }
+
+    /// The name looked for at `s..e` (a whole word): its line is a trigger line where it is
+    /// used as a callee, an object or a binding; `fresh` gets each line newly marked so.
+    fn name_at(&mut self, s: usize, e: usize, marked: &mut [bool], fresh: &mut Vec<usize>) {
+        let b = self.b;
+        let w = &b[s..e];
+        let Some(i) = line_at(&self.lines, s) else {
+            return;
+        };
+        let line = &self.lines[i];
+        let counts = code_use(b, line, s, e)
+            && (w != b"dumps" || dumps_counts(b, line, e))
+            && !class_attribute(b, line, w, e);
+        if counts {
+            self.lines[i].trigger = true;
+            if !marked[i] {
+                marked[i] = true;
+                fresh.push(i);
+            }
+        }
     }
 
     /// The names line `i` may bind to what one of `names` holds: `X = name` and `X = a.b.C`

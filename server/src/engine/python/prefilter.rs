@@ -21,11 +21,14 @@
 //! In test code whose model configurations no rule reads ([`prefilter_test`]: by default only
 //! secrets are reported in tests, and `Workspace::reads_configs_of` keeps other modules' rules
 //! from reading its configurations), the configuration tokens make a file parsed only when it
-//! may hold a key-like literal. Test modules were two thirds of what was parsed on AutoGen's
+//! may hold a key-like literal and names the key field (`api_key`: a test's model ids, module
+//! paths and recorded response ids look like keys, but only a configuration's key is judged
+//! there). Test modules were two thirds of what was parsed on AutoGen's
 //! and AG2's own repositories.
 //!
 //! Known blind spot: a `config_list` key spelled with escapes or implicit concatenation
-//! (`{"config\x5flist": …}`, `{"config_" "list": …}`) is not seen (the extractor decodes it).
+//! (`{"config\x5flist": …}`, `{"config_" "list": …}`) is not seen (the extractor decodes it);
+//! nor, in test code, an `api_key` spelled so.
 
 use std::sync::OnceLock;
 
@@ -218,7 +221,8 @@ pub fn prefilter(text: &str) -> Prefiltered {
 /// [`prefilter`] for test code whose model configurations no rule reads (under the default
 /// test policy only secrets are reported there, and other modules' rules leave test code's
 /// configurations out: `Workspace::reads_configs_of`). A model configuration makes such a file
-/// [`Relevance::Full`] only when it may hold a key-like literal (KW104 judges its literals);
+/// [`Relevance::Full`] only when it may hold a key-like literal and names the key field
+/// (KW104 judges the literals configurations give as keys);
 /// else its imports, edit points and env access are what counts, as for any other file. With
 /// `findings_only`, as [`prefilter_findings`].
 pub fn prefilter_test(text: &str, findings_only: bool) -> Prefiltered {
@@ -248,7 +252,7 @@ fn prefilter_with(text: &str, findings_only: bool, test_code: bool) -> Prefilter
     let mut key_literal = None;
     let mut may_hold_key =
         || *key_literal.get_or_insert_with(|| may_hold_key_literal(text.as_bytes()));
-    if found.config && (!test_code || may_hold_key()) {
+    if found.config && (!test_code || (names_key_field(text) && may_hold_key())) {
         return Prefiltered {
             parse_configs: true,
             ..full(!test_code, "config")
@@ -295,6 +299,27 @@ fn prefilter_with(text: &str, findings_only: bool, test_code: bool) -> Prefilter
         imports_matter: found.package,
         parse_configs: !test_code,
     }
+}
+
+/// Whether `text` names the field KW104 reads a configuration's key from (`api_key`, or a
+/// client's own key keyword), as a dict key or a keyword: without it no configuration of the
+/// module has a key to judge.
+fn names_key_field(text: &str) -> bool {
+    static FIELDS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    let fields = FIELDS.get_or_init(|| {
+        let mut f: Vec<&'static str> = CONSTRUCTORS
+            .iter()
+            .map(|c| c.key_kwarg)
+            .filter(|k| !k.is_empty())
+            .collect();
+        f.push("api_key");
+        f.sort_unstable();
+        f.dedup();
+        f
+    });
+    fields
+        .iter()
+        .any(|f| memchr::memmem::find(text.as_bytes(), f.as_bytes()).is_some())
 }
 
 /// Whether some string literal in `b` may look like a key. A key-like literal (`looks_like_key`)
@@ -467,6 +492,27 @@ mod tests {
         let p = prefilter_findings(&with_key);
         assert!(!p.light_left_out);
         assert_eq!(p.relevance, Relevance::Full);
+    }
+
+    #[test]
+    fn test_code_configurations_are_parsed_only_when_they_may_hold_a_key() {
+        let id = "mistralai/Mixtral-8x7B-Instruct-v0.1";
+        let no_key = format!(
+            "from autogen import AssistantAgent\n\ndef test_a():\n    \
+             a = AssistantAgent(\"a\", llm_config={{\"model\": \"{id}\"}})\n"
+        );
+        assert!(may_hold_key_literal(no_key.as_bytes()));
+        let p = prefilter_test(&no_key, false);
+        assert_ne!(p.relevance, Relevance::Full);
+        let with_key = format!(
+            "from autogen import AssistantAgent\n\ndef test_a():\n    \
+             a = AssistantAgent(\"a\", llm_config={{\"model\": \"m\", \"api_key\": \"{KEY}\"}})\n"
+        );
+        let p = prefilter_test(&with_key, false);
+        assert_eq!(p.relevance, Relevance::Full);
+        assert!(p.parse_configs);
+        // Outside test code a configuration is always parsed.
+        assert_eq!(prefilter(&no_key).relevance, Relevance::Full);
     }
 
     #[test]

@@ -48,6 +48,25 @@ pub fn read_source_into<'b>(
     max_size: u64,
     buf: &'b mut Vec<u8>,
 ) -> Result<&'b str, String> {
+    read_into(path, max_size, buf, false)
+}
+
+/// [`read_source_into`] for a path the directory listing gave as a regular file (not a
+/// symlink): the walk's, which saves a `stat` per file.
+pub(super) fn read_listed_file_into<'b>(
+    path: &Path,
+    max_size: u64,
+    buf: &'b mut Vec<u8>,
+) -> Result<&'b str, String> {
+    read_into(path, max_size, buf, true)
+}
+
+fn read_into<'b>(
+    path: &Path,
+    max_size: u64,
+    buf: &'b mut Vec<u8>,
+    listed_regular: bool,
+) -> Result<&'b str, String> {
     let too_large = || {
         format!(
             "larger than {} MB",
@@ -56,9 +75,11 @@ pub fn read_source_into<'b>(
     };
     // Opening a FIFO blocks until a writer comes (forever, for `mkfifo .env`), and a device
     // never ends: only regular files (or symlinks to them) are opened.
-    let target = fs::metadata(path).map_err(|e| io_reason(&e))?;
-    if !target.is_file() && !target.is_dir() {
-        return Err("not a regular file".into());
+    if !listed_regular {
+        let target = fs::metadata(path).map_err(|e| io_reason(&e))?;
+        if !target.is_file() && !target.is_dir() {
+            return Err("not a regular file".into());
+        }
     }
     let file = fs::File::open(path).map_err(|e| io_reason(&e))?;
     let meta = file.metadata().map_err(|e| io_reason(&e))?;

@@ -101,7 +101,7 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
             FileKind::Python | FileKind::Notebook => {
                 let mut out = Vec::new();
                 let mut skipped = Vec::new();
-                ctx.python_file(&r.path, &mut out, &mut skipped);
+                ctx.python_file(&r.path, false, &mut out, &mut skipped);
                 lock(&ctx.python).extend(out);
                 lock(&ctx.skipped).extend(skipped);
             }

@@ -16,7 +16,7 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::{WalkBuilder, WalkState};
 
 use super::cache::{self, FactsCache, FileStat, Keep, Outcome};
-use super::read::{io_reason, is_loop, read_source_into};
+use super::read::{io_reason, is_loop, read_listed_file_into, read_source_into};
 use super::{LoadOptions, Prefilter, Skipped};
 use crate::engine::notebook_facts::{self, Depth};
 use crate::engine::python::{self, PyFacts};
@@ -316,7 +316,7 @@ pub(super) fn walk(ctx: &WalkCtx, dirs: &[&Path], exclude: Option<Arc<Gitignore>
                     } else if file_type.is_file() {
                         match file_kind(path) {
                             FileKind::Python | FileKind::Notebook => {
-                                ctx.python_file(path, &mut sink.python, &mut sink.skipped)
+                                ctx.python_file(path, true, &mut sink.python, &mut sink.skipped)
                             }
                             FileKind::Workflow => lock(&ctx.run_files).push(path.to_path_buf()),
                             _ => {}
@@ -336,9 +336,12 @@ pub(super) fn walk(ctx: &WalkCtx, dirs: &[&Path], exclude: Option<Arc<Gitignore>
 }
 
 impl WalkCtx<'_> {
+    /// `listed_regular`: the directory listing gave `path` as a regular file (not a symlink),
+    /// so it is opened without a `stat` first.
     pub(super) fn python_file(
         &self,
         path: &Path,
+        listed_regular: bool,
         out: &mut Vec<PyResult>,
         skipped: &mut Vec<Skipped>,
     ) {
@@ -373,7 +376,10 @@ impl WalkCtx<'_> {
             return;
         }
         let read = BUF.with_borrow_mut(|buf| {
-            let text = read_source_into(path, self.opts.max_file_size, buf)?;
+            let text = match listed_regular {
+                true => read_listed_file_into(path, self.opts.max_file_size, buf)?,
+                false => read_source_into(path, self.opts.max_file_size, buf)?,
+            };
             let hash = self.cache.map(|_| cache::content_hash(text.as_bytes()));
             let hit = self.cache.zip(hash).and_then(|(c, h)| c.get(path, text, h));
             let was_hit = hit.is_some();

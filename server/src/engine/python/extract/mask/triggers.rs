@@ -219,12 +219,7 @@ impl<'a> Masker<'a> {
             }
         }
         if !imported.is_empty() {
-            let look = WordSet::new(imported);
-            for_each_word(b, |s, e| {
-                if look.contains(&b[s..e]) {
-                    self.name_at(s, e, &mut marked, &mut fresh);
-                }
-            });
+            self.names_at(WordSet::new(imported), &mut marked, &mut fresh);
         }
         // Aliases: a name bound on a line holding such a name may be bound to it.
         loop {
@@ -236,12 +231,7 @@ impl<'a> Masker<'a> {
             if new.is_empty() {
                 break;
             }
-            let look = WordSet::new(new);
-            for_each_word(b, |s, e| {
-                if look.contains(&b[s..e]) {
-                    self.name_at(s, e, &mut marked, &mut fresh);
-                }
-            });
+            self.names_at(WordSet::new(new), &mut marked, &mut fresh);
         }
         self.bound_elsewhere.extend(names.iter().copied());
         // A docstring names things; only a suppression comment on it counts.
@@ -273,6 +263,16 @@ impl<'a> Masker<'a> {
         {
             self.lines[i].trigger = true;
         }
+    }
+
+    /// [`Masker::name_at`] for every whole word of the text in `look`.
+    fn names_at(&mut self, look: WordSet<'a>, marked: &mut [bool], fresh: &mut Vec<usize>) {
+        let b = self.b;
+        for_each_word(b, |s, e| {
+            if look.contains(&b[s..e]) {
+                self.name_at(s, e, marked, fresh);
+            }
+        });
     }
 
     /// The name looked for at `s..e` (a whole word): its line is a trigger line where it is

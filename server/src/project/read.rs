@@ -48,20 +48,12 @@ pub fn read_source_into<'b>(
     max_size: u64,
     buf: &'b mut Vec<u8>,
 ) -> Result<&'b str, String> {
-    read_into(path, max_size, buf, false)
+    read_file_into(path, max_size, buf, false)
 }
 
-/// [`read_source_into`] for a path the directory listing gave as a regular file (not a
-/// symlink): the walk's, which saves a `stat` per file.
-pub(super) fn read_listed_file_into<'b>(
-    path: &Path,
-    max_size: u64,
-    buf: &'b mut Vec<u8>,
-) -> Result<&'b str, String> {
-    read_into(path, max_size, buf, true)
-}
-
-fn read_into<'b>(
+/// [`read_source_into`]; `listed_regular`: the directory listing gave `path` as a regular
+/// file (not a symlink), so it is opened without a `stat` first (the walk's case).
+pub(super) fn read_file_into<'b>(
     path: &Path,
     max_size: u64,
     buf: &'b mut Vec<u8>,

@@ -16,7 +16,7 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::{WalkBuilder, WalkState};
 
 use super::cache::{self, FactsCache, FileStat, Keep, Outcome};
-use super::read::{io_reason, is_loop, read_listed_file_into, read_source_into};
+use super::read::{io_reason, is_loop, read_file_into};
 use super::{LoadOptions, Prefilter, Skipped};
 use crate::engine::notebook_facts::{self, Depth};
 use crate::engine::python::{self, PyFacts};
@@ -376,10 +376,7 @@ impl WalkCtx<'_> {
             return;
         }
         let read = BUF.with_borrow_mut(|buf| {
-            let text = match listed_regular {
-                true => read_listed_file_into(path, self.opts.max_file_size, buf)?,
-                false => read_source_into(path, self.opts.max_file_size, buf)?,
-            };
+            let text = read_file_into(path, self.opts.max_file_size, buf, listed_regular)?;
             let hash = self.cache.map(|_| cache::content_hash(text.as_bytes()));
             let hit = self.cache.zip(hash).and_then(|(c, h)| c.get(path, text, h));
             let was_hit = hit.is_some();

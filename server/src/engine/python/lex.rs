@@ -30,6 +30,14 @@ pub(super) fn is_ident_byte(c: u8) -> bool {
     IDENT[c as usize] != 0
 }
 
+/// Whether `b[s..e]` is a whole word: no ASCII identifier byte right before or after it. Only
+/// ASCII counts as part of a word: tree-sitter splits a name off a non-ASCII character it
+/// cannot take (`\u{FFFD}AssistantAgent` is an error node and a name).
+pub(super) fn whole_word(b: &[u8], s: usize, e: usize) -> bool {
+    let word = |c: Option<&u8>| c.is_some_and(|&c| c.is_ascii() && is_ident_byte(c));
+    !word(s.checked_sub(1).and_then(|i| b.get(i))) && !word(b.get(e))
+}
+
 pub(super) fn is_ident_start(c: u8) -> bool {
     IDENT[c as usize] == 1
 }

@@ -8,7 +8,7 @@ use tree_sitter::Node;
 
 use super::{walk_tree, Extractor};
 use crate::engine::python::key_sites::is_constant_name;
-use crate::engine::python::lex::is_ident_byte;
+use crate::engine::python::lex::whole_word;
 use crate::engine::python::PyFacts;
 
 /// What decides whether a function body could be skipped: kept with a document's facts, so
@@ -83,14 +83,10 @@ pub(super) fn inert_text(text: &[u8], imported: Option<&AhoCorasick>) -> bool {
         return true;
     };
     // As a whole word (`os` is in `close`): overlapping matches, so that a longer name
-    // matching inside a word cannot hide a shorter one that is a word. Only ASCII counts as
-    // part of a word: tree-sitter splits a name off a non-ASCII character it cannot take
-    // (`\u{FFFD}AssistantAgent` is an error node and a name), and a boundary too many only
-    // makes it skip less.
-    let word = |c: Option<&u8>| c.is_some_and(|&c| c.is_ascii() && is_ident_byte(c));
-    !ac.find_overlapping_iter(text).any(|m| {
-        !word(m.start().checked_sub(1).and_then(|i| text.get(i))) && !word(text.get(m.end()))
-    })
+    // matching inside a word cannot hide a shorter one that is a word. A boundary too many
+    // only makes it skip less.
+    !ac.find_overlapping_iter(text)
+        .any(|m| whole_word(text, m.start(), m.end()))
 }
 
 impl<'a> Extractor<'a> {

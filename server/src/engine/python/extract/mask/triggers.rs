@@ -15,7 +15,7 @@ use super::Masker;
 use crate::engine::providers::CONSTRUCTORS;
 use crate::engine::python::extract::prune::FACT_TOKENS;
 use crate::engine::python::extract::scope::RESOLVED_NAMES;
-use crate::engine::python::lex::{ident_at, is_ident_byte, is_ident_start};
+use crate::engine::python::lex::{ident_at, is_ident_byte, is_ident_start, whole_word};
 
 /// Whether `dumps` ending at `e` on `line` can be read: the extractor reads a `json.dumps(…)`
 /// call only as the value an `os.environ` item is set to (a trigger line anyway) or as what a
@@ -207,14 +207,13 @@ impl<'a> Masker<'a> {
         let mut marked: Vec<bool> = vec![false; self.lines.len()];
         let mut fresh = Vec::new();
         let scan = scan(configs);
-        let word = |c: Option<&u8>| c.is_some_and(|&c| c.is_ascii() && is_ident_byte(c));
         for m in scan.ac.find_overlapping_iter(b) {
             let (s, e) = (m.start(), m.end());
             let (token, name) = scan.kinds[m.pattern().as_usize()];
             if token {
                 self.token_at(s, e, configs);
             }
-            if name && !word(s.checked_sub(1).and_then(|k| b.get(k))) && !word(b.get(e)) {
+            if name && whole_word(b, s, e) {
                 self.name_at(s, e, &mut marked, &mut fresh);
             }
         }

@@ -210,7 +210,21 @@ fn main() -> ExitCode {
             let Some(text) = rest.first().and_then(|p| std::fs::read_to_string(p).ok()) else {
                 return usage();
             };
-            print!("{}", python::masked_text(&text).unwrap_or(text));
+            // A notebook: the module its code cells make.
+            let text = if rest[0].ends_with(".ipynb") {
+                match keywire::engine::notebook::Notebook::parse_code(&text) {
+                    Ok(nb) => nb.module().text.to_string(),
+                    Err(_) => return usage(),
+                }
+            } else {
+                text
+            };
+            // `--tests`: as test code is parsed (its configurations read by no rule).
+            let masked = match rest.iter().any(|a| a == "--tests") {
+                true => python::masked_text_without_configs(&text),
+                false => python::masked_text(&text),
+            };
+            print!("{}", masked.unwrap_or(text));
             ExitCode::SUCCESS
         }
         "phases" => {

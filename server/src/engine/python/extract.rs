@@ -90,7 +90,13 @@ fn extract_masked(text: &str, configs: bool) -> PyFacts {
 /// parses `text` as written (for benchmarks and differential tests).
 #[doc(hidden)]
 pub fn masked_text(text: &str) -> Option<String> {
-    mask::mask(text)
+    mask::mask(text, true)
+}
+
+/// [`masked_text`] as [`extract_without_configs`] parses it.
+#[doc(hidden)]
+pub fn masked_text_without_configs(text: &str) -> Option<String> {
+    mask::mask(text, false)
 }
 
 #[doc(hidden)]

@@ -7,8 +7,9 @@
 //! statement holding one looks up. So, read with a Python tokenizer (logical lines, brackets,
 //! strings, comments, indentation):
 //!
-//! - *Trigger lines* hold one of the tokens every fact needs ([`FACT_TOKENS`], `:=`) or, as a
-//!   word in code, a name that can resolve to something keywire knows: the last name of a
+//! - *Trigger lines* hold one of the tokens every fact needs ([`FACT_TOKENS`], `:=`; `import`
+//!   as a word only, not inside `optional_import_block`) or, as a word in code, a name that
+//!   can resolve to something keywire knows: the last name of a
 //!   callee the extractor resolves (a constructor's, `environ`, `getenv`, `load_dotenv`,
 //!   `config_list_from_json`, `dumps`…), a name an import from `os`, `json`, `dotenv`,
 //!   AutoGen, AG2 or a provider SDK binds to one (`from autogen import AssistantAgent as
@@ -66,13 +67,6 @@ mod triggers;
 
 use self::lines::{fstring_words, logical_lines, tokens, Kind, Line, Tok};
 
-/// The byte ranges of `text` left to the parser (whole lines; the rest are the statements
-/// that cannot change a fact); None when nothing is left out or the text is not plain enough
-/// to be sure.
-pub(super) fn kept(text: &str) -> Option<Vec<Range<usize>>> {
-    kept_for(text, true).map(|k| k.ranges)
-}
-
 /// What the mask leaves to the parser, and the import statements it left out with their facts.
 pub(super) struct Kept {
     pub(super) ranges: Vec<Range<usize>>,
@@ -88,7 +82,9 @@ pub(in crate::engine::python) struct LeftOut {
     pub(in crate::engine::python) imports: Vec<Import>,
 }
 
-/// [`kept`]; without `configs`, for a module whose model configurations no rule reads (test
+/// The byte ranges of `text` left to the parser (whole lines; the rest are the statements
+/// that cannot change a fact); None when nothing is left out or the text is not plain enough
+/// to be sure. Without `configs`, for a module whose model configurations no rule reads (test
 /// code, see `engine/test_code.rs`): constructors and `config_list` / `llm_config` are no
 /// triggers, so only env access, `.env` loading, imports, suppressions and secret constants
 /// keep their statements.
@@ -107,9 +103,9 @@ fn kept_for(text: &str, configs: bool) -> Option<Kept> {
     })
 }
 
-/// `text` with what [`kept`] leaves out blanked (every byte but line breaks a space).
-pub(super) fn mask(text: &str) -> Option<String> {
-    let kept = kept(text)?;
+/// `text` with what [`kept_for`] leaves out blanked (every byte but line breaks a space).
+pub(super) fn mask(text: &str, configs: bool) -> Option<String> {
+    let kept = kept_for(text, configs)?.ranges;
     let mut out = text.as_bytes().to_vec();
     let mut from = 0;
     for r in kept

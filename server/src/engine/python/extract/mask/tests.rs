@@ -15,7 +15,7 @@ fn unread_configs_out(mut f: PyFacts) -> PyFacts {
 /// The mask of `text`, and the facts from it equal the facts from the text as written; without
 /// configurations, all but the configurations do.
 fn masked(text: &str) -> Option<String> {
-    let m = mask(text);
+    let m = mask(text, true);
     if let Some(m) = &m {
         assert_eq!(m.len(), text.len());
         assert_eq!(
@@ -81,7 +81,7 @@ fn what_is_not_plain_is_left_alone() {
         "def f():\n    x = 1\n  y = 2\n",
         "from autogen import *\n\ndef f():\n    x = 1\n    return x\n",
     ] {
-        assert_eq!(mask(text), None, "{text}");
+        assert_eq!(mask(text, true), None, "{text}");
     }
 }
 
@@ -504,4 +504,23 @@ fn names_that_hold_a_token_are_still_found() {
     assert!(m.contains("load = config_list_from_json"), "{m}");
     assert!(m.contains("return load("), "{m}");
     assert!(!m.contains("x = 1"), "{m}");
+}
+
+#[test]
+fn import_counts_as_the_keyword_only() {
+    // AG2's own code and tests wrap optional imports in helpers whose names hold `import`.
+    let text = "import os\nfrom autogen.import_utils import optional_import_block, \
+                run_for_optional_imports\n\ndef test_c():\n    key = os.environ[\"X\"]\n    \
+                assert key\n\nwith optional_import_block():\n    x = 1\n\n\
+                @run_for_optional_imports([\"boto3\"], \"bedrock\")\ndef test_a():\n    \
+                assert 1\n\n\
+                def test_b():\n    import json\n    assert json\n";
+    let m = masked(text).expect("masked");
+    assert!(!m.contains("optional_import_block():"), "{m}");
+    assert!(!m.contains("@run_for_optional_imports("), "{m}");
+    // An import statement in a body is a fact.
+    assert!(m.contains("    import json"), "{m}");
+    let m = crate::engine::python::extract::mask::mask(text, false).expect("masked");
+    assert!(!m.contains("@run_for_optional_imports("), "{m}");
+    assert!(m.contains("    import json"), "{m}");
 }

@@ -251,6 +251,11 @@ impl<'a> Masker<'a> {
         if config && !(configs && config_use(b, s, e)) {
             return;
         }
+        // `import` adds a fact only as the statement's keyword, never inside a name
+        // (`optional_import_block`, `run_for_optional_imports`, `importlib`).
+        if token == b"import" && !whole_word(b, s, e) {
+            return;
+        }
         let Some(i) = line_at(&self.lines, s) else {
             return;
         };

@@ -7,9 +7,9 @@
 //! statement holding one looks up. So, read with a Python tokenizer (logical lines, brackets,
 //! strings, comments, indentation):
 //!
-//! - *Trigger lines* hold one of the tokens every fact needs ([`FACT_TOKENS`], `:=`; `import`
-//!   as a word only, not inside `optional_import_block`) or, as a word in code, a name that
-//!   can resolve to something keywire knows: the last name of a
+//! - *Trigger lines* hold one of the tokens every fact needs ([`FACT_TOKENS`], `:=`; as
+//!   words, but for `dotenv`: `optional_import_block` and `environment` hold none) or, as a
+//!   word in code, a name that can resolve to something keywire knows: the last name of a
 //!   callee the extractor resolves (a constructor's, `environ`, `getenv`, `load_dotenv`,
 //!   `config_list_from_json`, `dumps`…), a name an import from `os`, `json`, `dotenv`,
 //!   AutoGen, AG2 or a provider SDK binds to one (`from autogen import AssistantAgent as

@@ -524,3 +524,18 @@ fn import_counts_as_the_keyword_only() {
     assert!(!m.contains("@run_for_optional_imports("), "{m}");
     assert!(m.contains("    import json"), "{m}");
 }
+
+#[test]
+fn tokens_inside_longer_names_are_no_triggers() {
+    let text = "import os\n\ndef build():\n    return os.environ[\"K\"]\n\n\
+                environment = make_environment()\n\nglobal_config = {}\n\n\
+                def helper():\n    global counter\n    counter = 1\n\n\
+                def load():\n    load_dotenv()\n    return 1\n";
+    let m = masked(text).expect("masked");
+    assert!(!m.contains("environment = make_environment()"), "{m}");
+    assert!(!m.contains("global_config = {}"), "{m}");
+    // The keyword and the name are still triggers, and `dotenv` inside a name is one.
+    assert!(m.contains("    global counter"), "{m}");
+    assert!(m.contains("os.environ[\"K\"]"), "{m}");
+    assert!(m.contains("    load_dotenv()"), "{m}");
+}

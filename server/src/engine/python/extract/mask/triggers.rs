@@ -251,9 +251,14 @@ impl<'a> Masker<'a> {
         if config && !(configs && config_use(b, s, e)) {
             return;
         }
-        // `import` adds a fact only as the statement's keyword, never inside a name
-        // (`optional_import_block`, `run_for_optional_imports`, `importlib`).
-        if token == b"import" && !whole_word(b, s, e) {
+        // Keywords and the names the extractor reads add a fact only as words, never inside a
+        // longer name (`optional_import_block`, `environment`, `global_config`); `dotenv` is
+        // part of the names that load a `.env` (`load_dotenv`, `find_dotenv`).
+        if matches!(
+            token,
+            b"import" | b"global" | b"nonlocal" | b"environ" | b"getenv"
+        ) && !whole_word(b, s, e)
+        {
             return;
         }
         let Some(i) = line_at(&self.lines, s) else {

@@ -124,9 +124,9 @@ async function step(name, fn) {
   };
   const actionRow = (title) => page.locator('.action-widget .monaco-list-row', { hasText: title }).first();
   // Opens the code action menu with `open` (Ctrl+. or the Quick Fix command) until it lists
-  // `title`. VS Code drops an invoked request's menu when its markers change while the request
-  // is in flight (another document's diagnostics arriving, say): a user presses again, so does
-  // the test, twice at most, and says so in its log.
+  // `title`. VS Code can drop the menu of an answered request when another request for the
+  // same editor follows it (the light bulb's, after the cursor moved; the LSP trace shows both
+  // answered): a user presses again, so does the test, twice at most, and says so in its log.
   const quickFixMenu = async (title, open) => {
     const row = actionRow(title);
     for (let attempt = 1; ; attempt++) {

@@ -349,13 +349,10 @@ pub fn load(roots: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadError> 
     })
 }
 
-/// Sort by path, moving each result once: facts are large, and a sort in place would move
-/// them many times.
-fn sort_by_path(results: &mut Vec<PyResult>) {
-    let mut order: Vec<usize> = (0..results.len()).collect();
-    order.sort_by(|&a, &b| results[a].0.cmp(&results[b].0));
-    let mut taken: Vec<Option<PyResult>> = std::mem::take(results).into_iter().map(Some).collect();
-    results.extend(order.into_iter().filter_map(|i| taken[i].take()));
+/// Sort by path: facts are large, and the keyed sort puts each result in its place with one
+/// swap rather than moving it at every comparison.
+fn sort_by_path(results: &mut [PyResult]) {
+    crate::engine::paths::sort_by_path(results, |r| &r.0);
 }
 
 /// A manifest with requirements is checked; one that cannot be read says why.

@@ -67,7 +67,7 @@ impl Derived {
         runners: bool,
     ) -> Derived {
         let mut modules: Vec<(&PathBuf, &PyFacts)> = modules.collect();
-        modules.sort_by(|a, b| a.0.cmp(b.0));
+        crate::engine::paths::sort_by_path(&mut modules, |m| m.0);
         let n = modules.len();
         let mut d = Derived {
             paths: modules.iter().map(|(p, _)| (*p).clone()).collect(),

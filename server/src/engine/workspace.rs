@@ -3,7 +3,7 @@
 //! disk walk, the language server's documents); it does no I/O itself and runs no rule (that
 //! is the check driver's, `engine/check.rs`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -337,7 +337,7 @@ pub struct PyModule {
 pub struct Workspace {
     pub root: PathBuf,
     pub config: Config,
-    python: HashMap<PathBuf, PyModule>,
+    python: rustc_hash::FxHashMap<PathBuf, PyModule>,
     envs: BTreeMap<PathBuf, EnvFile>,
     config_lists: BTreeMap<PathBuf, ConfigListFile>,
     deploy: BTreeMap<PathBuf, DeployFile>,

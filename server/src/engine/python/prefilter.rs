@@ -23,8 +23,8 @@
 //! from reading its configurations), the configuration tokens make a file parsed only when it
 //! may hold a key-like literal and names the key field (`api_key`: a test's model ids, module
 //! paths and recorded response ids look like keys, but only a configuration's key is judged
-//! there). Test modules were two thirds of what was parsed on AutoGen's
-//! and AG2's own repositories.
+//! there). Test modules were two thirds of what was parsed on AutoGen's and AG2's own
+//! repositories.
 //!
 //! Known blind spot: a `config_list` key spelled with escapes or implicit concatenation
 //! (`{"config\x5flist": …}`, `{"config_" "list": …}`) is not seen (the extractor decodes it);
@@ -222,9 +222,9 @@ pub fn prefilter(text: &str) -> Prefiltered {
 /// test policy only secrets are reported there, and other modules' rules leave test code's
 /// configurations out: `Workspace::reads_configs_of`). A model configuration makes such a file
 /// [`Relevance::Full`] only when it may hold a key-like literal and names the key field
-/// (KW104 judges the literals configurations give as keys);
-/// else its imports, edit points and env access are what counts, as for any other file. With
-/// `findings_only`, as [`prefilter_findings`].
+/// (KW104 judges the literals configurations give as keys); else its imports, edit points and
+/// env access are what counts, as for any other file. With `findings_only`, as
+/// [`prefilter_findings`].
 pub fn prefilter_test(text: &str, findings_only: bool) -> Prefiltered {
     prefilter_with(text, findings_only, true)
 }

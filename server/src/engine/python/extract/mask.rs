@@ -38,8 +38,9 @@
 //!   any of its lines binds, `as` targets included; for a class-level statement, a kept line
 //!   of the class's own scope: a method's body finds no class attribute by its bare name) or
 //!   it may hold a secret constant (`NAME = "…"` with a credential word in NAME, which the
-//!   extractor records whether or not anything reads it) or a `match`. A chain kept so is masked inside as if it had been kept from the
-//!   start. A docstring is never a trigger line (unless it carries a suppression).
+//!   extractor records whether or not anything reads it) or a `match`. A chain kept so is
+//!   masked inside as if it had been kept from the start. A docstring is never a trigger line
+//!   (unless it carries a suppression).
 //! - A module-level import statement whose words name no package keywire knows and no name
 //!   bound elsewhere to something it knows (`typing`, relative imports, the standard library)
 //!   is left out too: binding such a name or leaving it unbound resolves nothing either way.

@@ -177,6 +177,10 @@ fn walk_tree<'a, T>(
     let root = tree.root_node();
     let mut ex = Extractor::new(text, root);
     ex.prune = prune;
+    // Leading imports left out: their names are bound first, as the imports would bind them.
+    for (local, binding) in left_out.iter().flat_map(|l| &l.binds) {
+        ex.bind(&text[local.clone()], binding.clone());
+    }
     ex.walk(root);
     let seen = seen(&ex);
     let mut facts = ex.finish(root, left_out);
@@ -736,7 +740,7 @@ impl<'a> Extractor<'a> {
         let mut last_import = None;
         let mut docstring = None;
         let mut first_stmt = true;
-        let mut left_out = left_out.iter().peekable();
+        let mut left_out = left_out.iter().filter(|l| l.top).peekable();
         for &kid in &kids {
             while let Some(l) = left_out.next_if(|l| l.line.start < kid.start_byte()) {
                 last_import = Some(l.line.end);

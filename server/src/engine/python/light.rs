@@ -135,27 +135,47 @@ struct Scanner<'a> {
     sites: Sites<'a>,
     /// The statement being scanned is inside a function.
     stmt_in_function: bool,
+    /// The names the imports bind, when asked for ([`top_level_import`]).
+    binds: Option<Vec<ImportBind>>,
 }
 
-/// The `Import` facts of the module-level statement at `start`, an `import` or `from`
-/// statement alone on its logical line (which ends at `end`, a trailing comment included), as
-/// the extractor gives them; None when it is not plain enough to be sure.
-pub(super) fn top_level_import(text: &str, start: usize, end: usize) -> Option<Vec<Import>> {
+/// A name an import statement binds, as the extractor binds it: `local` is its span in the
+/// text; `import a.b` binds `a` to the module `a`, `import a.b as x` binds `x` to `a.b`, and
+/// `from m import n as x` binds `x` to `n` of `m` (with `level` leading dots).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct ImportBind {
+    pub(super) local: std::ops::Range<usize>,
+    pub(super) module: String,
+    pub(super) name: Option<String>,
+    pub(super) level: u32,
+}
+
+/// The `Import` facts of the `import` or `from` statement at `start`, alone on its logical
+/// line (which ends at `end`, a trailing comment included), as the extractor gives them, with
+/// the names it binds; None when it is not plain enough to be sure. At module level without
+/// `in_function`; else in a function body, in the module-level statement starting there.
+pub(super) fn import_statement(
+    text: &str,
+    start: usize,
+    end: usize,
+    in_function: Option<usize>,
+) -> Option<(Vec<Import>, Vec<ImportBind>)> {
     let mut s = Scanner::new(text, &[]);
+    s.binds = Some(Vec::new());
     s.i = start;
-    s.top_start = start;
-    let top = Ctx {
-        function: false,
-        scope: false,
-        top: true,
+    s.top_start = in_function.unwrap_or(start);
+    let ctx = Ctx {
+        function: in_function.is_some(),
+        scope: in_function.is_some(),
+        top: in_function.is_none(),
     };
     if !matches!(s.word_at(start), b"import" | b"from") {
         return None;
     }
-    s.statement(top, 0)?;
+    s.statement(ctx, 0)?;
     s.inline_ws()?;
     let rest = text.as_bytes().get(s.i..end)?;
-    (rest.is_empty() || rest[0] == b'#').then_some(s.imports)
+    (rest.is_empty() || rest[0] == b'#').then_some((s.imports, s.binds.unwrap_or_default()))
 }
 
 impl<'a> Scanner<'a> {
@@ -183,6 +203,7 @@ impl<'a> Scanner<'a> {
             run_dead: true,
             sites: Sites::new(text, environ),
             stmt_in_function: false,
+            binds: None,
         }
     }
 }

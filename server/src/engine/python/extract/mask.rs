@@ -45,7 +45,14 @@
 //!   bound elsewhere to something it knows (`typing`, relative imports, the standard library)
 //!   is left out too: binding such a name or leaving it unbound resolves nothing either way.
 //!   The light scanner reads its `Import` facts, which the extractor merges with the tree's
-//!   (and counts among the leading imports).
+//!   (and counts among the leading imports). So is one of the module's leading imports from a
+//!   package keywire knows whose names no other import line holds (not `os` or `dotenv`,
+//!   which the extractor notes): the extractor binds its names before it walks the tree, as
+//!   the import would have, first.
+//! - In a function body an import is no trigger line but a line that binds the names it
+//!   imports (local to the function): kept when a relevant line reads one, else left out with
+//!   its `Import` facts from the light scanner (a test that imports what it tests adds only
+//!   those).
 //! - The last statement of every block is kept, so no block is left empty and every kept
 //!   statement keeps its extent; the module's own last statement is judged like the others
 //!   (a notebook's last cell often prints what a conversation returned, and keeping it kept
@@ -63,6 +70,7 @@ use crate::engine::python::key_sites::is_constant_name;
 use crate::engine::python::lex::{ident_at, is_keyword};
 use crate::engine::python::Import;
 
+mod imports;
 mod lines;
 mod triggers;
 
@@ -74,13 +82,21 @@ pub(super) struct Kept {
     pub(super) imports: Vec<LeftOut>,
 }
 
-/// A module-level import statement left out of the parse ([`Masker::leave_out_import`]).
+/// An import statement left out of the parse: at module level ([`Masker::leave_out_import`])
+/// or in a function body ([`Masker::nested_imports`]).
 #[derive(Debug)]
 pub(in crate::engine::python) struct LeftOut {
+    /// At module level (one of the statements `EditPoints::after_imports` counts).
+    pub(in crate::engine::python) top: bool,
     /// Its logical line (a trailing comment included).
     pub(in crate::engine::python) line: Range<usize>,
     /// Its facts, as the extractor would give them.
     pub(in crate::engine::python) imports: Vec<Import>,
+    /// The names it binds that can resolve to something keywire knows (its text span), bound
+    /// by the extractor before it walks the tree (the import is one of the module's leading
+    /// statements, and no other import binds the name); empty for an import from a package
+    /// keywire does not know, whose names resolve to nothing bound or not.
+    pub(in crate::engine::python) binds: Vec<(Range<usize>, super::Binding)>,
 }
 
 /// The byte ranges of `text` left to the parser (whole lines; the rest are the statements
@@ -94,9 +110,11 @@ fn kept_for(text: &str, configs: bool) -> Option<Kept> {
     let lines = logical_lines(b)?;
     let mut m = Masker::new(text, lines)?;
     m.triggers(configs)?;
+    m.nested_imports();
     let mut anchor = false;
     m.module_block(0..m.lines.len(), true, &mut anchor);
     m.settle();
+    m.leave_out_nested();
     let imports = std::mem::take(&mut m.left_out);
     Some(Kept {
         ranges: m.ranges()?,
@@ -180,8 +198,18 @@ struct Masker<'a> {
     /// keywire knows ([`Masker::triggers`]) and every word of an import from a package it
     /// knows.
     bound_elsewhere: HashSet<&'a [u8]>,
+    /// How often each word occurs on the module's import lines ([`Masker::triggers`]).
+    import_words: FxHashMap<&'a [u8], u32>,
+    /// An import binds the name `dumps` ([`Masker::triggers`]).
+    dumps_rebound: bool,
+    /// Imports in function bodies, by line: their facts and the names they bind
+    /// ([`Masker::nested_imports`]).
+    nested: FxHashMap<usize, NestedImport<'a>>,
     left_out: Vec<LeftOut>,
 }
+
+/// An import in a function body: its facts, and the names it binds.
+type NestedImport<'a> = (Vec<Import>, Vec<&'a [u8]>);
 
 /// A module- or class-level statement left out unless a kept line reads what it binds: a
 /// simple statement, or a chain of compound statements without a trigger line.
@@ -242,6 +270,9 @@ impl<'a> Masker<'a> {
             units: Vec::new(),
             unit: None,
             bound_elsewhere: HashSet::default(),
+            import_words: FxHashMap::default(),
+            dumps_rebound: false,
+            nested: FxHashMap::default(),
             left_out: Vec::new(),
         })
     }
@@ -252,6 +283,10 @@ impl<'a> Masker<'a> {
         let b = self.b;
         let line = &self.lines[i];
         let (s, e) = (line.start, line.end);
+        if let Some((_, locals)) = self.nested.get(&i) {
+            locals.iter().for_each(|&w| f(w));
+            return;
+        }
         if line.kind == Kind::Def || line.kind == Kind::Class {
             let mut j = s;
             for _ in 0..3 {
@@ -382,7 +417,12 @@ impl<'a> Masker<'a> {
             };
             let line = &self.lines[head];
             let (kind, header) = (line.kind, line.header);
-            if top && kind == Kind::Import && c.len() == 1 && !last && self.leave_out_import(head) {
+            if top
+                && kind == Kind::Import
+                && c.len() == 1
+                && !last
+                && self.leave_out_import(head, !*anchor)
+            {
                 self.blank(c);
                 continue;
             }
@@ -412,40 +452,6 @@ impl<'a> Masker<'a> {
                 *anchor = true;
             }
         }
-    }
-
-    /// Leaves out the module-level import statement on line `i` when it can bind nothing the
-    /// extractor resolves: no word of it is a package keywire knows or a name bound elsewhere
-    /// to something it knows (a later import of such a name would rebind it), and it is
-    /// plain (no `*`, `;` or suppression; the light scanner reads it). Its facts are the light
-    /// scanner's, merged back by the extractor. Imports are a sixth to a quarter of what the
-    /// mask leaves to the parser otherwise (`typing`, relative imports, the standard library).
-    fn leave_out_import(&mut self, i: usize) -> bool {
-        let line = &self.lines[i];
-        let (s, e) = (line.start, line.end);
-        let bytes = &self.b[s..e];
-        if memchr::memchr2(b';', b'*', bytes).is_some()
-            || memchr::memmem::find(bytes, b"keywire:").is_some()
-        {
-            return false;
-        }
-        let mut plain = true;
-        lines::for_each_word(bytes, |ws, we| {
-            let w = &bytes[ws..we];
-            plain &= is_keyword(w)
-                || (!triggers::resolvable_root(w) && !self.bound_elsewhere.contains(w));
-        });
-        if !plain {
-            return false;
-        }
-        let Some(imports) = crate::engine::python::light::top_level_import(self.text, s, e) else {
-            return false;
-        };
-        self.left_out.push(LeftOut {
-            line: s..e,
-            imports,
-        });
-        true
     }
 
     /// Starts a unit for chain `c` (its first statement at `head`) when it may be left out:

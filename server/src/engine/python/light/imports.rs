@@ -1,7 +1,9 @@
 //! `import` and `from … import` statements as `Import` facts, with the spellings Python allows
 //! (parentheses, continuations, comments, aliases, relative levels).
 
-use super::{Ctx, Scanner};
+use std::ops::Range;
+
+use super::{Ctx, ImportBind, Scanner};
 use crate::engine::python::lex::is_keyword;
 use crate::engine::python::Import;
 use crate::engine::text::Span;
@@ -52,8 +54,8 @@ impl Scanner<'_> {
         }
     }
 
-    /// ` as alias` after a name, if present: the alias's end.
-    pub(super) fn alias(&mut self, paren: bool) -> Option<Option<usize>> {
+    /// ` as alias` after a name, if present: the alias's span.
+    pub(super) fn alias(&mut self, paren: bool) -> Option<Option<Range<usize>>> {
         let save = self.i;
         self.import_ws(paren)?;
         if self.word_at(self.i) != b"as" {
@@ -62,7 +64,20 @@ impl Scanner<'_> {
         }
         self.i += 2;
         self.import_ws(paren)?;
-        Some(Some(self.name()?))
+        let start = self.i;
+        Some(Some(start..self.name()?))
+    }
+
+    /// Notes a name the import binds, when they are asked for.
+    fn bind(&mut self, local: Range<usize>, module: &str, name: Option<String>, level: u32) {
+        if let Some(binds) = &mut self.binds {
+            binds.push(ImportBind {
+                local,
+                module: module.to_string(),
+                name,
+                level,
+            });
+        }
     }
 
     pub(super) fn stmt_start(&self, start: usize, ctx: Ctx) -> usize {
@@ -86,13 +101,23 @@ impl Scanner<'_> {
         let mut end;
         loop {
             self.import_ws(false)?;
+            let first = self.i..self.i + self.word_at(self.i).len();
             let (module, e) = self.dotted(false)?;
             end = e;
             let alias = self.alias(false)?;
-            if let Some(e) = alias {
-                end = e;
+            let aliased = alias.is_some();
+            match alias {
+                // `import a.b as x` binds `x` to `a.b`; `import a.b` binds `a` to `a`.
+                Some(a) => {
+                    end = a.end;
+                    self.bind(a, &module, None, 0);
+                }
+                None => {
+                    let root = module.split('.').next().unwrap_or_default().to_string();
+                    self.bind(first, &root, None, 0);
+                }
             }
-            modules.push((module, alias.is_some()));
+            modules.push((module, aliased));
             let save = self.i;
             self.import_ws(false)?;
             if self.at(self.i) == b',' {
@@ -159,8 +184,11 @@ impl Scanner<'_> {
                 if self.at(self.i) == b')' && !names.is_empty() {
                     break;
                 }
-                names.push(self.dotted(true)?.0);
-                self.alias(true)?;
+                let s = self.i;
+                let (name, ne) = self.dotted(true)?;
+                let local = self.alias(true)?.unwrap_or(s..ne);
+                self.bind(local, &module, Some(name.clone()), level);
+                names.push(name);
                 self.import_ws(true)?;
                 match self.at(self.i) {
                     b',' => self.i += 1,
@@ -173,11 +201,17 @@ impl Scanner<'_> {
         } else {
             let mut e;
             loop {
+                let s = self.i;
                 let (name, ne) = self.dotted(false)?;
                 e = ne;
-                if let Some(ae) = self.alias(false)? {
-                    e = ae;
-                }
+                let local = match self.alias(false)? {
+                    Some(a) => {
+                        e = a.end;
+                        a
+                    }
+                    None => s..ne,
+                };
+                self.bind(local, &module, Some(name.clone()), level);
                 names.push(name);
                 let save = self.i;
                 self.import_ws(false)?;

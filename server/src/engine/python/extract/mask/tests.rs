@@ -315,6 +315,10 @@ const STATEMENTS: &[&str] = &[
     "{a} = make(\"w\", llm_config  # keyword\n    = {{\"model\": \"m\", \"api_key\": {b}}})\n",
     "{a} = make(config_list=[{{\"model\": \"m\", \"api_key\": {b}}}])\n",
     "if {a}.get(\"llm_config\") == {b}:\n    {a}.config_list = {b}\n",
+    "def {a}():\n    from autogen import {C}\n    return {b}\n",
+    "def {a}():\n    import json as {b}\n    x = {b}.dumps({a})\n    return x\n",
+    "def {a}():\n    from os import environ as {b}\n    return {b}[\"K\"]\n",
+    "def {a}():\n    from openai import {C} as {b}\n    return {b}(api_key=\"k\")\n",
 ];
 
 const NAMES: &[&str] = &[
@@ -340,7 +344,8 @@ proptest::proptest! {
         picks in proptest::collection::vec((0..STATEMENTS.len(), 0..NAMES.len(), 0..NAMES.len(), 0..CLASSES.len()), 1..14)
     ) {
         let mut text = String::from(
-            "import os, json\nfrom autogen import AssistantAgent, LLMConfig\nfrom openai import OpenAI\n\n",
+            "import os, json\nfrom autogen import AssistantAgent, LLMConfig\n\
+             from autogen import ConversableAgent as Chat\nfrom openai import OpenAI\n\n",
         );
         for (s, a, b, c) in picks {
             text.push_str(
@@ -376,9 +381,12 @@ fn imports_that_bind_nothing_keywire_resolves_are_left_out() {
     ] {
         assert!(!m.contains(gone), "{gone}: {m}");
     }
-    assert!(m.contains("from autogen import AssistantAgent"), "{m}");
+    // A leading import from a package keywire knows goes too, its name bound before the walk;
+    // `os` is noted by the extractor (an edit point).
+    assert!(!m.contains("from autogen import AssistantAgent"), "{m}");
     assert!(m.contains("import os"), "{m}");
     let facts = extract(text);
+    assert_eq!(facts.agents.len(), 1, "{facts:?}");
     let modules: Vec<&str> = facts.imports.iter().map(|i| i.module.as_str()).collect();
     assert_eq!(
         modules,
@@ -518,11 +526,81 @@ fn import_counts_as_the_keyword_only() {
     let m = masked(text).expect("masked");
     assert!(!m.contains("optional_import_block():"), "{m}");
     assert!(!m.contains("@run_for_optional_imports("), "{m}");
-    // An import statement in a body is a fact.
-    assert!(m.contains("    import json"), "{m}");
+    // An import in a body that nothing there reads is left out: its facts are the light
+    // scanner's (`masked` compares them with the parse's).
+    assert!(!m.contains("import json"), "{m}");
     let m = crate::engine::python::extract::mask::mask(text, false).expect("masked");
     assert!(!m.contains("@run_for_optional_imports("), "{m}");
-    assert!(m.contains("    import json"), "{m}");
+    assert!(!m.contains("import json"), "{m}");
+    let json = extract(text)
+        .imports
+        .into_iter()
+        .find(|i| i.module == "json")
+        .expect("json imported");
+    assert!(!json.module_level);
+    assert_eq!(json.stmt_start, text.find("def test_b").unwrap());
+}
+
+#[test]
+fn leading_imports_from_known_packages_are_bound_before_the_walk() {
+    let text = "\"\"\"App.\"\"\"\nfrom autogen import AssistantAgent as A, LLMConfig\n\
+                import autogen.agentchat as ac\nimport os\n\n\
+                agent = A(\"a\", llm_config={\"model\": \"m\", \"api_key\": os.environ[\"K\"]})\n\
+                other = ac.UserProxyAgent(\"u\", llm_config=False)\nx = 1\n";
+    let m = masked(text).expect("masked");
+    assert!(!m.contains("import AssistantAgent"), "{m}");
+    assert!(!m.contains("import autogen.agentchat"), "{m}");
+    let facts = extract(text);
+    let ctors: Vec<&str> = facts.agents.iter().map(|a| a.constructor.name).collect();
+    assert_eq!(ctors, ["AssistantAgent", "UserProxyAgent"], "{facts:?}");
+
+    // A name another import binds too, and an import after the first other statement, are
+    // parsed where they stand.
+    for text in [
+        "from autogen import AssistantAgent as A\nfrom mylib import A\nimport os\n\n\
+         agent = A(\"a\", llm_config={\"model\": \"m\"})\nx = 1\n",
+        "import os\nx = os.environ[\"K\"]\nfrom autogen import AssistantAgent as A\n\n\
+         agent = A(\"a\", llm_config={\"model\": \"m\"})\ny = 1\n",
+    ] {
+        let m = masked(text).expect("masked");
+        assert!(m.contains("import AssistantAgent as A"), "{m}");
+    }
+}
+
+#[test]
+fn imports_in_function_bodies_are_parsed_only_when_read() {
+    let text = "import os\n\n@decorate\ndef read():\n    from os import environ\n    n = 1\n    \
+                return environ[\"K\"]\n\n\
+                class Tests:\n    def test_a(self):\n        import json\n        \
+                from autogen import AssistantAgent as A\n        assert json\n\n\
+                def build():\n    from autogen import AssistantAgent as B\n    x = 2\n    \
+                return B(\"b\", llm_config={\"model\": \"m\"})\n";
+    let m = masked(text).expect("masked");
+    assert!(m.contains("    from os import environ"), "{m}");
+    assert!(m.contains("import AssistantAgent as B"), "{m}");
+    assert!(!m.contains("import json"), "{m}");
+    assert!(!m.contains("as A"), "{m}");
+    let facts = extract(text);
+    let nested: Vec<(&str, usize)> = facts
+        .imports
+        .iter()
+        .filter(|i| !i.module_level)
+        .map(|i| (i.module.as_str(), i.stmt_start))
+        .collect();
+    let (read, tests, build) = (
+        text.find("@decorate").unwrap(),
+        text.find("class Tests").unwrap(),
+        text.find("def build").unwrap(),
+    );
+    assert_eq!(
+        nested,
+        [
+            ("os", read),
+            ("json", tests),
+            ("autogen", tests),
+            ("autogen", build)
+        ]
+    );
 }
 
 #[test]

@@ -177,6 +177,9 @@ impl<'a> Masker<'a> {
                 }
                 j += 1;
             }
+            for w in &words {
+                *self.import_words.entry(w).or_default() += 1;
+            }
             if !words.iter().any(|w| resolvable_root(w)) {
                 continue;
             }
@@ -189,6 +192,12 @@ impl<'a> Masker<'a> {
                 .position(|w| *w == b"import")
                 .map_or(0, |k| k + 1);
             for (k, w) in words.iter().enumerate().skip(from) {
+                // `import … as dumps` may bind something else than `json.dumps` to the name,
+                // whose calls then count wherever they stand.
+                if words.get(k + 1) == Some(&&b"as"[..]) && words.get(k + 2) == Some(&&b"dumps"[..])
+                {
+                    self.dumps_rebound = true;
+                }
                 if words.get(k + 1) == Some(&&b"as"[..]) && finals.contains(w) {
                     if let Some(&alias) = words.get(k + 2) {
                         if names.insert(alias) {
@@ -294,7 +303,7 @@ impl<'a> Masker<'a> {
         };
         let line = &self.lines[i];
         let counts = code_use(b, line, s, e)
-            && (w != b"dumps" || dumps_counts(b, line, e))
+            && (w != b"dumps" || self.dumps_rebound || dumps_counts(b, line, e))
             && !class_attribute(b, line, w, e);
         if counts {
             self.lines[i].trigger = true;

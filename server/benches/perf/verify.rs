@@ -259,7 +259,7 @@ pub fn mask(dirs: &[PathBuf]) -> bool {
         let (mut files, mut masked, mut broken, mut mismatches) = (0, 0, 0, 0);
         let (mut bytes, mut nonblank, mut kept) = (0usize, 0usize, 0usize);
         let (mut t_masked, mut t_full, mut t_mask) = (0f64, 0f64, 0f64);
-        let (mut test_kept, mut t_test) = (0usize, 0f64);
+        let (mut test_kept, mut t_test, mut test_mismatches) = (0usize, 0f64, 0usize);
         let tests = TestCode::new(dir, &Config::default());
         // Python files as read; notebooks as the module their code cells make (magics blanked).
         let (mut nb_files, mut nb_kept, mut t_nb) = (0usize, 0usize, 0f64);
@@ -330,10 +330,19 @@ pub fn mask(dirs: &[PathBuf]) -> bool {
                 broken += 1;
                 continue;
             }
-            if facts != python::extract_unpruned(&text) {
+            let unpruned = python::extract_unpruned(&text);
+            if facts != unpruned {
                 mismatches += 1;
                 if mismatches <= 5 {
                     eprintln!("facts differ: {}", path.display());
+                }
+            }
+            // As test code is read (its configurations left out), whatever the path says.
+            let without = python::configs_left_out(python::extract_without_configs(&text));
+            if without != python::configs_left_out(unpruned) {
+                test_mismatches += 1;
+                if test_mismatches <= 5 {
+                    eprintln!("facts without configurations differ: {}", path.display());
                 }
             }
         }
@@ -343,7 +352,7 @@ pub fn mask(dirs: &[PathBuf]) -> bool {
             .map(|t| t.bytes().filter(|c| !c.is_ascii_whitespace()).count())
             .sum();
         println!(
-            "{}: {files} parsed files ({:.1} MB), {masked} masked; non-blank bytes parsed: {:.1}% of theirs, {:.1}% of the tree's; extract {:.0} ms masked (the mask {:.0} ms) vs {:.0} ms as written; {broken} with syntax errors ({fallbacks} masked ones parsed again unmasked); {mismatches} with different facts; test code: {:.1}% of the bytes parsed, {:.0} ms; {nb_files} notebooks: {:.1}% of the bytes parsed, {:.0} ms",
+            "{}: {files} parsed files ({:.1} MB), {masked} masked; non-blank bytes parsed: {:.1}% of theirs, {:.1}% of the tree's; extract {:.0} ms masked (the mask {:.0} ms) vs {:.0} ms as written; {broken} with syntax errors ({fallbacks} masked ones parsed again unmasked); {mismatches} with different facts ({test_mismatches} without configurations); test code: {:.1}% of the bytes parsed, {:.0} ms; {nb_files} notebooks: {:.1}% of the bytes parsed, {:.0} ms",
             dir.display(),
             bytes as f64 / 1e6,
             100.0 * kept as f64 / nonblank.max(1) as f64,
@@ -356,7 +365,7 @@ pub fn mask(dirs: &[PathBuf]) -> bool {
             100.0 * nb_kept as f64 / kept.max(1) as f64,
             t_nb * 1e3,
         );
-        ok &= mismatches == 0;
+        ok &= mismatches == 0 && test_mismatches == 0;
     }
     ok
 }

@@ -99,6 +99,18 @@ pub fn masked_text_without_configs(text: &str) -> Option<String> {
     mask::mask(text, false)
 }
 
+/// `facts` without the model configurations [`extract_without_configs`] may leave out: what it
+/// gives equals this of [`extract_unpruned`]'s (for differential tests and benchmarks).
+#[doc(hidden)]
+pub fn configs_left_out(mut facts: PyFacts) -> PyFacts {
+    facts.entries.clear();
+    facts.agents.clear();
+    facts.llm_configs.clear();
+    facts.config_sources.clear();
+    facts.one_tuples.clear();
+    facts
+}
+
 #[doc(hidden)]
 pub fn masked_ranges(text: &str) -> Option<Vec<tree_sitter::Range>> {
     mask::kept_ranges(text, true).map(|(ranges, _)| ranges)

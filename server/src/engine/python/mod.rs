@@ -14,8 +14,8 @@ mod strings;
 
 pub use comments::comments;
 pub use extract::{
-    extract, extract_tree, extract_unmasked, extract_unpruned, extract_without_configs,
-    masked_ranges, masked_text, masked_text_without_configs, FactsBase,
+    configs_left_out, extract, extract_tree, extract_unmasked, extract_unpruned,
+    extract_without_configs, masked_ranges, masked_text, masked_text_without_configs, FactsBase,
 };
 pub use prefilter::{
     extract_fast, extract_fast_test, has_trigger, prefilter, prefilter_findings, prefilter_test,

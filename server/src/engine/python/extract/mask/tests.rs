@@ -1,16 +1,7 @@
 use super::mask;
-use crate::engine::python::extract::{extract, extract_unpruned, extract_without_configs};
-use crate::engine::python::PyFacts;
-
-/// What a rule reads of a module whose model configurations no rule reads (test code).
-fn unread_configs_out(mut f: PyFacts) -> PyFacts {
-    f.entries.clear();
-    f.agents.clear();
-    f.llm_configs.clear();
-    f.config_sources.clear();
-    f.one_tuples.clear();
-    f
-}
+use crate::engine::python::extract::{
+    configs_left_out, extract, extract_unpruned, extract_without_configs,
+};
 
 /// The mask of `text`, and the facts from it equal the facts from the text as written; without
 /// configurations, all but the configurations do.
@@ -25,8 +16,8 @@ fn masked(text: &str) -> Option<String> {
     }
     let unpruned = extract_unpruned(text);
     assert_eq!(
-        unread_configs_out(extract_without_configs(text)),
-        unread_configs_out(unpruned.clone()),
+        configs_left_out(extract_without_configs(text)),
+        configs_left_out(unpruned.clone()),
         "without configurations: {text}"
     );
     assert_eq!(extract(text), unpruned, "{text}");

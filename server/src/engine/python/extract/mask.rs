@@ -45,10 +45,10 @@
 //!   bound elsewhere to something it knows (`typing`, relative imports, the standard library)
 //!   is left out too: binding such a name or leaving it unbound resolves nothing either way.
 //!   The light scanner reads its `Import` facts, which the extractor merges with the tree's
-//!   (and counts among the leading imports). So is one of the module's leading imports from a
-//!   package keywire knows whose names no other import line holds (not `os` or `dotenv`,
-//!   which the extractor notes): the extractor binds its names before it walks the tree, as
-//!   the import would have, first.
+//!   (and counts among the leading imports). So is an import from a package keywire knows
+//!   whose names no other import line holds and nothing before it names (not `os` or
+//!   `dotenv`, which the extractor notes): the extractor binds its names before it walks the
+//!   tree, which no statement before the import can tell.
 //! - In a function body an import is no trigger line but a line that binds the names it
 //!   imports (local to the function): kept when a relevant line reads one, else left out with
 //!   its `Import` facts from the light scanner (a test that imports what it tests adds only

@@ -6,15 +6,16 @@ use std::ops::Range;
 use super::super::Binding;
 use super::lines::{self, Kind};
 use super::{triggers, LeftOut, Masker, NestedImport};
-use crate::engine::python::lex::is_keyword;
+use crate::engine::python::lex::{is_keyword, whole_word};
 
 impl<'a> Masker<'a> {
     /// Leaves out the module-level import statement on line `i` when it is plain (no `*`, `;`
     /// or suppression; the light scanner reads it) and either binds nothing the extractor
     /// resolves (no word of it is a package keywire knows or a name bound elsewhere to
-    /// something it knows: a later import of such a name would rebind it) or is one of the
-    /// module's `leading` statements and binds only names no other import line holds, which
-    /// the extractor then binds before it walks the tree (as the import would have, first).
+    /// something it knows: a later import of such a name would rebind it) or binds only names
+    /// no other import line holds and nothing before it names (a `leading` statement, or one
+    /// after which the names are first written), which the extractor then binds before it
+    /// walks the tree: no statement before the import can tell.
     /// Imports of `os` and `dotenv` stay: the extractor notes them (edit points, the name
     /// `load_dotenv` has). Its facts are the light scanner's, merged back by the extractor.
     /// Imports are a sixth to a quarter of what the mask leaves to the parser otherwise.
@@ -40,7 +41,7 @@ impl<'a> Masker<'a> {
                 known = true;
             }
         });
-        if !plain || (known && !leading) {
+        if !plain {
             return false;
         }
         let Some((imports, binds)) =
@@ -52,7 +53,9 @@ impl<'a> Masker<'a> {
             true => {
                 let unique = |r: &Range<usize>| {
                     let w = &self.b[r.clone()];
-                    w.is_ascii() && self.import_words.get(w) == Some(&1)
+                    w.is_ascii()
+                        && self.import_words.get(w) == Some(&1)
+                        && (leading || !named_before(&self.b[..s], w))
                 };
                 if !binds.iter().all(|b| unique(&b.local)) {
                     return false;
@@ -150,4 +153,9 @@ impl<'a> Masker<'a> {
         }
         self.left_out.sort_by_key(|l| l.line.start);
     }
+}
+
+/// Whether `word` is written in `before` as a whole word (in code, a string or a comment).
+fn named_before(before: &[u8], word: &[u8]) -> bool {
+    memchr::memmem::find_iter(before, word).any(|k| whole_word(before, k, k + word.len()))
 }

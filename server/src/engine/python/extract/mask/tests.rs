@@ -307,6 +307,8 @@ const STATEMENTS: &[&str] = &[
     "{a} = make(config_list=[{{\"model\": \"m\", \"api_key\": {b}}}])\n",
     "if {a}.get(\"llm_config\") == {b}:\n    {a}.config_list = {b}\n",
     "def {a}():\n    from autogen import {C}\n    return {b}\n",
+    "from autogen import AssistantAgent as {a}\n",
+    "from openai import {C}\n",
     "def {a}():\n    import json as {b}\n    x = {b}.dumps({a})\n    return x\n",
     "def {a}():\n    from os import environ as {b}\n    return {b}[\"K\"]\n",
     "def {a}():\n    from openai import {C} as {b}\n    return {b}(api_key=\"k\")\n",
@@ -545,13 +547,22 @@ fn leading_imports_from_known_packages_are_bound_before_the_walk() {
     let ctors: Vec<&str> = facts.agents.iter().map(|a| a.constructor.name).collect();
     assert_eq!(ctors, ["AssistantAgent", "UserProxyAgent"], "{facts:?}");
 
-    // A name another import binds too, and an import after the first other statement, are
-    // parsed where they stand.
+    // After other statements too, when nothing before it names what it binds.
+    let text = "import os\nx = os.environ[\"K\"]\nfrom autogen import AssistantAgent as A\n\n\
+                agent = A(\"a\", llm_config={\"model\": \"m\"})\ny = 1\n";
+    let m = masked(text).expect("masked");
+    assert!(!m.contains("import AssistantAgent as A"), "{m}");
+    assert_eq!(extract(text).agents.len(), 1);
+
+    // A name another import binds too, or one written before the import, is bound where the
+    // import stands.
     for text in [
         "from autogen import AssistantAgent as A\nfrom mylib import A\nimport os\n\n\
          agent = A(\"a\", llm_config={\"model\": \"m\"})\nx = 1\n",
-        "import os\nx = os.environ[\"K\"]\nfrom autogen import AssistantAgent as A\n\n\
+        "import os\nA = os.environ[\"K\"]\nfrom autogen import AssistantAgent as A\n\n\
          agent = A(\"a\", llm_config={\"model\": \"m\"})\ny = 1\n",
+        "import os\n\ndef make():\n    return A(\"b\", llm_config={\"model\": \"m\"})\n\n\
+         from autogen import AssistantAgent as A\nagent = make()\n",
     ] {
         let m = masked(text).expect("masked");
         assert!(m.contains("import AssistantAgent as A"), "{m}");

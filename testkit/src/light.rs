@@ -28,13 +28,9 @@ pub fn expected(mut full: PyFacts, relevance: Relevance, test: bool) -> PyFacts 
         .retain(|c| secrets::looks_like_key(&c.value.value));
     full.has_syntax_errors = false;
     if test {
-        full.entries.clear();
-        full.agents.clear();
-        full.llm_configs.clear();
-        full.config_sources.clear();
+        full = python::configs_left_out(full);
         // A config list written to a file is kept only for the module's own rules.
         full.config_writes.clear();
-        full.one_tuples.clear();
     }
     full
 }

@@ -90,6 +90,11 @@ impl Config {
     /// other tools own that file, and a project that does not configure keywire should not
     /// fail because of it.
     pub fn from_pyproject(text: &str, path: &Path) -> Result<Option<Config>, ConfigError> {
+        // A project's pyproject.toml can be long (its TOML parse showed in a check's start):
+        // without the word, only a Unicode escape in a quoted key could name the table.
+        if !text.contains("keywire") && !text.contains("\\u") && !text.contains("\\U") {
+            return Ok(None);
+        }
         let table = match parse_toml(text, path) {
             Ok(table) => table,
             Err(_) if !text.contains("keywire") => return Ok(None),
@@ -493,6 +498,9 @@ mod tests {
         assert_eq!(pyproject(""), Ok(None));
         // Broken TOML that does not concern keywire is not our business.
         assert_eq!(pyproject("[project\nname = "), Ok(None));
+        // A table named with an escape is still found.
+        let escaped = pyproject("[tool.\"\\u006beywire\"]\nignore = [\"KW104\"]\n");
+        assert_eq!(escaped.unwrap().unwrap().ignore, vec!["KW104".to_string()]);
     }
 
     #[test]

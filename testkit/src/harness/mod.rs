@@ -227,6 +227,13 @@ pub fn python(data: &[u8]) {
         );
     } else {
         assert_eq!(facts, full, "masked or pruned extraction differs");
+        // As test code is read: the same facts but for the configurations.
+        let left_out = keywire::engine::python::configs_left_out;
+        assert_eq!(
+            left_out(keywire::engine::python::extract_without_configs(&py)),
+            left_out(full.clone()),
+            "extraction without configurations differs"
+        );
         // The light scan of a file the prefilter leaves unparsed gives the same facts, as
         // ordinary code and as test code.
         crate::light::assert_agrees(&py, &full, "fuzzed text");

@@ -68,13 +68,14 @@ impl Scanner<'_> {
         Some(Some(start..self.name()?))
     }
 
-    /// Notes a name the import binds, when they are asked for.
-    fn bind(&mut self, local: Range<usize>, module: &str, name: Option<String>, level: u32) {
+    /// Notes a name the import binds, when they are asked for (no allocation otherwise: the
+    /// light scan of every file reads imports).
+    fn bind(&mut self, local: Range<usize>, module: &str, name: Option<&str>, level: u32) {
         if let Some(binds) = &mut self.binds {
             binds.push(ImportBind {
                 local,
                 module: module.to_string(),
-                name,
+                name: name.map(str::to_string),
                 level,
             });
         }
@@ -113,8 +114,8 @@ impl Scanner<'_> {
                     self.bind(a, &module, None, 0);
                 }
                 None => {
-                    let root = module.split('.').next().unwrap_or_default().to_string();
-                    self.bind(first, &root, None, 0);
+                    let root = module.split('.').next().unwrap_or_default();
+                    self.bind(first, root, None, 0);
                 }
             }
             modules.push((module, aliased));
@@ -187,7 +188,7 @@ impl Scanner<'_> {
                 let s = self.i;
                 let (name, ne) = self.dotted(true)?;
                 let local = self.alias(true)?.unwrap_or(s..ne);
-                self.bind(local, &module, Some(name.clone()), level);
+                self.bind(local, &module, Some(&name), level);
                 names.push(name);
                 self.import_ws(true)?;
                 match self.at(self.i) {
@@ -211,7 +212,7 @@ impl Scanner<'_> {
                     }
                     None => s..ne,
                 };
-                self.bind(local, &module, Some(name.clone()), level);
+                self.bind(local, &module, Some(&name), level);
                 names.push(name);
                 let save = self.i;
                 self.import_ws(false)?;

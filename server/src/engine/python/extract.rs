@@ -189,7 +189,8 @@ fn walk_tree<'a, T>(
     let root = tree.root_node();
     let mut ex = Extractor::new(text, root);
     ex.prune = prune;
-    // Leading imports left out: their names are bound first, as the imports would bind them.
+    // Imports left out from packages keywire knows: their names are bound first, which no
+    // statement before them can tell (`mask/imports.rs`).
     for (local, binding) in left_out.iter().flat_map(|l| &l.binds) {
         ex.bind(&text[local.clone()], binding.clone());
     }

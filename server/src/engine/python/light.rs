@@ -135,7 +135,7 @@ struct Scanner<'a> {
     sites: Sites<'a>,
     /// The statement being scanned is inside a function.
     stmt_in_function: bool,
-    /// The names the imports bind, when asked for ([`top_level_import`]).
+    /// The names the imports bind, when asked for ([`import_statement`]).
     binds: Option<Vec<ImportBind>>,
 }
 

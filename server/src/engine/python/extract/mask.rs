@@ -93,9 +93,9 @@ pub(in crate::engine::python) struct LeftOut {
     /// Its facts, as the extractor would give them.
     pub(in crate::engine::python) imports: Vec<Import>,
     /// The names it binds that can resolve to something keywire knows (its text span), bound
-    /// by the extractor before it walks the tree (the import is one of the module's leading
-    /// statements, and no other import binds the name); empty for an import from a package
-    /// keywire does not know, whose names resolve to nothing bound or not.
+    /// by the extractor before it walks the tree (no other import line holds them and nothing
+    /// before the import names them); empty for an import from a package keywire does not
+    /// know, whose names resolve to nothing bound or not, and for one in a function body.
     pub(in crate::engine::python) binds: Vec<(Range<usize>, super::Binding)>,
 }
 

@@ -23,9 +23,7 @@ impl<'a> Masker<'a> {
         let line = &self.lines[i];
         let (s, e) = (line.start, line.end);
         let bytes = &self.b[s..e];
-        if memchr::memchr2(b';', b'*', bytes).is_some()
-            || memchr::memmem::find(bytes, b"keywire:").is_some()
-        {
+        if !plain_statement(bytes) {
             return false;
         }
         let (mut plain, mut known) = (true, false);
@@ -115,10 +113,7 @@ impl<'a> Masker<'a> {
             }
             let (s, e) = (line.start, line.end);
             let bytes = &self.b[s..e];
-            if memchr::memchr2(b';', b'*', bytes).is_some()
-                || memchr::memmem::find(bytes, b"keywire:").is_some()
-                || !bytes.is_ascii()
-            {
+            if !plain_statement(bytes) || !bytes.is_ascii() {
                 continue;
             }
             let Some((imports, binds)) =
@@ -153,6 +148,12 @@ impl<'a> Masker<'a> {
         }
         self.left_out.sort_by_key(|l| l.line.start);
     }
+}
+
+/// An import line the mask may leave out: one statement (no `;`), no star import (any name may
+/// resolve then) and no suppression comment.
+fn plain_statement(line: &[u8]) -> bool {
+    memchr::memchr2(b';', b'*', line).is_none() && memchr::memmem::find(line, b"keywire:").is_none()
 }
 
 /// Whether `word` is written in `before` as a whole word (in code, a string or a comment).
